@@ -1,0 +1,3 @@
+"""cxgov — a customer-experience program kept as code."""
+
+__version__ = "0.1.0"

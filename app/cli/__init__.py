@@ -1,0 +1,36 @@
+"""The `cxgov` command: thin commands over the library; each group lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from app.cli import validate
+
+app = typer.Typer(
+    name="cxgov",
+    help="Customer-experience program governance as code.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (validate,):
+    module.register(app)
+
+
+def main() -> None:
+    """Console entry: a user sees a message, never a traceback (CXGOV_DEBUG=1 shows it)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("cxgov: interrupted; nothing was written.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence at the edge
+        if os.environ.get("CXGOV_DEBUG"):
+            raise
+        typer.echo(f"cxgov: internal error: {type(exc).__name__}: {exc}", err=True)
+        typer.echo("Run again with CXGOV_DEBUG=1 to see the traceback, and report it.", err=True)
+        sys.exit(70)

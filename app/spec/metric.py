@@ -1,0 +1,259 @@
+"""Metric definitions: the catalogue that says how every number is calculated.
+
+A metric names one built-in calculation and its parameters. The calculation is what makes this
+month's number comparable with last month's, so it is versioned with the program in git and a
+change to it is reported by `cxgov diff`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import Field, model_validator
+
+from app.spec.common import Document, Duration, Scope, Strict
+
+Unit = Literal["percent", "score", "seconds", "minutes", "hours", "days", "count", "currency", "ratio"]
+TIME_UNITS: tuple[str, ...] = ("seconds", "minutes", "hours", "days")
+TIME_UNIT_SECONDS: dict[str, int] = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+class Calculation(Strict):
+    """Base of the built-in calculations; `units` lists the units its value can be reported in."""
+
+    UNITS: ClassVar[tuple[str, ...]] = ("percent",)
+
+    def units(self) -> tuple[str, ...]:
+        return self.UNITS
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+class Csat(Calculation):
+    type: Literal["csat"]
+    scale: int = Field(default=5, ge=2, le=10, description="Points on the answer scale (1..scale).")
+    satisfied_from: int = Field(default=4, ge=1, description="Answers at or above this count as satisfied.")
+
+    @model_validator(mode="after")
+    def _within_scale(self) -> "Csat":
+        if self.satisfied_from > self.scale:
+            raise ValueError(f"satisfied_from ({self.satisfied_from}) must be within the scale 1–{self.scale}")
+        return self
+
+    def describe(self) -> str:
+        return f"share of answers {self.satisfied_from}–{self.scale} among all CSAT answers on a 1–{self.scale} scale"
+
+
+class Nps(Calculation):
+    type: Literal["nps"]
+    UNITS: ClassVar[tuple[str, ...]] = ("score",)
+    promoters_from: int = Field(default=9, ge=0, le=10)
+    detractors_to: int = Field(default=6, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Nps":
+        if self.detractors_to >= self.promoters_from:
+            raise ValueError("detractors_to must be below promoters_from")
+        return self
+
+    def describe(self) -> str:
+        return (
+            f"% of answers {self.promoters_from}–10 (promoters) minus % of answers 0–{self.detractors_to} "
+            "(detractors) on the 0–10 scale, from −100 to +100"
+        )
+
+
+class Ces(Calculation):
+    type: Literal["ces"]
+    UNITS: ClassVar[tuple[str, ...]] = ("percent", "score")
+    scale: int = Field(default=7, ge=2, le=10)
+    agree_from: int = Field(default=5, ge=1)
+    method: Literal["share", "mean"] = Field(default="share", description="share of agreeing answers, or the mean answer")
+
+    def units(self) -> tuple[str, ...]:
+        return ("percent",) if self.method == "share" else ("score",)
+
+    @model_validator(mode="after")
+    def _within_scale(self) -> "Ces":
+        if self.agree_from > self.scale:
+            raise ValueError(f"agree_from ({self.agree_from}) must be within the scale 1–{self.scale}")
+        return self
+
+    def describe(self) -> str:
+        if self.method == "mean":
+            return f"mean answer on the 1–{self.scale} effort scale"
+        return f"share of answers {self.agree_from}–{self.scale} on the 1–{self.scale} agreement scale"
+
+
+class Fcr(Calculation):
+    type: Literal["fcr"]
+    repeat_window: Duration | None = Field(
+        default=None, description="A contact by the same customer within this window counts as not resolved."
+    )
+
+    def describe(self) -> str:
+        text = "contacts resolved at first contact / (resolved + not resolved); pending contacts are excluded"
+        if self.repeat_window:
+            text += f"; a repeat contact by the same customer within {self.repeat_window} counts as not resolved"
+        return text
+
+
+class Aht(Calculation):
+    type: Literal["aht"]
+    UNITS: ClassVar[tuple[str, ...]] = TIME_UNITS
+    components: list[Literal["talk", "hold", "wrap"]] = Field(default_factory=lambda: ["talk", "hold", "wrap"], min_length=1)
+
+    def describe(self) -> str:
+        return f"mean of {' + '.join(self.components)} time over answered contacts"
+
+
+Statistic = Literal["mean", "median", "p90", "share_within"]
+
+
+class _Timing(Calculation):
+    statistic: Statistic = "median"
+    threshold: Duration | None = Field(default=None, description="Required for statistic share_within.")
+
+    def units(self) -> tuple[str, ...]:
+        return ("percent",) if self.statistic == "share_within" else TIME_UNITS
+
+    @model_validator(mode="after")
+    def _threshold_when_share(self) -> "_Timing":
+        if self.statistic == "share_within" and self.threshold is None:
+            raise ValueError("statistic share_within needs a threshold, e.g. threshold: 1 hour")
+        return self
+
+    def _describe(self, what: str) -> str:
+        if self.statistic == "share_within":
+            return f"share of contacts whose {what} was within {self.threshold}"
+        label = {"mean": "mean", "median": "median", "p90": "90th percentile of"}[self.statistic]
+        return f"{label} {what}"
+
+
+class FirstResponseTime(_Timing):
+    type: Literal["first_response_time"]
+
+    def describe(self) -> str:
+        return self._describe("time from creation to first response")
+
+
+class ResolutionTime(_Timing):
+    type: Literal["resolution_time"]
+
+    def describe(self) -> str:
+        return self._describe("time from creation to resolution")
+
+
+class ServiceLevel(Calculation):
+    type: Literal["service_level"]
+    threshold: Duration = "20 seconds"
+    abandoned: Literal["ignored", "counted_against", "short_excluded", "within_threshold_met"] = Field(
+        default="short_excluded",
+        description=(
+            "ignored: answered within T / answered; counted_against: answered within T / (answered + abandoned); "
+            "short_excluded: answered within T / (answered + abandoned after the short-abandon threshold); "
+            "within_threshold_met: (answered within T + abandoned within T) / (answered + abandoned)"
+        ),
+    )
+    short_abandon: Duration = Field(default="5 seconds", description="Used by abandoned: short_excluded.")
+
+    def describe(self) -> str:
+        numerator = f"answered within {self.threshold}"
+        return {
+            "ignored": f"{numerator} / answered (abandoned contacts ignored)",
+            "counted_against": f"{numerator} / (answered + abandoned)",
+            "short_excluded": f"{numerator} / (answered + abandoned after {self.short_abandon})",
+            "within_threshold_met": f"({numerator} + abandoned within {self.threshold}) / (answered + abandoned)",
+        }[self.abandoned]
+
+
+class AbandonmentRate(Calculation):
+    type: Literal["abandonment_rate"]
+    short_abandon: Duration | None = Field(default=None, description="Abandons quicker than this are not counted at all.")
+
+    def describe(self) -> str:
+        text = "abandoned / offered contacts"
+        if self.short_abandon:
+            text += f" (abandons within {self.short_abandon} excluded from both)"
+        return text
+
+
+class Backlog(Calculation):
+    type: Literal["backlog"]
+    UNITS: ClassVar[tuple[str, ...]] = ("count",)
+    older_than: Duration | None = Field(default=None, description="Count only contacts open longer than this.")
+
+    def describe(self) -> str:
+        text = "contacts still open at the end of the period"
+        if self.older_than:
+            text += f" that had been open longer than {self.older_than}"
+        return text
+
+
+class ContactVolume(Calculation):
+    type: Literal["contact_volume"]
+    UNITS: ClassVar[tuple[str, ...]] = ("count",)
+
+    def describe(self) -> str:
+        return "contacts created in the period"
+
+
+class ChurnRate(Calculation):
+    """Customers lost / customers at the start of the period; both entered by hand or imported."""
+
+    type: Literal["churn_rate"]
+
+    def describe(self) -> str:
+        return "customers lost in the period / customers at the start of the period (entered as numerator / denominator)"
+
+
+class NetRevenueRetention(Calculation):
+    type: Literal["net_revenue_retention"]
+
+    def describe(self) -> str:
+        return "(start MRR − churned − contraction + expansion) / start MRR (entered as numerator / denominator)"
+
+
+class Manual(Calculation):
+    """A figure entered by hand in the metric's unit (quarterly NPS from a vendor, agent turnover…)."""
+
+    type: Literal["manual"]
+    UNITS: ClassVar[tuple[str, ...]] = ("percent", "score", "seconds", "minutes", "hours", "days", "count", "currency", "ratio")
+
+    def describe(self) -> str:
+        return "entered by hand"
+
+
+AnyCalculation = Annotated[
+    Union[
+        Csat, Nps, Ces, Fcr, Aht, FirstResponseTime, ResolutionTime, ServiceLevel, AbandonmentRate,
+        Backlog, ContactVolume, ChurnRate, NetRevenueRetention, Manual,
+    ],
+    Field(discriminator="type"),
+]
+
+CONTACT_CALCULATIONS: frozenset[str] = frozenset(
+    {"csat", "nps", "ces", "fcr", "aht", "first_response_time", "resolution_time", "service_level",
+     "abandonment_rate", "backlog", "contact_volume"}
+)
+"""Calculations computed from the contacts table; the others are entered by hand."""
+
+
+class MetricSpec(Strict):
+    unit: Unit
+    better: Literal["higher", "lower"] = Field(description="Which direction is an improvement.")
+    calculation: AnyCalculation
+    definition: str = Field(min_length=1, description="The definition in plain language, for the committee.")
+    scope: Scope = Field(default_factory=Scope, description="Default scope when a goal or objective gives none.")
+    decimals: int = Field(default=1, ge=0, le=4)
+
+
+class Metric(Document):
+    KIND: ClassVar[str] = "Metric"
+    kind: Literal["Metric"]
+    spec: MetricSpec
+
+    @property
+    def from_contacts(self) -> bool:
+        return self.spec.calculation.type in CONTACT_CALCULATIONS

@@ -1,0 +1,111 @@
+"""Program-wide settings (program.yaml) and the validated Program that the rest of cxgov reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar, Literal, Mapping
+
+from pydantic import Field, model_validator
+
+from app.spec.common import Currency, Document, Strict, TimeZoneName
+from app.spec.goal import Goal
+from app.spec.metric import Metric
+from app.spec.playbook import Playbook
+from app.spec.roadmap import Roadmap
+from app.spec.sla import SLAContract
+
+
+class StatusTolerances(Strict):
+    """How far behind plan a goal may be, in percentage points of the way from baseline to target."""
+
+    on_track_within: float = Field(default=5, ge=0, le=100)
+    at_risk_within: float = Field(default=15, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "StatusTolerances":
+        if self.at_risk_within < self.on_track_within:
+            raise ValueError("at_risk_within must be at least on_track_within")
+        return self
+
+
+class SmartRules(Strict):
+    max_monthly_change_percent: float = Field(
+        default=3,
+        gt=0,
+        description=(
+            "Achievable: the largest change per month, as % of the baseline (or points for percent metrics), "
+            "that a goal may plan without a written `achievability` rationale."
+        ),
+    )
+
+
+class Access(Strict):
+    """Who gets which role when the app runs with login: e-mail addresses or `@domain` entries."""
+
+    committee: list[str] = Field(default_factory=list)
+    manager: list[str] = Field(default_factory=list)
+    agent: list[str] = Field(default_factory=list)
+    default_role: Literal["committee", "manager", "agent", "none"] = "none"
+
+
+class ProgramSpec(Strict):
+    name: str = Field(min_length=1)
+    start_date: date = Field(description="Day 0 of the roadmap.")
+    timezone: TimeZoneName
+    currency: Currency
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    review_cadence: Literal["monthly", "quarterly"] = "monthly"
+    status: StatusTolerances = Field(default_factory=StatusTolerances)
+    smart: SmartRules = Field(default_factory=SmartRules)
+    default_locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    locales: list[str] = Field(default_factory=lambda: ["en"])
+    stale_after_days: int = Field(default=45, ge=1, description="A metric with no actual this long is stale.")
+    access: Access = Field(default_factory=Access)
+
+
+class ProgramSettings(Document):
+    KIND: ClassVar[str] = "Program"
+    kind: Literal["Program"]
+    spec: ProgramSpec
+
+
+KINDS: dict[str, type[Document]] = {
+    cls.KIND: cls for cls in (ProgramSettings, Metric, Goal, SLAContract, Playbook, Roadmap)
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from, relative to the program root."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """A validated program. Built by `app.load`; read by everything else; never mutated."""
+
+    settings: ProgramSettings
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
+    goals: Mapping[str, Goal] = field(default_factory=dict)
+    contracts: Mapping[str, SLAContract] = field(default_factory=dict)
+    playbooks: Mapping[str, Playbook] = field(default_factory=dict)
+    roadmaps: Mapping[str, Roadmap] = field(default_factory=dict)
+    sources: Mapping[tuple[str, str], Source] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> ProgramSpec:
+        return self.settings.spec
+
+    @property
+    def timezone(self) -> str:
+        return self.settings.spec.timezone
+
+    @property
+    def start_date(self) -> date:
+        return self.settings.spec.start_date
+
+    def source(self, kind: str, doc_id: str) -> Source | None:
+        return self.sources.get((kind, doc_id))

@@ -1,0 +1,138 @@
+"""SQLModel tables. Schema changes go through Alembic migrations (app/store/migrations)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite has no timezone type: it stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; convert to UTC at the edge")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ImportBatch(SQLModel, table=True):
+    __tablename__ = "import_batches"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source: str = Field(sa_column=Column(String(64), nullable=False), description="mapping/profile name")
+    file_name: str = Field(sa_column=Column(String(512), nullable=False))
+    file_sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    finished_at: Optional[datetime] = Field(default=None, sa_column=Column(UTCDateTime))
+    author: str = Field(sa_column=Column(String(128), nullable=False))
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_quarantined: int = 0
+
+
+class Contact(SQLModel, table=True):
+    """One customer contact (ticket, call, chat), in canonical fields. Blank means unknown."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("source", "contact_id", name="uq_contacts_source_contact_id"),
+        Index("ix_contacts_created_at", "created_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source: str = Field(sa_column=Column(String(64), nullable=False))
+    contact_id: str = Field(sa_column=Column(String(128), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    channel: Optional[str] = Field(default=None, sa_column=Column(String(32)))
+    queue: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    team: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    agent_id: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    customer_id: Optional[str] = Field(default=None, sa_column=Column(String(128)))
+    priority: Optional[str] = Field(default=None, sa_column=Column(String(32)))
+    segment: Optional[str] = Field(default=None, sa_column=Column(String(64)))
+    first_response_at: Optional[datetime] = Field(default=None, sa_column=Column(UTCDateTime))
+    resolved_at: Optional[datetime] = Field(default=None, sa_column=Column(UTCDateTime))
+    wait_seconds: Optional[float] = None
+    abandoned: Optional[bool] = None
+    talk_seconds: Optional[float] = None
+    hold_seconds: Optional[float] = None
+    wrap_seconds: Optional[float] = None
+    fcr: Optional[str] = Field(default=None, sa_column=Column(String(8)), description="yes / no / pending")
+    csat: Optional[int] = None
+    nps: Optional[int] = None
+    ces: Optional[int] = None
+    batch_id: Optional[int] = Field(default=None, foreign_key="import_batches.id")
+
+
+class QuarantinedRow(SQLModel, table=True):
+    """A row that could not be placed at all, kept with its raw values and every reason."""
+
+    __tablename__ = "quarantined_rows"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batches.id", index=True)
+    line_number: int
+    raw: str = Field(sa_column=Column(Text, nullable=False), description="the row as JSON")
+    reasons: str = Field(sa_column=Column(Text, nullable=False), description="JSON list of reason codes/messages")
+
+
+class FieldIssue(SQLModel, table=True):
+    """A bad field in an otherwise good row: the field was left blank, the rest of the row kept."""
+
+    __tablename__ = "field_issues"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batches.id", index=True)
+    line_number: int
+    contact_id: str = Field(sa_column=Column(String(128), nullable=False))
+    field: str = Field(sa_column=Column(String(32), nullable=False))
+    raw_value: str = Field(sa_column=Column(Text, nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Actual(SQLModel, table=True):
+    """One revision of a metric's value for a scope and a month. Append-only: never updated."""
+
+    __tablename__ = "actuals"
+    __table_args__ = (
+        UniqueConstraint("metric", "scope_key", "period", "revision", name="uq_actuals_revision"),
+        Index("ix_actuals_lookup", "metric", "scope_key", "period"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    metric: str = Field(sa_column=Column(String(64), nullable=False))
+    scope_key: str = Field(default="", sa_column=Column(String(256), nullable=False), description="Scope.key()")
+    period: str = Field(sa_column=Column(String(7), nullable=False), description="YYYY-MM")
+    revision: int = Field(ge=1)
+    value: Optional[float] = None
+    numerator: Optional[float] = None
+    denominator: Optional[float] = None
+    sample_size: Optional[int] = None
+    source: str = Field(sa_column=Column(String(16), nullable=False), description="computed / manual / imported")
+    batch_id: Optional[int] = Field(default=None, foreign_key="import_batches.id")
+    author: str = Field(sa_column=Column(String(128), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    reason: Optional[str] = Field(default=None, sa_column=Column(Text))
