@@ -8,7 +8,7 @@ from typing import ClassVar, Literal, Mapping
 
 from pydantic import Field, model_validator
 
-from app.spec.common import Currency, Document, Strict, TimeZoneName
+from app.spec.common import Currency, Document, Scope, Strict, TimeZoneName
 from app.spec.goal import Goal
 from app.spec.metric import Metric
 from app.spec.playbook import Playbook
@@ -109,3 +109,32 @@ class Program:
 
     def source(self, kind: str, doc_id: str) -> Source | None:
         return self.sources.get((kind, doc_id))
+
+
+def effective_scope(metric: Metric, scope: Scope | None) -> Scope:
+    """The scope a number is measured on: the metric's default scope, overridden per dimension."""
+    merged = dict(metric.spec.scope.model_dump(exclude_none=True))
+    if scope is not None:
+        merged.update(scope.model_dump(exclude_none=True))
+    return Scope(**merged)
+
+
+def measured_series(program: Program) -> list[tuple[str, Scope]]:
+    """Every (metric, scope) the program's goals, guardrails and SLA objectives need actuals for."""
+    seen: dict[tuple[str, str], tuple[str, Scope]] = {}
+
+    def add(metric_id: str | None, scope: Scope | None) -> None:
+        metric = program.metrics.get(metric_id or "")
+        if metric is None:
+            return
+        resolved = effective_scope(metric, scope)
+        seen.setdefault((metric_id or "", resolved.key()), (metric.id, resolved))
+
+    for goal in program.goals.values():
+        add(goal.spec.metric, goal.spec.scope)
+        for guardrail in goal.spec.guardrails:
+            add(guardrail.metric, guardrail.scope if guardrail.scope is not None else goal.spec.scope)
+    for contract in program.contracts.values():
+        for objective in contract.spec.objectives:
+            add(objective.metric, objective.scope)
+    return [seen[key] for key in sorted(seen)]
