@@ -70,13 +70,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on an empty database with the schema created (store helpers replace this with migrations)."""
-    from sqlmodel import SQLModel
+    """An engine on a database whose schema was built by the real Alembic migrations."""
+    from app.store.db import make_engine, upgrade
 
-    import app.store.tables  # noqa: F401 - registers the tables
-
-    eng = create_engine(database_url)
-    SQLModel.metadata.create_all(eng)
+    eng = make_engine(database_url)
+    upgrade(eng)
     try:
         yield eng
     finally:

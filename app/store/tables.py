@@ -51,6 +51,7 @@ class ImportBatch(SQLModel, table=True):
     rows_updated: int = 0
     rows_unchanged: int = 0
     rows_quarantined: int = 0
+    field_issues: int = Field(default=0, description="bad fields left blank in otherwise good rows")
 
 
 class Contact(SQLModel, table=True):

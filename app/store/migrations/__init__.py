@@ -1,0 +1,1 @@
+"""Alembic migrations of the cxgov store (run by app.store.db.upgrade)."""
