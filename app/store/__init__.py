@@ -1,0 +1,1 @@
+"""The store: SQLModel tables, engine/sessions, Alembic migrations, append-only actuals."""

@@ -1,0 +1,168 @@
+"""Append-only actuals: a correction is a new revision with a reason and an author.
+
+Nothing here updates or deletes an `Actual`. The current value of (metric, scope, period) is its
+latest revision; the earlier ones stay queryable as history. Two people correcting the same
+actual at once cannot both win: the caller states the revision it saw (`expected_revision`) and
+the unique constraint on (metric, scope_key, period, revision) is the backstop when both race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from app.periods import Month
+from app.store.tables import Actual, ImportBatch, utcnow
+
+ActualSource = Literal["computed", "manual", "imported"]
+SOURCES: tuple[str, ...] = ("computed", "manual", "imported")
+
+
+class ActualsError(Exception):
+    """A request the store refuses; the message is written for the person who made it."""
+
+
+class CorrectionNeedsReason(ActualsError):
+    pass
+
+
+class RevisionConflict(ActualsError):
+    pass
+
+
+def _period_text(period: Month | str) -> str:
+    return str(period if isinstance(period, Month) else Month.parse(period))
+
+
+def latest_revision(session: Session, *, metric: str, scope_key: str, period: Month | str) -> int:
+    """The latest revision number of one actual, 0 when there is none yet."""
+    statement = select(func.max(Actual.revision)).where(
+        Actual.metric == metric, Actual.scope_key == scope_key, Actual.period == _period_text(period)
+    )
+    return int(session.execute(statement).scalar() or 0)
+
+
+def append_revision(
+    session: Session,
+    *,
+    metric: str,
+    scope_key: str,
+    period: Month | str,
+    value: float | None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    sample_size: int | None = None,
+    source: ActualSource,
+    author: str,
+    reason: str | None = None,
+    batch_id: int | None = None,
+    expected_revision: int | None = None,
+) -> Actual:
+    """Record a new revision of (metric, scope_key, period) and return it (flushed, not committed)."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+    if not author.strip():
+        raise ValueError("an actual needs an author")
+    month = _period_text(period)
+    latest = latest_revision(session, metric=metric, scope_key=scope_key, period=month)
+    where = f"{metric} [{scope_key or 'all contacts'}] {month}"
+    if expected_revision is not None and expected_revision != latest:
+        raise RevisionConflict(
+            f"{where} is at revision {latest}, not {expected_revision}: someone recorded a value since you "
+            "looked. Review the history and try again with the current revision."
+        )
+    if latest and not (reason and reason.strip()):
+        raise CorrectionNeedsReason(
+            f"{where} already has a value (revision {latest}); a correction needs a reason (--reason …)."
+        )
+    actual = Actual(
+        metric=metric, scope_key=scope_key, period=month, revision=latest + 1, value=value,
+        numerator=numerator, denominator=denominator, sample_size=sample_size, source=source,
+        batch_id=batch_id, author=author.strip(), recorded_at=utcnow(), reason=reason.strip() if reason else None,
+    )
+    savepoint = session.begin_nested()
+    try:
+        session.add(actual)
+        session.flush()
+    except (IntegrityError, OperationalError) as exc:
+        savepoint.rollback()
+        if isinstance(exc, OperationalError) and not _stale_sqlite_snapshot(exc):
+            raise
+        raise RevisionConflict(
+            f"{where}: someone else wrote to it at the same moment; nothing was recorded. "
+            "Review the history and try again."
+        ) from None
+    savepoint.commit()
+    return actual
+
+
+SQLITE_BUSY_CODES = (5, 517)  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
+
+
+def _stale_sqlite_snapshot(exc: OperationalError) -> bool:
+    """SQLite's answer when a transaction that has read tries to write while, or after, another
+    connection wrote: it refuses at once (no busy wait, which could deadlock) — the WAL-mode race."""
+    return getattr(exc.orig, "sqlite_errorcode", None) in SQLITE_BUSY_CODES
+
+
+def _latest_revisions_subquery(metrics: Iterable[str] | None, since: Month | None, until: Month | None):  # type: ignore[no-untyped-def]
+    conditions = []
+    if metrics is not None:
+        conditions.append(Actual.metric.in_(list(metrics)))  # type: ignore[attr-defined]
+    if since is not None:
+        conditions.append(Actual.period >= str(since))
+    if until is not None:
+        conditions.append(Actual.period <= str(until))
+    return (
+        select(Actual.metric, Actual.scope_key, Actual.period, func.max(Actual.revision).label("revision"))
+        .where(*conditions)
+        .group_by(Actual.metric, Actual.scope_key, Actual.period)
+        .subquery()
+    )
+
+
+def latest_actuals(
+    session: Session,
+    *,
+    metrics: Iterable[str] | None = None,
+    since: Month | None = None,
+    until: Month | None = None,
+) -> list[Actual]:
+    """The current value of every actual (its latest revision), in one query, ordered by key."""
+    latest = _latest_revisions_subquery(metrics, since, until)
+    statement = (
+        select(Actual)
+        .join(
+            latest,
+            and_(
+                Actual.metric == latest.c.metric,
+                Actual.scope_key == latest.c.scope_key,
+                Actual.period == latest.c.period,
+                Actual.revision == latest.c.revision,
+            ),
+        )
+        .order_by(Actual.metric, Actual.scope_key, Actual.period)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def history(session: Session, *, metric: str, scope_key: str | None = None) -> list[Actual]:
+    """Every revision of a metric (optionally one scope), oldest first within each period."""
+    statement = select(Actual).where(Actual.metric == metric)
+    if scope_key is not None:
+        statement = statement.where(Actual.scope_key == scope_key)
+    statement = statement.order_by(Actual.scope_key, Actual.period, Actual.revision)
+    return list(session.execute(statement).scalars())
+
+
+def last_change(session: Session) -> datetime | None:
+    """When the numbers last changed (a cache key for the app): the newest actual or finished import."""
+    newest_actual = session.execute(select(func.max(Actual.recorded_at))).scalar()
+    newest_import = session.execute(select(func.max(ImportBatch.finished_at))).scalar()
+    candidates = [moment for moment in (newest_actual, newest_import) if moment is not None]
+    return max(candidates) if candidates else None
