@@ -39,6 +39,8 @@ TEAM_BY_CHANNEL: Mapping[str, str] = {
 SEASONALITY: Mapping[int, float] = {
     1: 1.18, 2: 1.05, 3: 1.02, 4: 0.97, 5: 0.95, 6: 0.93, 7: 0.88, 8: 0.86, 9: 1.12, 10: 1.06, 11: 1.02, 12: 0.84,
 }
+PRIORITY_ACCOUNTS: frozenset[str] = frozenset({"brightwater", "harborline"})
+"""Accounts with an SLA contract: routed to priority queues, so served faster and better."""
 OPEN_HOUR, CLOSE_HOUR = 6, 18
 AGENTS = 48
 CUSTOMER_CONTACTS = 30_000
@@ -203,9 +205,11 @@ def _contact(
     wait: float | None = None
     abandoned: bool | None = None
     talk = hold = wrap = None
+    priority_account = segment in PRIORITY_ACCOUNTS
+    speed = 0.25 if priority_account else 1.0
     if channel == "phone":
-        at_once = rng.random() < mood.phone_answered_at_once
-        wait = rng.uniform(0, 8) if at_once else rng.expovariate(1 / mood.phone_wait_mean)
+        at_once = rng.random() < mood.phone_answered_at_once + (0.15 if priority_account else 0.0)
+        wait = rng.uniform(0, 8) if at_once else rng.expovariate(1 / (mood.phone_wait_mean * (0.5 if priority_account else 1)))
         abandoned = rng.random() < min(0.6, 0.012 + wait / 900)
         reply_after = wait
         if not abandoned:
@@ -213,7 +217,7 @@ def _contact(
             hold, wrap = handle * 0.06, handle * 0.22
             talk = handle - hold - wrap
     elif channel == "chat":
-        wait = rng.expovariate(1 / mood.chat_wait_mean)
+        wait = rng.expovariate(1 / (mood.chat_wait_mean * speed))
         abandoned = rng.random() < min(0.5, 0.01 + wait / 1500)
         reply_after = wait
         if not abandoned:
@@ -221,18 +225,19 @@ def _contact(
             wrap, hold = handle * 0.15, 0.0
             talk = handle - wrap
     else:
-        minutes = rng.lognormvariate(math.log(mood.email_reply_minutes), 0.8)
-        if created.hour >= CLOSE_HOUR + 1 or created.hour < OPEN_HOUR:
+        minutes = rng.lognormvariate(math.log(mood.email_reply_minutes * (0.4 if priority_account else 1)), 0.8)
+        if not priority_account and (created.hour >= CLOSE_HOUR + 1 or created.hour < OPEN_HOUR):
             minutes += rng.uniform(120, 600)
         reply_after = minutes * 60
         handle = max(2.0, rng.gauss(14 if channel == "email" else 5, 4)) * 60
         talk, wrap, hold = handle * 0.85, handle * 0.15, 0.0
     if queue == "escalations":
-        reply_after = max(reply_after, rng.expovariate(1 / 2400))
+        reply_after = max(reply_after, rng.expovariate(1 / (900 if priority_account else 2400)))
     first_response = None if abandoned else created + timedelta(seconds=reply_after)
     resolved = None
     if not abandoned and rng.random() >= mood.unresolved:
-        hours = rng.uniform(0.5, 3.5) if priority == "critical" and rng.random() < 0.85 else rng.lognormvariate(math.log(20), 1.1)
+        quick = 0.98 if priority_account else 0.85
+        hours = rng.uniform(0.5, 3.5) if priority == "critical" and rng.random() < quick else rng.lognormvariate(math.log(20), 1.1)
         resolved = (first_response or created) + timedelta(hours=hours)
         if resolved >= end_of_data:
             resolved = None
@@ -240,9 +245,11 @@ def _contact(
         first_response = None
     fcr = ""
     if resolved is not None:
-        fcr = "pending" if rng.random() < 0.04 else ("yes" if rng.random() < mood.fcr_yes else "no")
+        fcr_yes = mood.fcr_yes + (0.05 if priority_account else 0.0)
+        fcr = "pending" if rng.random() < 0.04 else ("yes" if rng.random() < fcr_yes else "no")
     surveyed = resolved is not None and channel != "social"
-    csat = str(_rating(rng, mood.csat_satisfied)) if surveyed and rng.random() < 0.16 else ""
+    satisfied = mood.csat_satisfied + (0.06 if priority_account else 0.0)
+    csat = str(_rating(rng, satisfied)) if surveyed and rng.random() < 0.16 else ""
     nps = str(_nps(rng, mood)) if surveyed and rng.random() < 0.08 else ""
     ces = ""
     if surveyed and rng.random() < 0.10:
