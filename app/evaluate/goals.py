@@ -1,0 +1,297 @@
+"""Goal status: planned vs actual per period, progress, status, forecast, guardrails, deliverables.
+
+Periods are judged once they have closed: with `as_of` in November, October is the last period
+due and November (month to date) is open. Status rules, in order:
+
+- deliverable goals: `done` (completed on or before the due date), `done_late`, `overdue`
+  (not completed and the due date has passed), `due` (not completed, due date still ahead);
+- nothing due yet (only the baseline month has closed): judged on the baseline, `on_track`;
+- deadline month closed: `achieved` if its actual meets the target, `missed` if not, `no_data`
+  if it has no actual;
+- the last period due has no actual: `no_data` (stale data is never on track);
+- the actual meets the target: `achieved`;
+- otherwise by how many points of progress the actual is behind plan: within
+  `status.on_track_within` → `on_track`, within `status.at_risk_within` → `at_risk`, else
+  `off_track`.
+
+Only goals with `status: active` are evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.evaluate.actuals import ActualsIndex
+from app.evaluate.direction import EPSILON, Better, meets, progress_percent
+from app.evaluate.forecast import Forecast, forecast
+from app.evaluate.plan import cadence_periods, planned_points, planned_value
+from app.evaluate.serialize import JsonReady
+from app.periods import Month
+from app.spec.common import Scope
+from app.spec.goal import Goal, Guardrail
+from app.spec.program import Program, ProgramSpec, effective_scope
+
+SEVERITY: dict[str, int] = {
+    "achieved": 0, "done": 0, "on_track": 1, "due": 1, "done_late": 1, "at_risk": 2,
+    "off_track": 3, "no_data": 3, "missed": 4, "overdue": 4,
+}
+"""How bad a status is, for ordering and for deciding whether a transition is a change for the worse."""
+
+
+@dataclass(frozen=True)
+class GoalPeriod(JsonReady):
+    period: Month
+    planned: float
+    actual: float | None
+    progress: float | None
+    planned_progress: float
+    closed: bool
+
+
+@dataclass(frozen=True)
+class GuardrailCheck(JsonReady):
+    metric: str
+    scope_key: str
+    min: float | None
+    max: float | None
+    period: Month | None
+    value: float | None
+    breached: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class DeliverableState(JsonReady):
+    due: date
+    completed_on: date | None
+    days_late: int | None
+    days_left: int | None
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: str
+    period: Month | None
+    actual: float | None
+    progress: float | None
+    planned: float | None
+    planned_progress: float | None
+    behind_points: float | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class GoalEvaluation(JsonReady):
+    goal_id: str
+    title: str
+    pillar: str
+    owner: str | None
+    metric: str | None
+    scope_key: str
+    better: Better | None
+    unit: str | None
+    status: str
+    previous_status: str | None
+    judged_period: Month | None
+    planned: float | None
+    actual: float | None
+    progress: float | None
+    planned_progress: float | None
+    behind_points: float | None
+    baseline: float | None
+    target: float | None
+    deadline: date | None
+    explanation: str
+    periods: tuple[GoalPeriod, ...] = ()
+    forecast: Forecast | None = None
+    forecast_reaches_target: bool | None = None
+    guardrails: tuple[GuardrailCheck, ...] = ()
+    guardrail_breached: bool = False
+    deliverable: DeliverableState | None = None
+
+
+def previous_as_of(as_of: date) -> date:
+    """The last day of the month before `as_of`'s: the date the previous status is taken at."""
+    return Month.of(as_of).first_day() - timedelta(days=1)
+
+
+def evaluate_goals(program: Program, actuals: ActualsIndex, *, as_of: date) -> list[GoalEvaluation]:
+    """Every active goal, in id order, evaluated as of `as_of` (with its status a month earlier)."""
+    return [
+        evaluate_goal(program, goal, actuals, as_of=as_of)
+        for goal_id, goal in sorted(program.goals.items())
+        if goal.spec.status == "active"
+    ]
+
+
+def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of: date) -> GoalEvaluation:
+    spec = goal.spec
+    base = dict(goal_id=goal.id, title=goal.metadata.title, pillar=spec.pillar, owner=goal.metadata.owner)
+    if spec.deliverable is not None:
+        return _deliverable(base, goal, as_of)
+    metric = program.metrics.get(spec.metric or "")
+    if metric is None or spec.baseline is None or spec.target is None:
+        reason = (
+            f"metric {spec.metric!r} is not in the catalogue" if metric is None
+            else "the goal has no baseline or no target, so there is nothing to judge progress against"
+        )
+        return GoalEvaluation(
+            **base, metric=spec.metric, scope_key="", better=None, unit=None, status="no_data", previous_status=None,
+            judged_period=None, planned=None, actual=None, progress=None, planned_progress=None, behind_points=None,
+            baseline=spec.baseline.value if spec.baseline else None, target=spec.target.value if spec.target else None,
+            deadline=spec.target.by if spec.target else None, explanation=reason,
+        )
+    better: Better = metric.spec.better
+    scope_key = effective_scope(metric, spec.scope).key()
+    points = planned_points(spec)
+    baseline, target = spec.baseline.value, spec.target.value
+    open_month = Month.of(as_of)
+
+    def prog(value: float) -> float:
+        return progress_percent(value, baseline, target, better)
+
+    periods = []
+    for month in cadence_periods(spec):
+        if month > open_month:
+            break
+        planned = planned_value(points, month)
+        actual = actuals.value(metric.id, scope_key, month)
+        periods.append(GoalPeriod(
+            period=month, planned=planned, actual=actual, progress=None if actual is None else prog(actual),
+            planned_progress=prog(planned), closed=month < open_month,
+        ))
+
+    now = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better, periods, open_month,
+                 program.spec, points)
+    before_month = Month.of(previous_as_of(as_of))
+    before = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better,
+                    [p for p in periods if p.period < before_month], before_month, program.spec, points)
+    fc, reaches = _forecast(periods, Month.of(spec.target.by), open_month, target, better)
+    guardrails = tuple(
+        _guardrail(program, g, spec.scope if g.scope is None else g.scope, actuals, open_month) for g in spec.guardrails
+    )
+    breached = any(g.breached for g in guardrails)
+    explanation = now.explanation
+    if breached:
+        explanation += "; guardrail crossed: " + "; ".join(g.message for g in guardrails if g.breached)
+    return GoalEvaluation(
+        **base, metric=metric.id, scope_key=scope_key, better=better, unit=metric.spec.unit, status=now.status,
+        previous_status=before.status, judged_period=now.period, planned=now.planned, actual=now.actual,
+        progress=now.progress, planned_progress=now.planned_progress, behind_points=now.behind_points,
+        baseline=baseline, target=target, deadline=spec.target.by, explanation=explanation, periods=tuple(periods),
+        forecast=fc, forecast_reaches_target=reaches, guardrails=guardrails, guardrail_breached=breached,
+    )
+
+
+def _judge(
+    baseline_month: Month, deadline_month: Month, baseline: float, target: float, better: Better,
+    periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec, points: list[tuple[Month, float]],
+) -> Judgement:
+    due = [p for p in periods if p.period < open_month and p.period > baseline_month]
+    if not due:
+        return Judgement(
+            "on_track", baseline_month, baseline, 0.0, baseline, 0.0, 0.0,
+            f"nothing due yet: the first period after the baseline ({baseline_month}) has not closed",
+        )
+    last = due[-1]
+    if open_month > deadline_month:
+        if last.actual is None:
+            return Judgement("no_data", last.period, None, None, last.planned, last.planned_progress, None,
+                             f"deadline passed; no actual for the deadline month {last.period}")
+        status = "achieved" if meets(last.actual, target, better) else "missed"
+        return Judgement(status, last.period, last.actual, last.progress, last.planned, last.planned_progress,
+                         None, f"deadline passed: {_fmt(last.actual)} in {last.period} against a target of "
+                         f"{_fmt(target)} ({'met' if status == 'achieved' else 'not met'})")
+    if last.actual is None:
+        return Judgement("no_data", last.period, None, None, last.planned, last.planned_progress, None,
+                         f"no actual for {last.period}, the last period due; stale data is never on track")
+    assert last.progress is not None
+    behind = last.planned_progress - last.progress
+    if meets(last.actual, target, better):
+        return Judgement("achieved", last.period, last.actual, last.progress, last.planned, last.planned_progress,
+                         behind, f"{_fmt(last.actual)} in {last.period} already meets the target {_fmt(target)}")
+    tolerances = settings.status
+    if behind <= tolerances.on_track_within + EPSILON:
+        status = "on_track"
+    elif behind <= tolerances.at_risk_within + EPSILON:
+        status = "at_risk"
+    else:
+        status = "off_track"
+    where = f"{max(behind, 0.0):.1f} points behind plan" if behind > EPSILON else "at or ahead of plan"
+    return Judgement(
+        status, last.period, last.actual, last.progress, last.planned, last.planned_progress, behind,
+        f"{_fmt(last.actual)} in {last.period} is {last.progress:.1f} % of the way from {_fmt(baseline)} to "
+        f"{_fmt(target)}; plan {_fmt(last.planned)} ({last.planned_progress:.1f} %): {where}",
+    )
+
+
+def _forecast(
+    periods: list[GoalPeriod], deadline: Month, open_month: Month, target: float, better: Better
+) -> tuple[Forecast, bool | None]:
+    if open_month > deadline:
+        return Forecast(at=deadline, value=None, points_used=0, refused="the deadline has passed"), None
+    series = [(p.period, p.actual) for p in periods if p.closed and p.actual is not None]
+    fc = forecast(series, deadline)
+    return fc, None if fc.value is None else meets(fc.value, target, better)
+
+
+def _guardrail(
+    program: Program, guardrail: Guardrail, scope: Scope, actuals: ActualsIndex, open_month: Month
+) -> GuardrailCheck:
+    """A guardrail reads the latest actual up to the open month (month to date counts: it is an early warning)."""
+    metric = program.metrics.get(guardrail.metric)
+    scope_key = effective_scope(metric, scope).key() if metric is not None else ""
+    found = actuals.latest(guardrail.metric, scope_key, until=open_month) if metric is not None else None
+    if found is None:
+        return GuardrailCheck(guardrail.metric, scope_key, guardrail.min, guardrail.max, None, None, False,
+                              f"{guardrail.metric}: no actual yet")
+    month, point = found
+    value = point.value
+    assert value is not None
+    low = guardrail.min is not None and value < guardrail.min - EPSILON
+    high = guardrail.max is not None and value > guardrail.max + EPSILON
+    if low:
+        message = f"{guardrail.metric} {_fmt(value)} in {month} is below its floor {_fmt(guardrail.min)}"
+    elif high:
+        message = f"{guardrail.metric} {_fmt(value)} in {month} is above its ceiling {_fmt(guardrail.max)}"
+    else:
+        message = f"{guardrail.metric} {_fmt(value)} in {month} is within bounds"
+    return GuardrailCheck(guardrail.metric, scope_key, guardrail.min, guardrail.max, month, value, low or high, message)
+
+
+def deliverable_status(due: date, completed_on: date | None, as_of: date) -> str:
+    """done / done_late / overdue / due; a completion date after `as_of` is not done yet as of then."""
+    if completed_on is not None and completed_on <= as_of:
+        return "done" if completed_on <= due else "done_late"
+    return "overdue" if as_of > due else "due"
+
+
+def _deliverable(base: dict[str, object], goal: Goal, as_of: date) -> GoalEvaluation:
+    d = goal.spec.deliverable
+    assert d is not None
+    status = deliverable_status(d.due, d.completed_on, as_of)
+    previous = deliverable_status(d.due, d.completed_on, previous_as_of(as_of))
+    done = status in ("done", "done_late")
+    state = DeliverableState(
+        due=d.due, completed_on=d.completed_on,
+        days_late=(d.completed_on - d.due).days if done and d.completed_on and d.completed_on > d.due
+        else ((as_of - d.due).days if status == "overdue" else None),
+        days_left=(d.due - as_of).days if status == "due" else None, evidence=d.evidence,
+    )
+    explanation = {
+        "done": f"completed on {d.completed_on}, due {d.due}",
+        "done_late": f"completed on {d.completed_on}, {state.days_late} day(s) after the due date {d.due}",
+        "overdue": f"not completed; due {d.due}, {state.days_late} day(s) overdue",
+        "due": f"due {d.due}, in {state.days_left} day(s)",
+    }[status]
+    return GoalEvaluation(
+        **base, metric=None, scope_key="", better=None, unit=None, status=status, previous_status=previous,  # type: ignore[arg-type]
+        judged_period=None, planned=None, actual=None, progress=None, planned_progress=None, behind_points=None,
+        baseline=None, target=None, deadline=d.due, explanation=explanation, deliverable=state,
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"

@@ -1,0 +1,225 @@
+"""Goal status, progress, plan, forecast, guardrails and deliverables against hand-computed values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.evaluate import ActualsIndex, evaluate_goals
+from app.evaluate.direction import progress_percent
+from app.evaluate.goals import deliverable_status
+from app.evaluate.plan import cadence_periods, planned_points, planned_value
+from app.periods import Month
+from evaluate_builders import deliverable, goal, metric, program
+
+CSAT = metric("csat")
+AHT = metric("aht", better="lower", unit="minutes")
+FCR = metric("fcr")
+SCORE = metric("score")
+
+
+def one(prog, values, as_of):  # type: ignore[no-untyped-def]
+    [evaluation] = evaluate_goals(prog, ActualsIndex.from_values(values), as_of=as_of)
+    return evaluation
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "expected"), [(77.0, 0.0), (78.0, 0.0), (81.5, 50.0), (85.0, 100.0), (90.0, 100.0)])
+def test_progress_higher_is_better_is_clamped(value: float, expected: float) -> None:
+    assert progress_percent(value, 78.0, 85.0, "higher") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(650.0, 0.0), (600.0, 0.0), (550.0, 50.0), (500.0, 100.0), (480.0, 100.0)])
+def test_progress_lower_is_better_counts_a_fall_as_progress(value: float, expected: float) -> None:
+    assert progress_percent(value, 600.0, 500.0, "lower") == pytest.approx(expected)
+
+
+def test_progress_of_a_hold_the_line_goal_is_all_or_nothing() -> None:
+    assert progress_percent(80.0, 80.0, 80.0, "higher") == 100.0
+    assert progress_percent(79.9, 80.0, 80.0, "higher") == 0.0
+
+
+# --- plan --------------------------------------------------------------------------------------
+
+def test_straight_line_plan() -> None:
+    spec = goal("g").spec
+    points = planned_points(spec)
+    assert planned_value(points, Month(2026, 9)) == pytest.approx(78 + 7 * 3 / 9)
+    assert planned_value(points, Month(2026, 5)) == 78.0
+    assert planned_value(points, Month(2027, 6)) == 85.0
+
+
+def test_plan_goes_through_milestones() -> None:
+    spec = goal("g", milestones=[{"value": 82.0, "by": "2026-09-30"}]).spec
+    points = planned_points(spec)
+    assert planned_value(points, Month(2026, 8)) == pytest.approx(78 + 4 * 2 / 3)
+    assert planned_value(points, Month(2026, 9)) == pytest.approx(82.0)
+    assert planned_value(points, Month(2026, 12)) == pytest.approx(82 + 3 * 3 / 6)
+
+
+def test_cadence_periods_monthly_and_quarterly() -> None:
+    assert [str(m) for m in cadence_periods(goal("g").spec)] == [
+        "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
+    assert [str(m) for m in cadence_periods(goal("g", cadence="quarterly").spec)] == [
+        "2026-06", "2026-09", "2026-12", "2027-03"]
+
+
+# --- statuses ----------------------------------------------------------------------------------
+# Baseline 0 in June 2026, target 100 by April 2027: plan is 10 points a month, 30 in September.
+
+def linear_program(**kw):  # type: ignore[no-untyped-def]
+    return program(metrics=[SCORE], goals=[goal("g", metric_id="score", baseline=(0.0, "2026-06"),
+                                                 target=(100.0, "2027-04-30"))], **kw)
+
+
+@pytest.mark.parametrize(("actual", "status"), [
+    (30.0, "on_track"), (25.0, "on_track"),  # exactly 5 points behind is still on track
+    (24.9, "at_risk"), (15.0, "at_risk"),     # exactly 15 behind is still at risk
+    (14.9, "off_track"), (-5.0, "off_track"),
+    (100.0, "achieved"),
+])
+def test_status_by_points_behind_plan(actual: float, status: str) -> None:
+    e = one(linear_program(), {("score", "", "2026-09"): actual}, date(2026, 10, 15))
+    assert e.status == status
+    assert e.judged_period == Month(2026, 9)
+    assert e.planned == pytest.approx(30.0) and e.planned_progress == pytest.approx(30.0)
+
+
+def test_tolerances_come_from_the_program() -> None:
+    e = one(linear_program(on_track_within=10, at_risk_within=20), {("score", "", "2026-09"): 21.0}, date(2026, 10, 1))
+    assert e.status == "on_track"
+
+
+def test_the_open_month_is_not_judged_and_stale_data_is_no_data() -> None:
+    # August has data, September (the last closed month) has none; October's month-to-date does not count.
+    values = {("score", "", "2026-08"): 20.0, ("score", "", "2026-10"): 45.0}
+    e = one(linear_program(), values, date(2026, 10, 15))
+    assert e.status == "no_data" and e.judged_period == Month(2026, 9)
+    assert "stale" in e.explanation
+
+
+def test_nothing_due_yet_is_judged_on_the_baseline() -> None:
+    e = one(linear_program(), {}, date(2026, 7, 10))
+    assert e.status == "on_track" and e.progress == 0.0
+    assert "nothing due yet" in e.explanation
+
+
+def test_deadline_passed_missed_achieved_or_no_data() -> None:
+    assert one(linear_program(), {("score", "", "2027-04"): 90.0}, date(2027, 5, 3)).status == "missed"
+    assert one(linear_program(), {("score", "", "2027-04"): 100.0}, date(2027, 6, 3)).status == "achieved"
+    # A good value after the deadline does not rescue it: the deadline month is what counts.
+    values = {("score", "", "2027-04"): 90.0, ("score", "", "2027-05"): 100.0}
+    assert one(linear_program(), values, date(2027, 6, 3)).status == "missed"
+    assert one(linear_program(), {}, date(2027, 6, 3)).status == "no_data"
+
+
+def test_lower_is_better_goal() -> None:
+    prog = program(metrics=[AHT], goals=[goal("aht_down", metric_id="aht", baseline=(10.0, "2026-06"),
+                                              target=(8.0, "2027-04-30"))])
+    assert one(prog, {("aht", "", "2026-09"): 9.4}, date(2026, 10, 2)).status == "on_track"   # 30 % vs plan 30 %
+    assert one(prog, {("aht", "", "2026-09"): 10.5}, date(2026, 10, 2)).status == "off_track"  # worse than baseline
+    assert one(prog, {("aht", "", "2026-09"): 7.9}, date(2026, 10, 2)).status == "achieved"
+
+
+def test_quarterly_goal_is_judged_on_the_quarter_close() -> None:
+    prog = program(metrics=[CSAT], goals=[goal("q", cadence="quarterly")])
+    values = {("csat", "", "2026-09"): 80.5, ("csat", "", "2026-10"): 70.0}
+    e = one(prog, values, date(2026, 11, 20))
+    assert e.judged_period == Month(2026, 9) and e.actual == 80.5
+    assert [p.period for p in e.periods] == [Month(2026, 6), Month(2026, 9)]
+
+
+def test_scope_key_merges_the_metric_default_scope() -> None:
+    chat = metric("frt", scope={"channel": "chat"})
+    prog = program(metrics=[chat], goals=[goal("g", metric_id="frt", scope={"priority": "high"})])
+    e = one(prog, {("frt", "channel=chat;priority=high", "2026-09"): 85.0}, date(2026, 10, 1))
+    assert e.scope_key == "channel=chat;priority=high" and e.status == "achieved"
+
+
+def test_inactive_goals_are_not_evaluated() -> None:
+    prog = program(metrics=[CSAT], goals=[goal("a"), goal("b", status="paused")])
+    assert [e.goal_id for e in evaluate_goals(prog, ActualsIndex(), as_of=date(2026, 10, 1))] == ["a"]
+
+
+def test_latest_revision_is_used() -> None:
+    class Row:
+        def __init__(self, revision: int, value: float) -> None:
+            self.metric, self.scope_key, self.period = "score", "", "2026-09"
+            self.value, self.revision, self.source = value, revision, "manual"
+            self.numerator = self.denominator = self.sample_size = None
+
+    index = ActualsIndex.from_rows([Row(2, 30.0), Row(1, 5.0)])
+    [e] = evaluate_goals(linear_program(), index, as_of=date(2026, 10, 1))
+    assert e.actual == 30.0 and e.status == "on_track"
+
+
+# --- forecast ----------------------------------------------------------------------------------
+
+def test_forecast_at_the_deadline_hand_computed() -> None:
+    values = {("csat", "", "2026-07"): 79.0, ("csat", "", "2026-08"): 80.0, ("csat", "", "2026-09"): 80.5}
+    e = one(program(metrics=[CSAT], goals=[goal("g")]), values, date(2026, 10, 5))
+    # slope 0.75 a month through (Aug, 79.833): March 2027 is 7 months after August → 85.083
+    assert e.forecast is not None and e.forecast.value == pytest.approx(79 + 5 / 6 + 0.75 * 7)
+    assert e.forecast.points_used == 3 and e.forecast_reaches_target is True
+
+
+def test_forecast_refused_with_two_points() -> None:
+    values = {("csat", "", "2026-08"): 80.0, ("csat", "", "2026-09"): 80.5}
+    e = one(program(metrics=[CSAT], goals=[goal("g")]), values, date(2026, 10, 5))
+    assert e.forecast is not None and e.forecast.value is None and e.forecast.points_used == 2
+    assert e.forecast.refused and e.forecast_reaches_target is None
+
+
+def test_forecast_that_falls_short() -> None:
+    values = {("csat", "", f"2026-{m:02d}"): v for m, v in ((7, 78.2), (8, 78.4), (9, 78.6))}
+    e = one(program(metrics=[CSAT], goals=[goal("g")]), values, date(2026, 10, 5))
+    assert e.forecast is not None and e.forecast.value == pytest.approx(79.8)
+    assert e.forecast_reaches_target is False
+
+
+# --- guardrails --------------------------------------------------------------------------------
+
+def guarded(**bound: float):  # type: ignore[no-untyped-def]
+    return program(metrics=[CSAT, FCR], goals=[goal("g", guardrails=[{"metric": "fcr", **bound}])])
+
+
+def test_guardrail_flags_an_achieved_goal() -> None:
+    values = {("csat", "", "2026-09"): 86.0, ("fcr", "", "2026-09"): 72.0, ("fcr", "", "2026-10"): 68.0}
+    e = one(guarded(min=70.0), values, date(2026, 10, 20))
+    assert e.status == "achieved" and e.guardrail_breached
+    [check] = e.guardrails
+    assert check.value == 68.0 and check.period == Month(2026, 10) and "below its floor 70" in check.message
+    assert "guardrail crossed" in e.explanation
+
+
+def test_guardrail_within_bounds_or_without_data_is_not_flagged() -> None:
+    values = {("csat", "", "2026-09"): 86.0, ("fcr", "", "2026-09"): 72.0}
+    assert not one(guarded(min=70.0), values, date(2026, 10, 20)).guardrail_breached
+    e = one(guarded(max=60.0), {("csat", "", "2026-09"): 86.0}, date(2026, 10, 20))
+    assert not e.guardrail_breached and e.guardrails[0].message == "fcr: no actual yet"
+    assert one(guarded(max=70.0), values, date(2026, 10, 20)).guardrail_breached
+
+
+# --- deliverables ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("completed", "as_of", "status"), [
+    ("2026-09-20", "2026-10-15", "done"),
+    ("2026-10-05", "2026-10-15", "done_late"),
+    (None, "2026-10-15", "overdue"),
+    (None, "2026-09-30", "due"),
+    ("2026-10-20", "2026-10-15", "overdue"),  # not done yet as of the 15th
+])
+def test_deliverable_status(completed: str | None, as_of: str, status: str) -> None:
+    prog = program(goals=[deliverable("kb", due="2026-09-30", completed_on=completed)])
+    e = one(prog, {}, date.fromisoformat(as_of))
+    assert e.status == status
+    assert e.deliverable is not None and e.deliverable.due == date(2026, 9, 30)
+
+
+def test_deliverable_days() -> None:
+    assert deliverable_status(date(2026, 9, 30), None, date(2026, 10, 1)) == "overdue"
+    e = one(program(goals=[deliverable("kb", due="2026-09-30")]), {}, date(2026, 10, 10))
+    assert e.deliverable is not None and e.deliverable.days_late == 10
+    assert e.previous_status == "due"  # on 30 September, the due date itself, it was not late yet
