@@ -1,0 +1,315 @@
+"""Importing one contact export: stream, stage in bulk, merge with set-based SQL, in one transaction.
+
+Rows are parsed one at a time (memory does not grow with the file) and written in chunks into a
+temporary staging table (SQLite: executemany; PostgreSQL: COPY). Duplicates within the file, new,
+changed and unchanged contacts are then found with SQL over that table, and the merge is two
+statements (UPDATE … FROM for changed contacts, INSERT … SELECT for new ones). Everything — the
+batch row, contacts, quarantine, field issues — happens in one transaction: an error or a kill
+half-way leaves the database as it was.
+
+A later export of the same contact updates it; a blank in it never erases a value already known
+(blank means unknown), so re-importing an older, emptier export changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, Table, and_, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from app.ingest.mapping import Mapping
+from app.ingest.rows import FIELD_ORDER, Issue, Parsed, Quarantined, RowParser
+from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
+
+CHUNK_ROWS = 10_000
+CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
+BATCHES: Table = ImportBatch.__table__  # type: ignore[attr-defined]
+QUARANTINE: Table = QuarantinedRow.__table__  # type: ignore[attr-defined]
+ISSUES: Table = FieldIssue.__table__  # type: ignore[attr-defined]
+TIMESTAMP_POSITIONS = tuple(i for i, name in enumerate(FIELD_ORDER) if name.endswith("_at"))
+
+
+@dataclass
+class ImportSummary:
+    """What one import did. rows_read == imported + updated + unchanged + quarantined."""
+
+    batch_id: int
+    file: str
+    source: str
+    rows_read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    field_issues: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    field_issue_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.imported + self.updated + self.unchanged + self.quarantined
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id, "file": self.file, "source": self.source, "rows_read": self.rows_read,
+            "imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
+            "quarantined": self.quarantined, "field_issues": self.field_issues,
+            "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
+            "field_issue_reasons": dict(sorted(self.field_issue_reasons.items())),
+        }
+
+
+def _stage_table() -> Table:
+    columns = [Column("line_number", Integer, nullable=False)]
+    columns += [Column(name, CONTACTS.c[name].type) for name in FIELD_ORDER]
+    return Table("cxgov_stage_contacts", MetaData(), *columns, prefixes=["TEMPORARY"])
+
+
+STAGE = _stage_table()
+STAGE_COLUMNS = ("line_number", *FIELD_ORDER)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _records(path: Path, mapping: Mapping) -> tuple[Iterator[tuple[int, list[str]]], list[str], Any]:
+    """(line number where the record starts, values) for every record after the header."""
+    handle = path.open("r", encoding=mapping.spec.encoding, newline="")
+    reader = csv.reader(handle, delimiter=mapping.spec.delimiter)
+    header = next(reader, None)
+    if header is None:
+        handle.close()
+        raise ValueError(f"{path.name} is empty: expected a header line")
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        start = reader.line_num + 1
+        for row in reader:
+            if row:  # an empty line is no record; a line of empty values is (and is quarantined)
+                yield start, row
+            start = reader.line_num + 1
+
+    return rows(), header, handle
+
+
+class _StageWriter:
+    """Bulk writes of parsed rows into the staging table on the import's own connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+        self.driver = conn.connection.driver_connection
+        placeholders = ", ".join("?" for _ in STAGE_COLUMNS)
+        self.sqlite_insert = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({placeholders})"
+        self.copy_sql = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
+
+    def write(self, rows: list[Parsed]) -> None:
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self.driver.cursor() as cursor, cursor.copy(self.copy_sql) as copy:  # type: ignore[union-attr]
+                for row in rows:
+                    copy.write_row((row.line_number, *row.values))
+            return
+        if self.dialect == "sqlite":
+            self.driver.executemany(self.sqlite_insert, [self._sqlite_row(row) for row in rows])  # type: ignore[union-attr]
+            return
+        self.conn.execute(insert(STAGE), [dict(zip(STAGE_COLUMNS, (row.line_number, *row.values))) for row in rows])
+
+    @staticmethod
+    def _sqlite_row(row: Parsed) -> tuple[object, ...]:
+        """Timestamps in the exact text form SQLAlchemy's SQLite DateTime stores (naive UTC)."""
+        values = list(row.values)
+        for position in TIMESTAMP_POSITIONS:
+            moment = values[position]
+            if moment is not None:
+                values[position] = moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # type: ignore[attr-defined]
+        return (row.line_number, *values)
+
+
+def _quarantine_rows(batch_id: int, rows: list[Quarantined]) -> list[dict[str, Any]]:
+    return [
+        {"batch_id": batch_id, "line_number": row.line_number, "raw": json.dumps(row.raw, ensure_ascii=False),
+         "reasons": json.dumps(list(row.reasons), ensure_ascii=False)}
+        for row in rows
+    ]
+
+
+def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
+    return [
+        {"batch_id": batch_id, "line_number": issue.line_number, "contact_id": issue.contact_id,
+         "field": issue.field, "raw_value": issue.raw_value, "reason": issue.reason}
+        for issue in issues
+    ]
+
+
+def ingest_file(
+    engine: Engine,
+    path: Path,
+    *,
+    mapping: Mapping,
+    program_timezone: str,
+    author: str,
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportSummary:
+    """Import one export file in one transaction and say what happened (see ImportSummary)."""
+    path = Path(path)
+    digest = file_sha256(path)
+    records, header, handle = _records(path, mapping)
+    try:
+        parser = RowParser(mapping, header, program_timezone)
+        with engine.begin() as conn:
+            return _import(conn, path, digest, records, parser, mapping, author, progress, chunk_rows)
+    finally:
+        handle.close()
+
+
+def _import(
+    conn: Connection, path: Path, digest: str, records: Iterator[tuple[int, list[str]]], parser: RowParser,
+    mapping: Mapping, author: str, progress: Callable[[int], None] | None, chunk_rows: int,
+) -> ImportSummary:
+    source = mapping.spec.source
+    batch_id = int(conn.execute(
+        insert(BATCHES).values(source=source, file_name=path.name, file_sha256=digest, started_at=utcnow(),
+                               author=author).returning(BATCHES.c.id)
+    ).scalar_one())
+    summary = ImportSummary(batch_id=batch_id, file=path.name, source=source)
+    quarantine_codes: Counter[str] = Counter()
+    issue_codes: Counter[str] = Counter()
+
+    STAGE.drop(conn, checkfirst=True)
+    STAGE.create(conn)
+    writer = _StageWriter(conn)
+    good: list[Parsed] = []
+    bad: list[Quarantined] = []
+    issues: list[Issue] = []
+
+    def flush() -> None:
+        writer.write(good)
+        if bad:
+            conn.execute(insert(QUARANTINE), _quarantine_rows(batch_id, bad))
+        if issues:
+            conn.execute(insert(ISSUES), _issue_rows(batch_id, issues))
+        good.clear()
+        bad.clear()
+        issues.clear()
+        if progress is not None:
+            progress(summary.rows_read)
+
+    for line_number, row in records:
+        summary.rows_read += 1
+        result = parser.parse(line_number, row)
+        if isinstance(result, Quarantined):
+            bad.append(result)
+            quarantine_codes.update(set(result.codes))
+        else:
+            good.append(result)
+            if result.issues:
+                issues.extend(result.issues)
+        if len(good) + len(bad) >= chunk_rows:
+            flush()
+    flush()
+
+    conn.exec_driver_sql(f"CREATE INDEX ix_{STAGE.name}_id ON {STAGE.name} (contact_id, line_number)")
+    _quarantine_duplicates(conn, path, mapping, parser, batch_id, quarantine_codes)
+    _merge(conn, source, batch_id, summary)
+
+    summary.quarantined = int(conn.execute(
+        select(func.count()).select_from(QUARANTINE).where(QUARANTINE.c.batch_id == batch_id)).scalar_one())
+    for reason_text, count in conn.execute(
+        select(ISSUES.c.reason, func.count()).where(ISSUES.c.batch_id == batch_id).group_by(ISSUES.c.reason)
+    ):
+        issue_codes[reason_text.split(":", 1)[0]] += count
+    summary.field_issues = sum(issue_codes.values())
+    summary.quarantine_reasons = dict(quarantine_codes)
+    summary.field_issue_reasons = dict(issue_codes)
+    conn.execute(
+        update(BATCHES).where(BATCHES.c.id == batch_id).values(
+            finished_at=utcnow(), rows_read=summary.rows_read, rows_imported=summary.imported,
+            rows_updated=summary.updated, rows_unchanged=summary.unchanged, rows_quarantined=summary.quarantined,
+            field_issues=summary.field_issues,
+        )
+    )
+    STAGE.drop(conn)
+    if not summary.balanced:  # a bug, not bad data: refuse to commit numbers that do not add up
+        raise RuntimeError(f"import summary does not balance: {summary.as_dict()}")
+    return summary
+
+
+def _quarantine_duplicates(
+    conn: Connection, path: Path, mapping: Mapping, parser: RowParser, batch_id: int, codes: Counter[str]
+) -> None:
+    """Every repeat of a contact id within the file goes to quarantine; the first occurrence is kept."""
+    first = (
+        select(STAGE.c.contact_id, func.min(STAGE.c.line_number).label("first_line"))
+        .group_by(STAGE.c.contact_id).having(func.count() > 1).subquery()
+    )
+    repeats = dict(conn.execute(
+        select(STAGE.c.line_number, first.c.first_line)
+        .join(first, STAGE.c.contact_id == first.c.contact_id)
+        .where(STAGE.c.line_number > first.c.first_line)
+    ).all())
+    if not repeats:
+        return
+    raw_by_line: dict[int, dict[str, str] | list[str]] = {}
+    records, _header, handle = _records(path, mapping)  # a second pass, only when there are repeats
+    try:
+        for line_number, row in records:
+            if line_number in repeats:
+                raw_by_line[line_number] = parser.raw_of(row)
+    finally:
+        handle.close()
+    rows = [
+        Quarantined(line, raw_by_line.get(line, {}), (f"duplicate_id: the same contact id as line {first_line}",))
+        for line, first_line in sorted(repeats.items())
+    ]
+    conn.execute(insert(QUARANTINE), _quarantine_rows(batch_id, rows))
+    codes["duplicate_id"] += len(rows)
+    lines = sorted(repeats)
+    for start in range(0, len(lines), 500):
+        part = lines[start:start + 500]
+        conn.execute(delete(STAGE).where(STAGE.c.line_number.in_(part)))
+        conn.execute(delete(ISSUES).where(ISSUES.c.batch_id == batch_id, ISSUES.c.line_number.in_(part)))
+
+
+def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary) -> None:
+    """Count new / changed / unchanged contacts, then update the changed and insert the new."""
+    data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
+    match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
+    changed = or_(*[func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name])
+                    for name in data_fields])
+    total, existing, differing = conn.execute(
+        select(
+            func.count(),
+            func.count(CONTACTS.c.id),
+            func.coalesce(func.sum(case((and_(CONTACTS.c.id.is_not(None), changed), 1), else_=0)), 0),
+        ).select_from(STAGE.outerjoin(CONTACTS, match))
+    ).one()
+    summary.imported = int(total) - int(existing)
+    summary.updated = int(differing)
+    summary.unchanged = int(existing) - int(differing)
+    if summary.updated:
+        conn.execute(
+            update(CONTACTS)
+            .where(match, changed)
+            .values({**{name: func.coalesce(STAGE.c[name], CONTACTS.c[name]) for name in data_fields},
+                     "batch_id": batch_id})
+        )
+    if summary.imported:
+        new_rows = select(literal(source), literal(batch_id), *[STAGE.c[name] for name in FIELD_ORDER]).where(
+            ~exists().where(match)
+        )
+        conn.execute(insert(CONTACTS).from_select(["source", "batch_id", *FIELD_ORDER], new_rows))

@@ -1,0 +1,180 @@
+"""Contact import on both databases: quarantine, field issues, idempotence, late updates, atomicity."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from app.ingest import builtin_profile, ingest_file
+from app.ingest.importer import ImportSummary
+from app.periods import Month
+from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow
+
+TZ = "America/Los_Angeles"
+GENERIC = builtin_profile("generic")
+
+
+def ingest(engine: Engine, path: Path, **kwargs) -> ImportSummary:  # type: ignore[no-untyped-def]
+    return ingest_file(engine, path, mapping=kwargs.pop("mapping", GENERIC), program_timezone=TZ, author="ana", **kwargs)
+
+
+def contacts(engine: Engine) -> dict[str, dict[str, object]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Contact.__table__)).mappings().all()  # type: ignore[attr-defined]
+    return {row["contact_id"]: dict(row) for row in rows}
+
+
+def count(engine: Engine, table: type) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table.__table__)).scalar_one())  # type: ignore[attr-defined]
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def test_timezone_boundary_is_stored_as_the_right_utc_instant(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    path = write_csv([
+        {"contact_id": "A", "created_at": "2026-01-31T23:30:00-08:00"},
+        {"contact_id": "B", "created_at": "2026-01-31 23:30"},  # naive: read in the program timezone
+        {"contact_id": "C", "created_at": "2026-02-01T07:30:00Z"},
+    ])
+    summary = ingest(engine, path)
+    assert (summary.rows_read, summary.imported) == (3, 3)
+    stored = contacts(engine)
+    assert stored["A"]["created_at"] == utc(2026, 2, 1, 7, 30)
+    assert stored["B"]["created_at"] == utc(2026, 2, 1, 7, 30)
+    assert Month.containing(stored["A"]["created_at"], TZ) == Month(2026, 1)  # type: ignore[arg-type]
+    with engine.connect() as conn:  # the instant compares correctly in SQL on both backends
+        in_january = conn.execute(select(func.count()).select_from(Contact.__table__).where(  # type: ignore[attr-defined]
+            Contact.created_at >= Month(2026, 1).start(TZ), Contact.created_at < Month(2026, 1).end(TZ))).scalar_one()
+    assert in_january == 3
+
+
+def test_quarantine_keeps_line_raw_values_and_every_reason(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    path = write_csv([
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00Z", "csat": 5},
+        {"contact_id": "", "created_at": "", "channel": "chat"},            # line 3: no id, no date
+        {"contact_id": "C", "created_at": "yesterday"},                      # line 4: unusable date
+        {"contact_id": "A", "created_at": "2026-01-06T10:00:00Z", "csat": 1},  # line 5: duplicate of line 2
+        {"contact_id": "E", "created_at": "2026-01-07T10:00:00Z"},
+    ])
+    summary = ingest(engine, path)
+    assert summary.as_dict() | {"batch_id": 0} == {
+        "batch_id": 0, "file": "contacts.csv", "source": "generic", "rows_read": 5, "imported": 2, "updated": 0,
+        "unchanged": 0, "quarantined": 3, "field_issues": 0,
+        "quarantine_reasons": {"bad_created_at": 1, "duplicate_id": 1, "missing_created_at": 1, "missing_id": 1},
+        "field_issue_reasons": {},
+    }
+    assert contacts(engine)["A"]["csat"] == 5  # the first occurrence is kept
+    with engine.connect() as conn:
+        rows = conn.execute(select(QuarantinedRow.__table__).order_by(QuarantinedRow.line_number)).mappings().all()  # type: ignore[attr-defined]
+    assert [r["line_number"] for r in rows] == [3, 4, 5]
+    reasons = [json.loads(r["reasons"]) for r in rows]
+    assert [reason.split(":")[0] for reason in reasons[0]] == ["missing_id", "missing_created_at"]
+    assert reasons[1][0].startswith("bad_created_at: 'yesterday'")
+    assert reasons[2] == ["duplicate_id: the same contact id as line 2"]
+    assert json.loads(rows[0]["raw"])["channel"] == "chat"
+    assert json.loads(rows[2]["raw"])["csat"] == "1"
+
+
+def test_bad_field_is_reported_and_left_blank_but_the_row_counts(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    path = write_csv([
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00Z", "csat": 9, "nps": 10, "talk_seconds": -5,
+         "wrap_seconds": "12.5", "abandoned": "maybe", "fcr": "Yes", "ces": "x"},
+        {"contact_id": "B", "created_at": "2026-01-05T10:00:00Z", "first_response_at": "2026-01-05T11:00:00Z",
+         "resolved_at": "2026-01-05T10:30:00Z", "csat": 4},
+        {"contact_id": "C", "created_at": "2026-01-05T10:00:00Z", "first_response_at": "2026-01-05T09:00:00Z",
+         "resolved_at": "2026-01-05T09:30:00Z"},
+    ])
+    summary = ingest(engine, path)
+    assert (summary.imported, summary.quarantined, summary.field_issues) == (3, 0, 7)
+    assert summary.field_issue_reasons == {
+        "out_of_range": 1, "negative_duration": 1, "unknown_value": 1, "not_a_number": 1,
+        "resolution_before_first_response": 1, "response_before_creation": 1, "resolution_before_creation": 1,
+    }
+    stored = contacts(engine)
+    a = stored["A"]
+    assert (a["csat"], a["nps"], a["talk_seconds"], a["wrap_seconds"], a["abandoned"], a["fcr"], a["ces"]) == (
+        None, 10, None, 12.5, None, "yes", None)
+    assert stored["B"]["resolved_at"] is None and stored["B"]["csat"] == 4
+    assert stored["B"]["first_response_at"] == utc(2026, 1, 5, 11)
+    assert stored["C"]["first_response_at"] is None and stored["C"]["resolved_at"] is None
+    with engine.connect() as conn:
+        issue = conn.execute(select(FieldIssue.__table__).where(FieldIssue.field == "csat")).mappings().one()  # type: ignore[attr-defined]
+    assert (issue["line_number"], issue["contact_id"], issue["raw_value"]) == (2, "A", "9")
+    assert issue["reason"] == "out_of_range: csat must be 1–5"
+
+
+def test_reimport_changes_nothing_and_a_later_export_updates(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    rows = [
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00Z", "channel": "email"},
+        {"contact_id": "B", "created_at": "2026-01-06T10:00:00Z", "channel": "chat", "csat": 2},
+    ]
+    first = ingest(engine, write_csv(rows))
+    before = contacts(engine)
+    again = ingest(engine, write_csv(rows))
+    assert (again.rows_read, again.imported, again.updated, again.unchanged) == (2, 0, 0, 2)
+    assert contacts(engine) == before
+    assert all(row["batch_id"] == first.batch_id for row in contacts(engine).values())
+
+    later = [
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00Z", "channel": "email", "csat": 5},  # answer came in
+        {"contact_id": "B", "created_at": "2026-01-06T10:00:00Z"},  # blanks never erase what is known
+        {"contact_id": "C", "created_at": "2026-01-07T10:00:00Z"},
+    ]
+    update = ingest(engine, write_csv(later, name="later.csv"))
+    assert (update.imported, update.updated, update.unchanged, update.quarantined) == (1, 1, 1, 0)
+    after = contacts(engine)
+    assert after["A"]["csat"] == 5 and after["A"]["batch_id"] == update.batch_id
+    assert (after["B"]["channel"], after["B"]["csat"], after["B"]["batch_id"]) == ("chat", 2, first.batch_id)
+    assert count(engine, Contact) == 3
+    with engine.connect() as conn:
+        batches = conn.execute(select(ImportBatch.rows_imported, ImportBatch.rows_updated, ImportBatch.rows_unchanged)
+                               .order_by(ImportBatch.id)).all()
+    assert [tuple(b) for b in batches] == [(2, 0, 0), (0, 0, 2), (1, 1, 1)]
+
+
+def test_an_error_half_way_leaves_the_database_as_it_was(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    ingest(engine, write_csv([{"contact_id": "A", "created_at": "2026-01-05T10:00:00Z"}], name="seed.csv"))
+    big = write_csv([{"contact_id": f"N{i}", "created_at": "2026-01-05T10:00:00Z", "csat": "x" if i % 7 else 3}
+                     for i in range(500)] + [{"contact_id": "", "created_at": ""}])
+    seen: list[int] = []
+
+    def interrupt(rows_read: int) -> None:
+        seen.append(rows_read)
+        if rows_read >= 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest(engine, big, progress=interrupt, chunk_rows=100)
+    assert seen == [100, 200]
+    assert (count(engine, Contact), count(engine, ImportBatch), count(engine, FieldIssue), count(engine, QuarantinedRow)) == (1, 1, 0, 0)
+    finished = ingest(engine, big, chunk_rows=100)  # and the next import works normally
+    assert (finished.imported, finished.quarantined) == (500, 1)
+
+
+def test_mapping_that_does_not_fit_the_file_imports_nothing(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    from app.ingest import MappingDoesNotFit
+
+    path = write_csv([{"id": "1"}], header=["id", "when"])
+    with pytest.raises(MappingDoesNotFit, match="no column 'contact_id'"):
+        ingest(engine, path)
+    assert count(engine, ImportBatch) == 0
+
+
+def test_malformed_row_is_quarantined_whole(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("contact_id,created_at,csat\nA,2026-01-05T10:00:00Z,5\nB,2026-01-05T10:00:00Z\n\nC,2026-01-05,4\n")
+    summary = ingest(engine, path)
+    assert (summary.rows_read, summary.imported, summary.quarantined) == (3, 2, 1)
+    assert summary.quarantine_reasons == {"malformed_row": 1}
+    with engine.connect() as conn:
+        row = conn.execute(select(QuarantinedRow.line_number, QuarantinedRow.raw)).one()
+    assert (row[0], json.loads(row[1])) == (3, ["B", "2026-01-05T10:00:00Z"])
