@@ -49,7 +49,7 @@ def _parse(text: str) -> tuple[Any, dict[tuple[Any, ...], tuple[int, int]]]:
     root = yaml.compose(text, Loader=_Loader)
 
     def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
-        marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))  # a key wins over its value
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 marks[(*path, key.value)] = (key.start_mark.line + 1, key.start_mark.column + 1)
