@@ -7,7 +7,8 @@
   covers only part of a month does not exclude it — the contract measures whole months and the
   actual cannot be split — but it is reported in the period's note.
 - A month without a value is `unmeasured`: never shown as met; for credits it counts as a miss
-  unless the contract says `credits.unmeasured: not_counted`.
+  unless the contract says `credits.unmeasured: not_counted`. The open month without a
+  month-to-date value is unmeasured but puts nothing at risk (there is no value to close at).
 - Consecutive misses: a miss (or an unmeasured month that counts as one) adds one; a met month
   resets the count to zero; an excluded month (or an unmeasured one that is not counted) neither
   counts nor resets, because nothing was judged in it.
@@ -104,8 +105,9 @@ def objective_periods(
     for month in months:
         whole, partial = exclusion_for(contract, objective.id, month)
         value = actuals.value(metric.id, scope_key, month)
+        is_open = month == open_month
         outcome, miss = judge(value, objective.target, better, excluded=whole is not None,
-                              unmeasured_counts=unmeasured_counts)
+                              unmeasured_counts=unmeasured_counts and not is_open)
         count = next_count(count, outcome, miss)
         notes = []
         if whole is not None:
@@ -115,11 +117,13 @@ def objective_periods(
                 f"partly covered by an exclusion ({p.reason}, {p.from_} to {p.to}); "
                 "not excluded because the contract measures whole months"
             )
-        if outcome == "unmeasured":
+        if outcome == "unmeasured" and is_open:
+            notes.append("no month-to-date value yet")
+        elif outcome == "unmeasured":
             notes.append("no value" + (": counted as a miss for credits" if miss else ": not counted for credits"))
         rows.append(ObjectivePeriod(
             objective_id=objective.id, title=objective.title or objective.id, metric=metric.id, scope_key=scope_key,
-            period=month, kind="open" if month == open_month else "closed", value=value, target=objective.target,
+            period=month, kind="open" if is_open else "closed", value=value, target=objective.target,
             better=better, outcome=outcome, counts_as_miss=miss, consecutive_misses=count,
             note="; ".join(notes) or None,
         ))
