@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from app.cli import validate
+from app.cli import actuals, db, ingest, validate
 
 app = typer.Typer(
     name="cxgov",
@@ -17,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (validate,):
+for module in (validate, db, ingest, actuals):
     module.register(app)
 
 

@@ -1,0 +1,94 @@
+"""`cxgov ingest FILE`: import a contact export through a mapping, with a summary that adds up."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from app.cli._program import load_program_bits
+from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, load_mapping, profile_names
+from app.ingest.importer import ImportSummary
+from app.ingest.mapping import Mapping
+from app.ingest.profiles import UnknownProfile
+from app.store.db import open_store
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _mapping(mapping_file: Path | None, profile: str | None) -> Mapping:
+    if mapping_file and profile:
+        typer.echo("cxgov: give --mapping or --profile, not both", err=True)
+        raise typer.Exit(code=2)
+    if mapping_file:
+        mapping, diagnostics = load_mapping(mapping_file)
+        for d in diagnostics:
+            typer.echo(f"{d.location}: {d.severity}: {d.message}" + (f" [{d.path}]" if d.path else ""), err=True)
+        if mapping is None:
+            raise typer.Exit(code=1)
+        return mapping
+    try:
+        return builtin_profile(profile or "generic")
+    except UnknownProfile as exc:
+        typer.echo(f"cxgov: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+
+
+def format_summary(summary: ImportSummary) -> str:
+    lines = [
+        f"{summary.file} ({summary.source}), import batch {summary.batch_id}",
+        f"  rows read    {summary.rows_read:>9,}  = imported + updated + unchanged + quarantined",
+        f"  imported     {summary.imported:>9,}",
+        f"  updated      {summary.updated:>9,}",
+        f"  unchanged    {summary.unchanged:>9,}",
+        f"  quarantined  {summary.quarantined:>9,}",
+    ]
+    lines += [f"    {code:<34} {count:>7,}" for code, count in sorted(summary.quarantine_reasons.items())]
+    lines.append(f"  field issues {summary.field_issues:>9,}  (field left blank, rest of the row kept)")
+    lines += [f"    {code:<34} {count:>7,}" for code, count in sorted(summary.field_issue_reasons.items())]
+    return "\n".join(lines)
+
+
+def ingest_command(
+    file: Annotated[Path, typer.Argument(help="CSV export to import.", exists=True, dir_okay=False, readable=True)],
+    mapping_file: Annotated[Optional[Path], typer.Option("--mapping", help="A ContactMapping YAML file.")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help=f"A shipped mapping: {', '.join(profile_names())}.")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who imports (default: your login).")] = None,
+    root: Annotated[Path, typer.Option("--root", help="Program root.")] = Path("."),
+) -> None:
+    """Import a contact export. Exit 1 when rows had to be quarantined (they are listed in the store)."""
+    mapping = _mapping(mapping_file, profile)
+    bits = load_program_bits(root)
+    engine = open_store(root)
+    show_progress = format is Format.text and sys.stderr.isatty()
+    try:
+        if show_progress:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
+                task = bar.add_task(f"importing {file.name}")
+                summary = ingest_file(engine, file, mapping=mapping, program_timezone=bits.timezone,
+                                      author=by or getpass.getuser(),
+                                      progress=lambda n: bar.update(task, description=f"importing {file.name}: {n:,} rows"))
+        else:
+            summary = ingest_file(engine, file, mapping=mapping, program_timezone=bits.timezone,
+                                  author=by or getpass.getuser())
+    except (MappingDoesNotFit, ValueError, UnicodeDecodeError) as exc:
+        typer.echo(f"cxgov: {file}: {exc}; nothing was imported.", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(json.dumps(summary.as_dict(), indent=2) if format is Format.json else format_summary(summary))
+    if summary.quarantined:
+        raise typer.Exit(code=1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)

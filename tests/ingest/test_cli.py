@@ -1,0 +1,58 @@
+"""`cxgov ingest` through the real Typer app: text and json summaries, exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def root(tmp_path: Path, database_url: str, engine: object, monkeypatch: pytest.MonkeyPatch) -> Path:
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "program.yaml").write_text((ROOT / "program.yaml").read_text())
+    monkeypatch.setenv("CXGOV_DATABASE_URL", database_url)
+    return program
+
+
+def test_ingest_json_summary_balances_and_quarantine_exits_1(root: Path, write_csv: Callable[..., Path]) -> None:
+    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00Z", "csat": 5},
+                      {"contact_id": "B", "created_at": "2026-07-01T09:00:00Z", "csat": 6},
+                      {"contact_id": "", "created_at": "2026-07-01T09:00:00Z"}])
+    result = runner.invoke(app, ["ingest", str(path), "--format", "json", "--root", str(root), "--by", "ana"])
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert (summary["rows_read"], summary["imported"], summary["quarantined"], summary["field_issues"]) == (3, 2, 1, 1)
+    assert summary["quarantine_reasons"] == {"missing_id": 1}
+    again = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
+    assert again.exit_code == 1
+    assert "unchanged            2" in again.stdout and "= imported + updated + unchanged + quarantined" in again.stdout
+
+
+def test_ingest_clean_file_with_profile_exits_0(root: Path, write_csv: Callable[..., Path]) -> None:
+    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00Z"}])
+    result = runner.invoke(app, ["ingest", str(path), "--profile", "generic", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "imported             1" in result.stdout
+
+
+def test_ingest_usage_errors(root: Path, write_csv: Callable[..., Path], tmp_path: Path) -> None:
+    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00Z"}])
+    result = runner.invoke(app, ["ingest", str(path), "--profile", "nope", "--root", str(root)])
+    assert result.exit_code == 2 and "shipped profiles are" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: cxgov/v1\nkind: ContactMapping\nmetadata: {id: b, title: B}\nspec: {source: b}\n")
+    result = runner.invoke(app, ["ingest", str(path), "--mapping", str(bad), "--root", str(root)])
+    assert result.exit_code == 1 and f"{bad}:4:" in result.output
+    other = write_csv([{"x": "1"}], name="other.csv", header=["x"])
+    result = runner.invoke(app, ["ingest", str(other), "--root", str(root)])
+    assert result.exit_code == 1 and "no column 'contact_id'" in result.output and "nothing was imported" in result.output
