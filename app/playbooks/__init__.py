@@ -1,0 +1,1 @@
+"""Recovery playbooks for agents: template checks, sandboxed rendering, search (no UI, no I/O)."""
