@@ -32,10 +32,11 @@ class ActualsIndex:
     """Latest actuals by series and month, with each series kept sorted by month."""
 
     def __init__(self, points: dict[tuple[str, str, Month], ActualPoint] | None = None) -> None:
-        self._series: dict[SeriesKey, dict[Month, ActualPoint]] = {}
-        self._months: dict[SeriesKey, list[Month]] = {}
+        # Keyed by Month.index internally: int hashing and comparison are much cheaper than Month's.
+        self._series: dict[SeriesKey, dict[int, ActualPoint]] = {}
+        self._months: dict[SeriesKey, list[int]] = {}
         for (metric, scope_key, month), point in (points or {}).items():
-            self._series.setdefault((metric, scope_key), {})[month] = point
+            self._series.setdefault((metric, scope_key), {})[month.index] = point
         for key, by_month in self._series.items():
             self._months[key] = sorted(by_month)
 
@@ -67,7 +68,8 @@ class ActualsIndex:
         })
 
     def get(self, metric: str, scope_key: str, month: Month) -> ActualPoint | None:
-        return self._series.get((metric, scope_key), {}).get(month)
+        series = self._series.get((metric, scope_key))
+        return None if series is None else series.get(month.index)
 
     def value(self, metric: str, scope_key: str, month: Month) -> float | None:
         """The month's value, or None when there is no actual or the actual has no value."""
@@ -78,9 +80,9 @@ class ActualsIndex:
         """The latest month ≤ `until` that has a value, with its point."""
         months = self._months.get((metric, scope_key), [])
         by_month = self._series.get((metric, scope_key), {})
-        for month in reversed(months[: bisect_right(months, until)]):
-            if by_month[month].value is not None:
-                return month, by_month[month]
+        for index in reversed(months[: bisect_right(months, until.index)]):
+            if by_month[index].value is not None:
+                return Month.from_index(index), by_month[index]
         return None
 
     def __len__(self) -> int:

@@ -86,6 +86,14 @@ def _what(op: ObjectivePeriod) -> str:
     return f"{op.title} {got} against {op.target:g} in {month_name(op.period)}"
 
 
+def _months(months: Sequence[Month]) -> str:
+    """'Feb 2027 and Mar 2027'; 'Jan 2027, Feb 2027 and Mar 2027'; a longer run as 'Apr 2026 to Oct 2026'."""
+    names = [month_name(m) for m in months]
+    if len(names) > 3:
+        return f"{names[0]} to {names[-1]}"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _line(op: ObjectivePeriod, rule: str, percent: float, fee: Decimal, currency: str, why: str) -> CreditLine:
     amount = percent_of(fee, percent)
     return CreditLine(
@@ -113,11 +121,9 @@ def rule_lines(
         elif isinstance(rule, ConsecutiveMissesRule):
             if op.consecutive_misses >= rule.count:
                 run = [h for h in history[op.objective_id] if h.counts_as_miss][-op.consecutive_misses:]
-                months = " and ".join([", ".join(month_name(h.period) for h in run[:-1]), month_name(run[-1].period)]) \
-                    if len(run) > 1 else month_name(run[0].period)
                 lines.append(_line(
                     op, "consecutive_misses", rule.percent, fee, currency,
-                    f"{op.title} missed in {months}: {op.consecutive_misses} consecutive misses "
+                    f"{op.title} missed in {_months([h.period for h in run])}: {op.consecutive_misses} consecutive misses "
                     f"(credit from {rule.count})",
                 ))
         elif isinstance(rule, PerMissRule):

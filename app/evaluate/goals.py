@@ -153,21 +153,22 @@ def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of:
         return progress_percent(value, baseline, target, better)
 
     periods = []
+    open_index = open_month.index
     for month in cadence_periods(spec):
-        if month > open_month:
+        if month.index > open_index:
             break
         planned = planned_value(points, month)
         actual = actuals.value(metric.id, scope_key, month)
         periods.append(GoalPeriod(
             period=month, planned=planned, actual=actual, progress=None if actual is None else prog(actual),
-            planned_progress=prog(planned), closed=month < open_month,
+            planned_progress=prog(planned), closed=month.index < open_index,
         ))
 
     now = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better, periods, open_month,
                  program.spec, points)
     before_month = Month.of(previous_as_of(as_of))
     before = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better,
-                    [p for p in periods if p.period < before_month], before_month, program.spec, points)
+                    periods, before_month, program.spec, points)
     fc, reaches = _forecast(periods, Month.of(spec.target.by), open_month, target, better)
     guardrails = tuple(
         _guardrail(program, g, spec.scope if g.scope is None else g.scope, actuals, open_month) for g in spec.guardrails
@@ -189,14 +190,15 @@ def _judge(
     baseline_month: Month, deadline_month: Month, baseline: float, target: float, better: Better,
     periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec, points: list[tuple[Month, float]],
 ) -> Judgement:
-    due = [p for p in periods if p.period < open_month and p.period > baseline_month]
+    open_index, baseline_index = open_month.index, baseline_month.index
+    due = [p for p in periods if baseline_index < p.period.index < open_index]
     if not due:
         return Judgement(
             "on_track", baseline_month, baseline, 0.0, baseline, 0.0, 0.0,
             f"nothing due yet: the first period after the baseline ({baseline_month}) has not closed",
         )
     last = due[-1]
-    if open_month > deadline_month:
+    if open_index > deadline_month.index:
         if last.actual is None:
             return Judgement("no_data", last.period, None, None, last.planned, last.planned_progress, None,
                              f"deadline passed; no actual for the deadline month {last.period}")

@@ -18,11 +18,13 @@ def planned_points(spec: GoalSpec) -> list[tuple[Month, float]]:
 
 def planned_value(points: list[tuple[Month, float]], month: Month) -> float:
     """Straight lines between the plan's points; flat before the first and after the last."""
-    if month <= points[0][0]:
+    at = month.index
+    if at <= points[0][0].index:
         return points[0][1]
     for (m0, v0), (m1, v1) in zip(points, points[1:]):
-        if month <= m1:
-            return v0 + (v1 - v0) * (month.index - m0.index) / (m1.index - m0.index)
+        i0, i1 = m0.index, m1.index
+        if at <= i1:
+            return v0 + (v1 - v0) * (at - i0) / (i1 - i0)
     return points[-1][1]
 
 
