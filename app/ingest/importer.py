@@ -135,7 +135,8 @@ class _StageWriter:
         for position in TIMESTAMP_POSITIONS:
             moment = values[position]
             if moment is not None:
-                values[position] = moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # type: ignore[attr-defined]
+                # aware UTC → "YYYY-MM-DD HH:MM:SS.ffffff" (+00:00 cut off): 26 characters
+                values[position] = moment.isoformat(sep=" ", timespec="microseconds")[:26]  # type: ignore[attr-defined]
         return (row.line_number, *values)
 
 

@@ -214,6 +214,7 @@ class RowParser:
                 f"the file has no column {', '.join(missing)}; its columns are: {', '.join(self.header)}"
             )
         self.plans = plans
+        self._steps = tuple((p.name, p.position, p.column_index, p.constant or "", p.value_map, p.convert) for p in plans)
         self.width = len(header)
         self.used_columns = sorted({plan.column_index for plan in plans if plan.column_index is not None})
         self.id_plan = next(plan for plan in plans if plan.name == "contact_id")
@@ -234,20 +235,21 @@ class RowParser:
         values: list[object] = [None] * len(FIELD_ORDER)
         raws: dict[str, str] = {}
         problems: dict[str, FieldProblem] = {}
-        for plan in self.plans:
-            text = plan.constant if plan.column_index is None else row[plan.column_index]
-            text = (text or "").strip()
-            if text and plan.value_map:
-                key = text.casefold()
-                if key in plan.value_map:
-                    text = (plan.value_map[key] or "").strip()
+        for name, position, column_index, constant, value_map, convert in self._steps:
+            text = (constant if column_index is None else row[column_index]).strip()
             if not text:
                 continue
-            raws[plan.name] = text
+            if value_map:
+                key = text.casefold()
+                if key in value_map:
+                    text = (value_map[key] or "").strip()
+                    if not text:
+                        continue
+            raws[name] = text
             try:
-                values[plan.position] = plan.convert(text)
+                values[position] = convert(text)
             except FieldProblem as problem:
-                problems[plan.name] = problem
+                problems[name] = problem
 
         reasons: list[str] = []
         contact_id = values[_ID]

@@ -1,0 +1,142 @@
+"""Ingest benchmark: N canonical contacts (default 1,000,000) on SQLite and PostgreSQL.
+
+Reports the median wall time of `ingest_file` and the peak memory of the importing process (its
+max RSS, read with getrusage(RUSAGE_CHILDREN) by a parent that runs only that child), next to the
+floor: the sqlite3 shell's own `.import` of the same file into a plain table.
+
+    .venv/bin/python benchmarks/ingest_bench.py [--rows 1000000] [--repeat 1] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+PG_URL = os.environ.get("CXGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+HEADER = ["contact_id", "created_at", "channel", "queue", "agent_id", "customer_id", "priority",
+          "first_response_at", "resolved_at", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds",
+          "wrap_seconds", "fcr", "csat", "nps", "ces", "team", "segment"]
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    span = 365 * 86400
+    channels = ["phone", "chat", "email"]
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            created = start + timedelta(seconds=rng.randrange(span))
+            first = created + timedelta(seconds=rng.randrange(10, 7200))
+            resolved = first + timedelta(seconds=rng.randrange(60, 172800))
+            channel = channels[i % 3]
+            answered = rng.random() > 0.05
+            writer.writerow([
+                f"C{i:08d}", created.isoformat(), channel, f"q{i % 7}", f"agent{i % 48}", f"cust{rng.randrange(50000)}",
+                ("low", "normal", "high")[i % 3], first.isoformat(), resolved.isoformat() if rng.random() < 0.9 else "",
+                rng.randrange(0, 300), "false" if answered else "true", rng.randrange(60, 900) if answered else "",
+                rng.randrange(0, 120) if answered else "", rng.randrange(0, 180) if answered else "",
+                ("yes", "no", "pending")[rng.randrange(3)], rng.randrange(1, 6) if rng.random() < 0.15 else "",
+                rng.randrange(0, 11) if rng.random() < 0.05 else "", rng.randrange(1, 8) if rng.random() < 0.05 else "",
+                f"team{i % 4}", ("smb", "mid", "enterprise")[i % 3],
+            ])
+
+
+CHILD = """
+import sys, time, json
+from pathlib import Path
+from app.ingest import builtin_profile, ingest_file
+from app.store.db import make_engine, upgrade
+engine = make_engine(sys.argv[1]); upgrade(engine)
+t = time.perf_counter()
+s = ingest_file(engine, Path(sys.argv[2]), mapping=builtin_profile("generic"), program_timezone="UTC", author="bench")
+print(json.dumps({"seconds": time.perf_counter() - t, "imported": s.imported, "read": s.rows_read}))
+"""
+
+MEASURE = """
+import resource, subprocess, sys, json
+out = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+if out.returncode:
+    sys.stderr.write(out.stderr); sys.exit(out.returncode)
+result = json.loads(out.stdout.strip().splitlines()[-1])
+result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps(result))
+"""
+
+
+def measured(argv: list[str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def sqlite_floor(csv_path: Path, workdir: Path) -> float:
+    db = workdir / f"floor-{uuid.uuid4().hex[:6]}.db"
+    script = f".mode csv\n.import {csv_path} contacts\n"
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(db)], input=script, text=True, check=True)
+    return time.perf_counter() - started
+
+
+def ingest_sqlite(csv_path: Path, workdir: Path) -> dict[str, float]:
+    db = workdir / f"cxgov-{uuid.uuid4().hex[:6]}.db"
+    return measured([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(csv_path)])
+
+
+def ingest_postgres(csv_path: Path) -> dict[str, float]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        return measured([sys.executable, "-c", CHILD, url, str(csv_path)])
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        csv_path = workdir / "contacts.csv"
+        generate(csv_path, args.rows)
+        size_mb = csv_path.stat().st_size / 1e6
+        print(f"{args.rows:,} contacts, {size_mb:.0f} MB CSV, {args.repeat} run(s) each, medians")
+        floor = statistics.median(sqlite_floor(csv_path, workdir) for _ in range(args.repeat))
+        print(f"  sqlite3 .import (floor)      {floor:7.1f} s")
+        runs = [ingest_sqlite(csv_path, workdir) for _ in range(args.repeat)]
+        seconds = statistics.median(r["seconds"] for r in runs)
+        rss = max(r["max_rss_mb"] for r in runs)
+        print(f"  cxgov ingest, SQLite         {seconds:7.1f} s  {seconds / floor:4.1f}× floor  peak {rss:5.0f} MB"
+              f"  ({int(runs[0]['imported']):,} imported)")
+        if not args.no_postgres:
+            runs = [ingest_postgres(csv_path) for _ in range(args.repeat)]
+            seconds = statistics.median(r["seconds"] for r in runs)
+            rss = max(r["max_rss_mb"] for r in runs)
+            print(f"  cxgov ingest, PostgreSQL     {seconds:7.1f} s  {seconds / floor:4.1f}× floor  peak {rss:5.0f} MB"
+                  f"  ({int(runs[0]['imported']):,} imported)")
+
+
+if __name__ == "__main__":
+    main()
