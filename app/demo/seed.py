@@ -1,0 +1,139 @@
+"""Fill a program's store with the demo year: contacts through the real importer, hand-entered
+figures through the append-only actuals, then computed actuals through the KPI engine.
+
+Everything goes through the same functions the CLI uses, so the demo also exercises them. Running
+it twice adds nothing: the importer leaves an identical file unchanged, a manual figure is only
+recorded where the series has no value yet (a person's correction is never overwritten), and the
+KPI engine adds no revision for an unchanged value.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from app.demo.generate import COLUMNS, DemoPlan, ManualFigure, generate_contacts, manual_figures
+from app.periods import Month
+from app.spec.metric import CONTACT_CALCULATIONS
+from app.spec.program import Program, measured_series
+
+DEMO_AUTHOR = "cxgov demo"
+
+
+@dataclass
+class DemoSummary:
+    first_month: Month
+    last_month: Month
+    contacts: int
+    import_summary: dict[str, Any]
+    manual_recorded: int
+    manual_kept: int
+    computed: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "first_month": str(self.first_month), "last_month": str(self.last_month), "contacts": self.contacts,
+            "import": self.import_summary, "manual_recorded": self.manual_recorded,
+            "manual_kept": self.manual_kept, "computed": self.computed,
+        }
+
+
+def plan_for(program: Program, *, as_of: date, seed: int, months: int) -> DemoPlan:
+    """A demo plan in the program's timezone that also covers every scope value the program uses."""
+    extra: dict[str, set[str]] = {}
+    for _metric, scope in measured_series(program):
+        for dimension, values in scope.filters().items():
+            extra.setdefault(dimension, set()).update(values)
+    return DemoPlan(
+        as_of=as_of, months=months, seed=seed, timezone=program.timezone,
+        extra_values={dimension: tuple(sorted(values)) for dimension, values in extra.items()},
+    )
+
+
+def manual_series(program: Program) -> list[tuple[str, str, str, str]]:
+    """(metric, scope key, calculation, unit) of every measured series that is entered by hand."""
+    out = []
+    for metric_id, scope in measured_series(program):
+        metric = program.metrics[metric_id]
+        if metric.spec.calculation.type not in CONTACT_CALCULATIONS:
+            out.append((metric_id, scope.key(), metric.spec.calculation.type, metric.spec.unit))
+    return out
+
+
+def write_csv(rows: Any, path: Path) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def seed_demo(
+    engine: Engine,
+    program: Program,
+    *,
+    as_of: date,
+    seed: int = 7,
+    months: int = 12,
+    author: str = DEMO_AUTHOR,
+    progress: Callable[[int], None] | None = None,
+) -> DemoSummary:
+    from app.ingest import builtin_profile, ingest_file
+
+    plan = plan_for(program, as_of=as_of, seed=seed, months=months)
+    with tempfile.TemporaryDirectory(prefix="cxgov-demo-") as folder:
+        path = Path(folder) / f"demo-contacts-seed{seed}-{plan.window()[0]}-{as_of.isoformat()}.csv"
+        count = write_csv(generate_contacts(plan), path)
+        summary = ingest_file(
+            engine, path, mapping=builtin_profile("generic"), program_timezone=program.timezone, author=author,
+            progress=progress,
+        )
+    recorded, kept = record_manual_figures(engine, manual_figures(plan, manual_series(program)), author=author)
+    computed = compute_actuals(engine, program, plan.window(), author=author)
+    window = plan.window()
+    return DemoSummary(window[0], window[-1], count, summary.as_dict(), recorded, kept, computed)
+
+
+def record_manual_figures(engine: Engine, figures: list[ManualFigure], *, author: str) -> tuple[int, int]:
+    """Record each figure whose series has no value yet for its month; (recorded, kept as they were)."""
+    from app.store.actuals import append_revision, latest_revision
+    from app.store.db import session_scope
+
+    recorded = kept = 0
+    with session_scope(engine) as session:
+        for figure in figures:
+            if latest_revision(session, metric=figure.metric, scope_key=figure.scope_key, period=figure.period):
+                kept += 1
+                continue
+            append_revision(
+                session, metric=figure.metric, scope_key=figure.scope_key, period=figure.period, value=figure.value,
+                numerator=figure.numerator, denominator=figure.denominator, source="manual", author=author,
+            )
+            recorded += 1
+    return recorded, kept
+
+
+def compute_actuals(engine: Engine, program: Program, months: list[Month], *, author: str) -> dict[str, Any]:
+    """Run the KPI engine over the demo window; its own summary, made JSON-ready."""
+    from app.metrics import write_computed_actuals
+    from app.store.db import session_scope
+
+    with session_scope(engine) as session:
+        result = write_computed_actuals(session, program, months=months, author=author)
+    if hasattr(result, "as_dict"):
+        return dict(result.as_dict())
+    if hasattr(result, "to_dict"):
+        return dict(result.to_dict())
+    if isinstance(result, dict):
+        return result
+    return {"result": result if isinstance(result, (int, float, str)) else str(result)}

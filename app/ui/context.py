@@ -1,0 +1,202 @@
+"""What every page needs, loaded once and cached: the program, the store's engine, the viewer.
+
+Caching: the engine is a `st.cache_resource` (one per database URL, never a cached session); the
+loaded program is `st.cache_data` keyed on the program files' content hash, so an edited YAML file
+is picked up on the next rerun; the evaluation is keyed additionally on the store's last change,
+so a recorded or imported actual shows at once and nothing is recomputed otherwise.
+
+Tests seed `st.session_state` (ROOT_KEY, AS_OF_KEY, VIEWER_KEY) and run a page script directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from app.spec.program import Program
+from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for
+
+ROOT_KEY = "cxgov.root"
+AS_OF_KEY = "cxgov.as_of"
+VIEWER_KEY = "cxgov.viewer"
+ROOT_ENV = "CXGOV_ROOT"
+PROGRAM_FOLDERS: tuple[str, ...] = ("goals", "playbooks", "roadmap")
+
+
+def program_root() -> Path:
+    seeded = st.session_state.get(ROOT_KEY)
+    return Path(seeded or os.environ.get(ROOT_ENV) or ".").resolve()
+
+
+def as_of() -> date:
+    seeded = st.session_state.get(AS_OF_KEY)
+    return seeded if isinstance(seeded, date) else date.today()
+
+
+def program_files(root: Path) -> list[Path]:
+    """The files a program is loaded from: program.yaml and the YAML under its folders."""
+    files = [root / "program.yaml"] if (root / "program.yaml").is_file() else []
+    for folder in PROGRAM_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            files.extend(sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+    return files
+
+
+def content_hash(root: Path) -> str:
+    """A hash of the program files' names and bytes: the cache key of the loaded program."""
+    digest = hashlib.sha256()
+    for path in program_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_cached(root: str, files_hash: str, today: date) -> Any:
+    """The loader's result (program + diagnostics) for one version of the program files."""
+    from app.load import load_program
+
+    return load_program(Path(root), today=today)
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str) -> Engine:
+    from app.store.db import get_engine, needs_upgrade, upgrade
+
+    engine = get_engine(url)
+    if needs_upgrade(engine):
+        upgrade(engine)
+    return engine
+
+
+def store_engine(root: Path) -> Engine:
+    from app.store.db import database_url
+
+    return engine_for(database_url(root))
+
+
+def last_change(engine: Engine) -> str:
+    """When the numbers last changed, as text ("" for an empty store): the evaluation's cache key."""
+    from app.store.actuals import last_change as newest
+    from app.store.db import session_scope
+
+    with session_scope(engine) as session:
+        moment = newest(session)
+    return moment.isoformat() if moment else ""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def evaluate_cached(root: str, files_hash: str, url: str, changed: str, day: date) -> Any:
+    """`evaluate_program` for one version of the program and one state of the store."""
+    from app.evaluate import ActualsIndex, evaluate_program
+    from app.store.actuals import latest_actuals
+    from app.store.db import session_scope
+
+    program = load_cached(root, files_hash, day).program
+    with session_scope(engine_for(url)) as session:
+        actuals = ActualsIndex.from_rows(latest_actuals(session))
+    return evaluate_program(program, actuals, as_of=day)
+
+
+def auth_configured() -> bool:
+    """True when `.streamlit/secrets.toml` has an [auth] section: login is then required."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no or unreadable secrets file means no login configured
+        return False
+
+
+def current_viewer(program: Program) -> Viewer | None:
+    """Who is looking: a seeded viewer (tests), the OIDC user mapped to a role, or local mode.
+
+    None when login is configured and the person is not logged in or has no role.
+    """
+    seeded = st.session_state.get(VIEWER_KEY)
+    if isinstance(seeded, Viewer):
+        return seeded
+    if not auth_configured():
+        return LOCAL_VIEWER
+    if not st.user.is_logged_in:
+        return None
+    email = str(st.user.get("email") or "") or None
+    role = role_for(email, program.spec.access)
+    if role is None:
+        return None
+    return Viewer(role=role, email=email, name=str(st.user.get("name") or "") or None)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    root: Path
+    program: Program
+    viewer: Viewer
+    as_of: date
+    files_hash: str
+    database_url: str
+
+    @property
+    def engine(self) -> Engine:
+        return engine_for(self.database_url)
+
+    def evaluation(self) -> Any:
+        changed = last_change(self.engine)
+        return evaluate_cached(str(self.root), self.files_hash, self.database_url, changed, self.as_of)
+
+
+def show_diagnostics(diagnostics: list[Any], root: Path) -> None:
+    """The page a program with validation errors opens to: every finding, located; no traceback."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    st.title("The program has validation errors")
+    st.error(
+        f"{len(errors)} error(s) in the program at {root}. The app shows the program once they are fixed; "
+        "`cxgov validate` lists the same findings."
+    )
+    rows = [
+        {"location": f"{d.file}:{d.line}:{d.column}", "severity": d.severity, "code": d.code, "path": d.path,
+         "message": d.message, "hint": d.hint or ""}
+        for d in sorted(diagnostics)
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch", key="diagnostics")
+
+
+def page_setup(title: str, *, needs: Capability) -> PageContext:
+    """Load what a page needs, or explain why it cannot be shown and stop the page."""
+    from app.store.db import database_url
+
+    root = program_root()
+    day = as_of()
+    if not (root / "program.yaml").is_file():
+        st.title(title)
+        st.error(f"No program.yaml in {root}. Start the app from a program's folder: `cxgov app PATH`.")
+        st.stop()
+    files_hash = content_hash(root)
+    result = load_cached(str(root), files_hash, day)
+    if result.program is None or not result.ok:
+        show_diagnostics(list(result.diagnostics), root)
+        st.stop()
+    viewer = current_viewer(result.program)
+    if viewer is None:
+        st.title(title)
+        st.warning("You are not signed in with an account that has a role in this program.")
+        st.stop()
+    if not viewer.can(needs):
+        st.title(title)
+        st.error(f"This page is not available to the {viewer.role} role.")
+        st.stop()
+    if viewer.local:
+        st.caption(
+            "Local single-user mode: you act as a manager. Add an [auth] section to .streamlit/secrets.toml "
+            "to require login and map roles from program.yaml's access list."
+        )
+    st.title(title)
+    return PageContext(root, result.program, viewer, day, files_hash, database_url(root))

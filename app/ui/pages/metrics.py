@@ -1,0 +1,35 @@
+"""Metric definitions: the catalogue, each metric's formula in words, its parameters and users."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ui.catalogue import catalogue_rows, parameters_text, used_by
+from app.ui.context import page_setup
+from app.ui.roles import Capability
+
+ctx = page_setup("Metric definitions", needs=Capability.READ_PROGRAM)
+st.caption(
+    "How every number in the program is calculated. A definition is versioned YAML in goals/: a change to "
+    "one goes through a pull request and `cxgov diff` reports it."
+)
+rows = catalogue_rows(ctx.program)
+search = st.text_input("Filter", key="metrics.filter", placeholder="id, title or calculation").strip().lower()
+shown = [r for r in rows if not search or search in f"{r['id']} {r['title']} {r['calculation']}".lower()]
+st.dataframe(
+    [{k: r[k] for k in ("id", "title", "unit", "better", "calculation", "formula", "used by")} for r in shown],
+    hide_index=True, width="stretch", key="metrics.table",
+)
+for row in shown:
+    metric = ctx.program.metrics[row["id"]]
+    with st.expander(f"{metric.metadata.title} (`{metric.id}`)"):
+        st.markdown(f"**Formula:** {metric.spec.calculation.describe()}")
+        st.markdown(f"**Parameters:** {parameters_text(metric.spec.calculation)}")
+        st.markdown(f"**Unit:** {metric.spec.unit}, {metric.spec.better} is better, "
+                    f"{metric.spec.decimals} decimal(s) · **default scope:** {metric.spec.scope.describe()}")
+        st.text(metric.spec.definition)
+        users = used_by(ctx.program, metric.id)
+        st.caption("Used by: " + (", ".join(users) if users else "nothing yet"))
+        source = ctx.program.source("Metric", metric.id)
+        if source:
+            st.caption(f"Defined in {source.file}:{source.line}")

@@ -1,0 +1,73 @@
+"""Overview: where the program stands this month, for a committee member with a minute to spare."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import streamlit as st
+
+from app.evaluate.money import fmt_money
+from app.ui.charts import status_by_pillar_chart
+from app.ui.context import last_change, page_setup
+from app.ui.format import status_label
+from app.ui.roles import Capability
+
+ctx = page_setup("Overview", needs=Capability.READ_MONEY)
+evaluation = ctx.evaluation()
+rollup, exposure, roadmap = evaluation.rollup, evaluation.exposure, evaluation.roadmap
+st.caption(f"{evaluation.program} · as of {evaluation.as_of} · {evaluation.open_period} is month to date")
+
+bad = sum(rollup.overall.get(s, 0) for s in ("off_track", "missed", "no_data", "overdue"))
+cols = st.columns(4)
+cols[0].metric("Goals", rollup.total)
+cols[1].metric("Off track, missed or without data", bad)
+cols[2].metric("Worse than last period", rollup.worse)
+cols[3].metric("Guardrails breached", rollup.guardrail_breaches)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Goal status by pillar")
+    if rollup.by_pillar:
+        st.altair_chart(status_by_pillar_chart(rollup.by_pillar), width="stretch")
+    st.dataframe([{"status": status_label(s), "goals": n} for s, n in rollup.overall.items()],
+                 hide_index=True, key="overview.status")
+with right:
+    st.subheader("Got worse since last period")
+    worse = [t for t in rollup.transitions if t.worse]
+    if worse:
+        st.dataframe([{"goal": t.title, "pillar": t.pillar, "was": status_label(t.previous), "now": status_label(t.current)}
+                      for t in worse], hide_index=True, width="stretch", key="overview.worse")
+    else:
+        st.success("No goal got worse since the last period.")
+
+st.subheader("Service credits")
+money = st.columns(4)
+money[0].metric("Owed (closed months)", fmt_money(exposure.owed, exposure.currency))
+money[1].metric("Provisional (this month so far)", fmt_money(exposure.provisional, exposure.currency))
+money[2].metric("At risk", fmt_money(exposure.at_risk, exposure.currency))
+money[3].metric("Total exposure", fmt_money(exposure.total, exposure.currency))
+if exposure.other_currencies:
+    st.caption("Contracts in other currencies, not converted: " + "; ".join(
+        f"{code}: " + ", ".join(f"{k} {v}" for k, v in amounts.items()) for code, amounts in exposure.other_currencies.items()))
+
+st.subheader("Roadmap")
+if roadmap.phases:
+    st.dataframe(
+        [{"phase": p.title, "days": f"{p.from_day}–{p.to_day}", "items": p.items, "done": p.done,
+          "complete": None if p.completion_percent is None else f"{p.completion_percent:.0f} %",
+          "overdue": p.counts.get("overdue", 0), "blocked": p.counts.get("blocked", 0)} for p in roadmap.phases],
+        hide_index=True, width="stretch", key="overview.phases",
+    )
+slipping = len(roadmap.slipping)
+st.caption(f"{slipping} item(s) overdue or blocked." if slipping else "No roadmap item is overdue or blocked.")
+
+st.subheader("Data freshness")
+changed = last_change(ctx.engine)
+if changed:
+    age = datetime.now(timezone.utc) - datetime.fromisoformat(changed)
+    st.write(f"Numbers last changed {changed[:16].replace('T', ' ')} UTC ({age.days} day(s) ago).")
+else:
+    st.warning("No actuals recorded yet: run `cxgov demo` or import a contact export.")
+stale = [g for g in evaluation.goals if g.status == "no_data"]
+if stale:
+    st.warning("No value for the last closed period: " + ", ".join(g.title for g in stale))
