@@ -17,10 +17,10 @@ from app.periods import Month
 
 def to_jsonable(value: Any) -> Any:
     """`value` with dataclasses, Months, dates and Decimals turned into JSON-ready values."""
+    if isinstance(value, Month):  # before the dataclass case: Month is a dataclass too
+        return str(value)
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Month):
-        return str(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
