@@ -1,0 +1,252 @@
+"""Compute KPI values from the contacts table: the SQL runs in the database, Python only divides.
+
+`compute_kpis` answers "what were these metrics, per month (and per channel, queue…)"; the same
+numbers feed `write_computed_actuals` (app/metrics/record.py), the CLI and the app.
+
+What comes back for a month and scope:
+- a group that has contacts in scope but none in the calculation's sample (no CSAT answers, no
+  answered calls) has value None, never 0;
+- a month asked for that has no group at all still appears, once, with the metric's own scope and
+  value None — except for counts (contact volume, backlog) in a month that has contacts, where
+  "none" really is 0;
+- a month with no contacts at all is None for every metric, counts included: nothing imported is
+  not the same as nothing happened.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from app.metrics.measures import kind_of
+from app.metrics.queries import CONTACTS, Column, Window, backlog_query, contacts_with_next_contact, percentile_query, scan
+from app.periods import Month
+from app.spec.common import Scope, duration_seconds
+from app.spec.metric import TIME_UNIT_SECONDS, Backlog, Fcr, Metric
+from app.spec.program import Program, effective_scope
+
+DIMENSIONS: tuple[str, ...] = Scope.DIMENSIONS
+UNKNOWN = "(unknown)"
+"""The scope value shown for contacts whose `by` dimension is blank."""
+
+Bind = Engine | Connection | Session
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """One metric's value for one month and scope, with what it was computed from.
+
+    Shares (CSAT, FCR, service level…) are 0–100 with numerator and denominator as counts; NPS is
+    100 × (promoters − detractors) / answers with numerator = promoters − detractors; means are in
+    the metric's unit with numerator in that unit too (value = numerator / denominator);
+    percentiles and counts have no numerator or denominator. `sample_size` is the number of
+    contacts the value rests on.
+    """
+
+    metric: str
+    period: Month
+    scope: dict[str, str] = field(hash=False)
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    sample_size: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric, "period": str(self.period), "scope": dict(self.scope), "value": self.value,
+            "numerator": self.numerator, "denominator": self.denominator, "sample_size": self.sample_size,
+        }
+
+
+@dataclass(frozen=True)
+class Series:
+    """A metric measured on one scope (the effective scope: the metric's default, overridden)."""
+
+    metric: Metric
+    scope: Scope
+
+
+def contact_metrics(program: Program) -> list[Metric]:
+    """The catalogue's metrics computed from contacts, in catalogue order."""
+    return [metric for metric in program.metrics.values() if metric.from_contacts]
+
+
+def compute_kpis(
+    bind: Bind,
+    program: Program,
+    *,
+    months: list[Month],
+    metrics: Iterable[str] | None = None,
+    by: str | None = None,
+    scope: Scope | None = None,
+) -> list[KpiValue]:
+    """Values of `metrics` (default: every catalogue metric computed from contacts) for `months`,
+    on each metric's scope narrowed by `scope`, optionally split by one dimension (`by`)."""
+    chosen = contact_metrics(program) if metrics is None else [_contact_metric(program, metric_id) for metric_id in metrics]
+    return compute_series(bind, program, [Series(metric, effective_scope(metric, scope)) for metric in chosen],
+                          months=months, by=by)
+
+
+def _contact_metric(program: Program, metric_id: str) -> Metric:
+    metric = program.metrics.get(metric_id)
+    if metric is None:
+        known = ", ".join(sorted(program.metrics)) or "none"
+        raise ValueError(f"unknown metric {metric_id!r}; the catalogue has: {known}")
+    if not metric.from_contacts:
+        raise ValueError(
+            f"metric {metric_id!r} is {metric.spec.calculation.type!r}: entered by hand, not computed from contacts"
+        )
+    return metric
+
+
+def compute_series(
+    bind: Bind, program: Program, series: Sequence[Series], *, months: Sequence[Month], by: str | None = None
+) -> list[KpiValue]:
+    """Values for each (metric, scope) series and month: one scan for the rate, mean and count
+    series, one query per percentile series and one for all backlog series."""
+    if by is not None and by not in DIMENSIONS:
+        raise ValueError(f"cannot split by {by!r}; choose one of: {', '.join(DIMENSIONS)}")
+    if not months:
+        return []
+    kinds = [kind_of(item.metric.spec.calculation) for item in series]  # a hand-entered metric fails here
+    wanted = sorted(set(months))
+    window = Window.covering(wanted, program.timezone)
+    with _connection(bind) as conn:
+        found, contacts_per_month = _scan(conn, series, window, by)
+        for index, (item, kind) in enumerate(zip(series, kinds)):
+            if kind == "percentile":
+                found[index] = _percentiles(conn, item, window, by, found[index])
+        found.update(_backlogs(conn, series, wanted, window, by))
+    return _assemble(series, wanted, found, contacts_per_month)
+
+
+@contextmanager
+def _connection(bind: Bind) -> Iterator[Connection]:
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            yield conn
+    elif isinstance(bind, Session):
+        yield bind.connection()
+    else:
+        yield bind
+
+
+def _scope_dict(scope: Scope, by: str | None, group: Any) -> dict[str, str]:
+    filters = {dimension: ",".join(values) for dimension, values in scope.filters().items()}
+    if by is not None:
+        filters[by] = UNKNOWN if group is None else str(group)
+    return {dimension: filters[dimension] for dimension in DIMENSIONS if dimension in filters}
+
+
+def _unit_seconds(metric: Metric) -> float:
+    return float(TIME_UNIT_SECONDS.get(metric.spec.unit, 1))
+
+
+def _scan(
+    conn: Connection, series: Sequence[Series], window: Window, by: str | None
+) -> tuple[dict[int, dict[tuple[Month, str | None], KpiValue]], dict[Month, int]]:
+    scanned_series = [(index, item) for index, item in enumerate(series) if kind_of(item.metric.spec.calculation) != "backlog"]
+    windows = [
+        duration_seconds(calculation.repeat_window)
+        for calculation in (item.metric.spec.calculation for _, item in scanned_series)
+        if isinstance(calculation, Fcr) and calculation.repeat_window is not None
+    ]
+    source = contacts_with_next_contact(window, timedelta(seconds=max(windows))) if windows else CONTACTS
+    statement, columns = scan(source, window, by, [(item.metric, item.scope) for _, item in scanned_series])
+    results: dict[int, dict[tuple[Month, str | None], KpiValue]] = defaultdict(dict)
+    contacts_per_month: dict[Month, int] = defaultdict(int)
+    for row in conn.execute(statement).mappings():
+        month = Month.parse(row["period"])
+        group = row["grp"] if by is not None else None
+        contacts_per_month[month] += int(row["contacts"])
+        for (index, item), names in zip(scanned_series, columns):
+            if not row[names.in_scope]:
+                continue
+            results[index][(month, group)] = _value(item, month, by, group, row, names)
+    return results, contacts_per_month
+
+
+def _value(item: Series, month: Month, by: str | None, group: Any, row: Any, names: Column) -> KpiValue:
+    metric = item.metric
+    kind = kind_of(metric.spec.calculation)
+    total = float(row[names.total] or 0)
+    size = int(row[names.size] or 0)
+    scope = _scope_dict(item.scope, by, group)
+    if kind == "count":
+        return KpiValue(metric.id, month, scope, float(size), None, None, size)
+    if size == 0:
+        return KpiValue(metric.id, month, scope, None, None, None, 0)
+    if kind == "share":
+        return KpiValue(metric.id, month, scope, 100.0 * total / size, total, float(size), size)
+    if kind == "mean":
+        numerator = total / _unit_seconds(metric)
+        return KpiValue(metric.id, month, scope, numerator / size, numerator, float(size), size)
+    return KpiValue(metric.id, month, scope, None, None, None, size)  # percentile: filled in by _percentiles
+
+
+def _percentiles(
+    conn: Connection, item: Series, window: Window, by: str | None, scanned: dict[tuple[Month, str | None], KpiValue]
+) -> dict[tuple[Month, str | None], KpiValue]:
+    values = dict(scanned)
+    unit = _unit_seconds(item.metric)
+    for row in conn.execute(percentile_query(item.metric, item.scope, window, by)).mappings():
+        key = (Month.parse(row["period"]), row["grp"] if by is not None else None)
+        base = values.get(key)
+        if base is None:
+            continue
+        values[key] = KpiValue(base.metric, base.period, base.scope, float(row["value"]) / unit, None, None, int(row["n"]))
+    return values
+
+
+def _backlogs(
+    conn: Connection, series: Sequence[Series], months: Sequence[Month], window: Window, by: str | None
+) -> dict[int, dict[tuple[Month, str | None], KpiValue]]:
+    chosen = [(index, item) for index, item in enumerate(series) if isinstance(item.metric.spec.calculation, Backlog)]
+    if not chosen:
+        return {}
+    specs = []
+    for _, item in chosen:
+        older_than = item.metric.spec.calculation.older_than  # type: ignore[union-attr]
+        specs.append((item.metric, item.scope, timedelta(seconds=duration_seconds(older_than) if older_than else 0)))
+    statement, names = backlog_query(specs, months, window, by)
+    results: dict[int, dict[tuple[Month, str | None], KpiValue]] = defaultdict(dict)
+    for row in conn.execute(statement).mappings():
+        group = row["grp"] if by is not None else None
+        for position, (index, item) in enumerate(chosen):
+            for month in months:
+                count = int(row[names[(position, month)]] or 0)
+                if count:
+                    scope = _scope_dict(item.scope, by, group)
+                    results[index][(month, group)] = KpiValue(item.metric.id, month, scope, float(count), None, None, count)
+    return results
+
+
+def _assemble(
+    series: Sequence[Series],
+    months: Sequence[Month],
+    found: dict[int, dict[tuple[Month, str | None], KpiValue]],
+    contacts_per_month: dict[Month, int],
+) -> list[KpiValue]:
+    out: list[KpiValue] = []
+    for index, item in enumerate(series):
+        counts = kind_of(item.metric.spec.calculation) in ("count", "backlog")
+        values = found.get(index, {})
+        for month in months:
+            in_month = sorted(
+                (value for (period, _), value in values.items() if period == month),
+                key=lambda value: tuple(sorted(value.scope.items())),
+            )
+            if in_month:
+                out.extend(in_month)
+                continue
+            has_data = contacts_per_month.get(month, 0) > 0
+            value = 0.0 if counts and has_data else None
+            out.append(KpiValue(item.metric.id, month, _scope_dict(item.scope, None, None), value, None, None, 0))
+    return out

@@ -1,0 +1,195 @@
+"""The KPI queries: one aggregate scan for all rate/mean/count series, one per percentile series,
+one for every backlog series. Pure query construction — execution is in `app.metrics.compute`.
+
+Periods are calendar months in the program timezone. Their UTC bounds come from `Month.start` /
+`Month.end` (app/periods.py, the one place instants become months) and the rows are grouped with
+a CASE over `created_at` ranges: correct across daylight-saving changes and the same SQL on both
+databases. The WHERE clause bounds `created_at` by the first and last month, so the index on
+`created_at` can serve it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+from sqlalchemy import Float, Select, Table, and_, case, cast, func, literal, literal_column, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
+
+from app.metrics.measures import NEXT_CONTACT, Measure, measure_for
+from app.periods import Month
+from app.spec.common import Scope
+from app.spec.metric import Metric
+from app.store.tables import Contact
+
+CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The months asked for, as the contiguous run first..last with its UTC bounds."""
+
+    months: tuple[Month, ...]
+    bounds: tuple[datetime, ...]
+    """bounds[i] is the start of months[i]; the last one is the end of the last month."""
+
+    @classmethod
+    def covering(cls, months: Sequence[Month], tz: str) -> "Window":
+        if not months:
+            raise ValueError("at least one month is needed")
+        run = tuple(min(months).until(max(months)))
+        return cls(run, tuple(month.start(tz) for month in run) + (run[-1].end(tz),))
+
+    @property
+    def start(self) -> datetime:
+        return self.bounds[0]
+
+    @property
+    def end(self) -> datetime:
+        return self.bounds[-1]
+
+    def end_of(self, month: Month) -> datetime:
+        return self.bounds[self.months.index(month) + 1]
+
+
+def period_label(created_at: ColumnElement[Any], window: Window) -> ColumnElement[str]:
+    """`YYYY-MM` of the month containing `created_at` (rows are already bounded to the window)."""
+    return case(
+        *((created_at < end, literal(str(month))) for month, end in zip(window.months, window.bounds[1:])),
+        else_=None,
+    )
+
+
+def in_window(created_at: ColumnElement[Any], window: Window) -> ColumnElement[bool]:
+    return and_(created_at >= window.start, created_at < window.end)
+
+
+def scope_condition(scope: Scope, c: Any) -> ColumnElement[bool]:
+    """The scope's filters as bound `IN` parameters; everything when it restricts nothing."""
+    conditions = [getattr(c, dimension).in_(values) for dimension, values in scope.filters().items()]
+    return and_(*conditions) if conditions else true()
+
+
+def contacts_with_next_contact(window: Window, reach: timedelta) -> FromClause:
+    """The contacts of the window (plus `reach` after it) with each one's next contact by the same
+    customer (`next_contact_at`; by creation time, ties broken by id), for FCR's repeat window.
+    One sort instead of a correlated lookup per contact; any channel or queue counts as a repeat."""
+    c = CONTACTS.c
+    following = func.lead(c.created_at).over(partition_by=c.customer_id, order_by=(c.created_at, c.id))
+    next_contact = case((c.customer_id.is_(None), None), else_=following)
+    return (
+        select(*CONTACTS.c, next_contact.label(NEXT_CONTACT))
+        .where(c.created_at >= window.start, c.created_at < window.end + reach)
+        .subquery("contacts_next")
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    """Names of one series' aggregate columns in the scan's result."""
+
+    total: str
+    size: str
+    in_scope: str
+
+
+def scan(
+    source: FromClause, window: Window, by: str | None, series: Sequence[tuple[Metric, Scope]]
+) -> tuple[Select[Any], list[Column]]:
+    """One pass over the window's contacts, grouped by (period, `by`): for every series its
+    numerator (`SUM` of contributions over its sample), sample size and in-scope count, and the
+    number of contacts per group regardless of scope (`contacts`, to tell "no data" from "none")."""
+    c = source.c
+    period = period_label(c.created_at, window).label("period")
+    keys: list[ColumnElement[Any]] = [period]
+    if by is not None:
+        keys.append(getattr(c, by).label("grp"))
+    aggregates: list[ColumnElement[Any]] = [func.count().label("contacts")]
+    names: list[Column] = []
+    for index, (metric, scope) in enumerate(series):
+        measure = measure_for(metric.spec.calculation, c)
+        in_scope = scope_condition(scope, c)
+        counted = and_(in_scope, measure.sample)
+        name = Column(f"s{index}_total", f"s{index}_size", f"s{index}_in")
+        aggregates += [
+            func.sum(case((counted, measure.contribution), else_=0)).label(name.total),
+            func.sum(case((counted, 1), else_=0)).label(name.size),
+            func.sum(case((in_scope, 1), else_=0)).label(name.in_scope),
+        ]
+        names.append(name)
+    statement = select(*keys, *aggregates).where(in_window(c.created_at, window)).group_by(*keys)
+    return statement, names
+
+
+def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | None) -> Select[Any]:
+    """The percentile (`percentile_cont` semantics: linear interpolation between the two nearest
+    ranks) of a duration per (period, `by`), in one portable formulation on both databases.
+
+    Rows are ranked with ROW_NUMBER and counted with COUNT(*) OVER the group. For p = a/b the
+    interpolation position is h = p·(n − 1) (0-based), so the lower rank is ⌊a(n − 1)/b⌋ + 1 and
+    the weight of the upper one is (a(n − 1) mod b)/b — integer arithmetic, identical on SQLite
+    and PostgreSQL, with no reliance on either one's percentile function.
+    """
+    c = CONTACTS.c
+    measure = measure_for(metric.spec.calculation, c)
+    if measure.percentile is None:
+        raise ValueError(f"metric {metric.id!r} is not a percentile")
+    fraction_a, fraction_b = (literal_column(str(int(part))) for part in measure.percentile)
+    keys: list[ColumnElement[Any]] = [period_label(c.created_at, window).label("period")]
+    if by is not None:
+        keys.append(getattr(c, by).label("grp"))
+    ranked = (
+        select(
+            *keys,
+            measure.contribution.label("d"),
+            func.row_number().over(partition_by=keys, order_by=measure.contribution).label("rn"),
+            func.count().over(partition_by=keys).label("n"),
+        )
+        .where(in_window(c.created_at, window), scope_condition(scope, c), measure.sample)
+        .subquery("ranked")
+    )
+    r = ranked.c
+    steps = (r.n - 1) * fraction_a
+    lower = steps // fraction_b + 1
+    upper_weight = cast(steps % fraction_b, Float) / fraction_b
+    value = func.sum(case((r.rn == lower, r.d * (1 - upper_weight)), (r.rn == lower + 1, r.d * upper_weight), else_=0))
+    groups = [r.period] + ([r.grp] if by is not None else [])
+    return (
+        select(*groups, func.max(r.n).label("n"), value.label("value"))
+        .where(or_(r.rn == lower, r.rn == lower + 1))
+        .group_by(*groups)
+    )
+
+
+def backlog_query(
+    series: Sequence[tuple[Metric, Scope, timedelta]], months: Sequence[Month], window: Window, by: str | None
+) -> tuple[Select[Any], dict[tuple[int, Month], str]]:
+    """Contacts still open at each month's end — created before it (and before it minus
+    `older_than`), not resolved before it, not an abandoned call — for every backlog series, in
+    one scan grouped by `by`. Returns the query and the column name per (series index, month)."""
+    c = CONTACTS.c
+    keys: list[ColumnElement[Any]] = [getattr(c, by).label("grp")] if by is not None else []
+    first_end = min(window.end_of(month) for month in months)
+    columns: list[ColumnElement[Any]] = []
+    names: dict[tuple[int, Month], str] = {}
+    for index, (metric, scope, older_than) in enumerate(series):
+        measure: Measure = measure_for(metric.spec.calculation, c)
+        for month in months:
+            end = window.end_of(month)
+            open_then = and_(
+                scope_condition(scope, c),
+                measure.sample,
+                c.created_at < end - older_than,
+                or_(c.resolved_at.is_(None), c.resolved_at >= end),
+            )
+            name = f"b{index}_{month.year}_{month.month:02d}"
+            columns.append(func.sum(case((open_then, 1), else_=0)).label(name))
+            names[(index, month)] = name
+    statement = select(*keys, *columns).where(
+        c.created_at < window.end, or_(c.resolved_at.is_(None), c.resolved_at >= first_end)
+    )
+    if keys:
+        statement = statement.group_by(*keys)
+    return statement, names
