@@ -64,6 +64,8 @@ def exclusion_for(contract: SLAContract, objective_id: str, month: Month) -> tup
     """(an exclusion covering the whole month, exclusions overlapping only part of it)."""
     whole: Exclusion | None = None
     partial: list[Exclusion] = []
+    if not contract.spec.exclusions:
+        return whole, partial
     first, last = month.first_day(), month.last_day()
     for exclusion in contract.spec.exclusions:
         if not _applies(exclusion, objective_id) or exclusion.to < first or exclusion.from_ > last:

@@ -94,11 +94,11 @@ def _months(months: Sequence[Month]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _line(op: ObjectivePeriod, rule: str, percent: float, fee: Decimal, currency: str, why: str) -> CreditLine:
+def _line(op: ObjectivePeriod, rule: str, percent: float, fee: Decimal, currency: str, why: str, fee_text: str) -> CreditLine:
     amount = percent_of(fee, percent)
     return CreditLine(
         op.objective_id, rule, percent, amount,
-        f"{why} → {fmt_percent(percent)} of {fmt_money(fee, currency)} = {fmt_money(amount, currency)}",
+        f"{why} → {fmt_percent(percent)} of {fee_text} = {fmt_money(amount, currency)}",
     )
 
 
@@ -108,6 +108,7 @@ def rule_lines(
 ) -> list[CreditLine]:
     """The credit lines one rule gives in one period. `history` holds each objective's periods up to this one."""
     fee, currency = contract.spec.monthly_fee, contract.spec.currency
+    fee_text = fmt_money(fee, currency)
     lines: list[CreditLine] = []
     for op in ops:
         if not op.counts_as_miss or not _covers(rule, op.objective_id):
@@ -117,18 +118,18 @@ def rule_lines(
             if band is not None:
                 edge = f"below {band.below:g}" if band.below is not None else f"above {band.above:g}"
                 reason = "no value: the mildest band" if op.value is None else f"band {edge}"
-                lines.append(_line(op, "bands", band.percent, fee, currency, f"{_what(op)}: {reason}"))
+                lines.append(_line(op, "bands", band.percent, fee, currency, f"{_what(op)}: {reason}", fee_text))
         elif isinstance(rule, ConsecutiveMissesRule):
             if op.consecutive_misses >= rule.count:
                 run = [h for h in history[op.objective_id] if h.counts_as_miss][-op.consecutive_misses:]
                 lines.append(_line(
                     op, "consecutive_misses", rule.percent, fee, currency,
                     f"{op.title} missed in {_months([h.period for h in run])}: {op.consecutive_misses} consecutive misses "
-                    f"(credit from {rule.count})",
+                    f"(credit from {rule.count})", fee_text,
                 ))
         elif isinstance(rule, PerMissRule):
-            lines.append(_line(op, "per_miss", rule.percent, fee, currency, f"{_what(op)}: missed"))
-    if isinstance(rule, PoolRule):
+            lines.append(_line(op, "per_miss", rule.percent, fee, currency, f"{_what(op)}: missed", fee_text))
+    if isinstance(rule, PoolRule) and any(op.counts_as_miss for op in ops):
         lines.extend(_pool_lines(rule, ops, contract))
     return lines
 
@@ -139,6 +140,8 @@ def _pool_lines(rule: PoolRule, ops: Sequence[ObjectivePeriod], contract: SLACon
     allocations = {o.id: o.allocation_percent for o in contract.spec.objectives}
     lines: list[CreditLine] = []
     remaining = at_risk
+    stake = (f"× pool {fmt_percent(rule.pool_percent)} × at-risk {fmt_percent(rule.at_risk_percent)} of "
+             f"{fmt_money(fee, currency)} ({fmt_money(at_risk, currency)})")
     for op in ops:
         if not op.counts_as_miss or not _covers(rule, op.objective_id):
             continue
@@ -146,11 +149,7 @@ def _pool_lines(rule: PoolRule, ops: Sequence[ObjectivePeriod], contract: SLACon
         raw = percent_of(percent_of(at_risk, rule.pool_percent), allocation)
         amount = min(raw, remaining)
         remaining -= amount
-        why = (
-            f"{_what(op)}: allocation {fmt_percent(allocation)} × pool {fmt_percent(rule.pool_percent)} × at-risk "
-            f"{fmt_percent(rule.at_risk_percent)} of {fmt_money(fee, currency)} ({fmt_money(at_risk, currency)}) = "
-            f"{fmt_money(raw, currency)}"
-        )
+        why = f"{_what(op)}: allocation {fmt_percent(allocation)} {stake} = {fmt_money(raw, currency)}"
         if amount < raw:
             why += f"; pool credits capped at the at-risk amount: {fmt_money(amount, currency)}"
         percent = float(amount / fee * 100) if fee else 0.0
@@ -201,13 +200,13 @@ def settle_earn_back(
     earn_back = contract.spec.credits.earn_back
     if earn_back is None:
         return credits
-    closed = [c.period for c in credits if c.kind == "closed"]
+    closed = [c.period for c in credits if c.kind == "closed"]  # in month order
     settled = []
-    for credit in credits:
+    for position, credit in enumerate(credits):
         if credit.kind != "closed" or credit.amount == 0:
             settled.append(credit)
             continue
-        following = [m for m in closed if m > credit.period][: earn_back.periods]
+        following = closed[position + 1: position + 1 + earn_back.periods]
         failed = next((m for m in following if not all_met(ops_by_period[m])), None)
         if failed is not None:
             state: EarnBackState = "owed"
