@@ -1,0 +1,117 @@
+"""`load_program`: a program folder → a validated `Program`, diagnostics and SMART scorecards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from app.load.diagnostics import Diagnostic, has_errors
+from app.load.documents import PROGRAM_FILE, LoadedDocument, program_files, read_documents
+from app.load.references import check_references, unique_documents
+from app.load.smart import SmartScorecard, score_goal
+from app.load.templates import template_diagnostics
+from app.spec import Goal, Metric, Playbook, Program, ProgramSettings, Source
+from app.spec.program import SmartRules
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    program: Program | None
+    """None when the program has errors (with `strict`, warnings count as errors)."""
+    diagnostics: list[Diagnostic]
+    scorecards: dict[str, SmartScorecard] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    documents: Mapping[tuple[str, str], LoadedDocument] = field(default_factory=dict, repr=False)
+    strict: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
+
+    def locate(self, kind: str, doc_id: str, path: tuple[str | int, ...] = ()) -> tuple[str, int] | None:
+        """File and line of field `path` of document (`kind`, `doc_id`) — the nearest parent if absent."""
+        doc = self.documents.get((kind, doc_id))
+        if doc is None:
+            doc = next((d for (k, i), d in self.documents.items() if k.lower() == kind.lower() and i == doc_id), None)
+        if doc is None:
+            return None
+        return doc.file, doc.parsed.locate(path)[0]
+
+
+def load_program(root: Path, *, strict: bool = False, today: date | None = None) -> LoadResult:
+    """Read, validate and cross-check the program under `root`; never raises for bad input."""
+    root = Path(root)
+    today = today or date.today()
+    files = program_files(root)
+    loaded, diagnostics = read_documents(root, files)
+    by_kind, duplicates = unique_documents(loaded)
+    diagnostics.extend(duplicates)
+    if not by_kind.get("Program") and not any(d.file == PROGRAM_FILE and d.severity == "error" for d in diagnostics):
+        exists = (root / PROGRAM_FILE).is_file()
+        diagnostics.append(Diagnostic(
+            PROGRAM_FILE, 1, 1, "error", "program-missing",
+            "program.yaml holds no Program document" if exists else "program.yaml is missing at the program root",
+            hint="add a `kind: Program` document with name, start_date, timezone and currency",
+        ))
+    diagnostics.extend(check_references(by_kind))
+    settings_doc = next(iter(by_kind.get("Program", {}).values()), None)
+    rules = settings_doc.model.spec.smart if settings_doc is not None else SmartRules()  # type: ignore[attr-defined]
+    scorecards: dict[str, SmartScorecard] = {}
+    metrics = by_kind.get("Metric", {})
+    for doc in by_kind.get("Goal", {}).values():
+        goal = doc.model
+        assert isinstance(goal, Goal)
+        metric_doc = metrics.get(goal.spec.metric or "")
+        metric = metric_doc.model if metric_doc is not None else None
+        card = score_goal(goal, metric if isinstance(metric, Metric) else None, rules, today)
+        scorecards[goal.id] = card
+        for check in card.checks:
+            if check.passed is False:
+                diagnostics.append(doc.at(check.loc, "warning", check.code, check.message))
+    for doc in by_kind.get("Playbook", {}).values():
+        assert isinstance(doc.model, Playbook)
+        diagnostics.extend(template_diagnostics(doc))
+    if strict:
+        diagnostics = [replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics]
+    diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.code))
+    documents = {(kind, doc_id): doc for kind, docs in by_kind.items() for doc_id, doc in docs.items()}
+    program = None
+    if not has_errors(diagnostics) and settings_doc is not None:
+        program = _program(settings_doc, by_kind)
+    return LoadResult(
+        program=program,
+        diagnostics=diagnostics,
+        scorecards=scorecards,
+        files=tuple(path.relative_to(root).as_posix() for path in files),
+        documents=documents,
+        strict=strict,
+    )
+
+
+def _program(settings: LoadedDocument, by_kind: Mapping[str, Mapping[str, LoadedDocument]]) -> Program:
+    def models(kind: str) -> dict[str, object]:
+        return {doc_id: doc.model for doc_id, doc in by_kind.get(kind, {}).items()}
+
+    sources = {
+        (kind, doc_id): Source(doc.file, doc.line) for kind, docs in by_kind.items() for doc_id, doc in docs.items()
+    }
+    assert isinstance(settings.model, ProgramSettings)
+    return Program(
+        settings=settings.model,
+        metrics=models("Metric"),  # type: ignore[arg-type]
+        goals=models("Goal"),  # type: ignore[arg-type]
+        contracts=models("SLAContract"),  # type: ignore[arg-type]
+        playbooks=models("Playbook"),  # type: ignore[arg-type]
+        roadmaps=models("Roadmap"),  # type: ignore[arg-type]
+        sources=sources,
+    )
