@@ -109,8 +109,9 @@ def _contact_metric(program: Program, metric_id: str) -> Metric:
 def compute_series(
     bind: Bind, program: Program, series: Sequence[Series], *, months: Sequence[Month], by: str | None = None
 ) -> list[KpiValue]:
-    """Values for each (metric, scope) series and month: one scan for the rate, mean and count
-    series, one query per percentile series and one for all backlog series."""
+    """Values for each (metric, scope) series and month, series by series, months in order within
+    each (without `by`: exactly one value per series and month). One scan serves every rate, mean
+    and count series; each percentile series has its own query, all backlog series share one."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot split by {by!r}; choose one of: {', '.join(DIMENSIONS)}")
     if not months:

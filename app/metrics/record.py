@@ -1,0 +1,104 @@
+"""Turn computed KPI values into actuals: append a revision only where the number changed.
+
+The series are the ones the program measures (`measured_series`: goals, guardrails and SLA
+objectives with their scopes). A value equal to the latest revision adds nothing, so running this
+twice on the same contacts writes nothing the second time. A changed value becomes a new revision
+whose reason names the latest import batch. A latest revision entered by hand (or imported) is a
+person's correction: it is kept, and counted as such, rather than silently overwritten.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.metrics.compute import KpiValue, Series, compute_series
+from app.periods import Month
+from app.spec.program import Program, measured_series
+from app.store.actuals import append_revision, latest_actuals
+from app.store.tables import Actual, ImportBatch
+
+
+@dataclass
+class ComputeSummary:
+    """What one `write_computed_actuals` run did, per actual (metric, scope, month)."""
+
+    months: list[Month]
+    series: int = 0
+    recorded: int = 0
+    """first revision of an actual"""
+    revised: int = 0
+    """a new revision because the contacts changed"""
+    unchanged: int = 0
+    kept_manual: int = 0
+    """latest revision entered by hand or imported: left alone"""
+    no_value: int = 0
+    """nothing to compute from (no answers, no contacts) and nothing recorded before"""
+    written: list[Actual] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "months": [str(month) for month in self.months], "series": self.series, "recorded": self.recorded,
+            "revised": self.revised, "unchanged": self.unchanged, "kept_manual": self.kept_manual,
+            "no_value": self.no_value,
+        }
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def _unchanged(latest: Actual, value: KpiValue) -> bool:
+    return (
+        _same(latest.value, value.value)
+        and _same(latest.numerator, value.numerator)
+        and _same(latest.denominator, value.denominator)
+        and (latest.sample_size or 0) == value.sample_size
+    )
+
+
+def write_computed_actuals(session: Session, program: Program, *, months: list[Month], author: str = "cxgov") -> ComputeSummary:
+    """Compute every measured series from contacts for `months` and append the changed values as
+    `source="computed"` revisions (flushed in `session`; the caller commits)."""
+    wanted = sorted(set(months))
+    summary = ComputeSummary(months=wanted)
+    series = [Series(program.metrics[metric_id], scope) for metric_id, scope in measured_series(program)
+              if program.metrics[metric_id].from_contacts]
+    summary.series = len(series)
+    if not series or not wanted:
+        return summary
+    values = compute_series(session, program, series, months=wanted)
+    current = {
+        (actual.metric, actual.scope_key, actual.period): actual
+        for actual in latest_actuals(session, metrics={item.metric.id for item in series}, since=wanted[0], until=wanted[-1])
+    }
+    batch = session.execute(select(func.max(ImportBatch.id))).scalar()
+    reason = f"recomputed: contacts changed (batch {batch})" if batch is not None else "recomputed: contacts changed"
+    scope_keys = [item.scope.key() for item in series for _ in wanted]
+    for value, scope_key in zip(values, scope_keys, strict=True):
+        latest = current.get((value.metric, scope_key, str(value.period)))
+        if latest is None and value.value is None:
+            summary.no_value += 1
+            continue
+        if latest is not None and latest.source != "computed":
+            summary.kept_manual += 1
+            continue
+        if latest is not None and _unchanged(latest, value):
+            summary.unchanged += 1
+            continue
+        summary.written.append(append_revision(
+            session, metric=value.metric, scope_key=scope_key, period=value.period, value=value.value,
+            numerator=value.numerator, denominator=value.denominator, sample_size=value.sample_size,
+            source="computed", author=author, reason=None if latest is None else reason,
+            expected_revision=0 if latest is None else latest.revision,
+        ))
+        if latest is None:
+            summary.recorded += 1
+        else:
+            summary.revised += 1
+    return summary
