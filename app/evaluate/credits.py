@@ -20,7 +20,8 @@ Readings chosen where contracts differ (each is tested):
   closed it is *provisional*; a miss among them makes it *owed*; when the contract ends before N
   periods it is owed.
 
-Amounts are kept unrounded and rounded to cents once per period, after the cap.
+Each credit line is rounded to cents (half up) as it is computed, so a period's lines add up to
+its gross amount exactly as printed; the cap then applies to that sum.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def _months(months: Sequence[Month]) -> str:
 
 
 def _line(op: ObjectivePeriod, rule: str, percent: float, fee: Decimal, currency: str, why: str, fee_text: str) -> CreditLine:
-    amount = percent_of(fee, percent)
+    amount = cents(percent_of(fee, percent))
     return CreditLine(
         op.objective_id, rule, percent, amount,
         f"{why} → {fmt_percent(percent)} of {fee_text} = {fmt_money(amount, currency)}",
@@ -147,7 +148,7 @@ def _pool_lines(rule: PoolRule, ops: Sequence[ObjectivePeriod], contract: SLACon
             continue
         allocation = allocations.get(op.objective_id) or 0.0
         raw = percent_of(percent_of(at_risk, rule.pool_percent), allocation)
-        amount = min(raw, remaining)
+        amount = cents(min(raw, remaining))
         remaining -= amount
         why = f"{_what(op)}: allocation {fmt_percent(allocation)} {stake} = {fmt_money(raw, currency)}"
         if amount < raw:

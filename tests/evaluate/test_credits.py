@@ -86,7 +86,7 @@ def test_pool_credits_are_capped_at_the_at_risk_amount() -> None:
     ], rules=[{"type": "pool", "at_risk_percent": 10, "pool_percent": 100}])
     values = {**monthly("uptime", {"2027-01": 70.0}), **monthly("frt_chat", {"2027-01": 90.0})}
     jan = credit(run(c, values, date(2027, 2, 1)), "2027-01")
-    assert [line.amount for line in jan.lines] == [Decimal("6000"), Decimal("4000")]
+    assert [str(line.amount) for line in jan.lines] == ["6000.00", "4000.00"]
     assert jan.amount == Decimal("10000.00")
     assert "capped at the at-risk amount" in jan.lines[1].explanation
 
@@ -229,3 +229,11 @@ def test_rules_can_target_objectives() -> None:
                  rules=[{"type": "per_miss", "percent": 5, "objectives": ["chat"]}])
     values = {**monthly("uptime", {"2027-01": 90.0}), **monthly("frt_chat", {"2027-01": 20.0})}
     assert credit(run(c, values, date(2027, 2, 1)), "2027-01").amount == 0
+
+
+def test_amounts_are_rounded_to_cents_half_up() -> None:
+    # 2.5 % of $1,234.50 = $30.8625 → $30.86; 0.125 % of $1,234.50 = $1.543125 → $1.54
+    c = contract(fee="1234.50", rules=[{"type": "per_miss", "percent": 2.5}, {"type": "per_miss", "percent": 0.125}])
+    jan = credit(run(c, monthly("uptime", {"2027-01": 98.0}), date(2027, 2, 2)), "2027-01")
+    assert [str(line.amount) for line in jan.lines] == ["30.86", "1.54"]
+    assert str(jan.amount) == "32.40" and "= $30.86" in jan.lines[0].explanation
