@@ -1,0 +1,45 @@
+"""What every `cxgov` command shares: the program-root argument and loading the program or exiting."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.cli.report import text_diagnostics
+from app.spec.program import Program
+
+RootArg = Annotated[
+    Path,
+    typer.Argument(envvar="CXGOV_ROOT", show_default=True, help="Program root: the folder with program.yaml (env CXGOV_ROOT)."),
+]
+"""Positional program root, default `.`: declare it as `root: RootArg = Path(".")`."""
+
+RootOption = Annotated[
+    Path,
+    typer.Option("--root", envvar="CXGOV_ROOT", show_default=True, help="Program root: the folder with program.yaml (env CXGOV_ROOT)."),
+]
+"""The same as an option, for commands whose positional arguments mean something else."""
+
+
+def check_root(root: Path) -> Path:
+    """The root as given, or exit 2 (a usage error) when it is not a folder."""
+    if not root.is_dir():
+        typer.echo(f"cxgov: {root} is not a folder; pass the program root (the folder with program.yaml).", err=True)
+        raise typer.Exit(code=2)
+    return root
+
+
+def load_or_exit(root: Path, *, today: date | None = None) -> Program:
+    """The validated program; otherwise its error diagnostics on stderr and exit 1 (exit 2 for a bad root)."""
+    from app.load import load_program
+
+    result = load_program(check_root(root), today=today)
+    if result.program is None:
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        typer.echo(f"cxgov: the program at {root} has {len(errors)} error(s); `cxgov validate` explains them all:", err=True)
+        typer.echo(text_diagnostics(errors), err=True)
+        raise typer.Exit(code=1)
+    return result.program
