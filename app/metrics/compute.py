@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
@@ -76,6 +77,16 @@ class Series:
 def contact_metrics(program: Program) -> list[Metric]:
     """The catalogue's metrics computed from contacts, in catalogue order."""
     return [metric for metric in program.metrics.values() if metric.from_contacts]
+
+
+def contact_months(bind: Bind, tz: str) -> list[Month]:
+    """Every month from the first to the last contact, in timezone `tz` (empty without contacts)."""
+    statement = select(func.min(CONTACTS.c.created_at), func.max(CONTACTS.c.created_at))
+    with _connection(bind) as conn:
+        first, last = conn.execute(statement).one()
+    if first is None:
+        return []
+    return list(Month.containing(first, tz).until(Month.containing(last, tz)))
 
 
 def compute_kpis(
