@@ -38,6 +38,8 @@ def _diagnostics(model: type[BaseModel], doc: ParsedDocument, file: str, exc: Va
     out: list[Diagnostic] = []
     for error in exc.errors(include_url=False):
         loc, pruned = clean_loc(tuple(error["loc"]), doc.data, error["type"])
+        if error["type"] == "union_tag_invalid":
+            loc = _with_tag_field(loc, doc.data, error)
         path = ".".join(str(part) for part in loc)
         if pruned and path in seen:
             continue  # the other branch of the same union said it already
@@ -70,6 +72,13 @@ def clean_loc(loc: Loc, data: Any, error_type: str) -> tuple[Loc, bool]:
     return tuple(kept), pruned
 
 
+def _with_tag_field(loc: Loc, data: Any, error: dict[str, Any]) -> Loc:
+    """Point an unknown union tag at the field that holds it (`calculation.type`), not the mapping."""
+    field = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
+    value = error.get("input")
+    return (*loc, field) if isinstance(value, dict) and field in value else loc
+
+
 def _code(error_type: str) -> str:
     return {
         "missing": "schema-missing",
@@ -100,6 +109,8 @@ def explain(model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]) 
     ctx = error.get("ctx") or {}
     value = error.get("input")
     name = str(loc[-1]) if loc else "document"
+    if kind == "union_tag_invalid" and len(loc) > 1 and isinstance(value, dict):
+        name = str(loc[-2])
     field = field_at(model, loc, data)
     described = field.description if field is not None and field.description else None
     if kind == "missing":

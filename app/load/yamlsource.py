@@ -139,6 +139,7 @@ class _Builder:
         self.loader = loader
         self.seen: set[int] = set()
         self.expanded = 0
+        self.expansion: yaml.Node | None = None
         self.diagnostics: list[Diagnostic] = []
 
     def _error(self, node: yaml.Node, code: str, message: str, hint: str | None = None) -> Diagnostic:
@@ -150,19 +151,29 @@ class _Builder:
         identity = id(node)
         if identity in ancestors:
             raise _Refused(self._error(node, "yaml-recursive-alias", "an alias refers to a node that contains it"))
+        outermost = False
         if identity in self.seen:
             self.expanded += 1
+            if self.expansion is None:
+                self.expansion, outermost = node, True
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise _Refused(
                     self._error(
-                        node,
+                        self.expansion,
                         "yaml-alias-bomb",
-                        f"aliases expand this document by more than {MAX_ALIAS_EXPANSION:,} nodes",
+                        f"aliases of the anchor defined here expand the document by more than {MAX_ALIAS_EXPANSION:,} nodes",
                         "write the values out instead of nesting anchors and aliases",
                     )
                 )
         else:
             self.seen.add(identity)
+        try:
+            return self._build(node, identity, ancestors)
+        finally:
+            if outermost:
+                self.expansion = None
+
+    def _build(self, node: yaml.Node, identity: int, ancestors: frozenset[int]) -> tuple[Any, Mark]:
         if len(ancestors) > MAX_DEPTH:
             raise _Refused(self._error(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
         tag = node.tag
