@@ -64,12 +64,15 @@ def exclusion_for(contract: SLAContract, objective_id: str, month: Month) -> tup
     """(an exclusion covering the whole month, exclusions overlapping only part of it)."""
     whole: Exclusion | None = None
     partial: list[Exclusion] = []
-    if not contract.spec.exclusions:
+    at = (month.year, month.month)
+    exclusions = [
+        e for e in contract.spec.exclusions
+        if (e.from_.year, e.from_.month) <= at <= (e.to.year, e.to.month) and _applies(e, objective_id)
+    ]
+    if not exclusions:
         return whole, partial
     first, last = month.first_day(), month.last_day()
-    for exclusion in contract.spec.exclusions:
-        if not _applies(exclusion, objective_id) or exclusion.to < first or exclusion.from_ > last:
-            continue
+    for exclusion in exclusions:
         if exclusion.from_ <= first and exclusion.to >= last:
             whole = whole or exclusion
         else:

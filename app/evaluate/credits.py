@@ -165,7 +165,8 @@ def period_credit(
     """All rules for one period, summed and capped; earn-back is settled later by `settle_earn_back`."""
     spec = contract.spec
     fee, currency = spec.monthly_fee, spec.currency
-    lines = [line for rule in spec.credits.rules for line in rule_lines(rule, ops, history, contract)]
+    lines = [line for rule in spec.credits.rules for line in rule_lines(rule, ops, history, contract)] \
+        if any(op.counts_as_miss for op in ops) else []
     gross = sum((line.amount for line in lines), Decimal(0))
     amount, binds, cap_text = gross, False, ""
     cap = spec.credits.cap

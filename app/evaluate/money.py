@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
@@ -19,10 +20,12 @@ def percent_of(amount: Decimal, percent: float) -> Decimal:
     return amount * Decimal(repr(percent)) / Decimal(100)
 
 
+@lru_cache(maxsize=4096)
 def fmt_money(amount: Decimal, currency: str) -> str:
-    """$2,000, $1,234.50, EUR-less codes as 'CHF 2,000'."""
+    """$2,000, $1,234.50; currencies without a symbol as 'CHF 2,000'. Cached: a program repeats
+    the same few amounts (its fees and their percentages) thousands of times."""
     rounded = cents(amount)
-    text = f"{rounded:,.0f}" if rounded == rounded.to_integral_value() else f"{rounded:,.2f}"
+    text = f"{int(rounded):,}" if rounded == rounded.to_integral_value() else f"{rounded:,.2f}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{currency} {text}"
 
