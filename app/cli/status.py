@@ -1,8 +1,8 @@
 """`cxgov status` and `cxgov credits`: the committee's questions answered from the program and the store.
 
 Thin: load the program, read the latest actuals, call `app.evaluate`, print text or json.
-Exit codes: 0 the report was produced (whatever the goals' statuses), 1 the program or the
-store cannot be read, 2 a bad option (e.g. `--as-of 2026-13-01`).
+Exit codes: 0 the report was produced (whatever the goals' statuses), 1 the program has errors
+or the store cannot be read, 2 a bad option (e.g. `--as-of 2026-13-01`) or a root that is not a folder.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.cli.common import RootArg, load_or_exit
 from app.evaluate import ActualsIndex, ContractEvaluation, ProgramEvaluation, evaluate_program
 from app.evaluate.money import fmt_money
 from app.periods import Month
@@ -46,19 +47,9 @@ def _parse_month(value: str | None) -> Month | None:
         raise typer.BadParameter(str(exc)) from None
 
 
-RootArg = Annotated[Path, typer.Argument(envvar="CXGOV_ROOT", help="Program root (holds program.yaml).")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluate as of this date, YYYY-MM-DD (default: today in the program's timezone).")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")]
 PeriodOpt = Annotated[str | None, typer.Option("--period", help="The month to show, YYYY-MM (default: the last closed month).")]
-
-
-def _load_program(root: Path) -> Program:
-    """The validated program, or exit 1 with the loader's diagnostics."""
-    try:
-        from app.cli.common import load_or_exit  # the shared loader (diagnostics to stderr, exit 1)
-    except ImportError:  # until it lands: the stand-in below
-        from app.cli._standin_program import load_or_exit
-    return load_or_exit(root)
 
 
 def _actuals(root: Path, program: Program) -> ActualsIndex:
@@ -75,7 +66,7 @@ def _actuals(root: Path, program: Program) -> ActualsIndex:
 
 def _evaluate(root: Path, as_of_text: str | None) -> tuple[Program, ProgramEvaluation]:
     as_of = _parse_date(as_of_text)
-    program = _load_program(root)
+    program = load_or_exit(root)
     if as_of is None:
         as_of = datetime.now(ZoneInfo(program.timezone)).date()
     return program, evaluate_program(program, _actuals(root, program), as_of=as_of)
