@@ -15,6 +15,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.actuals import actuals_app
+from app.cli.common import RootOption, load_or_exit
 from app.metrics import KpiValue, compute_kpis, write_computed_actuals
 from app.metrics.compute import DIMENSIONS, contact_months
 from app.periods import Month
@@ -29,17 +30,7 @@ class Format(str, Enum):
     json = "json"
 
 
-RootOption = Annotated[Path, typer.Option("--root", envvar="CXGOV_ROOT", help="Program root (holds program.yaml).")]
 FormatOption = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")]
-
-
-def _load_program(root: Path) -> Program:
-    """The validated program, or exit 1 with the loader's diagnostics."""
-    try:
-        from app.cli.common import load_or_exit  # the shared loader, once it lands
-    except ImportError:
-        from app.cli._standin_program import load_or_exit
-    return load_or_exit(root)
 
 
 def _month(option: str, text: str) -> Month:
@@ -79,7 +70,7 @@ def kpi(
     month = _month("--period", period)
     if by is not None and by not in DIMENSIONS:
         raise typer.BadParameter(f"choose one of: {', '.join(DIMENSIONS)}", param_hint="--by")
-    program = _load_program(root)
+    program = load_or_exit(root)
     unknown = [metric_id for metric_id in metric or [] if metric_id not in program.metrics]
     if unknown:
         raise typer.BadParameter(f"not in the catalogue: {', '.join(unknown)}", param_hint="--metric")
@@ -108,7 +99,7 @@ def compute(
     last = _month("--to", to) if to else None
     if first and last and last < first:
         raise typer.BadParameter(f"{last} is before --from {first}", param_hint="--to")
-    program = _load_program(root)
+    program = load_or_exit(root)
     try:
         engine = open_store(root)
         months = contact_months(engine, program.timezone)
