@@ -6,11 +6,11 @@ revisions into folders is the edge's job (`app.diff.sides`).
 """
 
 from app.diff.change import RANK, SEVERITIES, Change, Severity
-from app.diff.compare import compare
+from app.diff.compare import compare, sort_changes
 from app.diff.money import credit_effects
 from app.diff.render import render_json, render_markdown, render_text, summary_line
 
 __all__ = [
     "RANK", "SEVERITIES", "Change", "Severity", "compare", "credit_effects", "render_json", "render_markdown",
-    "render_text", "summary_line",
+    "render_text", "sort_changes", "summary_line",
 ]

@@ -72,6 +72,11 @@ def compare(base: Program, head: Program) -> list[Change]:
         kind, doc_id = key
         if key not in before and kind != "Program":
             changes.append(Maker(kind, doc_id)("added", "info", f"{kind} “{new.metadata.title}” added"))
+    return sort_changes(changes)
+
+
+def sort_changes(changes: list[Change]) -> list[Change]:
+    """Most serious first, then by kind and id (stable within a document)."""
     return sorted(changes, key=lambda c: (-RANK[c.severity], KIND_ORDER.index(c.kind), c.doc_id))
 
 
@@ -108,7 +113,8 @@ def _leftovers(old: Document, new: Document, found: list[Change], kind: str) -> 
         field = ".".join(str(p) for p in group)
         if group[0] == "metadata":
             before, after = a.get(group), b.get(group)
-            out.append(make(str(group[1]), "info", f"{field} changed", group, before=before, after=after))
+            text = f"{field}: “{before}” → “{after}”" if before is not None and after is not None else f"{field} changed"
+            out.append(make(str(group[1]), "info", text, group, before=before, after=after))
         else:
             out.append(make(str(group[1]), "info", f"{field} changed", group))
     return out

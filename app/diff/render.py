@@ -7,6 +7,7 @@ Markdown never lets authored text become markup: every table cell is escaped, so
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from urllib.parse import quote
 
@@ -60,6 +61,14 @@ def escape_cell(text: str) -> str:
     return text
 
 
+_ID_CODE = re.compile(r"&#96;([a-z0-9][a-z0-9_\-]{0,62})&#96;")
+
+
+def _cell(text: str) -> str:
+    """An escaped cell in which document ids (lower-case letters, digits, `_`, `-` only) stay code spans."""
+    return _ID_CODE.sub(r"`\1`", escape_cell(text))
+
+
 def _link(change: Change, link_base: str) -> str:
     if change.file is None:
         return ""
@@ -70,7 +79,7 @@ def _link(change: Change, link_base: str) -> str:
 def _table(changes: list[Change], link_base: str) -> list[str]:
     rows = ["| severity | document | change | where |", "| --- | --- | --- | --- |"]
     for c in changes:
-        rows.append(f"| {LABELS[c.severity]} | {escape_cell(c.kind)} {escape_cell(c.doc_id)} | {escape_cell(c.summary)} "
+        rows.append(f"| {LABELS[c.severity]} | {escape_cell(c.kind)} `{escape_cell(c.doc_id)}` | {_cell(c.summary)} "
                     f"| {_link(c, link_base)} |")
     return rows
 

@@ -43,9 +43,28 @@ def roadmap_changes(base: Roadmap, head: Roadmap, base_program: Program, head_pr
         if a.status != b.status:
             out.append(make("item_status", "info", f"item `{item_id}` {a.status} → {b.status}", (*path, "status"),
                             before=a.status, after=b.status))
+        if a.title != b.title:
+            out.append(make("item_title", "info", f"item `{item_id}` retitled “{b.title}” (was “{a.title}”)",
+                            (*path, "title"), before=a.title, after=b.title))
+        if a.completed_on != b.completed_on:
+            out.append(make("item_status", "info", f"item `{item_id}` completed on {b.completed_on or '(not completed)'}",
+                            (*path,), before=a.completed_on, after=b.completed_on))
+        if a.blocked_reason != b.blocked_reason:
+            out.append(make("item_status", "info", f"item `{item_id}` blocked reason changed", (*path,),
+                            before=a.blocked_reason, after=b.blocked_reason))
         if a.owner != b.owner:
             out.append(make("item_owner", "info", f"item `{item_id}` owner {a.owner} → {b.owner}", (*path,),
                             before=a.owner, after=b.owner))
+    old_phases = {phase.id: phase for phase in base.spec.phases}
+    for p, phase in enumerate(head.spec.phases):
+        was = old_phases.get(phase.id)
+        if was is None:
+            out.append(make("phase", "info", f"phase `{phase.id}` added", ("spec", "phases", p)))
+        elif (was.title, was.from_day, was.to_day) != (phase.title, phase.from_day, phase.to_day):
+            out.append(make("phase", "info", f"phase `{phase.id}`: “{phase.title}”, days {phase.from_day}–{phase.to_day} "
+                            f"(was “{was.title}”, days {was.from_day}–{was.to_day})", ("spec", "phases", p)))
+    for phase_id in old_phases.keys() - {phase.id for phase in head.spec.phases}:
+        out.append(make("phase", "info", f"phase `{phase_id}` removed", ("spec", "phases")))
     for item_id, ((p, i), b) in after.items():
         if item_id not in before:
             out.append(make("item", "info", f"item `{item_id}` added: “{b.title}”", ("spec", "phases", p, "items", i)))

@@ -8,7 +8,7 @@ import pytest
 
 from app.diff import compare
 from app.diff.change import RANK
-from diff_programs import build, diff_after, fixture_docs, one, without
+from diff_programs import build, diff_after, edited, fixture_docs, one, without
 
 
 def spec(doc: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +99,6 @@ def test_goal_removed_while_active_is_softened() -> None:
 
 
 def test_goal_removed_while_draft_is_info() -> None:
-    from diff_programs import edited
-
     draft = edited("Goal", "csat_to_85", lambda d: spec(d).update(status="draft"))
     gone = [(f, d) for f, d in draft if d["metadata"]["id"] != "csat_to_85"]
     assert one(compare(build(draft), build(gone)), "removed").severity == "info"
@@ -117,9 +115,6 @@ def test_goal_target_removed_is_softened() -> None:
 def test_goal_milestone_later_and_lower_is_softened() -> None:
     def milestones(value: float, by: str):  # type: ignore[no-untyped-def]
         return lambda d: spec(d).update(milestones=[{"value": value, "by": by}])
-
-    base = build(diff_fixture := [(f, d) for f, d in fixture_docs()])  # noqa: F841
-    from diff_programs import edited
 
     before = build(edited("Goal", "csat_to_85", milestones(80, "2026-09-30")))
     after = build(edited("Goal", "csat_to_85", milestones(79, "2026-10-31")))
@@ -366,3 +361,12 @@ def test_changes_are_sorted_most_serious_first() -> None:
     changes = diff_after("Metric", "csat", edit)
     assert [RANK[c.severity] for c in changes] == sorted((RANK[c.severity] for c in changes), reverse=True)
     assert changes[0].severity == "breaking"
+
+
+def test_roadmap_phase_and_item_wording_are_info() -> None:
+    def edit(doc: dict[str, Any]) -> None:
+        spec(doc)["phases"][0]["title"] = "Days 0–90: measure"
+        item(doc, "automation")["title"] = "Automate status checks and password resets"
+
+    changes = diff_after("Roadmap", "roadmap", edit)
+    assert {(c.category, c.severity) for c in changes} == {("phase", "info"), ("item_title", "info")}
