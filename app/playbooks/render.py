@@ -19,9 +19,11 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from types import FrameType
 from typing import Any
 
+from jinja2 import Template as CompiledTemplate
 from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
 
@@ -125,9 +127,21 @@ def deadline(seconds: float) -> Iterator[None]:
         sys.settrace(previous)
 
 
+@lru_cache(maxsize=16)
+def _environment(max_chars: int) -> PlaybookEnvironment:
+    """One sandbox per size limit; rendering never changes it (the environment is immutable in use)."""
+    return PlaybookEnvironment(max_chars=max_chars)
+
+
+@lru_cache(maxsize=512)
+def _compile(env: PlaybookEnvironment, source: str) -> CompiledTemplate:
+    """Compiling dominates a render; a live preview re-renders the same text on every keystroke."""
+    return env.from_string(source)
+
+
 def render_source(source: str, context: Mapping[str, Any], *, env: PlaybookEnvironment, max_chars: int) -> str:
     """Render one text in the sandbox, stopping as soon as the output passes `max_chars`."""
-    compiled = env.from_string(source)
+    compiled = _compile(env, source)
     parts: list[str] = []
     size = 0
     for part in compiled.generate(dict(context)):
@@ -209,7 +223,7 @@ def render_template(
     """
     template, note = choose_template(playbook, template_id, locale=locale, default_locale=default_locale)
     where = f"template {template_id!r} ({template.locale}) of playbook {playbook.id!r}:"
-    env = PlaybookEnvironment(max_chars=max_chars)
+    env = _environment(max_chars)
     reads = _refuse_unsafe(template, env, where)
     context = _context(playbook, reads, variables, where=where.rstrip(":"), placeholders=placeholders)
     try:

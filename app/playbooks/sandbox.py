@@ -44,7 +44,7 @@ _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
 )
 
 _WHY: dict[type[nodes.Node], tuple[str, str]] = {
-    nodes.Getattr: ("attribute access (`x.name`)", "use the variable itself: {{ customer_name }}"),
+    nodes.Getattr: ("attribute access (`x.name`)", "use the variable itself, e.g. {{ customer_name }}; declare one variable per value"),
     nodes.Getitem: ("item access (`x[...]`)", "declare a separate variable for each value you need"),
     nodes.Slice: ("slicing (`x[a:b]`)", "use the `truncate` filter to shorten a text"),
     nodes.Call: ("a function or method call", "templates may only show variables, optionally through allowed filters"),

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.spec.playbook import Playbook
 from app.spec.program import Program
 
 SEARCH_FIELDS: tuple[str, ...] = ("title", "tags", "situation", "steps")
 _WORD = re.compile(r"\w+")
+_NON_WORD = re.compile(r"\W+")
 
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.casefold()))
+
+
+def _searchable(text: str) -> str:
+    """The text's words, each preceded by a space, so that `" " + word in it` is a word-prefix test."""
+    return " " + _NON_WORD.sub(" ", text.casefold())
 
 
 @dataclass(frozen=True)
@@ -30,18 +37,40 @@ class PlaybookHit:
     """How many of the search words are in the title; hits are ranked by this first."""
 
 
-def _fields(playbook: Playbook) -> dict[str, tuple[str, ...]]:
+class _Same:
+    """A playbook as a cache key by identity (the models are immutable but not hashable)."""
+
+    __slots__ = ("playbook",)
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+
+    def __hash__(self) -> int:
+        return id(self.playbook)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.playbook is self.playbook
+
+
+def _fields(playbook: Playbook) -> dict[str, str]:
+    return _fields_of(_Same(playbook))
+
+
+@lru_cache(maxsize=4096)
+def _fields_of(key: _Same) -> dict[str, str]:
+    """Searchable texts, computed once per playbook object: search runs on every keystroke."""
+    playbook = key.playbook
     spec = playbook.spec
     steps = " ".join(
         " ".join(part for part in (step.instruction, step.escalation or "") if part) for step in spec.steps
     )
     texts = {"title": playbook.metadata.title, "tags": " ".join(spec.tags), "situation": spec.situation,
              "steps": steps}
-    return {name: _words(text) for name, text in texts.items()}
+    return {name: _searchable(text) for name, text in texts.items()}
 
 
-def _found(word: str, field: tuple[str, ...]) -> bool:
-    return any(candidate.startswith(word) for candidate in field)
+def _found(word: str, field: str) -> bool:
+    return " " + word in field
 
 
 def playbook_channels(playbook: Playbook) -> set[str]:

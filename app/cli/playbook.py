@@ -1,0 +1,152 @@
+"""`cxgov playbook list` and `cxgov playbook render`: find a playbook and fill one of its templates.
+
+`render` writes the message itself (subject, blank line, body) to stdout so that it can be piped
+or copied, and the note on which locale was used to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from app.cli.common import RootArg, RootOption, load_or_exit
+from app.playbooks.render import RenderError, Rendered, render_template
+from app.playbooks.search import PlaybookHit, playbook_channels, search_playbooks
+from app.spec.playbook import Playbook
+
+playbook_app = typer.Typer(help="Recovery playbooks: find one, fill in its message templates.", no_args_is_help=True)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see README).")]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"cxgov: {message}", err=True)
+    return typer.Exit(code=code)
+
+
+def parse_vars(items: list[str] | None) -> dict[str, str]:
+    """`--var name=value` (repeatable) → {name: value}; the value may contain `=` and be empty."""
+    values: dict[str, str] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise _fail(f"--var expects name=value, got {item!r}", 2)
+        if name in values:
+            raise _fail(f"--var {name} is given twice", 2)
+        values[name] = value
+    return values
+
+
+def _templates_summary(playbook: Playbook) -> list[dict[str, Any]]:
+    by_id: dict[str, dict[str, Any]] = {}
+    for template in playbook.spec.templates:
+        entry = by_id.setdefault(template.id, {"id": template.id, "channel": template.channel, "locales": []})
+        entry["locales"].append(template.locale)
+    return list(by_id.values())
+
+
+def _hit_json(hit: PlaybookHit) -> dict[str, Any]:
+    playbook = hit.playbook
+    return {
+        "id": playbook.id,
+        "title": playbook.metadata.title,
+        "situation": playbook.spec.situation,
+        "tags": list(playbook.spec.tags),
+        "channels": sorted(playbook_channels(playbook)),
+        "protects": {"metrics": list(playbook.spec.protects.metrics),
+                     "objectives": list(playbook.spec.protects.objectives)},
+        "templates": _templates_summary(playbook),
+        "matched": list(hit.matched),
+    }
+
+
+def _hit_text(hit: PlaybookHit) -> str:
+    playbook = hit.playbook
+    protects = [*playbook.spec.protects.metrics, *playbook.spec.protects.objectives]
+    templates = ", ".join(f"{t['id']} ({', '.join(t['locales'])})" for t in _templates_summary(playbook))
+    details = [f"channels: {', '.join(sorted(playbook_channels(playbook))) or '—'}"]
+    if protects:
+        details.append(f"protects: {', '.join(protects)}")
+    details.append(f"templates: {templates or '—'}")
+    return f"{playbook.id}  {playbook.metadata.title}\n  " + " · ".join(details)
+
+
+def _rendered_json(playbook: Playbook, rendered: Rendered) -> dict[str, Any]:
+    return {
+        "playbook": playbook.id,
+        "template": rendered.template_id,
+        "channel": rendered.channel,
+        "requested_locale": rendered.requested_locale,
+        "locale_used": rendered.locale_used,
+        "fell_back": rendered.fell_back,
+        "note": rendered.note,
+        "subject": rendered.subject,
+        "body": rendered.body,
+    }
+
+
+def list_command(
+    root: RootArg = Path("."),
+    search: Annotated[str, typer.Option("--search", help="Words that must all occur (title, tags, situation, steps).")] = "",
+    channel: Annotated[Optional[str], typer.Option("--channel", help="Only playbooks for this channel.")] = None,
+    protects: Annotated[Optional[str], typer.Option(
+        "--protects", help="Only playbooks protecting this metric id or contract/objective.")] = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """List playbooks, best match first."""
+    hits = search_playbooks(load_or_exit(root), search, channel=channel, protects=protects)
+    if output is Format.json:
+        typer.echo(json.dumps({"playbooks": [_hit_json(hit) for hit in hits]}, indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        typer.echo("No playbook matches.")
+        return
+    typer.echo("\n".join(_hit_text(hit) for hit in hits))
+
+
+def render_command(
+    playbook_id: Annotated[str, typer.Argument(metavar="PLAYBOOK", help="Playbook id.")],
+    template_id: Annotated[str, typer.Argument(metavar="TEMPLATE", help="Template id within the playbook.")],
+    var: Annotated[Optional[list[str]], typer.Option("--var", help="A variable, name=value (repeatable).")] = None,
+    locale: Annotated[Optional[str], typer.Option("--locale", help="The customer's locale, e.g. de.")] = None,
+    root: RootOption = Path("."),
+    output: FormatOption = Format.text,
+) -> None:
+    """Fill a playbook's message template; missing required variables are named."""
+    values = parse_vars(var)
+    program = load_or_exit(root)
+    playbook = program.playbooks.get(playbook_id)
+    if playbook is None:
+        known = ", ".join(sorted(program.playbooks)) or "none"
+        raise _fail(f"no playbook {playbook_id!r}; playbooks: {known}", 1)
+    try:
+        rendered = render_template(playbook, template_id, values, locale=locale,
+                                   default_locale=program.spec.default_locale)
+    except RenderError as exc:
+        raise _fail(str(exc), 1) from None
+    if output is Format.json:
+        typer.echo(json.dumps(_rendered_json(playbook, rendered), indent=2, ensure_ascii=False))
+        return
+    typer.echo(rendered.note, err=True)
+    if rendered.subject is not None:
+        typer.echo(f"Subject: {rendered.subject}\n")
+    typer.echo(rendered.body, nl=not rendered.body.endswith("\n"))
+
+
+playbook_app.command("list")(list_command)
+playbook_app.command("render")(render_command)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(playbook_app, name="playbook")

@@ -1,0 +1,89 @@
+"""Benchmark of playbook rendering and search: what an agent waits for on every keystroke.
+
+Rendering: the real service-recovery e-mail (en) through `render_template` (locale choice, parse,
+allow-list walk, compile, sandboxed render under the settrace deadline), against a plain
+`jinja2.Template.render` of the same text compiled once (the floor), and the sandboxed render
+of a compiled template with and without the deadline (what the time limit costs).
+Search: `search_playbooks` over 500 playbooks, against a plain substring scan of the same texts.
+
+    .venv/bin/python benchmarks/playbooks_bench.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from app.playbooks.render import deadline, render_template
+from app.playbooks.sandbox import PlaybookEnvironment
+from app.playbooks.search import search_playbooks
+from app.spec.playbook import Playbook
+from app.spec.program import Program, ProgramSettings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def median_seconds(fn: Callable[[], object], *, repeat: int, number: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - started) / number)
+    return statistics.median(times)
+
+
+def synthetic_program(real: Playbook, count: int) -> Program:
+    settings = ProgramSettings.model_validate(yaml.safe_load((REPO / "program.yaml").read_text(encoding="utf-8")))
+    data = real.model_dump(by_alias=True)
+    playbooks = {}
+    for index in range(count):
+        data["metadata"] = {**data["metadata"], "id": f"pb_{index}", "title": f"Playbook {index} {real.metadata.title}"}
+        playbooks[f"pb_{index}"] = Playbook.model_validate(data)
+    return Program(settings=settings, playbooks=playbooks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    playbook = Playbook.model_validate(yaml.safe_load((REPO / "playbooks" / "service-recovery.yaml").read_text("utf-8")))
+    values = {v.name: v.example or "" for v in playbook.spec.variables}
+    body = next(t.body for t in playbook.spec.templates if t.id == "apology_remedy" and t.locale == "en")
+
+    plain = jinja2.Template(body)
+    sandboxed = PlaybookEnvironment().from_string(body)
+
+    def with_deadline() -> str:
+        with deadline(1.0):
+            return sandboxed.render(values)
+
+    full = median_seconds(lambda: render_template(playbook, "apology_remedy", values, locale="en", default_locale="en"),
+                          repeat=args.repeat, number=50)
+    floor = median_seconds(lambda: plain.render(values), repeat=args.repeat, number=500)
+    bare = median_seconds(lambda: sandboxed.render(values), repeat=args.repeat, number=500)
+    traced = median_seconds(with_deadline, repeat=args.repeat, number=500)
+    print(f"render_template (en e-mail, from source): {full * 1e3:8.3f} ms   {full / floor:6.1f}× plain compiled Jinja2")
+    print(f"plain jinja2, compiled once:              {floor * 1e3:8.3f} ms")
+    print(f"sandbox, compiled once, no deadline:      {bare * 1e3:8.3f} ms")
+    print(f"sandbox, compiled once, with deadline:    {traced * 1e3:8.3f} ms   {traced / bare:6.2f}× without")
+
+    program = synthetic_program(playbook, 500)
+    texts = [" ".join([pb.metadata.title, pb.spec.situation, *pb.spec.tags, *(s.instruction for s in pb.spec.steps)])
+             .casefold() for pb in program.playbooks.values()]
+    search = median_seconds(lambda: search_playbooks(program, "recovery apolog", channel="email"),
+                            repeat=args.repeat, number=5)
+    scan = median_seconds(lambda: [t for t in texts if "recovery" in t and "apolog" in t], repeat=args.repeat, number=50)
+    print(f"search_playbooks, 500 playbooks:          {search * 1e3:8.3f} ms   {search / scan:6.1f}× substring scan")
+    print(f"substring scan of the same texts:         {scan * 1e3:8.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
