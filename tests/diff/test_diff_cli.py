@@ -251,3 +251,30 @@ def test_markdown_for_a_pull_request_comment(repo: Repo) -> None:
         assert row.count("|") == 5
     assert "<img" not in result.stdout and "&lt;img src=x" in result.stdout and "&#96;rm -rf&#96;" in result.stdout
     assert "`csat`" in rows[0]   # ids stay code spans
+
+
+def test_credit_change_shows_its_money_effect_on_the_last_closed_month(repo: Repo, engine, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    from app.store.actuals import append_revision
+    from app.store.db import session_scope
+
+    with session_scope(engine) as session:
+        # October 2026: e-mail first response missed (85 < 90), CSAT met (85 ≥ 80).
+        append_revision(session, metric="frt_email", scope_key="channel=email", period="2026-10", value=85.0,
+                        source="manual", author="tests")
+        append_revision(session, metric="csat", scope_key="", period="2026-10", value=85.0, source="manual", author="tests")
+    repo.replace("goals/sla.yaml", "        percent: 5\n", "        percent: 3\n")
+    repo.commit("smaller per-miss credit")
+    code, report = repo.diff_json("HEAD~1", "HEAD", env={"CXGOV_DATABASE_URL": database_url})
+    money = [c for c in report["changes"] if c["category"] == "credit_money"]
+    assert len(money) == 1, report
+    assert money[0]["severity"] == "softened"
+    assert (money[0]["before"], money[0]["after"]) == ("$500", "$300")   # 5 % and 3 % of the $10,000 fee
+    assert "2026-10" in money[0]["summary"] and "$200" in money[0]["summary"]
+
+
+def test_no_store_means_no_money_line_and_no_database_created(repo: Repo) -> None:
+    repo.replace("goals/sla.yaml", "        percent: 5\n", "        percent: 3\n")
+    repo.commit("smaller per-miss credit")
+    _, report = repo.diff_json("HEAD~1", "HEAD", env={"CXGOV_DATABASE_URL": ""})
+    assert not any(c["category"] == "credit_money" for c in report["changes"])
+    assert not (repo.root / ".cxgov").exists()
