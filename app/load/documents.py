@@ -92,8 +92,14 @@ def _envelope(doc: ParsedDocument, file: str) -> tuple[type[Document] | None, li
     return (None if problems else KINDS[kind]), problems
 
 
-def read_documents(root: Path, files: list[Path]) -> tuple[list[LoadedDocument], list[Diagnostic]]:
-    """Parse and validate every document of `files`; file names in diagnostics are relative to root."""
+def read_documents(
+    root: Path, files: list[Path]
+) -> tuple[list[LoadedDocument], list[Diagnostic], set[tuple[str, str]]]:
+    """Parse and validate every document of `files`; file names in diagnostics are relative to root.
+
+    Also returns the (kind, id) of documents that failed their own validation.
+    """
+    broken: set[tuple[str, str]] = set()
     loaded: list[LoadedDocument] = []
     diagnostics: list[Diagnostic] = []
     for path in files:
@@ -114,4 +120,8 @@ def read_documents(root: Path, files: list[Path]) -> tuple[list[LoadedDocument],
             diagnostics.extend(problems)
             if model is not None:
                 loaded.append(LoadedDocument(model, doc, file))
-    return loaded, diagnostics
+            else:
+                metadata = doc.data.get("metadata")
+                if isinstance(metadata, dict) and isinstance(metadata.get("id"), str):
+                    broken.add((model_class.KIND, metadata["id"]))
+    return loaded, diagnostics, broken

@@ -53,7 +53,7 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
     root = Path(root)
     today = today or date.today()
     files = program_files(root)
-    loaded, diagnostics = read_documents(root, files)
+    loaded, diagnostics, broken = read_documents(root, files)
     by_kind, duplicates = unique_documents(loaded)
     diagnostics.extend(duplicates)
     if not by_kind.get("Program") and not any(d.file == PROGRAM_FILE and d.severity == "error" for d in diagnostics):
@@ -63,7 +63,7 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
             "program.yaml holds no Program document" if exists else "program.yaml is missing at the program root",
             hint="add a `kind: Program` document with name, start_date, timezone and currency",
         ))
-    diagnostics.extend(check_references(by_kind))
+    diagnostics.extend(check_references(by_kind, broken))
     settings_doc = next(iter(by_kind.get("Program", {}).values()), None)
     rules = settings_doc.model.spec.smart if settings_doc is not None else SmartRules()  # type: ignore[attr-defined]
     scorecards: dict[str, SmartScorecard] = {}

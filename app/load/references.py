@@ -3,7 +3,7 @@ dates in order, the roadmap within its 365-day horizon, credit bands that fit th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set as AbstractSet
 from datetime import timedelta
 
 from app.load.diagnostics import Diagnostic
@@ -13,6 +13,7 @@ from app.spec import HORIZON_DAYS, Goal, Metric, Playbook, ProgramSettings, Road
 
 ByKind = Mapping[str, Mapping[str, LoadedDocument]]
 Loc = tuple[str | int, ...]
+Broken = AbstractSet[tuple[str, str]]
 
 
 def unique_documents(documents: list[LoadedDocument]) -> tuple[dict[str, dict[str, LoadedDocument]], list[Diagnostic]]:
@@ -62,22 +63,33 @@ def _fits(metric: Metric, value: float) -> str | None:
     return None
 
 
-def check_references(by_kind: ByKind) -> list[Diagnostic]:
-    """Every cross-document check; `by_kind` holds the unique documents of each kind."""
+def check_references(by_kind: ByKind, broken: Broken = frozenset()) -> list[Diagnostic]:
+    """Every cross-document check; `by_kind` holds the unique documents of each kind.
+
+    `broken` holds the (kind, id) of documents that failed their own validation: a reference to
+    one of them is not reported again as unknown (its own errors already are).
+    """
     return [
         *_metric_checks(by_kind),
-        *_goal_checks(by_kind),
-        *_contract_checks(by_kind),
-        *_playbook_checks(by_kind),
-        *_roadmap_checks(by_kind),
+        *_goal_checks(by_kind, broken),
+        *_contract_checks(by_kind, broken),
+        *_playbook_checks(by_kind, broken),
+        *_roadmap_checks(by_kind, broken),
     ]
 
 
-def _unknown(doc: LoadedDocument, loc: Loc, what: str, ref: str, known: Mapping[str, object], code: str) -> Diagnostic:
+_REFERENCED_KIND = {"metric": "Metric", "goal": "Goal", "SLA contract": "SLAContract"}
+
+
+def _unknown(
+    broken: Broken, doc: LoadedDocument, loc: Loc, what: str, ref: str, known: Mapping[str, object], code: str
+) -> list[Diagnostic]:
+    if (_REFERENCED_KIND.get(what, ""), ref) in broken:
+        return []
     hint = did_you_mean(ref, sorted(known)) if known else f"no {what} is defined yet"
     if hint and not hint.startswith("did"):
         hint = f"known {what}s: " + ", ".join(f"`{k}`" for k in sorted(known)[:12]) if known else hint
-    return doc.at(loc, "error", code, f"unknown {what} `{ref}`", hint)
+    return [doc.at(loc, "error", code, f"unknown {what} `{ref}`", hint)]
 
 
 def _metric_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
@@ -99,7 +111,7 @@ def _check_value(doc: LoadedDocument, loc: Loc, metric: Metric | None, value: fl
         yield doc.at(loc, "error", "unit-range", problem, f"`{metric.id}` is measured in {metric.spec.unit}")
 
 
-def _goal_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
+def _goal_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
     metrics = by_kind.get("Metric", {})
     goals = by_kind.get("Goal", {})
     for doc in goals.values():
@@ -111,12 +123,12 @@ def _goal_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
             if spec.metric in metrics:
                 metric = metrics[spec.metric].model  # type: ignore[assignment]
             else:
-                yield _unknown(doc, ("spec", "metric"), "metric", spec.metric, metrics, "unknown-metric")
+                yield from _unknown(broken, doc, ("spec", "metric"), "metric", spec.metric, metrics, "unknown-metric")
         if spec.parent is not None:
             if spec.parent == goal.id:
                 yield doc.at(("spec", "parent"), "error", "unknown-goal", "a goal cannot be its own parent")
             elif spec.parent not in goals:
-                yield _unknown(doc, ("spec", "parent"), "goal", spec.parent, goals, "unknown-goal")
+                yield from _unknown(broken, doc, ("spec", "parent"), "goal", spec.parent, goals, "unknown-goal")
         if spec.baseline is not None:
             yield from _check_value(doc, ("spec", "baseline", "value"), metric, spec.baseline.value)
         if spec.target is not None:
@@ -126,7 +138,7 @@ def _goal_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
         for index, guardrail in enumerate(spec.guardrails):
             loc: Loc = ("spec", "guardrails", index)
             if guardrail.metric not in metrics:
-                yield _unknown(doc, (*loc, "metric"), "metric", guardrail.metric, metrics, "unknown-metric")
+                yield from _unknown(broken, doc, (*loc, "metric"), "metric", guardrail.metric, metrics, "unknown-metric")
                 continue
             guarded = metrics[guardrail.metric].model
             assert isinstance(guarded, Metric)
@@ -156,7 +168,7 @@ def _goal_dates(doc: LoadedDocument, goal: Goal) -> Iterator[Diagnostic]:
         previous = milestone.by
 
 
-def _contract_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
+def _contract_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
     metrics = by_kind.get("Metric", {})
     for doc in by_kind.get("SLAContract", {}).values():
         contract = doc.model
@@ -169,7 +181,7 @@ def _contract_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
                              f"objective `{objective.id}` appears twice in this contract")
             metric = metrics[objective.metric].model if objective.metric in metrics else None
             if metric is None:
-                yield _unknown(doc, (*loc, "metric"), "metric", objective.metric, metrics, "unknown-metric")
+                yield from _unknown(broken, doc, (*loc, "metric"), "metric", objective.metric, metrics, "unknown-metric")
             else:
                 assert isinstance(metric, Metric)
                 yield from _check_value(doc, (*loc, "target"), metric, objective.target)
@@ -178,13 +190,13 @@ def _contract_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
         for index, exclusion in enumerate(contract.spec.exclusions):
             for position, ref in enumerate(exclusion.objectives):
                 if ref not in objectives:
-                    yield _unknown(doc, ("spec", "exclusions", index, "objectives", position),
+                    yield from _unknown(broken, doc, ("spec", "exclusions", index, "objectives", position),
                                    "objective", ref, objectives, "unknown-objective")
         for index, rule in enumerate(contract.spec.credits.rules):
             loc = ("spec", "credits", "rules", index)
             for position, ref in enumerate(rule.objectives):
                 if ref not in objectives:
-                    yield _unknown(doc, (*loc, "objectives", position), "objective", ref, objectives, "unknown-objective")
+                    yield from _unknown(broken, doc, (*loc, "objectives", position), "objective", ref, objectives, "unknown-objective")
             if rule.type == "bands":
                 covered = [objectives.get(ref) for ref in (rule.objectives or list(objectives))]
                 yield from _band_checks(doc, loc, rule.bands, [m for m in covered if m is not None])
@@ -208,7 +220,7 @@ def _band_checks(doc: LoadedDocument, loc: Loc, bands: list, metrics: list[Metri
                 break
 
 
-def _playbook_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
+def _playbook_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
     metrics = by_kind.get("Metric", {})
     contracts = by_kind.get("SLAContract", {})
     settings = next(iter(by_kind.get("Program", {}).values()), None)
@@ -219,7 +231,7 @@ def _playbook_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
         protects = playbook.spec.protects
         for index, ref in enumerate(protects.metrics):
             if ref not in metrics:
-                yield _unknown(doc, ("spec", "protects", "metrics", index), "metric", ref, metrics, "unknown-metric")
+                yield from _unknown(broken, doc, ("spec", "protects", "metrics", index), "metric", ref, metrics, "unknown-metric")
         for index, ref in enumerate(protects.objectives):
             loc: Loc = ("spec", "protects", "objectives", index)
             contract_id, slash, objective_id = ref.partition("/")
@@ -227,13 +239,13 @@ def _playbook_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
                 yield doc.at(loc, "error", "unknown-objective", f"`{ref}` does not name an SLA objective",
                              "write `contract_id/objective_id`")
             elif contract_id not in contracts:
-                yield _unknown(doc, loc, "SLA contract", contract_id, contracts, "unknown-objective")
+                yield from _unknown(broken, doc, loc, "SLA contract", contract_id, contracts, "unknown-objective")
             else:
                 contract = contracts[contract_id].model
                 assert isinstance(contract, SLAContract)
                 ids = {objective.id: objective for objective in contract.spec.objectives}
                 if objective_id not in ids:
-                    yield _unknown(doc, loc, f"objective of `{contract_id}`", objective_id, ids, "unknown-objective")
+                    yield from _unknown(broken, doc, loc, f"objective of `{contract_id}`", objective_id, ids, "unknown-objective")
         if locales is not None:
             for index, template in enumerate(playbook.spec.templates):
                 if template.locale not in locales:
@@ -242,7 +254,7 @@ def _playbook_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
                                  "add it to `locales` in program.yaml or fix the template's locale")
 
 
-def _roadmap_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
+def _roadmap_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
     goals = by_kind.get("Goal", {})
     settings_doc = next(iter(by_kind.get("Program", {}).values()), None)
     settings = settings_doc.model if settings_doc is not None else None
@@ -260,7 +272,7 @@ def _roadmap_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
                 loc: Loc = (*p_loc, "items", i_index)
                 for g_index, ref in enumerate(item.goals):
                     if ref not in goals:
-                        yield _unknown(doc, (*loc, "goals", g_index), "goal", ref, goals, "unknown-goal")
+                        yield from _unknown(broken, doc, (*loc, "goals", g_index), "goal", ref, goals, "unknown-goal")
                 if start is None:
                     continue
                 due_loc: Loc = (*loc, "due" if item.due is not None else "due_day")
