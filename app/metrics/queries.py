@@ -78,10 +78,15 @@ def contacts_with_next_contact(window: Window, reach: timedelta) -> FromClause:
     One sort instead of a correlated lookup per contact; any channel or queue counts as a repeat."""
     c = CONTACTS.c
     following = func.lead(c.created_at).over(partition_by=c.customer_id, order_by=(c.created_at, c.id))
-    next_contact = case((c.customer_id.is_(None), None), else_=following)
-    return (
-        select(*CONTACTS.c, next_contact.label(NEXT_CONTACT))
+    successors = (
+        select(c.id, case((c.customer_id.is_(None), None), else_=following).label(NEXT_CONTACT))
         .where(c.created_at >= window.start, c.created_at < window.end + reach)
+        .subquery("successors")
+    )
+    # The window function sorts only (id, next contact); the wide rows are then fetched by primary key.
+    return (
+        select(*CONTACTS.c, successors.c[NEXT_CONTACT])
+        .join_from(successors, CONTACTS, CONTACTS.c.id == successors.c.id)
         .subquery("contacts_next")
     )
 
