@@ -170,3 +170,21 @@ def test_a_broken_program_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     (tmp_path / "program.yaml").write_text("apiVersion: cxgov/v1\nkind: Program\nmetadata: {id: x}\n")
     result = invoke("status", str(tmp_path), "--as-of", "2026-10-15")
     assert result.exit_code == 1
+
+
+def test_the_example_program_evaluates(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository's own program, with an empty store: every goal is judged, nothing crashes."""
+    monkeypatch.setenv("CXGOV_DATABASE_URL", database_url)
+    repo = Path(__file__).resolve().parents[2]
+    status = invoke("status", str(repo), "--as-of", "2026-11-15", "--format", "json")
+    assert status.exit_code == 0, status.output
+    goals = json.loads(status.output)["goals"]
+    assert goals and all(g["status"] in ("no_data", "on_track", "due", "overdue", "done", "done_late") for g in goals)
+    credits = invoke("credits", str(repo), "--as-of", "2026-11-15", "--format", "json")
+    assert credits.exit_code == 0, credits.output
+    contracts = json.loads(credits.output)["contracts"]
+    assert contracts and all(row["outcome"] == "unmeasured" for c in contracts for row in c["objectives"])
+
+
+def test_a_root_that_is_not_a_folder_is_a_usage_error(tmp_path: Path) -> None:
+    assert invoke("status", str(tmp_path / "missing")).exit_code == 2
