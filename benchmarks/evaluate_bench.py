@@ -17,7 +17,6 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from app.evaluate import ActualsIndex, evaluate_program

@@ -165,10 +165,10 @@ def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of:
         ))
 
     now = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better, periods, open_month,
-                 program.spec, points)
+                 program.spec)
     before_month = Month.of(previous_as_of(as_of))
     before = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better,
-                    periods, before_month, program.spec, points)
+                    periods, before_month, program.spec)
     fc, reaches = _forecast(periods, Month.of(spec.target.by), open_month, target, better)
     guardrails = tuple(
         _guardrail(program, g, spec.scope if g.scope is None else g.scope, actuals, open_month) for g in spec.guardrails
@@ -188,7 +188,7 @@ def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of:
 
 def _judge(
     baseline_month: Month, deadline_month: Month, baseline: float, target: float, better: Better,
-    periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec, points: list[tuple[Month, float]],
+    periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec,
 ) -> Judgement:
     open_index, baseline_index = open_month.index, baseline_month.index
     due = [p for p in periods if baseline_index < p.period.index < open_index]
