@@ -80,6 +80,11 @@ def evaluate_contract(program: Program, contract: SLAContract, actuals: ActualsI
             f"the contract measures months in {spec.measurement.timezone}; actuals are cut in the program's "
             f"{program.timezone}"
         )
+    effective = spec.effective
+    if effective.from_.day != 1:
+        notes.append(f"the contract starts on {effective.from_}: {Month.of(effective.from_)} is measured as a whole month")
+    if effective.to is not None and effective.to != Month.of(effective.to).last_day():
+        notes.append(f"the contract ends on {effective.to}: {Month.of(effective.to)} is measured as a whole month")
     history: dict[str, list[ObjectivePeriod]] = {}
     for objective in spec.objectives:
         metric = program.metrics.get(objective.metric)

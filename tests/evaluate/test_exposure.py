@@ -81,3 +81,11 @@ def test_scope_of_an_objective_selects_its_series() -> None:
     values = {("uptime", "segment=acme", "2027-01"): 99.995, ("uptime", "", "2027-01"): 90.0}
     [e] = evaluate_contracts(prog, ActualsIndex.from_values(values), as_of=date(2027, 2, 12))
     assert e.objectives[0].outcome == "met" and e.owed == 0
+
+
+def test_a_contract_starting_mid_month_says_the_month_is_measured_whole() -> None:
+    c = contract(rules=CLOUD, effective_from="2027-01-15")
+    [e] = evaluate_contracts(program(metrics=[UPTIME], contracts=[c]), ActualsIndex.from_values(VALUES),
+                             as_of=date(2027, 2, 1))
+    assert e.periods()[0] == Month(2027, 1)
+    assert any("starts on 2027-01-15" in note for note in e.notes)
