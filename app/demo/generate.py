@@ -75,13 +75,15 @@ class MonthMood:
     phone_answered_at_once: float
     phone_wait_mean: float
     chat_wait_mean: float
+    priority_chat_speed: float
     email_reply_minutes: float
     phone_handle_minutes: float
     chat_handle_minutes: float
     nps_promoters: float
     nps_detractors: float
     ces_agree: float
-    unresolved: float
+    late_resolution: float
+    """Share of contacts that take 8–35 days to resolve: the aged backlog."""
 
 
 def progress(index: int, months: int) -> float:
@@ -94,24 +96,26 @@ def month_mood(plan: DemoPlan, index: int) -> MonthMood:
     p = progress(index, plan.months)
     months_ago = plan.months - 1 - index
     mood = MonthMood(
-        csat_satisfied=0.775 + 0.065 * p,
+        csat_satisfied=0.76 + 0.055 * p,
         fcr_yes=0.70 + 0.06 * p,
         phone_answered_at_once=0.60 + 0.12 * p,
         phone_wait_mean=38 - 6 * p,
         chat_wait_mean=58 - 24 * p,
+        priority_chat_speed=0.15,
         email_reply_minutes=48 - 18 * p,
         phone_handle_minutes=9.6 - 1.0 * p,
         chat_handle_minutes=6.2 - 0.4 * p,
-        nps_promoters=0.45 + 0.05 * p,
-        nps_detractors=0.23 - 0.04 * p,
+        nps_promoters=0.45 + 0.06 * p,
+        nps_detractors=0.24 - 0.03 * p,
         ces_agree=0.68 + 0.06 * p,
-        unresolved=0.035 - 0.025 * p,
+        late_resolution=0.07 - 0.045 * p,
     )
     if months_ago == plan.outage_months_ago:
         mood = _replace(mood, phone_answered_at_once=0.25, phone_wait_mean=110.0, csat_satisfied=mood.csat_satisfied - 0.06,
                         fcr_yes=mood.fcr_yes - 0.05, nps_detractors=mood.nps_detractors + 0.06)
     if months_ago in plan.chat_breach_months_ago:
-        mood = _replace(mood, chat_wait_mean=105.0, csat_satisfied=mood.csat_satisfied - 0.025)
+        mood = _replace(mood, chat_wait_mean=105.0, priority_chat_speed=0.5,
+                        csat_satisfied=mood.csat_satisfied - 0.025)
     return mood
 
 
@@ -206,7 +210,6 @@ def _contact(
     abandoned: bool | None = None
     talk = hold = wrap = None
     priority_account = segment in PRIORITY_ACCOUNTS
-    speed = 0.25 if priority_account else 1.0
     if channel == "phone":
         at_once = rng.random() < mood.phone_answered_at_once + (0.15 if priority_account else 0.0)
         wait = rng.uniform(0, 8) if at_once else rng.expovariate(1 / (mood.phone_wait_mean * (0.5 if priority_account else 1)))
@@ -217,7 +220,7 @@ def _contact(
             hold, wrap = handle * 0.06, handle * 0.22
             talk = handle - hold - wrap
     elif channel == "chat":
-        wait = rng.expovariate(1 / (mood.chat_wait_mean * speed))
+        wait = rng.expovariate(1 / (mood.chat_wait_mean * (mood.priority_chat_speed if priority_account else 1.0)))
         abandoned = rng.random() < min(0.5, 0.01 + wait / 1500)
         reply_after = wait
         if not abandoned:
@@ -225,7 +228,7 @@ def _contact(
             wrap, hold = handle * 0.15, 0.0
             talk = handle - wrap
     else:
-        minutes = rng.lognormvariate(math.log(mood.email_reply_minutes * (0.4 if priority_account else 1)), 0.8)
+        minutes = rng.lognormvariate(math.log(mood.email_reply_minutes * (0.25 if priority_account else 1)), 0.8)
         if not priority_account and (created.hour >= CLOSE_HOUR + 1 or created.hour < OPEN_HOUR):
             minutes += rng.uniform(120, 600)
         reply_after = minutes * 60
@@ -235,9 +238,13 @@ def _contact(
         reply_after = max(reply_after, rng.expovariate(1 / (900 if priority_account else 2400)))
     first_response = None if abandoned else created + timedelta(seconds=reply_after)
     resolved = None
-    if not abandoned and rng.random() >= mood.unresolved:
-        quick = 0.98 if priority_account else 0.85
-        hours = rng.uniform(0.5, 3.5) if priority == "critical" and rng.random() < quick else rng.lognormvariate(math.log(20), 1.1)
+    if not abandoned:
+        if priority == "critical" and (priority_account or rng.random() < 0.85):
+            hours = rng.uniform(0.5, 3.5)
+        elif rng.random() < mood.late_resolution:
+            hours = rng.uniform(8, 35) * 24
+        else:
+            hours = min(rng.lognormvariate(math.log(20), 1.1), 160.0)
         resolved = (first_response or created) + timedelta(hours=hours)
         if resolved >= end_of_data:
             resolved = None
@@ -245,12 +252,13 @@ def _contact(
         first_response = None
     fcr = ""
     if resolved is not None:
-        fcr_yes = mood.fcr_yes + (0.05 if priority_account else 0.0)
+        fcr_yes = mood.fcr_yes + (0.12 if priority_account else 0.0)
         fcr = "pending" if rng.random() < 0.04 else ("yes" if rng.random() < fcr_yes else "no")
     surveyed = resolved is not None and channel != "social"
-    satisfied = mood.csat_satisfied + (0.06 if priority_account else 0.0)
-    csat = str(_rating(rng, satisfied)) if surveyed and rng.random() < 0.16 else ""
-    nps = str(_nps(rng, mood)) if surveyed and rng.random() < 0.08 else ""
+    satisfied = mood.csat_satisfied + (0.12 if priority_account else 0.0)
+    response = 0.35 if priority_account else 0.15
+    csat = str(_rating(rng, satisfied)) if surveyed and rng.random() < response else ""
+    nps = str(_nps(rng, mood)) if surveyed and rng.random() < 0.14 else ""
     ces = ""
     if surveyed and rng.random() < 0.10:
         ces = str(rng.randint(5, 7) if rng.random() < mood.ces_agree else rng.randint(1, 4))
@@ -321,9 +329,9 @@ def manual_figures(plan: DemoPlan, series: list[tuple[str, str, str, str]]) -> l
 
 def _manual_level(metric: str, unit: str, p: float, bad: bool, rng: random.Random) -> float:
     if "deflection" in metric:
-        return round(18 + 14 * p + rng.uniform(-1.5, 1.5), 1)
+        return round(6 + 6 * p + rng.uniform(-0.8, 0.8), 1)
     if "turnover" in metric:
-        return round(29 - 5 * p + rng.uniform(-0.8, 0.8), 1)
+        return round(35 - 4 * p + rng.uniform(-0.6, 0.6), 1)
     if "uptime" in metric or "availability" in metric:
         return round(99.82 if bad else 99.96 + rng.uniform(0, 0.035), 3)
     if "nps" in metric:
