@@ -1,0 +1,65 @@
+"""Helpers for the page tests: a temp copy of the example program, known actuals, page runner.
+
+Each page script is run directly with `AppTest.from_file`, with its state seeded through
+`st.session_state` (root, as-of date, viewer), as DESIGN.md recommends.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from app.ui.context import AS_OF_KEY, ROOT_KEY, VIEWER_KEY
+from app.ui.roles import Viewer
+
+REPO = Path(__file__).resolve().parents[2]
+PAGES = REPO / "app" / "ui" / "pages"
+AS_OF = date(2026, 11, 23)
+PROGRAM_PARTS = ("program.yaml", "goals", "playbooks", "roadmap")
+
+KNOWN_ACTUALS: dict[tuple[str, str], dict[str, float]] = {
+    ("csat", "channel=chat,email,phone"): {"2026-06": 78.0, "2026-07": 78.9, "2026-08": 79.6, "2026-10": 80.8},
+    ("frt_chat_30s", "channel=chat;segment=brightwater"): {
+        "2026-04": 86.0, "2026-05": 88.0, "2026-06": 87.0, "2026-07": 66.0, "2026-08": 70.0, "2026-09": 91.0,
+        "2026-10": 93.0,
+    },
+}
+"""A hand-made fixture: CSAT with a gap in September, and a two-month chat breach for Brightwater."""
+
+
+def copy_program(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROGRAM_PARTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.is_file():
+            shutil.copy(source, target / name)
+    return target
+
+
+def record_known_actuals(engine: object) -> None:
+    from app.store.actuals import append_revision
+    from app.store.db import session_scope
+
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        for (metric, scope_key), values in KNOWN_ACTUALS.items():
+            for period, value in values.items():
+                append_revision(session, metric=metric, scope_key=scope_key, period=period, value=value,
+                                source="manual", author="fixture")
+
+
+PageFactory = Callable[..., AppTest]
+
+
+def run_page(name: str, root: Path, *, viewer: Viewer | None = None, as_of: date = AS_OF) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
+    at.session_state[ROOT_KEY] = str(root)
+    at.session_state[AS_OF_KEY] = as_of
+    if viewer is not None:
+        at.session_state[VIEWER_KEY] = viewer
+    return at.run()

@@ -1,0 +1,115 @@
+"""The Actuals page writes through the store: values land, corrections need reasons, races conflict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.ui.roles import Viewer
+from ui.pagekit import PageFactory
+
+MANAGER = Viewer(role="manager", email="priya.nair@example.com")
+CSAT_ALL = "channel=chat,email,phone"
+
+
+def revisions(database_url: str, metric: str, scope_key: str, period: str) -> list[Any]:
+    from app.store.actuals import history
+    from app.store.db import get_engine, session_scope
+
+    with session_scope(get_engine(database_url)) as session:
+        return [r for r in history(session, metric=metric, scope_key=scope_key) if r.period == period]
+
+
+def fill(at: Any, *, metric: str, scope: str, period: str, value: float, reason: str = "") -> Any:
+    at.selectbox(key="record.metric").set_value(metric).run()
+    at.selectbox(key="record.scope").set_value(scope).run()
+    at.text_input(key="record.period").set_value(period).run()
+    at.number_input(key="record.value").set_value(value)
+    at.text_input(key="record.reason").set_value(reason)
+    return at
+
+
+def test_a_recorded_figure_lands_in_the_database(program_root: Path, database_url: str, open_page: PageFactory) -> None:
+    at = open_page("actuals", program_root, viewer=MANAGER)
+    fill(at, metric="kb_deflection", scope="", period="2026-10", value=24.5)
+    at.button(key="record.submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("revision 1" in s.value for s in at.success)
+    stored = revisions(database_url, "kb_deflection", "", "2026-10")
+    assert [(r.revision, r.value, r.source, r.author) for r in stored] == [(1, 24.5, "manual", "priya.nair@example.com")]
+
+
+def test_a_correction_without_a_reason_is_refused_and_with_one_recorded(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    at = open_page("actuals", known_root, viewer=MANAGER)
+    fill(at, metric="csat", scope=CSAT_ALL, period="2026-10", value=81.2)
+    at.button(key="record.submit").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
+    assert len(revisions(database_url, "csat", CSAT_ALL, "2026-10")) == 1
+
+    at.text_input(key="record.reason").set_value("late survey answers arrived")
+    at.button(key="record.submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    stored = revisions(database_url, "csat", CSAT_ALL, "2026-10")
+    assert [(r.revision, r.value, r.reason) for r in stored] == [
+        (1, 80.8, None), (2, 81.2, "late survey answers arrived")]
+
+
+def test_a_correction_that_races_another_one_shows_the_conflict(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    from app.store.actuals import append_revision
+    from app.store.db import get_engine, session_scope
+
+    at = open_page("actuals", known_root, viewer=MANAGER)
+    fill(at, metric="csat", scope=CSAT_ALL, period="2026-10", value=81.0, reason="recount").run()
+    assert any("revision 1" in i.value for i in at.info)
+    # Another manager corrects the same figure after this page was drawn.
+    with session_scope(get_engine(database_url)) as session:
+        append_revision(session, metric="csat", scope_key=CSAT_ALL, period="2026-10", value=82.0, source="manual",
+                        author="jonas.keller@example.com", reason="vendor re-export", expected_revision=1)
+    at.button(key="record.submit").click().run()
+    assert any("is at revision 2, not 1" in e.value for e in at.error), [e.value for e in at.error]
+    stored = revisions(database_url, "csat", CSAT_ALL, "2026-10")
+    assert [(r.revision, r.value, r.author) for r in stored] == [
+        (1, 80.8, "fixture"), (2, 82.0, "jonas.keller@example.com")]
+
+
+def test_history_shows_every_revision(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+    at = open_page("actuals", known_root, viewer=MANAGER)
+    at.selectbox(key="history.metric").set_value("frt_chat_30s").run()
+    table = next(d.value for d in at.dataframe if "revision" in d.value.columns)
+    assert list(table["month"]) == ["2026-10", "2026-09", "2026-08", "2026-07", "2026-06", "2026-05", "2026-04"]
+    assert list(table["value"])[2] == "70.0 %"
+
+
+def test_an_import_shows_preview_mapping_and_quarantine(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    csv_text = (
+        "contact_id,created_at,channel,csat\n"
+        "C1,2026-10-05T10:00:00-07:00,chat,5\n"
+        "C2,2026-10-06T11:00:00-07:00,phone,9\n"
+        ",2026-10-07T09:00:00-07:00,email,4\n"
+        "C4,not a date,chat,3\n"
+    )
+    at = open_page("actuals", program_root, viewer=MANAGER)
+    at.file_uploader(key="import.file").upload("october.csv", csv_text.encode(), "text/csv").run()
+    preview = next(d.value for d in at.dataframe if list(d.value.columns) == ["contact_id", "created_at", "channel", "csat"])
+    assert len(preview) == 4
+    at.button(key="import.run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    success = [s.value for s in at.success]
+    assert success and "Read 4 rows: 2 new" in success[0] and "2 quarantined" in success[0]
+    quarantine = next(d.value for d in at.dataframe if "raw" in d.value.columns)
+    assert sorted(quarantine["line"]) == [4, 5]
+    assert all(reason for reason in quarantine["reasons"])
+
+    from sqlalchemy import func, select
+
+    from app.store.db import get_engine, session_scope
+    from app.store.tables import Contact
+
+    with session_scope(get_engine(database_url)) as session:
+        assert session.execute(select(func.count()).select_from(Contact)).scalar() == 2

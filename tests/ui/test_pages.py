@@ -1,0 +1,105 @@
+"""Every page with AppTest: runs without exception and shows the numbers `evaluate` returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.evaluate.money import fmt_money
+from app.ui.format import format_value, status_label
+from ui.pagekit import AS_OF, PageFactory
+
+PAGE_TITLES = {
+    "overview": "Overview", "goals": "Goals", "slas": "SLAs & credits", "roadmap": "Roadmap", "actuals": "Actuals",
+    "metrics": "Metric definitions",
+}
+
+
+def evaluation(root: Path, database_url: str) -> Any:
+    from app.evaluate import ActualsIndex, evaluate_program
+    from app.load import load_program
+    from app.store.actuals import latest_actuals
+    from app.store.db import get_engine, session_scope
+
+    program = load_program(root, today=AS_OF).program
+    with session_scope(get_engine(database_url)) as session:
+        index = ActualsIndex.from_rows(latest_actuals(session))
+    return program, evaluate_program(program, index, as_of=AS_OF)
+
+
+def metrics_by_label(at: Any) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_TITLES))
+def test_every_page_runs_on_the_example_program(page: str, known_root: Path, open_page: PageFactory) -> None:
+    at = open_page(page, known_root)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == [PAGE_TITLES[page]]
+    assert any("Local single-user mode" in c.value for c in at.caption)
+
+
+def test_goals_table_shows_what_evaluate_returns(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+    _, expected = evaluation(known_root, database_url)
+    at = open_page("goals", known_root)
+    table = at.dataframe[0].value.set_index("goal")
+    assert len(table) == len(expected.goals)
+    for goal in expected.goals:
+        row = table.loc[goal.goal_id]
+        assert row["status"] == status_label(goal.status)
+        assert row["actual"] == format_value(goal.actual, goal.unit, 1 if goal.metric != "nps" else 0)
+    csat = next(g for g in expected.goals if g.goal_id == "csat_to_85")
+    assert csat.actual == 80.8  # October, the last closed month with a value
+    assert table.loc["csat_to_85", "actual"] == "80.8 %"
+
+
+def test_overview_shows_the_exposure_and_counts_evaluate_returns(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    _, expected = evaluation(known_root, database_url)
+    shown = metrics_by_label(open_page("overview", known_root))
+    assert shown["Goals"] == str(expected.rollup.total)
+    assert shown["Total exposure"] == fmt_money(expected.exposure.total, "USD")
+    assert shown["Owed (closed months)"] == fmt_money(expected.exposure.owed, "USD")
+    assert expected.exposure.owed > 0
+
+
+def test_slas_page_shows_the_credit_for_the_breach_streak(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    _, expected = evaluation(known_root, database_url)
+    brightwater = next(c for c in expected.contracts if c.contract_id.startswith("brightwater"))
+    august = next(c for c in brightwater.credits if str(c.period) == "2026-08")
+    assert any(line.objective_id == "chat_first_response" for line in august.lines)
+    at = open_page("slas", known_root)
+    assert not at.exception
+    credit_tables = [d.value for d in at.dataframe if "explanation" in d.value.columns]
+    rows = [row for table in credit_tables for _, row in table.iterrows() if row["month"] == "2026-08"]
+    assert any(row["amount"] == fmt_money(august.amount, "USD") for row in rows)
+    owed = [m.value for m in at.metric if m.label == "Owed"]
+    assert owed[0] == fmt_money(expected.exposure.owed, "USD")  # the program total comes first
+    assert owed[1:] == [fmt_money(c.owed, c.currency) for c in expected.contracts]
+
+
+def test_metric_definitions_list_every_metric_with_its_formula(known_root: Path, open_page: PageFactory) -> None:
+    from app.load import load_program
+
+    program = load_program(known_root, today=AS_OF).program
+    at = open_page("metrics", known_root)
+    table = at.dataframe[0].value.set_index("id")
+    assert sorted(table.index) == sorted(program.metrics)
+    for metric_id, metric in program.metrics.items():
+        assert table.loc[metric_id, "formula"] == metric.spec.calculation.describe()
+    assert table.loc["csat", "formula"] == "share of answers 4–5 among all CSAT answers on a 1–5 scale"
+
+
+def test_roadmap_lists_what_is_slipping(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+    _, expected = evaluation(known_root, database_url)
+    at = open_page("roadmap", known_root)
+    if expected.roadmap.slipping:
+        slipping = at.dataframe[0].value
+        assert list(slipping["item"]) == [i.title for i in expected.roadmap.slipping]
+    else:
+        assert any("Nothing is overdue" in s.value for s in at.success)
