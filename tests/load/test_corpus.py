@@ -132,6 +132,9 @@ CASES = [
          "goals/sla.yaml", 31, "band-direction"),
     Case("template locale not in the program", playbook("locale: en", "locale: de"), "playbooks/recovery.yaml", 16,
          "template-locale", "warning"),
+    Case("template variable not declared (line inside a block scalar)",
+         playbook("        Sorry.\n", "        Sorry.\n        Hello {{ customer_name }}\n"), "playbooks/recovery.yaml", 19,
+         "template-undeclared-variable"),
     # SMART lint
     Case("vague title", goal("Raise CSAT from 78 % to 85 % by October 2026", "Improve CSAT"), G, 5, "smart-specific", "warning"),
     Case("no target", goal("  target:\n    value: 85\n    by: 2026-10-31\n", ""), G, 6, "smart-measurable", "warning"),
