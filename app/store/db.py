@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+import app.review.tables  # noqa: F401 - registers the review tables on SQLModel.metadata
 import app.store.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 ENV_VAR = "CXGOV_DATABASE_URL"
