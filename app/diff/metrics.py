@@ -23,8 +23,8 @@ def metric_changes(base: Metric, head: Metric) -> list[Change]:
             what = f"calculation parameters changed ({params})"
         out.append(make(
             "calculation", "breaking",
-            f"actuals of `{head.id}` before and after this change are computed differently: {what}. "
-            f"Before: {old.calculation.describe()}. After: {new.calculation.describe()}.",
+            f"actuals of `{head.id}` before and after this change are computed differently ({what}); "
+            f"now: {new.calculation.describe()}",
             ("spec", "calculation"), before=old.calculation.describe(), after=new.calculation.describe(),
         ))
     if old.unit != new.unit:

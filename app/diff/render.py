@@ -70,8 +70,11 @@ def _cell(text: str) -> str:
 
 
 def _link(change: Change, link_base: str) -> str:
+    """A link into the head version; a place that exists only in the base version is named, not linked."""
     if change.file is None:
         return ""
+    if change.side == "base":
+        return f"was at {escape_cell(_where(change))}"
     target = quote(change.file) + (f"#L{change.line}" if change.line else "")
     return f"[{escape_cell(_where(change))}]({link_base}{target})"
 
