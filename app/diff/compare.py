@@ -64,6 +64,9 @@ def compare(base: Program, head: Program) -> list[Change]:
         if new is None:
             changes.append(KIND_RULES[kind][1](old, make))
             continue
+        if old == new:
+            changes += _moved(base, head, kind, doc_id)
+            continue
         found = settings_changes(old, new) if kind == "Program" else KIND_RULES[kind][0](old, new, base, head)  # type: ignore[arg-type]
         found += _leftovers(old, new, found, kind)
         found += _moved(base, head, kind, doc_id)
