@@ -20,7 +20,7 @@ def metric_changes(base: Metric, head: Metric) -> list[Change]:
             what = f"calculation type {old.calculation.type} → {new.calculation.type}"
         else:
             params = _changed_params(old.calculation.model_dump(), new.calculation.model_dump())
-            what = f"calculation parameters changed ({params})"
+            what = params
         out.append(make(
             "calculation", "breaking",
             f"actuals of `{head.id}` before and after this change are computed differently ({what}); "
