@@ -19,6 +19,9 @@ from app.ui.format import STATUS_COLOR, status_label
 GAP = "break-paths-show-domains"
 """Vega-Lite's `invalid` mode that breaks a line at a null instead of joining across it."""
 
+LABEL_EXPR = "replace(datum.label, '_', ' ')"
+"""Legends read "due soon", not "due_soon"."""
+
 OUTCOME_COLOR: dict[str, str] = {"met": "#2e7d32", "missed": "#c62828", "excluded": "#90a4ae", "unmeasured": "#6d4c41"}
 
 
@@ -83,7 +86,7 @@ def attainment_chart(objectives: Sequence[Any], *, currency_note: str | None = N
     color = alt.Color("outcome:N", scale=alt.Scale(domain=list(OUTCOME_COLOR), range=list(OUTCOME_COLOR.values())))
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("month:O", timeUnit="yearmonth", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
-        y=alt.Y("objective:N", title=None),
+        y=alt.Y("objective:N", title=None, axis=alt.Axis(labelLimit=300)),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=color, tooltip=["objective:N", alt.Tooltip("month:T", timeUnit="yearmonth"), "outcome:N", "value:Q",
@@ -111,7 +114,8 @@ def roadmap_gantt(items: Sequence[Any], phases: Sequence[Any], *, start: date, t
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(cornerRadius=3).encode(
         x=alt.X("from:T", title=None), x2="due:T",
         y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("status:N", scale=alt.Scale(domain=statuses, range=colors), title="status"),
+        color=alt.Color("status:N", scale=alt.Scale(domain=statuses, range=colors), title="status",
+                        legend=alt.Legend(labelExpr=LABEL_EXPR)),
         tooltip=["item:N", "phase:N", "status label:N", "owner:N", alt.Tooltip("due:T"), "explanation:N"],
     )
     rule = alt.Chart(alt.Data(values=[{"today": today.isoformat(), "label": "today"}])).mark_rule(
@@ -127,7 +131,7 @@ def status_by_pillar_chart(by_pillar: dict[str, dict[str, int]]) -> alt.Chart:
     return alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         y=alt.Y("pillar:N", title=None),
         x=alt.X("goals:Q", title="goals", scale=alt.Scale(zero=True), axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("status:N", scale=alt.Scale(domain=domain, range=[STATUS_COLOR[s] for s in domain]),
-                        title="status"),
+        color=alt.Color("status label:N", title="status",
+                        scale=alt.Scale(domain=[status_label(s) for s in domain], range=[STATUS_COLOR[s] for s in domain])),
         tooltip=["pillar:N", "status label:N", "goals:Q"],
     ).properties(height=alt.Step(36))

@@ -11,7 +11,7 @@ STATUS_LABEL: dict[str, str] = {
     "achieved": "achieved", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
     "no_data": "no data", "missed": "missed", "done": "done", "done_late": "done late", "overdue": "overdue",
     "due": "due", "planned": "planned", "in_progress": "in progress", "blocked": "blocked", "late": "late",
-    "due_soon": "due soon",
+    "due_soon": "due soon", "on_schedule": "on schedule",
 }
 
 STATUS_COLOR: dict[str, str] = {

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from app.ui.roles import Capability, Viewer
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
+"""Not `pages/`: Streamlit would route that folder by itself, around `st.navigation` and its role check."""
 
 
 @dataclass(frozen=True)

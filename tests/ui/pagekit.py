@@ -17,7 +17,7 @@ from app.ui.context import AS_OF_KEY, ROOT_KEY, VIEWER_KEY
 from app.ui.roles import Viewer
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = REPO / "app" / "ui" / "pages"
+PAGES = REPO / "app" / "ui" / "views"
 AS_OF = date(2026, 11, 23)
 PROGRAM_PARTS = ("program.yaml", "goals", "playbooks", "roadmap")
 

@@ -28,10 +28,11 @@ shown = [g for g in goals
          if (not pillars or g.pillar in pillars) and (not owners or (g.owner or "") in owners)
          and (not statuses or g.status in statuses) and (not metrics or g.metric in metrics)]
 st.dataframe(
-    [{"goal": g.goal_id, "title": g.title, "pillar": g.pillar, "owner": g.owner or "", "status": status_label(g.status),
-      "period": str(g.judged_period or ""), "actual": format_value(g.actual, g.unit, _decimals(g.metric)),
+    [{"title": g.title, "status": status_label(g.status), "period": str(g.judged_period or ""),
+      "actual": format_value(g.actual, g.unit, _decimals(g.metric)),
       "planned": format_value(g.planned, g.unit, _decimals(g.metric)),
-      "target": format_value(g.target, g.unit, _decimals(g.metric))} for g in shown],
+      "target": format_value(g.target, g.unit, _decimals(g.metric)), "pillar": g.pillar, "owner": g.owner or "",
+      "goal": g.goal_id} for g in shown],
     hide_index=True, width="stretch", key="goals.table",
 )
 if not shown:

@@ -20,7 +20,7 @@ st.caption(f"{evaluation.program} · as of {evaluation.as_of} · {evaluation.ope
 bad = sum(rollup.overall.get(s, 0) for s in ("off_track", "missed", "no_data", "overdue"))
 cols = st.columns(4)
 cols[0].metric("Goals", rollup.total)
-cols[1].metric("Off track, missed or without data", bad)
+cols[1].metric("Off track or missed", bad, help="Off track, missed, overdue, or no value for the last closed month")
 cols[2].metric("Worse than last period", rollup.worse)
 cols[3].metric("Guardrails breached", rollup.guardrail_breaches)
 

@@ -1,0 +1,134 @@
+"""A real browser through every page: `cxgov app` on localhost, driven in Debian's headless Chromium.
+
+Playwright's Python package drives `/usr/bin/chromium` (no browser download). The test fails on
+any Streamlit exception box and saves a screenshot per page under test-artifacts/. Without
+chromium it is skipped, unless CXGOV_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path(os.environ.get("CXGOV_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+REQUIRE = os.environ.get("CXGOV_REQUIRE_BROWSER") == "1"
+AS_OF = "2026-11-23"
+
+pytestmark = pytest.mark.browser
+
+
+def _browser_problem() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_ready() -> None:
+    problem = _browser_problem()
+    if problem:
+        if REQUIRE:
+            pytest.fail(f"the browser test is required (CXGOV_REQUIRE_BROWSER=1) but cannot run: {problem}")
+        pytest.skip(problem)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"cxgov app exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"cxgov app did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "program"
+    root.mkdir()
+    for name in ("program.yaml", "goals", "playbooks", "roadmap"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    env = {k: v for k, v in os.environ.items() if k != "CXGOV_DATABASE_URL"}
+    script = Path(sys.executable).with_name("cxgov")
+    cxgov = [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
+    subprocess.run([*cxgov, "demo", str(root), "--as-of", AS_OF], check=True, env=env, capture_output=True)
+    port = _free_port()
+    log = (tmp_path_factory.getbasetemp() / "cxgov-app.log").open("wb")
+    process = subprocess.Popen(
+        [*cxgov, "app", str(root), "--port", str(port), "--headless", "--address", "127.0.0.1"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+
+
+def _settle(page: object, title: str) -> None:
+    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1_500)  # type: ignore[attr-defined]  # let Vega draw the charts
+
+
+def test_every_page_renders_in_a_real_browser(app_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from app.ui.navigation import PAGES
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = [p for p in PAGES if p.path.is_file()]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+            failures: list[str] = []
+            for spec in pages:
+                page.goto(f"{app_url}/{spec.url_path}", wait_until="domcontentloaded")
+                _settle(page, spec.title)
+                page.screenshot(path=str(ARTIFACTS / f"page-{spec.url_path}.png"), full_page=True)
+                boxes = page.locator('[data-testid="stException"]')
+                if boxes.count():
+                    failures.append(f"{spec.title}: {boxes.first.inner_text()[:500]}")
+                if not page.get_by_text("Local single-user mode").count():
+                    failures.append(f"{spec.title}: the local-mode notice is missing")
+            assert not failures, failures
+        finally:
+            browser.close()
