@@ -19,6 +19,7 @@ import typer
 from app.cli.common import RootOption
 from app.cli.report import text_diagnostics
 from app.diff import Change, compare, credit_effects, render_json, render_markdown, render_text, sort_changes
+from app.diff.render import escape_cell
 from app.diff.sides import Side, SideError, open_side
 from app.evaluate import ActualsIndex
 from app.load import LoadResult, load_program
@@ -54,7 +55,7 @@ def _load(side: Side, today: date, output: DiffFormat) -> LoadResult:
                    "means nothing. `cxgov validate` explains them:", err=True)
         typer.echo(text_diagnostics(errors), err=True)
         if output is DiffFormat.markdown:
-            typer.echo(f"### cxgov diff\n\nThe program at `{side.label}` does not validate ({len(errors)} error(s)); "
+            typer.echo(f"### cxgov diff\n\nThe program at {escape_cell(side.label)} does not validate ({len(errors)} error(s)); "
                        "see the `cxgov validate` step of this check.")
         raise typer.Exit(code=1)
     return result

@@ -61,7 +61,13 @@ def _commit(top: Path, revision: str) -> str:
 
 def _unpack(archive: bytes, into: Path) -> None:
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
-        tar.extractall(into, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(into, filter="data")
+            return
+        # Python < 3.11.4 has no extraction filters: keep plain files and folders with safe names only.
+        members = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and not Path(m.name).is_absolute()
+                   and ".." not in Path(m.name).parts]
+        tar.extractall(into, members=members)  # noqa: S202 - members checked above
 
 
 @contextmanager
@@ -84,7 +90,10 @@ def open_side(spec: str | None, root: Path) -> Iterator[Side]:
         message = archive.stderr.decode(errors="replace").strip()
         raise SideError(f"cannot read {prefix or 'the program'} at {spec}: {message}")
     with tempfile.TemporaryDirectory(prefix="cxgov-diff-") as tmp:
-        _unpack(archive.stdout, Path(tmp))
+        try:
+            _unpack(archive.stdout, Path(tmp))
+        except tarfile.TarError as exc:
+            raise SideError(f"cannot unpack {spec}: {exc}") from None
         folder = Path(tmp) / prefix if prefix else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         yield Side(label=f"{spec} ({commit[:8]})", root=folder, prefix=prefix)
