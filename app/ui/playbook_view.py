@@ -1,0 +1,156 @@
+"""What the Playbooks page shows, apart from drawing it: filter choices, deep links, a template's form.
+
+Pure functions (no Streamlit) except `render_protecting_links`, which the committee pages call to
+link a missed goal or SLA objective to the playbooks that protect it. Authored and customer text
+is never passed to `unsafe_allow_html`; where it goes into Markdown (link labels) it is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from app.playbooks.checks import parse_texts
+from app.playbooks.sandbox import variable_lines
+from app.playbooks.search import playbook_channels, playbooks_protecting
+from app.spec.playbook import Playbook, Template, Variable
+from app.spec.program import Program
+
+PAGE_URL_PATH = "playbooks"
+"""The page's `url_path` in `app.ui.navigation.PAGES`; deep links are relative to the app's root."""
+LINK_FIELDS: tuple[str, ...] = ("playbook", "template", "locale", "q")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+@dataclass(frozen=True)
+class DeepLink:
+    """What a URL such as `playbooks?playbook=service_recovery&template=apology_remedy` asks for.
+
+    `values` are pre-filled template variables (e.g. `case_id` from a help-desk link); only names
+    the playbook declares are kept, so a link cannot smuggle anything else into a render.
+    """
+
+    playbook: str | None = None
+    template: str | None = None
+    locale: str | None = None
+    search: str | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.playbook or self.template or self.locale or self.search or self.values)
+
+
+def _first(value: object) -> str | None:
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def parse_link(params: Mapping[str, object], program: Program) -> DeepLink:
+    """The deep link in a page's query parameters; unknown playbooks and names are ignored."""
+    playbook_id = _first(params.get("playbook"))
+    playbook = program.playbooks.get(playbook_id or "")
+    values: dict[str, str] = {}
+    if playbook is not None:
+        for variable in playbook.spec.variables:
+            given = _first(params.get(variable.name))
+            if given is not None:
+                values[variable.name] = given
+    return DeepLink(
+        playbook=playbook.id if playbook else None,
+        template=_first(params.get("template")) if playbook else None,
+        locale=_first(params.get("locale")),
+        search=_first(params.get("q")),
+        values=values,
+    )
+
+
+def link_to(playbook_id: str, template_id: str | None = None) -> str:
+    """A relative URL that opens the Playbooks page on one playbook (and template)."""
+    query = {"playbook": playbook_id} | ({"template": template_id} if template_id else {})
+    return f"{PAGE_URL_PATH}?{urlencode(query)}"
+
+
+def channel_options(program: Program) -> list[str]:
+    return sorted({channel for pb in program.playbooks.values() for channel in playbook_channels(pb)})
+
+
+def protect_options(program: Program) -> dict[str, str]:
+    """Metric ids and SLA objectives (`contract/objective`) that some playbook protects → a label."""
+    options: dict[str, str] = {}
+    for playbook in program.playbooks.values():
+        for metric_id in playbook.spec.protects.metrics:
+            metric = program.metrics.get(metric_id)
+            options[metric_id] = f"Metric: {metric.metadata.title if metric else metric_id}"
+        for objective in playbook.spec.protects.objectives:
+            options[objective] = f"SLA objective: {objective_label(program, objective)}"
+    return dict(sorted(options.items(), key=lambda item: (not item[1].startswith("SLA"), item[1].casefold())))
+
+
+def objective_label(program: Program, objective: str) -> str:
+    contract_id, _, objective_id = objective.partition("/")
+    contract = program.contracts.get(contract_id)
+    if contract is None:
+        return objective
+    found = next((o for o in contract.spec.objectives if o.id == objective_id), None)
+    return f"{contract.metadata.title} — {(found.title if found and found.title else objective_id)}"
+
+
+def template_ids(playbook: Playbook) -> list[str]:
+    """The playbook's template ids in document order, each once (a template may have several locales)."""
+    return list(dict.fromkeys(t.id for t in playbook.spec.templates))
+
+
+def locale_options(program: Program, playbook: Playbook, template_id: str) -> list[str]:
+    """The program's locales, then any other locale the template exists in; the default first."""
+    default = program.spec.default_locale
+    ordered = [default, *program.spec.locales, *(t.locale for t in playbook.spec.templates if t.id == template_id)]
+    return list(dict.fromkeys(ordered))
+
+
+def used_variables(playbook: Playbook, template: Template) -> list[Variable]:
+    """The declared variables this template version reads, in the playbook's declaration order.
+
+    A text with a syntax error reads nothing here; rendering it reports the error.
+    """
+    index = playbook.spec.templates.index(template)
+    reads: set[str] = set()
+    for text in parse_texts(playbook):
+        if text.path[2] == index and text.ast is not None:
+            reads.update(variable_lines(text.ast))
+    return [variable for variable in playbook.spec.variables if variable.name in reads]
+
+
+def missing_required(variables: list[Variable], values: Mapping[str, str]) -> list[Variable]:
+    return [v for v in variables if v.required and not (values.get(v.name) or "").strip()]
+
+
+def message_text(subject: str | None, body: str) -> str:
+    """The text an agent downloads: the subject line (for e-mail) above the body."""
+    return body if subject is None else f"Subject: {subject}\n\n{body}"
+
+
+def escape_markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def protecting_links_markdown(program: Program, *, metric: str | None = None, objective: str | None = None) -> str | None:
+    """A Markdown line linking to the playbooks that protect a metric or objective; None if there are none."""
+    found = playbooks_protecting(program, metric=metric, objective=objective)
+    if not found:
+        return None
+    links = ", ".join(f"[{escape_markdown(pb.metadata.title)}]({link_to(pb.id)})" for pb in found)
+    return f"Playbooks that protect it: {links}"
+
+
+def render_protecting_links(program: Program, *, metric: str | None = None, objective: str | None = None) -> None:
+    """Show links to the playbooks protecting a goal's metric or an SLA objective (nothing if none)."""
+    import streamlit as st
+
+    line = protecting_links_markdown(program, metric=metric, objective=objective)
+    if line:
+        st.markdown(line)
