@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from app.cli import actuals, app_cmd, db, diff, ingest, init, kpi, playbook, status, validate
+from app.cli import actuals, app_cmd, db, diff, ingest, init, kpi, playbook, review, status, validate
 
 app = typer.Typer(
     name="cxgov",
@@ -17,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (validate, db, ingest, actuals, kpi, status, playbook, app_cmd, diff, init):
+for module in (validate, db, ingest, actuals, kpi, status, playbook, app_cmd, diff, init, review):
     module.register(app)
 
 
