@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 from pydantic import ValidationError
 
-from app.cli._program import load_program_bits
+from app.cli.common import load_or_exit
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.metric import Metric
@@ -101,10 +101,10 @@ def record(
     except ValueError as exc:
         raise _fail(f"--period: {exc}", 2) from None
     wanted = parse_scope(scope)
-    bits = load_program_bits(root)
-    found = bits.metrics.get(metric)
+    program = load_or_exit(root)
+    found = program.metrics.get(metric)
     if found is None:
-        raise _fail(f"no metric {metric!r} in the catalogue; known: {', '.join(sorted(bits.metrics)) or '(none)'}", 1)
+        raise _fail(f"no metric {metric!r} in the catalogue; known: {', '.join(sorted(program.metrics)) or '(none)'}", 1)
     problem = value_problem(found, value)
     if problem:
         raise _fail(problem, 1)
@@ -140,8 +140,8 @@ def history_command(
     """Every revision of a metric's actuals: who recorded what, when and why."""
     scope_key = None
     if scope:
-        bits = load_program_bits(root)
-        found = bits.metrics.get(metric)
+        program = load_or_exit(root)
+        found = program.metrics.get(metric)
         wanted = parse_scope(scope)
         scope_key = (effective_scope(found, wanted) if found else wanted).key()
     with session_scope(open_store(root)) as session:

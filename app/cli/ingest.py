@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from app.cli._program import load_program_bits
+from app.cli.common import load_or_exit
 from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, load_mapping, profile_names
 from app.ingest.importer import ImportSummary
 from app.ingest.mapping import Mapping
@@ -67,7 +67,7 @@ def ingest_command(
 ) -> None:
     """Import a contact export. Exit 1 when rows had to be quarantined (they are listed in the store)."""
     mapping = _mapping(mapping_file, profile)
-    bits = load_program_bits(root)
+    program = load_or_exit(root)
     engine = open_store(root)
     show_progress = format is Format.text and sys.stderr.isatty()
     try:
@@ -76,11 +76,11 @@ def ingest_command(
 
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
                 task = bar.add_task(f"importing {file.name}")
-                summary = ingest_file(engine, file, mapping=mapping, program_timezone=bits.timezone,
+                summary = ingest_file(engine, file, mapping=mapping, program_timezone=program.timezone,
                                       author=by or getpass.getuser(),
                                       progress=lambda n: bar.update(task, description=f"importing {file.name}: {n:,} rows"))
         else:
-            summary = ingest_file(engine, file, mapping=mapping, program_timezone=bits.timezone,
+            summary = ingest_file(engine, file, mapping=mapping, program_timezone=program.timezone,
                                   author=by or getpass.getuser())
     except (MappingDoesNotFit, ValueError, UnicodeDecodeError) as exc:
         typer.echo(f"cxgov: {file}: {exc}; nothing was imported.", err=True)
