@@ -138,19 +138,24 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def protecting_links_markdown(program: Program, *, metric: str | None = None, objective: str | None = None) -> str | None:
+def protecting_links_markdown(program: Program, *, metric: str | None = None, objective: str | None = None,
+                              label: str = "it") -> str | None:
     """A Markdown line linking to the playbooks that protect a metric or objective; None if there are none."""
     found = playbooks_protecting(program, metric=metric, objective=objective)
     if not found:
         return None
     links = ", ".join(f"[{escape_markdown(pb.metadata.title)}]({link_to(pb.id)})" for pb in found)
-    return f"Playbooks that protect it: {links}"
+    return f"Playbooks that protect {escape_markdown(label)}: {links}"
 
 
-def render_protecting_links(program: Program, *, metric: str | None = None, objective: str | None = None) -> None:
-    """Show links to the playbooks protecting a goal's metric or an SLA objective (nothing if none)."""
+def render_protecting_links(program: Program, *, metric: str | None = None, objective: str | None = None,
+                            label: str = "it") -> None:
+    """Show links to the playbooks protecting a goal's metric or an SLA objective (nothing if none).
+
+    `label` names what is protected when the page lists several (e.g. an objective's title).
+    """
     import streamlit as st
 
-    line = protecting_links_markdown(program, metric=metric, objective=objective)
+    line = protecting_links_markdown(program, metric=metric, objective=objective, label=label)
     if line:
         st.markdown(line)

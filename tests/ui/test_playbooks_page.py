@@ -277,3 +277,48 @@ def test_protecting_links_point_to_the_playbooks_page() -> None:
 def test_message_text_puts_the_subject_above_the_body() -> None:
     assert message_text("Hello", "Body") == "Subject: Hello\n\nBody"
     assert message_text(None, "Body") == "Body"
+
+
+def record(database_url: str, metric: str, scope_key: str, values: dict[str, float]) -> None:
+    from app.store.actuals import append_revision
+    from app.store.db import get_engine, session_scope
+
+    with session_scope(get_engine(database_url)) as session:
+        for period, value in values.items():
+            append_revision(session, metric=metric, scope_key=scope_key, period=period, value=value,
+                            source="manual", author="fixture")
+
+
+def test_an_off_track_goal_links_to_the_playbooks_that_protect_its_metric(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    record(database_url, "csat", "channel=chat,email,phone",
+           {"2026-06": 78.0, "2026-07": 77.0, "2026-08": 76.5, "2026-09": 76.0, "2026-10": 75.0})
+    at = open_page("goals", program_root)
+    at.selectbox(key="goals.chosen").set_value("csat_to_85").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Off track" in m.value or "off track" in m.value.lower() for m in at.markdown)
+    links = [m.value for m in at.markdown if m.value.startswith("Playbooks that protect it:")]
+    assert links == [protecting_links_markdown(example_program(), metric="csat")]
+    assert "(playbooks?playbook=service_recovery)" in links[0]
+
+
+def test_an_on_track_goal_has_no_playbook_links(program_root: Path, database_url: str,
+                                                open_page: PageFactory) -> None:
+    record(database_url, "csat", "channel=chat,email,phone", {"2026-06": 78.0, "2026-10": 84.0})
+    at = open_page("goals", program_root)
+    at.selectbox(key="goals.chosen").set_value("csat_to_85").run()
+    assert not at.exception
+    assert not [m.value for m in at.markdown if m.value.startswith("Playbooks that protect")]
+
+
+def test_a_missed_sla_objective_links_to_the_playbooks_that_protect_it(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    record(database_url, "frt_email", "channel=email;segment=brightwater", {"2026-08": 95.0, "2026-09": 70.0})
+    at = open_page("slas", program_root)
+    assert not at.exception, [e.value for e in at.exception]
+    links = [m.value for m in at.markdown if m.value.startswith("Playbooks that protect")]
+    assert len(links) == 1
+    assert "(playbooks?playbook=out_of_hours_contact)" in links[0]
+    assert "(playbooks?playbook=service_recovery)" not in links[0]

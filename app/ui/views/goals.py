@@ -7,6 +7,7 @@ import streamlit as st
 from app.ui.charts import goal_chart
 from app.ui.context import page_setup
 from app.ui.format import format_value, status_label
+from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
 
 ctx = page_setup("Goals", needs=Capability.READ_PROGRAM)
@@ -46,6 +47,8 @@ decimals = _decimals(goal.metric)
 
 st.subheader(goal.title)
 st.markdown(f"**Status: {status_label(goal.status)}** — {goal.explanation}")
+if goal.status in ("at_risk", "off_track", "missed") and goal.metric:
+    render_protecting_links(ctx.program, metric=goal.metric)
 if goal.periods:
     zero = st.toggle("Value axis from zero", value=True, key="goals.zero",
                      help="Honest by default; switch off to zoom in on small changes.")

@@ -7,6 +7,7 @@ import streamlit as st
 from app.evaluate.money import fmt_money
 from app.ui.charts import attainment_chart
 from app.ui.context import page_setup
+from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
 
 ctx = page_setup("SLAs & credits", needs=Capability.READ_MONEY)
@@ -40,6 +41,10 @@ for contract in evaluation.contracts:
                  for o in contract.objectives if o.kind != "projected"],
                 hide_index=True, width="stretch", key=f"slas.{contract.contract_id}.attainment",
             )
+        missed = {o.objective_id: o.title or o.objective_id for o in misses if o.outcome == "missed"}
+        for objective_id, objective_title in missed.items():
+            render_protecting_links(ctx.program, objective=f"{contract.contract_id}/{objective_id}",
+                                    label=objective_title)
     credits = [c for c in contract.credits if c.amount or c.lines]
     if credits:
         st.markdown("**Credits**")
