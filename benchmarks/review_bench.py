@@ -1,0 +1,80 @@
+"""Benchmark of a review of the example program with four demo months: pack build and the exports.
+
+The store is a temp SQLite file filled like `cxgov demo`. Prints median wall times of building the
+pack (`pack_for`: latest actuals + `evaluate_program` + `build_pack`), laying it out as Markdown,
+rendering the charts to PNG (vl-convert), and building the HTML and the PDF from those PNGs; each
+as a ratio to the evaluation alone (`evaluate_program` over the same actuals, measured in the same
+process), which every page of the app pays anyway.
+
+    .venv/bin/python benchmarks/review_bench.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.demo.seed import seed_demo
+from app.evaluate import evaluate_program
+from app.load import load_program
+from app.periods import Month
+from app.review import store
+from app.review.charts import chart_images
+from app.review.export import to_html, to_markdown, to_pdf
+from app.review.pack import review_as_of
+from app.review.service import actuals_index, pack_for, review_document
+from app.store.db import make_engine, session_scope, upgrade
+
+AS_OF = date(2026, 11, 23)
+REPO = Path(__file__).resolve().parents[1]
+
+
+def median(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    program = load_program(REPO, today=AS_OF).program
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        upgrade(engine)
+        seed_demo(engine, program, as_of=AS_OF, months=4)
+        with session_scope(engine) as session:
+            review, _ = store.open_review(session, period=Month(2026, 10), author="bench")
+            actuals = actuals_index(session, metrics=program.metrics)
+            document = review_document(session, program=program, review=review)
+            chart_images(document)  # warm vl-convert's engine once, as a running app has
+            images = chart_images(document)
+            results = {
+                "evaluate_program (baseline)": median(
+                    lambda: evaluate_program(program, actuals, as_of=review_as_of(Month(2026, 10), "monthly")), args.repeat),
+                "pack_for (store read + evaluate + build)": median(
+                    lambda: pack_for(session, program=program, review=review), args.repeat),
+                "markdown": median(lambda: to_markdown(document), args.repeat),
+                f"charts to PNG ({len(images)})": median(lambda: chart_images(document), args.repeat),
+                "html from PNGs": median(lambda: to_html(document, images), args.repeat),
+                "pdf from PNGs": median(lambda: to_pdf(document, images), args.repeat),
+            }
+        engine.dispose()
+    base = results["evaluate_program (baseline)"]
+    print(f"review of 2026-10, example program, 4 demo months; median of {args.repeat} runs")
+    for name, seconds in results.items():
+        print(f"  {name:<42} {seconds * 1000:9.1f} ms   {seconds / base:7.1f}× evaluate")
+
+
+if __name__ == "__main__":
+    main()
