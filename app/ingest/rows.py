@@ -3,11 +3,20 @@
 A row either cannot be placed at all (quarantine: no id, no usable created_at, a broken row) or it
 is kept; a bad field in a kept row becomes a field issue and the field is left unknown (None), so
 the rest of the row — its CSAT answer, say — still counts.
+
+Rows are parsed a chunk at a time, column by column: each field has a per-value converter (the
+definition of what is valid, and the reason when it is not) and a column fast path that converts a
+whole column with builtins (float, int, fromisoformat) and gives up — returning None — as soon as
+one value would need a reason; the column is then converted value by value. Per-row Python work
+was three quarters of the import time; a column at a time it is a fraction of that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from math import isfinite
+from operator import itemgetter
+from typing import TypeVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -22,6 +31,9 @@ _ID, _CREATED, _FIRST, _RESOLVED = (FIELD_ORDER.index(name) for name in ("contac
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
 FCR_WORDS = frozenset({"yes", "no", "pending"})
+
+
+T = TypeVar("T")
 
 
 class FieldProblem(Exception):
@@ -59,10 +71,17 @@ class Quarantined:
 
 
 @dataclass(frozen=True)
-class Parsed:
-    line_number: int
-    values: tuple[object, ...]
-    issues: tuple[Issue, ...]
+class Chunk:
+    """The parsed rows of one chunk: kept rows column by column, quarantined rows and field issues.
+
+    `columns` follows FIELD_ORDER; an unmapped field is None (unknown in every row). Timestamps are
+    aware UTC datetimes. Quarantined rows and issues are in file order.
+    """
+
+    line_numbers: list[int]
+    columns: list[list[object] | None]
+    quarantined: list[Quarantined]
+    issues: list[Issue]
 
 
 class MappingDoesNotFit(Exception):
@@ -176,15 +195,152 @@ def _converter(name: str, spec: FieldMap, default_format: str | None, zone: Zone
     return _text_converter(name)
 
 
+ColumnConverter = Callable[[list[str]], "list[object] | None"]
+"""A whole column of stripped, value-mapped texts ("" = unknown) → values, or None when some value
+needs its per-value converter (which then gives the reason). It must agree with that converter on
+every value it accepts."""
+
+
+def _text_column(name: str) -> ColumnConverter:
+    limit = MAX_LENGTHS.get(name)
+
+    def convert(texts: list[str]) -> list[object] | None:
+        if limit and max(map(len, texts), default=0) > limit:
+            return None
+        return [text or None for text in texts]
+
+    return convert
+
+
+def _seconds_column(spec: FieldMap) -> ColumnConverter:
+    factor = UNIT_FACTORS[spec.unit or "seconds"]
+
+    def convert(texts: list[str]) -> list[object] | None:
+        try:
+            numbers = [float(text) if text else None for text in texts]
+        except ValueError:
+            return None
+        present = [number for number in numbers if number is not None]
+        if present and (not isfinite(sum(present)) or min(present) < 0):  # NaN and ±inf make the sum non-finite
+            return None
+        if factor == 1.0:
+            return numbers  # type: ignore[return-value]
+        return [None if number is None else number * factor for number in numbers]
+
+    return convert
+
+
+def _words_column(words: dict[str, object]) -> ColumnConverter:
+    def convert(texts: list[str]) -> list[object] | None:
+        try:
+            return [words[text.casefold()] if text else None for text in texts]
+        except KeyError:
+            return None
+
+    return convert
+
+
+def _rating_column(name: str) -> ColumnConverter:
+    low, high = RATING_RANGES[name]
+
+    def convert(texts: list[str]) -> list[object] | None:
+        try:
+            numbers = [int(text) if text else None for text in texts]
+        except ValueError:
+            return None  # "4.0", "1e0" and the like: the per-value converter decides
+        present = [number for number in numbers if number is not None]
+        if present and (min(present) < low or max(present) > high):  # type: ignore[type-var]
+            return None
+        return numbers  # type: ignore[return-value]
+
+    return convert
+
+
+def _timestamp_column(spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> ColumnConverter:
+    fmt = spec.format or default_format
+    read: Callable[[str], datetime] = (lambda text: datetime.strptime(text, fmt)) if fmt else datetime.fromisoformat
+    utc = timezone.utc
+
+    def convert(texts: list[str]) -> list[object] | None:
+        try:
+            moments = [read(text) if text else None for text in texts]
+        except ValueError:
+            return None
+        return [
+            None if moment is None else (moment.replace(tzinfo=zone) if moment.tzinfo is None else moment).astimezone(utc)
+            for moment in moments
+        ]
+
+    return convert
+
+
+def _column_converter(name: str, spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> ColumnConverter:
+    kind = CANONICAL_FIELDS[name]
+    if kind == "timestamp":
+        if spec.after:
+            return _seconds_column(spec)
+        return _timestamp_column(spec, default_format, ZoneInfo(spec.timezone) if spec.timezone else zone)
+    if kind == "seconds":
+        return _seconds_column(spec)
+    if kind == "bool":
+        return _words_column({**{word: True for word in TRUE_WORDS}, **{word: False for word in FALSE_WORDS}})
+    if kind == "fcr":
+        return _words_column({word: word for word in FCR_WORDS})
+    if kind == "rating":
+        return _rating_column(name)
+    return _text_column(name)
+
+
 @dataclass(frozen=True)
 class _Plan:
     name: str
     position: int
     column_index: int | None
     constant: str | None
-    value_map: dict[str, str | None]
+    value_map: dict[str, str]
     convert: Callable[[str], object]
+    convert_column: ColumnConverter
     after_created: bool
+
+    def texts(self, columns: Sequence[Sequence[str]], count: int) -> list[str]:
+        """The stripped, value-mapped texts of this field for `count` rows ("" = unknown)."""
+        if self.column_index is None:
+            texts = [(self.constant or "").strip()] * count
+        else:
+            texts = [text.strip() for text in columns[self.column_index]]
+        if self.value_map:
+            mapped = self.value_map
+            texts = [mapped.get(text.casefold(), text) if text else text for text in texts]
+        return texts
+
+    def values(self, texts: list[str]) -> tuple[list[object], dict[int, FieldProblem]]:
+        """The converted values and, by row index, the problem of each value that could not be used."""
+        fast = self.convert_column(texts)
+        if fast is not None:
+            return fast, {}
+        values: list[object] = []
+        problems: dict[int, FieldProblem] = {}
+        convert = self.convert
+        for index, text in enumerate(texts):
+            if not text:
+                values.append(None)
+                continue
+            try:
+                values.append(convert(text))
+            except FieldProblem as problem:
+                values.append(None)
+                problems[index] = problem
+        return values, problems
+
+
+def _select(values: Sequence[T], indexes: list[int]) -> list[T]:
+    if len(indexes) > 1:
+        return list(itemgetter(*indexes)(values))
+    return [values[index] for index in indexes]
+
+
+_ORDER_CHECKS_RANK = len(FIELD_ORDER)
+"""Issues of one row are listed field by field, then the order checks (first response, resolution)."""
 
 
 class RowParser:
@@ -205,16 +361,17 @@ class RowParser:
                     if not field.optional:
                         missing.append(f"{field.column!r} (for {name})")
                     continue
+            value_map = {key: (value or "").strip() for key, value in field.value_map().items()}
             plans.append(
-                _Plan(name, FIELD_ORDER.index(name), index, field.constant, field.value_map(),
-                      _converter(name, field, spec.timestamp_format, zone), bool(field.after))
+                _Plan(name, FIELD_ORDER.index(name), index, field.constant, value_map,
+                      _converter(name, field, spec.timestamp_format, zone),
+                      _column_converter(name, field, spec.timestamp_format, zone), bool(field.after))
             )
         if missing:
             raise MappingDoesNotFit(
                 f"the file has no column {', '.join(missing)}; its columns are: {', '.join(self.header)}"
             )
         self.plans = plans
-        self._steps = tuple((p.name, p.position, p.column_index, p.constant or "", p.value_map, p.convert) for p in plans)
         self.width = len(header)
         self.used_columns = sorted({plan.column_index for plan in plans if plan.column_index is not None})
         self.id_plan = next(plan for plan in plans if plan.name == "contact_id")
@@ -226,73 +383,102 @@ class RowParser:
             return list(row)
         return {self.header[index]: row[index] for index in self.used_columns}
 
-    def parse(self, line_number: int, row: Sequence[str]) -> Parsed | Quarantined:
-        if len(row) != self.width:
-            return Quarantined(
-                line_number, list(row),
-                (f"malformed_row: {len(row)} values where the header has {self.width} columns",),
-            )
-        values: list[object] = [None] * len(FIELD_ORDER)
-        raws: dict[str, str] = {}
-        problems: dict[str, FieldProblem] = {}
-        for name, position, column_index, constant, value_map, convert in self._steps:
-            text = (constant if column_index is None else row[column_index]).strip()
-            if not text:
-                continue
-            if value_map:
-                key = text.casefold()
-                if key in value_map:
-                    text = (value_map[key] or "").strip()
-                    if not text:
-                        continue
-            raws[name] = text
-            try:
-                values[position] = convert(text)
-            except FieldProblem as problem:
-                problems[name] = problem
-
-        reasons: list[str] = []
-        contact_id = values[_ID]
-        if contact_id is None:
-            reasons.append("missing_id: no contact id" if "contact_id" not in problems else
-                           f"bad_id: {problems['contact_id'].message}")
-        created = values[_CREATED]
-        if created is None:
-            if "created_at" in problems:
-                reasons.append(f"bad_created_at: {raws['created_at']!r} — {problems['created_at'].message}")
-            else:
-                reasons.append("missing_created_at: no creation date")
-        if reasons:
-            return Quarantined(line_number, self.raw_of(row), tuple(reasons))
-
-        assert isinstance(created, datetime) and isinstance(contact_id, str)
-        for plan in self.plans:
-            if plan.after_created and values[plan.position] is not None:
-                values[plan.position] = created + timedelta(seconds=float(values[plan.position]))  # type: ignore[arg-type]
-        issues = [
-            Issue(line_number, contact_id, name, raws.get(name, ""), problem.code, problem.message)
-            for name, problem in problems.items()
+    def parse_chunk(self, records: Sequence[tuple[int, list[str]]]) -> Chunk:
+        """Parse (line number, values) records: the kept rows by column, quarantined rows, field issues."""
+        width = self.width
+        quarantined = [
+            Quarantined(line_number, list(row),
+                        (f"malformed_row: {len(row)} values where the header has {width} columns",))
+            for line_number, row in records if len(row) != width
         ]
-        issues.extend(self._order_checks(line_number, contact_id, values, raws))
-        return Parsed(line_number, tuple(values), tuple(issues))
+        kept = [record for record in records if len(record[1]) == width] if quarantined else list(records)
+        line_numbers = [line_number for line_number, _ in kept]
+        columns = list(zip(*(row for _, row in kept))) if kept else [() for _ in range(width)]
+
+        id_texts = self.id_plan.texts(columns, len(kept))
+        ids, id_problems = self.id_plan.values(id_texts)
+        created_texts = self.created_plan.texts(columns, len(kept))
+        created, created_problems = self.created_plan.values(created_texts)
+        if None in ids or None in created:
+            keep: list[int] = []
+            for index, (contact_id, moment) in enumerate(zip(ids, created)):
+                if contact_id is not None and moment is not None:
+                    keep.append(index)
+                    continue
+                reasons: list[str] = []
+                if contact_id is None:
+                    reasons.append(f"bad_id: {id_problems[index].message}" if index in id_problems else
+                                   "missing_id: no contact id")
+                if moment is None:
+                    if index in created_problems:
+                        reasons.append(f"bad_created_at: {created_texts[index]!r} — {created_problems[index].message}")
+                    else:
+                        reasons.append("missing_created_at: no creation date")
+                quarantined.append(Quarantined(line_numbers[index], self.raw_of(kept[index][1]), tuple(reasons)))
+            quarantined.sort(key=lambda row: row.line_number)
+            line_numbers = _select(line_numbers, keep)
+            columns = [_select(column, keep) for column in columns]
+            ids = _select(ids, keep)
+            created = _select(created, keep)
+        elif quarantined:
+            quarantined.sort(key=lambda row: row.line_number)
+
+        count = len(line_numbers)
+        values: list[list[object] | None] = [None] * len(FIELD_ORDER)
+        values[_ID], values[_CREATED] = ids, created
+        texts_by_name: dict[str, list[str]] = {}
+        ranked: list[tuple[int, int, Issue]] = []
+        for plan in self.plans:
+            if plan is self.id_plan or plan is self.created_plan:
+                continue
+            texts = plan.texts(columns, count)
+            column, problems = plan.values(texts)
+            texts_by_name[plan.name] = texts
+            for index, problem in problems.items():
+                ranked.append((index, plan.position, Issue(line_numbers[index], ids[index], plan.name,  # type: ignore[arg-type]
+                                                           texts[index], problem.code, problem.message)))
+            if plan.after_created:
+                column = [None if value is None else moment + timedelta(seconds=float(value))  # type: ignore[arg-type, operator]
+                          for moment, value in zip(created, column)]
+            values[plan.position] = column
+        ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
+        ranked.sort(key=lambda item: item[:2])
+        return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked])
 
     @staticmethod
-    def _order_checks(line_number: int, contact_id: str, values: list[object], raws: dict[str, str]) -> list[Issue]:
+    def _order_checks(
+        line_numbers: list[int], ids: list[object], values: list[list[object] | None], texts: dict[str, list[str]]
+    ) -> list[tuple[int, int, Issue]]:
         """Timestamps that contradict each other: the later-known one is left unknown."""
-        created, first = values[_CREATED], values[_FIRST]
-        issues: list[Issue] = []
-        if first is not None and first < created:  # type: ignore[operator]
-            issues.append(Issue(line_number, contact_id, "first_response_at", raws.get("first_response_at", ""),
-                                "response_before_creation", "first response is earlier than created_at"))
-            values[_FIRST] = first = None
-        resolved = values[_RESOLVED]
-        if resolved is not None:
-            if resolved < created:  # type: ignore[operator]
-                issues.append(Issue(line_number, contact_id, "resolved_at", raws.get("resolved_at", ""),
-                                    "resolution_before_creation", "resolution is earlier than created_at"))
-                values[_RESOLVED] = None
-            elif first is not None and resolved < first:  # type: ignore[operator]
-                issues.append(Issue(line_number, contact_id, "resolved_at", raws.get("resolved_at", ""),
-                                    "resolution_before_first_response", "resolution is earlier than the first response"))
-                values[_RESOLVED] = None
+        created, firsts, resolveds = values[_CREATED], values[_FIRST], values[_RESOLVED]
+        if firsts is None and resolveds is None:
+            return []
+        assert created is not None
+        firsts = firsts if firsts is not None else [None] * len(created)
+        resolveds = resolveds if resolveds is not None else [None] * len(created)
+        first_texts, resolved_texts = texts.get("first_response_at"), texts.get("resolved_at")
+        issues: list[tuple[int, int, Issue]] = []
+        for index, (moment, first, resolved) in enumerate(zip(created, firsts, resolveds)):
+            if first is None and resolved is None:
+                continue
+            if first is not None and first < moment:  # type: ignore[operator]
+                issues.append((index, _ORDER_CHECKS_RANK, Issue(
+                    line_numbers[index], ids[index], "first_response_at", first_texts[index] if first_texts else "",  # type: ignore[arg-type]
+                    "response_before_creation", "first response is earlier than created_at")))
+                firsts[index] = first = None
+            if resolved is not None:
+                if resolved < moment:  # type: ignore[operator]
+                    reason = ("resolution_before_creation", "resolution is earlier than created_at")
+                elif first is not None and resolved < first:  # type: ignore[operator]
+                    reason = ("resolution_before_first_response", "resolution is earlier than the first response")
+                else:
+                    continue
+                issues.append((index, _ORDER_CHECKS_RANK + 1, Issue(
+                    line_numbers[index], ids[index], "resolved_at", resolved_texts[index] if resolved_texts else "",  # type: ignore[arg-type]
+                    *reason)))
+                resolveds[index] = None
+        if values[_FIRST] is not None:
+            values[_FIRST] = firsts
+        if values[_RESOLVED] is not None:
+            values[_RESOLVED] = resolveds
         return issues
