@@ -132,3 +132,50 @@ def test_every_page_renders_in_a_real_browser(app_url: str) -> None:
             assert not failures, failures
         finally:
             browser.close()
+
+
+def test_an_agent_fills_the_service_recovery_e_mail_in_a_real_browser(app_url: str) -> None:
+    """The README's three interactions (search, fill the form, copy), then a deep link in German."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    fields = {
+        "How the customer is addressed": "Ms Weber", "The help-desk case number": "NW-482913",
+        "What went wrong": "the route import", "What we have done": "we corrected the routes.",
+        "The day you will check back": "Friday", "Your name as it appears": "Sam Ortiz",
+    }
+    link = {"playbook": "service_recovery", "template": "apology_remedy", "locale": "de",
+            "customer_name": "Frau Weber", "case_id": "NW-1", "issue_summary": "dem Import",
+            "remedy": "Wir haben die Routen korrigiert.", "follow_up_date": "Freitag", "agent_name": "Sam"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+            page.goto(f"{app_url}/playbooks", wait_until="domcontentloaded")
+            _settle(page, "Playbooks")
+            search = page.get_by_role("textbox", name="Search playbooks")
+            search.fill("apolog")
+            search.press("Enter")
+            _settle(page, "Service recovery after a complaint")
+            for label, value in fields.items():
+                field = page.get_by_role("textbox", name=label)
+                field.fill(value)
+                field.press("Enter")
+                page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+            code = page.locator('[data-testid="stCode"]').filter(has_text="Dear Ms Weber,")
+            code.first.wait_for(timeout=60_000)
+            assert "we corrected the routes." in code.first.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "playbooks-filled.png"), full_page=True)
+            assert not page.locator('[data-testid="stException"]').count()
+
+            page.goto(f"{app_url}/playbooks?{urlencode(link)}", wait_until="domcontentloaded")
+            _settle(page, "Service recovery after a complaint")
+            german = page.locator('[data-testid="stCode"]').filter(has_text="Guten Tag Frau Weber,")
+            german.first.wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "playbooks-deep-link.png"), full_page=True)
+            assert not page.locator('[data-testid="stException"]').count()
+            assert "Frau Weber" not in page.url  # the customer's details leave the address bar
+        finally:
+            browser.close()

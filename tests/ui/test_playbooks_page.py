@@ -322,3 +322,16 @@ def test_a_missed_sla_objective_links_to_the_playbooks_that_protect_it(
     assert len(links) == 1
     assert "(playbooks?playbook=out_of_hours_contact)" in links[0]
     assert "(playbooks?playbook=service_recovery)" not in links[0]
+
+
+def test_a_render_that_fails_is_a_clear_message_not_a_traceback(program_root: Path, open_page: PageFactory) -> None:
+    from app.playbooks.sandbox import MAX_OUTPUT_CHARS
+
+    at = open_page("playbooks", program_root, viewer=AGENT)
+    at.text_input(key="playbooks.search").input("apolog").run()
+    fill(at, CUSTOMER | {"remedy": "x" * (MAX_OUTPUT_CHARS + 1)})
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("This template cannot be filled in: ")
+    assert f"longer than {MAX_OUTPUT_CHARS:,} characters" in error
+    assert not at.code and not at.get("download_button")

@@ -109,78 +109,82 @@ guarded = [protected.get(m, m) for m in spec.protects.metrics] + [protected.get(
 if guarded:
     st.caption("Protects: " + "; ".join(guarded))
 
-st.markdown("**Steps**")
-done = 0
-for number, step in enumerate(spec.steps, start=1):
-    done += st.checkbox(f"{number} · {step.instruction}", key=f"playbooks.{playbook.id}.step.{number}")
-    notes = ([f"Within {step.time_limit}."] if step.time_limit else []) + (
-        [f"Escalation: {step.escalation}"] if step.escalation else [])
-    if notes:
-        st.caption(" ".join(notes))
-st.caption(f"{done} of {len(spec.steps)} steps done.")
+steps_area, message_area = st.columns([2, 3], gap="large")
+with steps_area:
+    st.markdown("**Steps**")
+    done = 0
+    for number, step in enumerate(spec.steps, start=1):
+        done += st.checkbox(f"{number} · {step.instruction}", key=f"playbooks.{playbook.id}.step.{number}")
+        notes = ([f"Within {step.time_limit}."] if step.time_limit else []) + (
+            [f"Escalation: {step.escalation}"] if step.escalation else [])
+        if notes:
+            st.caption(" ".join(notes))
+    st.caption(f"{done} of {len(spec.steps)} steps done.")
 
-st.markdown("**Message templates**")
-templates = template_ids(playbook)
-if not templates:
-    st.query_params.from_dict({"playbook": playbook.id})
+with message_area:
+    st.markdown("**Message templates**")
+    templates = template_ids(playbook)
+    if not templates:
+        st.query_params.from_dict({"playbook": playbook.id})
+        st.session_state[APPLIED_LINK] = parse_link(st.query_params.to_dict(), program)
+        st.caption("This playbook has no message template.")
+        st.stop()
+    key = template_key(playbook.id)
+    if st.session_state.get(key) not in templates:
+        st.session_state[key] = templates[0]
+    template_col, locale_col = st.columns(2)
+    template_id = template_col.selectbox("Template", templates, key=key)
+    locales = locale_options(program, playbook, template_id)
+    if st.session_state.get(LOCALE) not in locales:
+        st.session_state[LOCALE] = default_locale
+    available = set(template_locales(playbook, template_id))
+    locale = locale_col.selectbox("Customer's language", locales, key=LOCALE,
+                                  format_func=lambda code: code if code in available else f"{code} (no version yet)")
+    st.query_params.from_dict({"playbook": playbook.id, "template": template_id, "locale": locale})
     st.session_state[APPLIED_LINK] = parse_link(st.query_params.to_dict(), program)
-    st.caption("This playbook has no message template.")
-    st.stop()
-key = template_key(playbook.id)
-if st.session_state.get(key) not in templates:
-    st.session_state[key] = templates[0]
-template_col, locale_col = st.columns(2)
-template_id = template_col.selectbox("Template", templates, key=key)
-locales = locale_options(program, playbook, template_id)
-if st.session_state.get(LOCALE) not in locales:
-    st.session_state[LOCALE] = default_locale
-available = set(template_locales(playbook, template_id))
-locale = locale_col.selectbox("Customer's language", locales, key=LOCALE,
-                              format_func=lambda code: code if code in available else f"{code} (no version yet)")
-st.query_params.from_dict({"playbook": playbook.id, "template": template_id, "locale": locale})
-st.session_state[APPLIED_LINK] = parse_link(st.query_params.to_dict(), program)
 
-try:
-    version, note = choose_template(playbook, template_id, locale=locale, default_locale=default_locale)
-except RenderError as exc:
-    st.error(str(exc))
-    st.stop()
-if version.locale != locale:
-    st.warning(note)
-else:
-    st.caption(f"{note} Channel: {version.channel}.")
+    try:
+        version, note = choose_template(playbook, template_id, locale=locale, default_locale=default_locale)
+    except RenderError as exc:
+        st.error(str(exc))
+        st.stop()
+    if version.locale != locale:
+        st.warning(note)
+    else:
+        st.caption(f"{note} Channel: {version.channel}.")
 
-variables = used_variables(playbook, version)
-values: dict[str, str] = {}
-if variables:
-    st.markdown("**For this customer** (fields marked * are required)")
-for variable in variables:
-    values[variable.name] = st.text_input(
-        f"{variable.description}{' *' if variable.required else ''}", key=VARIABLE.format(variable.name),
-        placeholder=variable.example or "", help=f"Template variable `{variable.name}`",
-    )
+    variables = used_variables(playbook, version)
+    values: dict[str, str] = {}
+    if variables:
+        st.markdown("**For this customer** (fields marked * are required)")
+    for variable in variables:
+        values[variable.name] = st.text_input(
+            f"{variable.description}{' *' if variable.required else ''}", key=VARIABLE.format(variable.name),
+            placeholder=variable.example or "", help=f"Template variable `{variable.name}`",
+        )
 
-missing = missing_required(variables, values)
-if missing:
-    st.warning(f"Still missing (required): {', '.join(v.name for v in missing)}. "
-               "The preview shows [name] in their place.")
-try:
-    rendered = render_template(playbook, template_id, values, locale=locale, default_locale=default_locale,
-                               placeholders=bool(missing))
-except RenderError as exc:
-    st.error(f"This template cannot be filled in: {exc}. Tell the playbook's owner ({playbook.metadata.owner}).")
-    st.stop()
+    missing = missing_required(variables, values)
+    if missing:
+        st.warning(f"Still missing (required): {', '.join(v.name for v in missing)}. "
+                   "The preview shows [name] in their place.")
+    try:
+        rendered = render_template(playbook, template_id, values, locale=locale, default_locale=default_locale,
+                                   placeholders=bool(missing))
+    except RenderError as exc:
+        st.error(f"This template cannot be filled in: {exc}. Tell the playbook's owner ({playbook.metadata.owner}).")
+        st.stop()
 
-message = message_text(rendered.subject, rendered.body)
-if missing:
-    st.markdown("**Preview**")
-    st.text(message)
-else:
-    st.markdown("**Ready to send** — use the copy button at the top right of each box")
-    if rendered.subject is not None:
-        st.caption("Subject")
-        st.code(rendered.subject, language=None, wrap_lines=True)
-        st.caption("Message")
-    st.code(rendered.body, language=None, wrap_lines=True)
-    st.download_button("Download as text", data=message, file_name=f"{playbook.id}-{template_id}-{rendered.locale_used}.txt",
-                       mime="text/plain", key="playbooks.download", icon=":material/download:")
+    message = message_text(rendered.subject, rendered.body)
+    if missing:
+        st.markdown("**Preview**")
+        with st.container(border=True):
+            st.text(message)
+    else:
+        st.markdown("**Ready to send** — use the copy button at the top right of each box")
+        if rendered.subject is not None:
+            st.caption("Subject")
+            st.code(rendered.subject, language=None, wrap_lines=True)
+            st.caption("Message")
+        st.code(rendered.body, language=None, wrap_lines=True)
+        st.download_button("Download as text", data=message, file_name=f"{playbook.id}-{template_id}-{rendered.locale_used}.txt",
+                           mime="text/plain", key="playbooks.download", icon=":material/download:")
