@@ -317,6 +317,8 @@ def test_a_missed_sla_objective_links_to_the_playbooks_that_protect_it(
 ) -> None:
     record(database_url, "frt_email", "channel=email;segment=brightwater", {"2026-08": 95.0, "2026-09": 70.0})
     at = open_page("slas", program_root)
+    for chooser in [s for s in at.selectbox if s.key == "slas.contract"]:  # when the page shows one contract
+        chooser.set_value("brightwater_support").run()
     assert not at.exception, [e.value for e in at.exception]
     links = [m.value for m in at.markdown if m.value.startswith("Playbooks that protect")]
     assert len(links) == 1
