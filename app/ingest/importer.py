@@ -19,7 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,8 @@ class _StageWriter:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.driver = conn.connection.driver_connection
-        self.sqlite_insert = _sqlite_stage_insert()
+        self.sqlite_insert = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
+        self.sqlite_timestamps = _SqliteTimestamps()
         self.copy_sql = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
 
     def write(self, chunk: Chunk) -> None:
@@ -129,37 +130,44 @@ class _StageWriter:
         if self.dialect == "sqlite":
             for position in TIMESTAMP_POSITIONS:
                 if chunk.columns[position] is not None:
-                    columns[position] = _epoch_microseconds(chunk.columns[position])  # type: ignore[arg-type]
+                    columns[position] = self.sqlite_timestamps.texts(chunk.columns[position])  # type: ignore[arg-type]
             self.driver.executemany(self.sqlite_insert, zip(chunk.line_numbers, *columns))  # type: ignore[union-attr]
             return
         self.conn.execute(insert(STAGE), [dict(zip(STAGE_COLUMNS, row)) for row in zip(chunk.line_numbers, *columns)])
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
+_MINUTE_SECOND = tuple(f"{minute:02d}:{second:02d}." for minute in range(60) for second in range(60))
 
 
-def _epoch_microseconds(moments: list[datetime | None]) -> list[int | None]:
-    return [None if moment is None else (moment - _EPOCH) // _MICROSECOND for moment in moments]
+class _SqliteTimestamps:
+    """Aware UTC datetimes → the text SQLAlchemy's SQLite DateTime stores: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff".
 
-
-def _sqlite_stage_insert() -> str:
-    """The staging INSERT for SQLite; timestamps arrive as integer microseconds since 1970.
-
-    SQLite turns them into the exact text SQLAlchemy's SQLite DateTime stores (naive UTC,
-    "YYYY-MM-DD HH:MM:SS.ffffff"): formatting that text in Python (isoformat) cost more than
-    parsing the timestamp in the first place. The expressions floor toward minus infinity, so
-    instants before 1970 come out right too.
+    `isoformat` per value cost more than parsing the timestamp; the "YYYY-MM-DD HH:" prefix is
+    cached per hour (bounded), minutes and seconds come from a table.
     """
-    values = []
-    for number, name in enumerate(STAGE_COLUMNS, start=1):
-        if name in TIMESTAMP_NAMES:
-            micros = f"((?{number} % 1000000) + 1000000) % 1000000"
-            values.append(f"strftime('%Y-%m-%d %H:%M:%S', (?{number} - {micros}) / 1000000, 'unixepoch')"
-                          f" || printf('.%06d', {micros})")
-        else:
-            values.append(f"?{number}")
-    return f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join(values)})"
+
+    MAX_HOURS = 200_000
+
+    def __init__(self) -> None:
+        self.hours: dict[int, str] = {}
+
+    def texts(self, moments: list[datetime | None]) -> list[str | None]:
+        hours = self.hours
+        if len(hours) > self.MAX_HOURS:
+            hours.clear()
+        out: list[str | None] = []
+        for moment in moments:
+            if moment is None:
+                out.append(None)
+                continue
+            key = moment.toordinal() * 24 + moment.hour
+            prefix = hours.get(key)
+            if prefix is None:
+                prefix = hours[key] = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:"
+            micro = moment.microsecond
+            out.append(prefix + _MINUTE_SECOND[moment.minute * 60 + moment.second]
+                       + (f"{micro:06d}" if micro else "000000"))
+        return out
 
 
 def _quarantine_rows(batch_id: int, rows: list[Quarantined]) -> list[dict[str, Any]]:
