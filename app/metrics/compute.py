@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from app.metrics.measures import kind_of
-from app.metrics.queries import CONTACTS, Column, Window, backlog_query, contacts_with_next_contact, percentile_query, scan
+from app.metrics.queries import CONTACTS, Column, Window, backlog_query, percentile_query, repeat_query, scan
 from app.periods import Month
 from app.spec.common import Scope, duration_seconds
 from app.spec.metric import TIME_UNIT_SECONDS, Backlog, Fcr, Metric
@@ -122,7 +122,8 @@ def compute_series(
 ) -> list[KpiValue]:
     """Values for each (metric, scope) series and month, series by series, months in order within
     each (without `by`: exactly one value per series and month). One scan serves every rate, mean
-    and count series; each percentile series has its own query, all backlog series share one."""
+    and count series; each percentile series has its own query, all backlog series share one, and
+    so do FCR's repeat windows."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot split by {by!r}; choose one of: {', '.join(DIMENSIONS)}")
     if not months:
@@ -165,13 +166,8 @@ def _scan(
     conn: Connection, series: Sequence[Series], window: Window, by: str | None
 ) -> tuple[dict[int, dict[tuple[Month, str | None], KpiValue]], dict[Month, int]]:
     scanned_series = [(index, item) for index, item in enumerate(series) if kind_of(item.metric.spec.calculation) != "backlog"]
-    windows = [
-        duration_seconds(calculation.repeat_window)
-        for calculation in (item.metric.spec.calculation for _, item in scanned_series)
-        if isinstance(calculation, Fcr) and calculation.repeat_window is not None
-    ]
-    source = contacts_with_next_contact(window, timedelta(seconds=max(windows))) if windows else CONTACTS
-    statement, columns = scan(source, window, by, [(item.metric, item.scope) for _, item in scanned_series])
+    statement, columns = scan(CONTACTS, window, by, [(item.metric, item.scope) for _, item in scanned_series])
+    withdrawn = _repeated(conn, scanned_series, window, by)
     results: dict[int, dict[tuple[Month, str | None], KpiValue]] = defaultdict(dict)
     contacts_per_month: dict[Month, int] = defaultdict(int)
     for row in conn.execute(statement).mappings():
@@ -181,14 +177,36 @@ def _scan(
         for (index, item), names in zip(scanned_series, columns):
             if not row[names.in_scope]:
                 continue
-            results[index][(month, group)] = _value(item, month, by, group, row, names)
+            results[index][(month, group)] = _value(
+                item, month, by, group, row, names, withdrawn.get((index, month, group), 0)
+            )
     return results, contacts_per_month
 
 
-def _value(item: Series, month: Month, by: str | None, group: Any, row: Any, names: Column) -> KpiValue:
+def _repeated(
+    conn: Connection, scanned_series: Sequence[tuple[int, Series]], window: Window, by: str | None
+) -> dict[tuple[int, Month, str | None], int]:
+    """FCR's repeated "yes" contacts per (series index, month, group), to take off the scan's numerator."""
+    chosen = [
+        (index, item) for index, item in scanned_series
+        if isinstance(item.metric.spec.calculation, Fcr) and item.metric.spec.calculation.repeat_window is not None
+    ]
+    if not chosen:
+        return {}
+    statement, names = repeat_query([(item.metric, item.scope) for _, item in chosen], window, by)
+    counts: dict[tuple[int, Month, str | None], int] = {}
+    for row in conn.execute(statement).mappings():
+        month = Month.parse(row["period"])
+        group = row["grp"] if by is not None else None
+        for (index, _), name in zip(chosen, names):
+            counts[(index, month, group)] = int(row[name] or 0)
+    return counts
+
+
+def _value(item: Series, month: Month, by: str | None, group: Any, row: Any, names: Column, withdrawn: int) -> KpiValue:
     metric = item.metric
     kind = kind_of(metric.spec.calculation)
-    total = float(row[names.total] or 0)
+    total = float(row[names.total] or 0) - withdrawn
     size = int(row[names.size] or 0)
     scope = _scope_dict(item.scope, by, group)
     if kind == "count":

@@ -48,6 +48,16 @@ NEXT_CONTACT = "next_contact_at"
 
 
 @dataclass(frozen=True)
+class RepeatWindow:
+    """FCR's repeat window: a "yes" followed by the same customer's next contact within `seconds`
+    counts as not resolved. Finding the next contact takes a sort of every contact by customer, so
+    it is not part of the one scan: the scan counts every "yes" and `repeat_query` withdraws the
+    repeated ones (`repeated`) — the same numerator as counting "yes and not repeated"."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Measure:
     """One calculation in SQL.
 
@@ -63,6 +73,7 @@ class Measure:
     contribution: ColumnElement[Any]
     seconds: bool = False
     percentile: tuple[int, int] | None = None
+    repeat: RepeatWindow | None = None
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -93,8 +104,8 @@ def kind_of(calculation: Calculation) -> Kind:
 
 
 def measure_for(calculation: Calculation, c: Any) -> Measure:
-    """The SQL definition of a contact calculation over columns `c` (the contacts table's `.c`,
-    plus `next_contact_at` when `needs_next_contact`). Raises ValueError for a hand-entered one."""
+    """The SQL definition of a contact calculation over columns `c` (the contacts table's `.c`).
+    Raises ValueError for a hand-entered one."""
     if isinstance(calculation, Csat):
         return Measure("share", _answer(c.csat, 1, calculation.scale), _flag(c.csat >= calculation.satisfied_from))
     if isinstance(calculation, Nps):
@@ -141,15 +152,18 @@ def measure_for(calculation: Calculation, c: Any) -> Measure:
 
 
 def _fcr(calculation: Fcr, c: Any) -> Measure:
-    resolved = c.fcr == "yes"
-    if calculation.repeat_window is not None:
-        next_contact = getattr(c, NEXT_CONTACT)
-        repeated = and_(
-            next_contact.is_not(None),
-            seconds_between(c.created_at, next_contact) <= duration_seconds(calculation.repeat_window),
-        )
-        resolved = and_(resolved, not_(repeated))
-    return Measure("share", c.fcr.in_(("yes", "no")), _flag(resolved))
+    repeat = None if calculation.repeat_window is None else RepeatWindow(duration_seconds(calculation.repeat_window))
+    return Measure("share", c.fcr.in_(("yes", "no")), _flag(c.fcr == "yes"), repeat=repeat)
+
+
+def repeated(repeat: RepeatWindow, c: Any) -> ColumnElement[bool]:
+    """A "yes" whose customer came back within the window (over `c` with `next_contact_at`)."""
+    next_contact = getattr(c, NEXT_CONTACT)
+    return and_(
+        c.fcr == "yes",
+        next_contact.is_not(None),
+        seconds_between(c.created_at, next_contact) <= repeat.seconds,
+    )
 
 
 def _service_level(calculation: ServiceLevel, c: Any) -> Measure:

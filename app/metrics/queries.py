@@ -1,5 +1,5 @@
 """The KPI queries: one aggregate scan for all rate/mean/count series, one per percentile series,
-one for every backlog series. Pure query construction — execution is in `app.metrics.compute`.
+one for every backlog series, one for FCR's repeat windows. Pure query construction — execution is in `app.metrics.compute`.
 
 Periods are calendar months in the program timezone. Their UTC bounds come from `Month.start` /
 `Month.end` (app/periods.py, the one place instants become months) and the rows are grouped with
@@ -18,7 +18,7 @@ from sqlalchemy import Float, Select, Table, and_, case, cast, func, literal, li
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from app.metrics.measures import NEXT_CONTACT, Measure, measure_for
+from app.metrics.measures import NEXT_CONTACT, Measure, measure_for, repeated
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.metric import Metric
@@ -72,23 +72,48 @@ def scope_condition(scope: Scope, c: Any) -> ColumnElement[bool]:
     return and_(*conditions) if conditions else true()
 
 
-def contacts_with_next_contact(window: Window, reach: timedelta) -> FromClause:
-    """The contacts of the window (plus `reach` after it) with each one's next contact by the same
-    customer (`next_contact_at`; by creation time, ties broken by id), for FCR's repeat window.
-    One sort instead of a correlated lookup per contact; any channel or queue counts as a repeat."""
+def repeat_query(
+    series: Sequence[tuple[Metric, Scope]], window: Window, by: str | None
+) -> tuple[Select[Any], list[str]]:
+    """For every FCR series with a repeat window, its repeated "yes" contacts per (period, `by`):
+    what the scan's numerator must give back (see `RepeatWindow`). Returns the query and the
+    column name per series.
+
+    Each contact's next contact by the same customer (by creation time, ties broken by id; any
+    channel or queue counts) comes from one LEAD over the window's contacts plus the longest
+    repeat window after it. Only the columns the series need are sorted, and only the repeated
+    "yes" contacts reach the grouping.
+    """
     c = CONTACTS.c
+    repeats = [measure_for(metric.spec.calculation, c).repeat for metric, _ in series]
+    if any(repeat is None for repeat in repeats):
+        raise ValueError("every series of the repeat query needs a repeat window")
+    reach = timedelta(seconds=max(repeat.seconds for repeat in repeats if repeat is not None))
+    dimensions = sorted({dimension for _, scope in series for dimension in scope.filters()} | ({by} if by else set()))
     following = func.lead(c.created_at).over(partition_by=c.customer_id, order_by=(c.created_at, c.id))
-    successors = (
-        select(c.id, case((c.customer_id.is_(None), None), else_=following).label(NEXT_CONTACT))
+    contacts_next = (
+        select(c.created_at, c.fcr, *(getattr(c, dimension) for dimension in dimensions),
+               case((c.customer_id.is_(None), None), else_=following).label(NEXT_CONTACT))
         .where(c.created_at >= window.start, c.created_at < window.end + reach)
-        .subquery("successors")
-    )
-    # The window function sorts only (id, next contact); the wide rows are then fetched by primary key.
-    return (
-        select(*CONTACTS.c, successors.c[NEXT_CONTACT])
-        .join_from(successors, CONTACTS, CONTACTS.c.id == successors.c.id)
         .subquery("contacts_next")
     )
+    n = contacts_next.c
+    keys: list[ColumnElement[Any]] = [period_label(n.created_at, window).label("period")]
+    if by is not None:
+        keys.append(getattr(n, by).label("grp"))
+    columns: list[ColumnElement[Any]] = []
+    names: list[str] = []
+    for index, ((metric, scope), repeat) in enumerate(zip(series, repeats)):
+        name = f"r{index}_repeated"
+        withdrawn = and_(scope_condition(scope, n), repeated(repeat, n))  # type: ignore[arg-type]
+        columns.append(func.sum(case((withdrawn, 1), else_=0)).label(name))
+        names.append(name)
+    statement = (
+        select(*keys, *columns)
+        .where(in_window(n.created_at, window), n.fcr == "yes", getattr(n, NEXT_CONTACT).is_not(None))
+        .group_by(*keys)
+    )
+    return statement, names
 
 
 @dataclass(frozen=True)
