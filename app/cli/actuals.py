@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import getpass
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from pydantic import ValidationError
 
-from app.cli.common import load_or_exit
+from app.cli.common import Format, load_or_exit
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.metric import Metric
@@ -29,10 +28,6 @@ actuals_app = typer.Typer(help="Actuals: record hand-entered figures and correct
 RootOption = Annotated[Path, typer.Option("--root", help="Program root.")]
 ScopeOption = Annotated[Optional[list[str]], typer.Option("--scope", help="A scope dimension, key=value (repeatable).")]
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _fail(message: str, code: int) -> typer.Exit:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from app.cli.report import text_diagnostics
+from app.periods import Month
 from app.spec.program import Program
 
 RootArg = Annotated[
@@ -22,6 +24,33 @@ RootOption = Annotated[
     typer.Option("--root", envvar="CXGOV_ROOT", show_default=True, help="Program root: the folder with program.yaml (env CXGOV_ROOT)."),
 ]
 """The same as an option, for commands whose positional arguments mean something else."""
+
+
+class Format(str, Enum):
+    """What the data commands print: readable text, or JSON whose shape the README documents."""
+
+    text = "text"
+    json = "json"
+
+
+def parse_date(value: str | None, *, option: str) -> date | None:
+    """An optional YYYY-MM-DD option value, or a usage error (exit 2) naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date written YYYY-MM-DD (e.g. 2026-11-15), got {value!r}", param_hint=option) from None
+
+
+def parse_month(value: str | None, *, option: str) -> Month | None:
+    """An optional YYYY-MM option value, or a usage error (exit 2) naming the option."""
+    if value is None:
+        return None
+    try:
+        return Month.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def check_root(root: Path) -> Path:

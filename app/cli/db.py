@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from app.cli.common import Format
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,10 +18,6 @@ db_app = typer.Typer(help="The actuals database: schema upgrades and status.", n
 
 Root = Annotated[Path, typer.Option("--root", help="Program root (holds .cxgov/cxgov.db unless CXGOV_DATABASE_URL is set).")]
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _safe_url(url: str) -> str:

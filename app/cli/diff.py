@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import RootOption
+from app.cli.common import RootOption, parse_date
 from app.cli.report import text_diagnostics
 from app.diff import Change, compare, credit_effects, render_json, render_markdown, render_text, sort_changes
 from app.diff.render import escape_cell
@@ -36,15 +36,6 @@ class FailOn(str, Enum):
     softened = "softened"
     breaking = "breaking"
     never = "never"
-
-
-def _today(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date written YYYY-MM-DD, got {value!r}", param_hint="--today") from None
 
 
 def _load(side: Side, today: date, output: DiffFormat) -> LoadResult:
@@ -117,7 +108,7 @@ def diff(
     today: Annotated[str | None, typer.Option("--today", help="Judge as of this date, YYYY-MM-DD (default: today); the last closed month for credit effects is the one before it.")] = None,
 ) -> None:
     """Compare two versions of the program: what softens it, what breaks comparability, what else changed."""
-    as_of = _today(today)
+    as_of = parse_date(today, option="--today") or date.today()
     if not root.is_dir():
         typer.echo(f"cxgov diff: {root} is not a folder; pass --root, the folder with program.yaml.", err=True)
         raise typer.Exit(code=2)

@@ -5,23 +5,18 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from app.cli.common import load_or_exit
+from app.cli.common import Format, load_or_exit
 from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, load_mapping, profile_names
 from app.ingest.importer import ImportSummary
 from app.ingest.mapping import Mapping
 from app.ingest.profiles import UnknownProfile
 from app.store.db import open_store
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _mapping(mapping_file: Path | None, profile: str | None) -> Mapping:

@@ -7,7 +7,6 @@ Exit codes: 0 done, 1 the program or the store cannot be read, 2 a bad option.
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,29 +14,17 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.actuals import actuals_app
-from app.cli.common import RootOption, load_or_exit
+from app.cli.common import Format, RootOption, load_or_exit, parse_month
 from app.metrics import KpiValue, compute_kpis, write_computed_actuals
 from app.metrics.compute import DIMENSIONS, contact_months
-from app.periods import Month
 from app.spec.program import Program
 from app.store.actuals import ActualsError
 from app.store.db import open_store, session_scope
 from app.ui.format import format_value
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
 
 FormatOption = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")]
-
-
-def _month(option: str, text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _store_failure(exc: SQLAlchemyError) -> typer.Exit:
@@ -67,7 +54,7 @@ def kpi(
     root: RootOption = Path("."),
 ) -> None:
     """KPI values for a month, computed from the contacts for every catalogue metric that has a calculation."""
-    month = _month("--period", period)
+    month = parse_month(period, option="--period")
     if by is not None and by not in DIMENSIONS:
         raise typer.BadParameter(f"choose one of: {', '.join(DIMENSIONS)}", param_hint="--by")
     program = load_or_exit(root)
@@ -95,8 +82,8 @@ def compute(
     root: RootOption = Path("."),
 ) -> None:
     """Compute the actuals the goals and SLA objectives measure; only changed values add a revision."""
-    first = _month("--from", from_) if from_ else None
-    last = _month("--to", to) if to else None
+    first = parse_month(from_, option="--from")
+    last = parse_month(to, option="--to")
     if first and last and last < first:
         raise typer.BadParameter(f"{last} is before --from {first}", param_hint="--to")
     program = load_or_exit(root)

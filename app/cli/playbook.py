@@ -7,23 +7,18 @@ or copied, and the note on which locale was used to stderr.
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from app.cli.common import RootArg, RootOption, load_or_exit
+from app.cli.common import Format, RootArg, RootOption, load_or_exit
 from app.playbooks.render import RenderError, Rendered, render_template
 from app.playbooks.search import PlaybookHit, playbook_channels, search_playbooks
 from app.spec.playbook import Playbook
 
 playbook_app = typer.Typer(help="Recovery playbooks: find one, fill in its message templates.", no_args_is_help=True)
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 FormatOption = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see README).")]

@@ -17,15 +17,11 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.cli.common import RootOption, check_root, load_or_exit
+from app.cli.common import Format, RootOption, check_root, load_or_exit, parse_month
 from app.periods import Month
 
 review_app = typer.Typer(help="Steering-committee reviews: prepare, show, close and export.", no_args_is_help=True)
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class ExportFormat(str, Enum):
@@ -41,10 +37,9 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="text (readable) or 
 
 
 def _month(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--period") from None
+    month = parse_month(text, option="--period")
+    assert month is not None
+    return month
 
 
 def _kind(quarter: bool) -> str:

@@ -8,8 +8,7 @@ or the store cannot be read, 2 a bad option (e.g. `--as-of 2026-13-01`) or a roo
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from enum import Enum
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -17,34 +16,12 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.cli.common import RootArg, load_or_exit
+from app.cli.common import Format, RootArg, load_or_exit, parse_date, parse_month
 from app.evaluate import ActualsIndex, ContractEvaluation, ProgramEvaluation, evaluate_program
 from app.evaluate.money import fmt_money
 from app.periods import Month
 from app.spec.program import Program
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date written YYYY-MM-DD (e.g. 2026-11-15), got {value!r}") from None
-
-
-def _parse_month(value: str | None) -> Month | None:
-    if value is None:
-        return None
-    try:
-        return Month.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
 
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Evaluate as of this date, YYYY-MM-DD (default: today in the program's timezone).")]
@@ -65,7 +42,7 @@ def _actuals(root: Path, program: Program) -> ActualsIndex:
 
 
 def _evaluate(root: Path, as_of_text: str | None) -> tuple[Program, ProgramEvaluation]:
-    as_of = _parse_date(as_of_text)
+    as_of = parse_date(as_of_text, option="--as-of")
     program = load_or_exit(root)
     if as_of is None:
         as_of = datetime.now(ZoneInfo(program.timezone)).date()
@@ -190,7 +167,7 @@ def credits_text(evaluation: ProgramEvaluation, period: Month) -> str:
 def credits(root: RootArg = Path("."), period: PeriodOpt = None, as_of: AsOf = None,
             format: FormatOpt = Format.text) -> None:
     """Per contract and objective: value, target, outcome, consecutive misses, credit and why; exposure totals."""
-    month = _parse_month(period)
+    month = parse_month(period, option="--period")
     _, evaluation = _evaluate(root, as_of)
     month = month or evaluation.open_period.shift(-1)
     if month > evaluation.open_period.shift(1):

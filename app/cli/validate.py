@@ -5,14 +5,13 @@ Exit codes: 0 valid, 1 the program has errors (with --strict: or warnings), 2 us
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from app.cli.common import RootArg, check_root
+from app.cli.common import RootArg, check_root, parse_date
 from app.cli.report import as_json, github_annotations, text_report
 
 
@@ -20,15 +19,6 @@ class ReportFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
-
-
-def _today(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date written YYYY-MM-DD, got {value!r}") from None
 
 
 def validate(
@@ -40,7 +30,7 @@ def validate(
     """Check every document of the program: schema, references, units, dates, SMART lint."""
     from app.load import load_program
 
-    result = load_program(check_root(root), strict=strict, today=_today(today))
+    result = load_program(check_root(root), strict=strict, today=parse_date(today, option="--today"))
     if output is ReportFormat.json:
         typer.echo(as_json(result))
     elif output is ReportFormat.github:
