@@ -12,8 +12,6 @@ must do) and against a program half the size (≈ 0.5 when the comparison is lin
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from app.diff import compare
 from app.diff.compare import documents
 from app.load import load_program
 from app.spec import Program
+from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,15 +52,6 @@ def scaled(example: Program, goals: int, *, head: bool) -> Program:
     return Program(settings=example.settings, metrics=example.metrics, goals=many(example.goals, goals),
                    contracts=many(example.contracts, goals // 10), playbooks=many(example.playbooks, goals // 10),
                    roadmaps=many(example.roadmaps, goals // 50))
-
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def dump_equality(base: Program, head: Program) -> int:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from app.evaluate import ActualsIndex, evaluate_program
 from app.periods import Month
 from app.spec import Goal, Metric, Program, ProgramSettings, Roadmap, SLAContract, effective_scope, measured_series
+from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 FIRST = Month(2024, 1)
 MONTHS = 36
@@ -100,15 +99,6 @@ def build(goals: int, contracts: int, seed: int = 7) -> tuple[Program, list[Row]
     ]
     assert all(effective_scope(program.metrics[m], s).key() == s.key() for m, s in measured_series(program))
     return program, rows
-
-
-def median_seconds(fn: Callable[[], object], repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        fn()
-        times.append(clock() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

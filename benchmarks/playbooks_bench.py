@@ -12,9 +12,6 @@ Search: `search_playbooks` over 500 playbooks, against a plain substring scan of
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -25,18 +22,9 @@ from app.playbooks.sandbox import PlaybookEnvironment
 from app.playbooks.search import search_playbooks
 from app.spec.playbook import Playbook
 from app.spec.program import Program, ProgramSettings
+from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def median_seconds(fn: Callable[[], object], *, repeat: int, number: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - started) / number)
-    return statistics.median(times)
 
 
 def synthetic_program(real: Playbook, count: int) -> Program:
@@ -66,10 +54,10 @@ def main() -> None:
             return sandboxed.render(values)
 
     full = median_seconds(lambda: render_template(playbook, "apology_remedy", values, locale="en", default_locale="en"),
-                          repeat=args.repeat, number=50)
-    floor = median_seconds(lambda: plain.render(values), repeat=args.repeat, number=500)
-    bare = median_seconds(lambda: sandboxed.render(values), repeat=args.repeat, number=500)
-    traced = median_seconds(with_deadline, repeat=args.repeat, number=500)
+                          args.repeat, number=50)
+    floor = median_seconds(lambda: plain.render(values), args.repeat, number=500)
+    bare = median_seconds(lambda: sandboxed.render(values), args.repeat, number=500)
+    traced = median_seconds(with_deadline, args.repeat, number=500)
     print(f"render_template (en e-mail, from source): {full * 1e3:8.3f} ms   {full / floor:6.1f}× plain compiled Jinja2")
     print(f"plain jinja2, compiled once:              {floor * 1e3:8.3f} ms")
     print(f"sandbox, compiled once, no deadline:      {bare * 1e3:8.3f} ms")
@@ -79,8 +67,8 @@ def main() -> None:
     texts = [" ".join([pb.metadata.title, pb.spec.situation, *pb.spec.tags, *(s.instruction for s in pb.spec.steps)])
              .casefold() for pb in program.playbooks.values()]
     search = median_seconds(lambda: search_playbooks(program, "recovery apolog", channel="email"),
-                            repeat=args.repeat, number=5)
-    scan = median_seconds(lambda: [t for t in texts if "recovery" in t and "apolog" in t], repeat=args.repeat, number=50)
+                            args.repeat, number=5)
+    scan = median_seconds(lambda: [t for t in texts if "recovery" in t and "apolog" in t], args.repeat, number=50)
     print(f"search_playbooks, 500 playbooks:          {search * 1e3:8.3f} ms   {search / scan:6.1f}× substring scan")
     print(f"substring scan of the same texts:         {scan * 1e3:8.3f} ms")
 

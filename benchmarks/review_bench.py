@@ -12,13 +12,9 @@ process), which every page of the app pays anyway.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from app.demo.seed import seed_demo
 from app.evaluate import evaluate_program
@@ -30,18 +26,10 @@ from app.review.export import to_html, to_markdown, to_pdf
 from app.review.pack import review_as_of
 from app.review.service import actuals_index, pack_for, review_document
 from app.store.db import make_engine, session_scope, upgrade
+from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 AS_OF = date(2026, 11, 23)
 REPO = Path(__file__).resolve().parents[1]
-
-
-def median(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -60,14 +48,14 @@ def main() -> None:
             chart_images(document)  # warm vl-convert's engine once, as a running app has
             images = chart_images(document)
             results = {
-                "evaluate_program (baseline)": median(
+                "evaluate_program (baseline)": median_seconds(
                     lambda: evaluate_program(program, actuals, as_of=review_as_of(Month(2026, 10), "monthly")), args.repeat),
-                "pack_for (store read + evaluate + build)": median(
+                "pack_for (store read + evaluate + build)": median_seconds(
                     lambda: pack_for(session, program=program, review=review), args.repeat),
-                "markdown": median(lambda: to_markdown(document), args.repeat),
-                f"charts to PNG ({len(images)})": median(lambda: chart_images(document), args.repeat),
-                "html from PNGs": median(lambda: to_html(document, images), args.repeat),
-                "pdf from PNGs": median(lambda: to_pdf(document, images), args.repeat),
+                "markdown": median_seconds(lambda: to_markdown(document), args.repeat),
+                f"charts to PNG ({len(images)})": median_seconds(lambda: chart_images(document), args.repeat),
+                "html from PNGs": median_seconds(lambda: to_html(document, images), args.repeat),
+                "pdf from PNGs": median_seconds(lambda: to_pdf(document, images), args.repeat),
             }
         engine.dispose()
     base = results["evaluate_program (baseline)"]

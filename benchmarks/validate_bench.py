@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.load import load_program, program_files  # noqa: E402
+from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 PROGRAM = """\
 apiVersion: cxgov/v1
@@ -90,15 +88,6 @@ def generate(root: Path, goals: int, per_file: int = 50) -> None:
     for start in range(0, goals, per_file):
         text = "".join(GOAL.format(n=n, m=n % metrics, t=n % 7) for n in range(start, min(start + per_file, goals)))
         (root / "goals" / f"goals-{start // per_file:03d}.yaml").write_text(text)
-
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:
