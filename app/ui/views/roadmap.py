@@ -10,7 +10,8 @@ from app.ui.format import status_label
 from app.ui.roles import Capability
 
 ctx = page_setup("Roadmap", needs=Capability.READ_PROGRAM)
-roadmap = ctx.evaluation().roadmap
+evaluation = ctx.evaluation()
+roadmap = evaluation.roadmap
 st.caption(f"Day 0 is {ctx.program.start_date}; today is day {(ctx.as_of - ctx.program.start_date).days}.")
 if not roadmap.items:
     st.info("The program has no roadmap items.")
@@ -19,7 +20,7 @@ st.altair_chart(roadmap_gantt(roadmap.items, roadmap.phases, start=ctx.program.s
                 width="stretch")
 st.subheader("Overdue or blocked")
 if roadmap.slipping:
-    titles = {g.goal_id: g.title for g in ctx.evaluation().goals}
+    titles = {g.goal_id: g.title for g in evaluation.goals}
     st.dataframe(
         [{"item": i.title, "owner": i.owner or "", "due": i.due.isoformat(), "status": status_label(i.status),
           "why": i.explanation, "goals it serves": ", ".join(titles.get(g, g) for g in i.goals)} for i in roadmap.slipping],
