@@ -438,12 +438,31 @@ class RowParser:
                 ranked.append((index, plan.position, Issue(line_numbers[index], ids[index], plan.name,  # type: ignore[arg-type]
                                                            texts[index], problem.code, problem.message)))
             if plan.after_created:
-                column = [None if value is None else moment + timedelta(seconds=float(value))  # type: ignore[arg-type, operator]
-                          for moment, value in zip(created, column)]
+                column = self._after_created(plan, created, column, texts, line_numbers, ids, ranked)
             values[plan.position] = column
         ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
         ranked.sort(key=lambda item: item[:2])
         return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked])
+
+    @staticmethod
+    def _after_created(
+        plan: "_Plan", created: list[object], seconds: list[object], texts: list[str], line_numbers: list[int],
+        ids: list[object], ranked: list[tuple[int, int, Issue]],
+    ) -> list[object]:
+        """A duration after created_at → a timestamp; one that lands beyond the calendar is a field issue."""
+        moments: list[object] = []
+        for index, (moment, value) in enumerate(zip(created, seconds)):
+            if value is None:
+                moments.append(None)
+                continue
+            try:
+                moments.append(moment + timedelta(seconds=float(value)))  # type: ignore[arg-type, operator]
+            except (OverflowError, ValueError):
+                moments.append(None)
+                ranked.append((index, plan.position, Issue(
+                    line_numbers[index], ids[index], plan.name, texts[index],  # type: ignore[arg-type]
+                    "duration_out_of_range", "this many seconds after created_at is past the end of the calendar")))
+        return moments
 
     @staticmethod
     def _order_checks(

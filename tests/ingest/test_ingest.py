@@ -178,3 +178,21 @@ def test_malformed_row_is_quarantined_whole(engine: Engine, tmp_path: Path) -> N
     with engine.connect() as conn:
         row = conn.execute(select(QuarantinedRow.line_number, QuarantinedRow.raw)).one()
     assert (row[0], json.loads(row[1])) == (3, ["B", "2026-01-05T10:00:00Z"])
+
+
+def test_a_duration_past_the_end_of_the_calendar_is_a_field_issue(engine: Engine, tmp_path: Path) -> None:
+    """Zendesk exports first reply as minutes after creation; an absurd value must not abort the import."""
+    path = tmp_path / "zendesk.csv"
+    path.write_text(
+        "Id,Created at,First reply time in minutes\n"
+        "1,2026-01-05 10:00,15\n"
+        "2,2026-01-05 10:00,99999999999999\n"
+        "3,2026-01-05 10:00,1e400\n",
+        encoding="utf-8",
+    )
+    summary = ingest(engine, path, mapping=builtin_profile("zendesk"))
+    assert (summary.imported, summary.quarantined) == (3, 0)
+    assert summary.field_issue_reasons == {"duration_out_of_range": 1, "not_a_number": 1}
+    stored = contacts(engine)
+    assert stored["1"]["first_response_at"] == datetime(2026, 1, 5, 18, 15, tzinfo=timezone.utc)
+    assert stored["2"]["first_response_at"] is None and stored["3"]["first_response_at"] is None
