@@ -122,6 +122,11 @@ def auth_configured() -> bool:
         return False
 
 
+def signed_in() -> bool:
+    """Whether the OIDC login has a user (`st.user` has no `is_logged_in` before any login flow)."""
+    return bool(st.user.get("is_logged_in", False))
+
+
 def current_viewer(program: Program) -> Viewer | None:
     """Who is looking: a seeded viewer (tests), the OIDC user mapped to a role, or local mode.
 
@@ -132,7 +137,7 @@ def current_viewer(program: Program) -> Viewer | None:
         return seeded
     if not auth_configured():
         return LOCAL_VIEWER
-    if not st.user.is_logged_in:
+    if not signed_in():
         return None
     email = str(st.user.get("email") or "") or None
     role = role_for(email, program.spec.access)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui.context import auth_configured, content_hash, current_viewer, load_cached, program_root, as_of, show_diagnostics
+from app.ui.context import (
+    as_of, auth_configured, content_hash, current_viewer, load_cached, program_root, show_diagnostics, signed_in,
+)
 from app.ui.navigation import pages_for
 
 st.set_page_config(page_title="cxgov", page_icon=":material/insights:", layout="wide")
@@ -12,7 +14,7 @@ st.set_page_config(page_title="cxgov", page_icon=":material/insights:", layout="
 
 def _no_access() -> None:
     st.title("cxgov")
-    if not st.user.is_logged_in:
+    if not signed_in():
         st.write("Sign in to see the customer-experience program.")
         if st.button("Sign in", type="primary", key="login"):
             st.login()

@@ -55,3 +55,26 @@ def test_a_broken_program_opens_to_its_diagnostics(program_root: Path, open_page
         assert row["location"].startswith("goals/outcomes.yaml:")
         assert int(row["location"].split(":")[1]) > 1
         assert not at.metric
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
+        "client_id": "cxgov", "client_secret": "secret", "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"}
+
+
+def test_with_auth_configured_nobody_sees_the_program_before_signing_in(known_root: Path, open_page: PageFactory) -> None:
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.session_state[ROOT_KEY] = str(known_root)
+    at.session_state[AS_OF_KEY] = AS_OF
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric and not at.dataframe
+    assert not any("Local single-user mode" in c.value for c in [*at.caption, *at.sidebar.caption])
+
+    page = AppTest.from_file(str(REPO / "app" / "ui" / "views" / "slas.py"), default_timeout=60)
+    page.secrets["auth"] = AUTH
+    page.session_state[ROOT_KEY] = str(known_root)
+    page.run()
+    assert not page.exception and not page.metric
+    assert [w.value for w in page.warning] == ["You are not signed in with an account that has a role in this program."]
