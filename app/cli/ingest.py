@@ -11,12 +11,12 @@ from typing import Annotated, Optional
 import typer
 
 from app.cli.common import Format, load_or_exit
+from app.cli.report import text_diagnostics
 from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, load_mapping, profile_names
 from app.ingest.importer import ImportSummary
 from app.ingest.mapping import Mapping
 from app.ingest.profiles import UnknownProfile
 from app.store.db import open_store
-
 
 
 def _mapping(mapping_file: Path | None, profile: str | None) -> Mapping:
@@ -25,8 +25,8 @@ def _mapping(mapping_file: Path | None, profile: str | None) -> Mapping:
         raise typer.Exit(code=2)
     if mapping_file:
         mapping, diagnostics = load_mapping(mapping_file)
-        for d in diagnostics:
-            typer.echo(f"{d.location}: {d.severity}: {d.message}" + (f" [{d.path}]" if d.path else ""), err=True)
+        if diagnostics:
+            typer.echo(text_diagnostics(sorted(diagnostics)), err=True)
         if mapping is None:
             raise typer.Exit(code=1)
         return mapping

@@ -52,7 +52,7 @@ def test_ingest_usage_errors(root: Path, write_csv: Callable[..., Path], tmp_pat
     bad = tmp_path / "bad.yaml"
     bad.write_text("apiVersion: cxgov/v1\nkind: ContactMapping\nmetadata: {id: b, title: B}\nspec: {source: b}\n")
     result = runner.invoke(app, ["ingest", str(path), "--mapping", str(bad), "--root", str(root)])
-    assert result.exit_code == 1 and f"{bad}:4:" in result.output
+    assert result.exit_code == 1 and f"{bad}\n  4:" in result.output and "hint:" in result.output
     other = write_csv([{"x": "1"}], name="other.csv", header=["x"])
     result = runner.invoke(app, ["ingest", str(other), "--root", str(root)])
     assert result.exit_code == 1 and "no column 'contact_id'" in result.output and "nothing was imported" in result.output
