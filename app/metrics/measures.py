@@ -2,7 +2,7 @@
 
 A `Measure` is the calculation's definition in SQLAlchemy Core expressions over the columns of the
 contacts table. The query builders (`app.metrics.queries`) wrap it in aggregates
-— `SUM(CASE WHEN scope AND sample THEN contribution ELSE 0 END)` and the sample count — so every
+— `SUM(contribution) FILTER (WHERE scope AND sample)` and the sample count — so every
 definition is stated once and runs on SQLite and PostgreSQL alike. Nothing here touches a
 database.
 

@@ -106,7 +106,7 @@ def repeat_query(
     for index, ((metric, scope), repeat) in enumerate(zip(series, repeats)):
         name = f"r{index}_repeated"
         withdrawn = and_(scope_condition(scope, n), repeated(repeat, n))  # type: ignore[arg-type]
-        columns.append(func.sum(case((withdrawn, 1), else_=0)).label(name))
+        columns.append(func.count().filter(withdrawn).label(name))
         names.append(name)
     statement = (
         select(*keys, *columns)
@@ -130,7 +130,11 @@ def scan(
 ) -> tuple[Select[Any], list[Column]]:
     """One pass over the window's contacts, grouped by (period, `by`): for every series its
     numerator (`SUM` of contributions over its sample), sample size and in-scope count, and the
-    number of contacts per group regardless of scope (`contacts`, to tell "no data" from "none")."""
+    number of contacts per group regardless of scope (`contacts`, to tell "no data" from "none").
+
+    Aggregates are `FILTER (WHERE …)`ed rather than summed over a CASE: a contact outside a
+    sample then costs one test instead of an aggregate step, which more than halves the scan on
+    SQLite (most contacts are outside most samples — a minority answers a survey)."""
     c = source.c
     period = period_label(c.created_at, window).label("period")
     keys: list[ColumnElement[Any]] = [period]
@@ -144,9 +148,9 @@ def scan(
         counted = and_(in_scope, measure.sample)
         name = Column(f"s{index}_total", f"s{index}_size", f"s{index}_in")
         aggregates += [
-            func.sum(case((counted, measure.contribution), else_=0)).label(name.total),
-            func.sum(case((counted, 1), else_=0)).label(name.size),
-            func.sum(case((in_scope, 1), else_=0)).label(name.in_scope),
+            func.sum(measure.contribution).filter(counted).label(name.total),
+            func.count().filter(counted).label(name.size),
+            func.count().filter(in_scope).label(name.in_scope),
         ]
         names.append(name)
     statement = select(*keys, *aggregates).where(in_window(c.created_at, window)).group_by(*keys)
@@ -215,7 +219,7 @@ def backlog_query(
                 or_(c.resolved_at.is_(None), c.resolved_at >= end),
             )
             name = f"b{index}_{month.year}_{month.month:02d}"
-            columns.append(func.sum(case((open_then, 1), else_=0)).label(name))
+            columns.append(func.count().filter(open_then).label(name))
             names[(index, month)] = name
     statement = select(*keys, *columns).where(
         c.created_at < window.end, or_(c.resolved_at.is_(None), c.resolved_at >= first_end)
