@@ -122,8 +122,8 @@ def compute_series(
 ) -> list[KpiValue]:
     """Values for each (metric, scope) series and month, series by series, months in order within
     each (without `by`: exactly one value per series and month). One scan serves every rate, mean
-    and count series; each percentile series has its own query, all backlog series share one, and
-    so do FCR's repeat windows."""
+    and count series; each percentile series and each backlog series has its own query, and FCR's
+    repeat windows share one."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot split by {by!r}; choose one of: {', '.join(DIMENSIONS)}")
     if not months:
@@ -238,23 +238,22 @@ def _percentiles(
 def _backlogs(
     conn: Connection, series: Sequence[Series], months: Sequence[Month], window: Window, by: str | None
 ) -> dict[int, dict[tuple[Month, str | None], KpiValue]]:
-    chosen = [(index, item) for index, item in enumerate(series) if isinstance(item.metric.spec.calculation, Backlog)]
-    if not chosen:
-        return {}
-    specs = []
-    for _, item in chosen:
-        older_than = item.metric.spec.calculation.older_than  # type: ignore[union-attr]
-        specs.append((item.metric, item.scope, timedelta(seconds=duration_seconds(older_than) if older_than else 0)))
-    statement, names = backlog_query(specs, months, window, by)
+    ends = [window.end_of(month) for month in months]
     results: dict[int, dict[tuple[Month, str | None], KpiValue]] = defaultdict(dict)
-    for row in conn.execute(statement).mappings():
-        group = row["grp"] if by is not None else None
-        for position, (index, item) in enumerate(chosen):
-            for month in months:
-                count = int(row[names[(position, month)]] or 0)
-                if count:
-                    scope = _scope_dict(item.scope, by, group)
-                    results[index][(month, group)] = KpiValue(item.metric.id, month, scope, float(count), None, None, count)
+    for index, item in enumerate(series):
+        calculation = item.metric.spec.calculation
+        if not isinstance(calculation, Backlog):
+            continue
+        older_than = timedelta(seconds=duration_seconds(calculation.older_than) if calculation.older_than else 0)
+        open_at: dict[tuple[int, str | None], int] = defaultdict(int)
+        for row in conn.execute(backlog_query(item.metric, item.scope, older_than, ends, by)).mappings():
+            group = row["grp"] if by is not None else None
+            for position in range(int(row["opened"]), int(row["closed"])):
+                open_at[(position, group)] += int(row["contacts"])
+        for (position, group), count in open_at.items():
+            month = months[position]
+            scope = _scope_dict(item.scope, by, group)
+            results[index][(month, group)] = KpiValue(item.metric.id, month, scope, float(count), None, None, count)
     return results
 
 

@@ -1,5 +1,5 @@
 """The KPI queries: one aggregate scan for all rate/mean/count series, one per percentile series,
-one for every backlog series, one for FCR's repeat windows. Pure query construction — execution is in `app.metrics.compute`.
+one per backlog series, one for FCR's repeat windows. Pure query construction — execution is in `app.metrics.compute`.
 
 Periods are calendar months in the program timezone. Their UTC bounds come from `Month.start` /
 `Month.end` (app/periods.py, the one place instants become months) and the rows are grouped with
@@ -18,7 +18,7 @@ from sqlalchemy import Float, Select, Table, and_, case, cast, func, literal, li
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from app.metrics.measures import NEXT_CONTACT, Measure, measure_for, repeated
+from app.metrics.measures import NEXT_CONTACT, measure_for, repeated
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.metric import Metric
@@ -198,32 +198,31 @@ def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | Non
 
 
 def backlog_query(
-    series: Sequence[tuple[Metric, Scope, timedelta]], months: Sequence[Month], window: Window, by: str | None
-) -> tuple[Select[Any], dict[tuple[int, Month], str]]:
-    """Contacts still open at each month's end — created before it (and before it minus
-    `older_than`), not resolved before it, not an abandoned call — for every backlog series, in
-    one scan grouped by `by`. Returns the query and the column name per (series index, month)."""
+    metric: Metric, scope: Scope, older_than: timedelta, ends: Sequence[datetime], by: str | None
+) -> Select[Any]:
+    """The contacts of a backlog series that are open at one or more of the month ends `ends`
+    (ascending), counted per (`by`, `opened`, `closed`): open at `ends[i]` — created before it
+    minus `older_than`, not resolved before it, not an abandoned call — exactly when
+    `opened <= i < closed`, because a contact counts from the first end it is old enough at until
+    the first end it was resolved before. One scan labels each contact twice, however many months
+    are asked for; the caller adds the (few) rows up per month."""
     c = CONTACTS.c
     keys: list[ColumnElement[Any]] = [getattr(c, by).label("grp")] if by is not None else []
-    first_end = min(window.end_of(month) for month in months)
-    columns: list[ColumnElement[Any]] = []
-    names: dict[tuple[int, Month], str] = {}
-    for index, (metric, scope, older_than) in enumerate(series):
-        measure: Measure = measure_for(metric.spec.calculation, c)
-        for month in months:
-            end = window.end_of(month)
-            open_then = and_(
-                scope_condition(scope, c),
-                measure.sample,
-                c.created_at < end - older_than,
-                or_(c.resolved_at.is_(None), c.resolved_at >= end),
-            )
-            name = f"b{index}_{month.year}_{month.month:02d}"
-            columns.append(func.count().filter(open_then).label(name))
-            names[(index, month)] = name
-    statement = select(*keys, *columns).where(
-        c.created_at < window.end, or_(c.resolved_at.is_(None), c.resolved_at >= first_end)
+    never = literal(len(ends))
+    opened = case(*((c.created_at < end - older_than, literal(i)) for i, end in enumerate(ends)), else_=never)
+    closed = case(
+        (c.resolved_at.is_(None), never),
+        *((c.resolved_at < end, literal(i)) for i, end in enumerate(ends)),
+        else_=never,
     )
-    if keys:
-        statement = statement.group_by(*keys)
-    return statement, names
+    keys += [opened.label("opened"), closed.label("closed")]
+    return (
+        select(*keys, func.count().label("contacts"))
+        .where(
+            scope_condition(scope, c),
+            measure_for(metric.spec.calculation, c).sample,
+            c.created_at < ends[-1] - older_than,
+            or_(c.resolved_at.is_(None), c.resolved_at >= ends[0]),
+        )
+        .group_by(*keys)
+    )
