@@ -113,3 +113,20 @@ def test_an_import_shows_preview_mapping_and_quarantine(
 
     with session_scope(get_engine(database_url)) as session:
         assert session.execute(select(func.count()).select_from(Contact)).scalar() == 2
+
+
+def test_a_value_outside_the_unit_is_refused_like_the_cli_refuses_it(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    at = open_page("actuals", program_root, viewer=MANAGER)
+    assert ctx_first_metric_is_manual(at)
+    fill(at, metric="kb_deflection", scope="", period="2026-10", value=124.0)
+    at.button(key="record.submit").click().run()
+    assert [e.value for e in at.error] == ["Not recorded: kb_deflection is a percentage: expected 0–100, got 124"]
+    assert revisions(database_url, "kb_deflection", "", "2026-10") == []
+
+
+def ctx_first_metric_is_manual(at: Any) -> bool:
+    """Hand entry is for figures nobody computes: the form opens on one of those."""
+    return at.selectbox(key="record.metric").value in {"agent_turnover", "churn_rate", "kb_deflection",
+                                                       "net_revenue_retention", "platform_uptime"}

@@ -39,7 +39,8 @@ def record_tab(ctx: PageContext) -> None:
     from app.store.actuals import ActualsError, append_revision, history
     from app.store.db import session_scope
 
-    metrics = sorted(ctx.program.metrics)
+    # Figures entered by hand come first: contact-based metrics are computed, a manual value is a correction.
+    metrics = sorted(ctx.program.metrics, key=lambda m: (ctx.program.metrics[m].from_contacts, m))
     metric_id = st.selectbox("Metric", metrics, key="record.metric",
                              format_func=lambda m: f"{ctx.program.metrics[m].metadata.title} ({m})")
     scope_key = st.selectbox("Scope", scope_options(ctx, metric_id), key="record.scope", format_func=scope_label)
@@ -67,8 +68,11 @@ def record_tab(ctx: PageContext) -> None:
     key = (metric_id, scope_key, str(period))
     if st.button("Record", type="primary", key="record.submit"):
         expected = seen[1] if seen and seen[0] == key else (current.revision if current else 0)
-        if value is None:
-            st.error("Enter a value to record.")
+        from app.cli.actuals import value_problem
+
+        problem = None if value is None else value_problem(metric, float(value))
+        if value is None or problem:
+            st.error(f"Not recorded: {problem or 'enter a value to record.'}")
         else:
             try:
                 with session_scope(ctx.engine) as session:
