@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -87,7 +88,7 @@ def demo(
     root: Annotated[Path, typer.Argument(help="Program root (the folder with program.yaml).")] = Path("."),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 7,
     months: Annotated[int, typer.Option(min=1, max=60, help="Months of history, ending this month.")] = 12,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Last day with data, YYYY-MM-DD (default today).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Last day with data, YYYY-MM-DD (default: today in the program's timezone).")] = None,
     output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Fill the program's database with a seeded, realistic demo year and compute its actuals."""
@@ -97,11 +98,11 @@ def demo(
 
     resolved = _root(root)
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         typer.echo(f"cxgov: --as-of expects a date written YYYY-MM-DD, got {as_of!r}", err=True)
         raise typer.Exit(code=2) from None
-    result = load_program(resolved, today=day)
+    result = load_program(resolved, today=day or date.today())
     if not result.ok or result.program is None:
         errors = [d for d in result.diagnostics if d.severity == "error"]
         typer.echo("cxgov: the program has errors; fix them first (cxgov validate shows them all):", err=True)
@@ -109,6 +110,7 @@ def demo(
             typer.echo(f"  {diagnostic.location}: {diagnostic.message}", err=True)
         raise typer.Exit(code=1)
     engine = open_store(resolved)
+    day = day or datetime.now(ZoneInfo(result.program.timezone)).date()
     summary = seed_demo(engine, result.program, as_of=day, seed=seed, months=months)
     if output is Format.json:
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))

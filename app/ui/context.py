@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -41,9 +42,12 @@ def program_root() -> Path:
     return Path(seeded or os.environ.get(ROOT_ENV) or ".").resolve()
 
 
-def as_of() -> date:
+def as_of(timezone: str | None = None) -> date:
+    """The seeded as-of date (tests), else today in the program's timezone (UTC before it is known)."""
     seeded = st.session_state.get(AS_OF_KEY)
-    return seeded if isinstance(seeded, date) else date.today()
+    if isinstance(seeded, date):
+        return seeded
+    return datetime.now(ZoneInfo(timezone or "UTC")).date()
 
 
 def program_files(root: Path) -> list[Path]:
@@ -195,6 +199,7 @@ def page_setup(title: str, *, needs: Capability) -> PageContext:
     if result.program is None or not result.ok:
         show_diagnostics(list(result.diagnostics), root)
         st.stop()
+    day = as_of(result.program.timezone)
     viewer = current_viewer(result.program)
     if viewer is None:
         st.title(title)
