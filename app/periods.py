@@ -118,3 +118,9 @@ def months_between(first: Month, last: Month) -> int:
 
 def day_offset(start: date, day: date) -> int:
     return (day - start).days
+
+
+def today_in(tz: str | ZoneInfo) -> date:
+    """Today's date where the program is (the default `as of` of every evaluation)."""
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    return datetime.now(zone).date()

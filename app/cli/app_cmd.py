@@ -7,24 +7,18 @@ import os
 import subprocess
 import sys
 import tomllib
-from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
 import app as package
+from app.cli.common import Format, RootArg, check_root, load_or_exit, parse_date
+from app.periods import today_in
 
 ENTRY = Path(package.__file__).resolve().parent / "ui" / "main.py"
 ROOT_ENV = "CXGOV_ROOT"
 """The program root handed to the app process (the app runs with the root as its directory)."""
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def config_file() -> Path | None:
@@ -58,22 +52,14 @@ def streamlit_command(root: Path, *, port: int, headless: bool, address: str | N
     return command
 
 
-def _root(root: Path) -> Path:
-    resolved = root.resolve()
-    if not resolved.is_dir():
-        typer.echo(f"cxgov: {root} is not a directory; give the folder that holds program.yaml.", err=True)
-        raise typer.Exit(code=2)
-    return resolved
-
-
 def run_app(
-    root: Annotated[Path, typer.Argument(help="Program root (the folder with program.yaml).")] = Path("."),
+    root: RootArg = Path("."),
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
     headless: Annotated[bool, typer.Option(help="Do not open a browser (servers, tests).")] = False,
     address: Annotated[str | None, typer.Option(help="Address to listen on, e.g. 127.0.0.1.")] = None,
 ) -> None:
     """Start the app: the committee's dashboard, the managers' actuals, the agents' playbooks."""
-    resolved = _root(root)
+    resolved = check_root(root).resolve()
     env = {**os.environ, ROOT_ENV: str(resolved)}
     command = streamlit_command(resolved, port=port, headless=headless, address=address)
     typer.echo(f"cxgov: serving {resolved} on http://{address or 'localhost'}:{port} (Ctrl-C stops)", err=True)
@@ -85,7 +71,7 @@ def run_app(
 
 
 def demo(
-    root: Annotated[Path, typer.Argument(help="Program root (the folder with program.yaml).")] = Path("."),
+    root: RootArg = Path("."),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 7,
     months: Annotated[int, typer.Option(min=1, max=60, help="Months of history, ending this month.")] = 12,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Last day with data, YYYY-MM-DD (default: today in the program's timezone).")] = None,
@@ -93,25 +79,12 @@ def demo(
 ) -> None:
     """Fill the program's database with a seeded, realistic demo year and compute its actuals."""
     from app.demo.seed import seed_demo
-    from app.load import load_program
     from app.store.db import open_store
 
-    resolved = _root(root)
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        typer.echo(f"cxgov: --as-of expects a date written YYYY-MM-DD, got {as_of!r}", err=True)
-        raise typer.Exit(code=2) from None
-    result = load_program(resolved, today=day or date.today())
-    if not result.ok or result.program is None:
-        errors = [d for d in result.diagnostics if d.severity == "error"]
-        typer.echo("cxgov: the program has errors; fix them first (cxgov validate shows them all):", err=True)
-        for diagnostic in errors[:10]:
-            typer.echo(f"  {diagnostic.location}: {diagnostic.message}", err=True)
-        raise typer.Exit(code=1)
-    engine = open_store(resolved)
-    day = day or datetime.now(ZoneInfo(result.program.timezone)).date()
-    summary = seed_demo(engine, result.program, as_of=day, seed=seed, months=months)
+    day = parse_date(as_of, option="--as-of")
+    program = load_or_exit(root, today=day)
+    summary = seed_demo(open_store(root.resolve()), program, as_of=day or today_in(program.timezone), seed=seed,
+                        months=months)
     if output is Format.json:
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
         return

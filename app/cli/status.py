@@ -8,10 +8,8 @@ or the store cannot be read, 2 a bad option (e.g. `--as-of 2026-13-01`) or a roo
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.cli.common import Format, RootArg, load_or_exit, parse_date, parse_month
 from app.evaluate import ActualsIndex, ContractEvaluation, ProgramEvaluation, evaluate_program
 from app.evaluate.money import fmt_money
-from app.periods import Month
+from app.periods import Month, today_in
 from app.spec.program import Program
 
 
@@ -45,7 +43,7 @@ def _evaluate(root: Path, as_of_text: str | None) -> tuple[Program, ProgramEvalu
     as_of = parse_date(as_of_text, option="--as-of")
     program = load_or_exit(root)
     if as_of is None:
-        as_of = datetime.now(ZoneInfo(program.timezone)).date()
+        as_of = today_in(program.timezone)
     return program, evaluate_program(program, _actuals(root, program), as_of=as_of)
 
 

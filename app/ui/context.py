@@ -19,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from app.periods import today_in
 from app.spec.program import Program
 from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for
 
@@ -47,7 +47,7 @@ def as_of(timezone: str | None = None) -> date:
     seeded = st.session_state.get(AS_OF_KEY)
     if isinstance(seeded, date):
         return seeded
-    return datetime.now(ZoneInfo(timezone or "UTC")).date()
+    return today_in(timezone or "UTC")
 
 
 def program_files(root: Path) -> list[Path]:
