@@ -16,6 +16,7 @@ from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, load_map
 from app.ingest.importer import ImportSummary
 from app.ingest.mapping import Mapping
 from app.ingest.profiles import UnknownProfile
+from app.metrics import refresh_after_import
 from app.store.db import open_store
 
 
@@ -59,8 +60,11 @@ def ingest_command(
     format: Annotated[Format, typer.Option("--format")] = Format.text,
     by: Annotated[Optional[str], typer.Option("--by", help="Who imports (default: your login).")] = None,
     root: Annotated[Path, typer.Option("--root", help="Program root.")] = Path("."),
+    compute: Annotated[bool, typer.Option("--compute/--no-compute",
+                                          help="Bring the computed actuals up to date afterwards (default).")] = True,
 ) -> None:
-    """Import a contact export. Exit 1 when rows had to be quarantined (they are listed in the store)."""
+    """Import a contact export, then recompute the actuals it changes. Exit 1 when rows had to be
+    quarantined (they are listed in the store)."""
     mapping = _mapping(mapping_file, profile)
     program = load_or_exit(root)
     engine = open_store(root)
@@ -80,7 +84,16 @@ def ingest_command(
     except (MappingDoesNotFit, ValueError, UnicodeDecodeError) as exc:
         typer.echo(f"cxgov: {file}: {exc}; nothing was imported.", err=True)
         raise typer.Exit(code=1) from None
-    typer.echo(json.dumps(summary.as_dict(), indent=2) if format is Format.json else format_summary(summary))
+    computed = None
+    if compute and (summary.imported or summary.updated):
+        computed = refresh_after_import(engine, program, batch_id=summary.batch_id, author=by or getpass.getuser())
+    if format is Format.json:
+        typer.echo(json.dumps({**summary.as_dict(), "computed": computed.as_dict() if computed else None}, indent=2))
+    else:
+        typer.echo(format_summary(summary))
+        if computed:
+            typer.echo(f"  actuals      {computed.recorded:>9,} recorded, {computed.revised:,} revised "
+                       f"({computed.months[0]} … {computed.months[-1]})")
     if summary.quarantined:
         raise typer.Exit(code=1)
 

@@ -13,12 +13,14 @@ import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.metrics.compute import KpiValue, Series, compute_series
+from app.metrics.compute import KpiValue, Series, compute_series, contact_months
 from app.periods import Month
 from app.spec.program import Program, measured_series
 from app.store.actuals import append_revision, latest_actuals
+from app.store.db import session_scope
 from app.store.tables import Actual, ImportBatch
 
 
@@ -102,3 +104,10 @@ def write_computed_actuals(session: Session, program: Program, *, months: list[M
         else:
             summary.revised += 1
     return summary
+
+
+def refresh_after_import(engine: Engine, program: Program, *, batch_id: int, author: str) -> ComputeSummary:
+    """Bring the computed actuals up to date with what import batch `batch_id` changed (one transaction)."""
+    months = contact_months(engine, program.timezone, since_batch=batch_id)
+    with session_scope(engine) as session:
+        return write_computed_actuals(session, program, months=months, author=author)

@@ -56,3 +56,28 @@ def test_ingest_usage_errors(root: Path, write_csv: Callable[..., Path], tmp_pat
     other = write_csv([{"x": "1"}], name="other.csv", header=["x"])
     result = runner.invoke(app, ["ingest", str(other), "--root", str(root)])
     assert result.exit_code == 1 and "no column 'contact_id'" in result.output and "nothing was imported" in result.output
+
+
+def test_ingest_brings_the_computed_actuals_up_to_date(tmp_path: Path, database_url: str, engine: object,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       write_csv: Callable[..., Path]) -> None:
+    import shutil
+
+    program = tmp_path / "example"
+    program.mkdir()
+    shutil.copy(ROOT / "program.yaml", program / "program.yaml")
+    shutil.copytree(ROOT / "goals", program / "goals")
+    monkeypatch.setenv("CXGOV_DATABASE_URL", database_url)
+    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00-07:00", "channel": "chat", "csat": 5},
+                      {"contact_id": "B", "created_at": "2026-07-02T09:00:00-07:00", "channel": "chat", "csat": 2},
+                      {"contact_id": "C", "created_at": "2026-08-03T09:00:00-07:00", "channel": "email", "csat": 4}])
+    result = runner.invoke(app, ["ingest", str(path), "--format", "json", "--root", str(program)])
+    assert result.exit_code == 0, result.output
+    computed = json.loads(result.stdout)["computed"]
+    assert computed["months"] == ["2026-07", "2026-08"] and computed["recorded"] > 0
+    history = runner.invoke(app, ["actuals", "history", "csat", "--format", "json", "--root", str(program)])
+    values = {row["period"]: row["value"] for row in json.loads(history.stdout) if row["scope"] == "channel=chat,email,phone"}
+    assert values == {"2026-07": 50.0, "2026-08": 100.0}
+    skipped = write_csv([{"contact_id": "D", "created_at": "2026-09-01T09:00:00-07:00", "csat": 5}], name="sep.csv")
+    result = runner.invoke(app, ["ingest", str(skipped), "--format", "json", "--no-compute", "--root", str(program)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["computed"] is None

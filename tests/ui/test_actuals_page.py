@@ -109,10 +109,14 @@ def test_an_import_shows_preview_mapping_and_quarantine(
     from sqlalchemy import func, select
 
     from app.store.db import get_engine, session_scope
-    from app.store.tables import Contact
+    from app.store.tables import Actual, Contact
 
     with session_scope(get_engine(database_url)) as session:
         assert session.execute(select(func.count()).select_from(Contact)).scalar() == 2
+        csat = session.execute(select(Actual.value).where(Actual.metric == "csat", Actual.period == "2026-10",
+                                                          Actual.scope_key == "channel=chat,email,phone")).scalar_one()
+    assert csat == 100.0  # C1's 5; C2's 9 is out of range, so it is no answer
+    assert any("Actuals brought up to date for 2026-10" in s for s in success)
 
 
 def test_a_value_outside_the_unit_is_refused_like_the_cli_refuses_it(

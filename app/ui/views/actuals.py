@@ -146,7 +146,12 @@ def import_tab(ctx: PageContext) -> None:
     if result["field_issue_reasons"]:
         st.write("Fields left blank in otherwise good rows:")
         st.dataframe(field_issues(ctx.engine, summary.batch_id), hide_index=True, width="stretch", key="import.issues")
-    st.info("Compute the actuals from the new contacts with `cxgov actuals compute` (or rerun `cxgov demo`).")
+    if summary.imported or summary.updated:
+        from app.metrics import refresh_after_import
+
+        computed = refresh_after_import(ctx.engine, ctx.program, batch_id=summary.batch_id, author=ctx.viewer.author)
+        st.success(f"Actuals brought up to date for {computed.months[0]} … {computed.months[-1]}: "
+                   f"{computed.recorded} recorded, {computed.revised} revised.", icon=":material/functions:")
 
 
 def history_tab(ctx: PageContext) -> None:
