@@ -19,6 +19,7 @@ Only goals with `status: active` are evaluated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -165,10 +166,10 @@ def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of:
         ))
 
     now = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better, periods, open_month,
-                 program.spec)
+                 program.spec, metric.format)
     before_month = Month.of(previous_as_of(as_of))
     before = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better,
-                    periods, before_month, program.spec)
+                    periods, before_month, program.spec, metric.format)
     fc, reaches = _forecast(periods, Month.of(spec.target.by), open_month, target, better)
     guardrails = tuple(
         _guardrail(program, g, spec.scope if g.scope is None else g.scope, actuals, open_month) for g in spec.guardrails
@@ -188,7 +189,7 @@ def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of:
 
 def _judge(
     baseline_month: Month, deadline_month: Month, baseline: float, target: float, better: Better,
-    periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec,
+    periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec, _fmt: Callable[[float | None], str],
 ) -> Judgement:
     open_index, baseline_index = open_month.index, baseline_month.index
     due = [p for p in periods if baseline_index < p.period.index < open_index]
@@ -255,11 +256,11 @@ def _guardrail(
     low = guardrail.min is not None and value < guardrail.min - EPSILON
     high = guardrail.max is not None and value > guardrail.max + EPSILON
     if low:
-        message = f"{guardrail.metric} {_fmt(value)} in {month} is below its floor {_fmt(guardrail.min)}"
+        message = f"{guardrail.metric} {metric.format(value)} in {month} is below its floor {metric.format(guardrail.min)}"
     elif high:
-        message = f"{guardrail.metric} {_fmt(value)} in {month} is above its ceiling {_fmt(guardrail.max)}"
+        message = f"{guardrail.metric} {metric.format(value)} in {month} is above its ceiling {metric.format(guardrail.max)}"
     else:
-        message = f"{guardrail.metric} {_fmt(value)} in {month} is within bounds"
+        message = f"{guardrail.metric} {metric.format(value)} in {month} is within bounds"
     return GuardrailCheck(guardrail.metric, scope_key, guardrail.min, guardrail.max, month, value, low or high, message)
 
 
@@ -293,7 +294,3 @@ def _deliverable(base: dict[str, object], goal: Goal, as_of: date) -> GoalEvalua
         judged_period=None, planned=None, actual=None, progress=None, planned_progress=None, behind_points=None,
         baseline=None, target=None, deadline=d.due, explanation=explanation, deliverable=state,
     )
-
-
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"

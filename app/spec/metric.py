@@ -240,6 +240,22 @@ CONTACT_CALCULATIONS: frozenset[str] = frozenset(
 """Calculations computed from the contacts table; the others are entered by hand."""
 
 
+UNIT_SUFFIX: dict[str, str] = {
+    "percent": " %", "seconds": " s", "minutes": " min", "hours": " h", "days": " days", "score": "", "count": "",
+    "currency": "", "ratio": "",
+}
+
+
+def format_value(value: float | None, unit: str | None = None, decimals: int = 1) -> str:
+    """`82.4 %`, `9.1 min`, `+27`; an empty period is "—", never 0."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if unit == "score" and value > 0:
+        text = "+" + text
+    return text + UNIT_SUFFIX.get(unit or "", "")
+
+
 class MetricSpec(Strict):
     unit: Unit
     better: Literal["higher", "lower"] = Field(description="Which direction is an improvement.")
@@ -253,6 +269,10 @@ class Metric(Document):
     KIND: ClassVar[str] = "Metric"
     kind: Literal["Metric"]
     spec: MetricSpec
+
+    def format(self, value: float | None) -> str:
+        """A value of this metric as people read it, in its unit and with its decimals."""
+        return format_value(value, self.spec.unit, self.spec.decimals)
 
     @property
     def from_contacts(self) -> bool:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-UNIT_SUFFIX: dict[str, str] = {
-    "percent": " %", "seconds": " s", "minutes": " min", "hours": " h", "days": " days", "score": "", "count": "",
-    "currency": "", "ratio": "",
-}
+from app.spec.metric import UNIT_SUFFIX, format_value
+
+__all__ = ["STATUS_COLOR", "STATUS_LABEL", "UNIT_SUFFIX", "format_value", "status_label"]
 
 STATUS_LABEL: dict[str, str] = {
     "achieved": "achieved", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
@@ -19,16 +18,6 @@ STATUS_COLOR: dict[str, str] = {
     "at_risk": "#f9a825", "off_track": "#c62828", "no_data": "#6d4c41", "missed": "#8e0000", "overdue": "#8e0000",
     "planned": "#90a4ae", "in_progress": "#1f5f99", "blocked": "#c62828", "late": "#c62828", "due_soon": "#f9a825",
 }
-
-
-def format_value(value: float | None, unit: str | None = None, decimals: int = 1) -> str:
-    """`82.4 %`, `9.1 min`, `+27`; an empty period is "—", never 0."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if unit == "score" and value > 0:
-        text = "+" + text
-    return text + UNIT_SUFFIX.get(unit or "", "")
 
 
 def status_label(status: str) -> str:

@@ -223,3 +223,10 @@ def test_deliverable_days() -> None:
     e = one(program(goals=[deliverable("kb", due="2026-09-30")]), {}, date(2026, 10, 10))
     assert e.deliverable is not None and e.deliverable.days_late == 10
     assert e.previous_status == "due"  # on 30 September, the due date itself, it was not late yet
+
+
+def test_explanations_read_in_the_metrics_unit_and_decimals() -> None:
+    """A committee reads "80.8 %", not the float 80.77777777777777 nor a unit-less 80.7778."""
+    prog = program(metrics=[CSAT], goals=[goal("g")])
+    e = one(prog, {("csat", "", "2026-07"): 79.0, ("csat", "", "2026-08"): 79.9}, date(2026, 9, 15))
+    assert e.explanation == "79.9 % in 2026-08 is 27.1 % of the way from 78.0 % to 85.0 %; plan 79.6 % (22.2 %): at or ahead of plan"
