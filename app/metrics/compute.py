@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from app.metrics.measures import kind_of
+from app.metrics.measures import RepeatWindow, kind_of
 from app.metrics.queries import CONTACTS, Column, Window, backlog_query, percentile_query, repeat_query, scan
 from app.periods import Month
 from app.spec.common import Scope, duration_seconds
@@ -193,20 +193,21 @@ def _scan(
 def _repeated(
     conn: Connection, scanned_series: Sequence[tuple[int, Series]], window: Window, by: str | None
 ) -> dict[tuple[int, Month, str | None], int]:
-    """FCR's repeated "yes" contacts per (series index, month, group), to take off the scan's numerator."""
-    chosen = [
-        (index, item) for index, item in scanned_series
-        if isinstance(item.metric.spec.calculation, Fcr) and item.metric.spec.calculation.repeat_window is not None
-    ]
-    if not chosen:
-        return {}
-    statement, names = repeat_query([(item.metric, item.scope) for _, item in chosen], window, by)
+    """FCR's repeated "yes" contacts per (series index, month, group), to take off the scan's
+    numerator: one query per distinct repeat window (a catalogue usually has one)."""
+    by_window: dict[RepeatWindow, list[tuple[int, Series]]] = defaultdict(list)
+    for index, item in scanned_series:
+        calculation = item.metric.spec.calculation
+        if isinstance(calculation, Fcr) and calculation.repeat_window is not None:
+            by_window[RepeatWindow(duration_seconds(calculation.repeat_window))].append((index, item))
     counts: dict[tuple[int, Month, str | None], int] = {}
-    for row in conn.execute(statement).mappings():
-        month = Month.parse(row["period"])
-        group = row["grp"] if by is not None else None
-        for (index, _), name in zip(chosen, names):
-            counts[(index, month, group)] = int(row[name] or 0)
+    for repeat, chosen in by_window.items():
+        statement, names = repeat_query([(item.metric, item.scope) for _, item in chosen], repeat, window, by)
+        for row in conn.execute(statement).mappings():
+            month = Month.parse(row["period"])
+            group = row["grp"] if by is not None else None
+            for (index, _), name in zip(chosen, names):
+                counts[(index, month, group)] = int(row[name] or 0)
     return counts
 
 

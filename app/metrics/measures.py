@@ -9,7 +9,8 @@ database.
 Conventions, shared by every calculation:
 - "within T" means at most T (a reply after exactly 60 s is within 60 seconds); a short abandon
   is one abandoned after waiting at most the short-abandon threshold.
-- A duration is measured from `created_at`; a missing or negative one is left out of the sample.
+- A duration is measured from `created_at`; a missing or negative one is left out of the sample
+  (the stored `first_response_seconds` / `resolution_seconds` are blank for those).
 - A contact whose `abandoned` is blank counts as not abandoned (e-mail, social), except in the
   abandonment rate, which only counts contacts that were offered to a queue (`abandoned` known).
 """
@@ -22,7 +23,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, false, literal, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.metrics.sql import seconds_between
+from app.store.durations import seconds_between
 from app.spec.common import duration_seconds
 from app.spec.metric import (
     AbandonmentRate,
@@ -43,16 +44,12 @@ Kind = Literal["share", "mean", "percentile", "count", "backlog"]
 PERCENTILES: dict[str, tuple[int, int]] = {"median": (1, 2), "p90": (9, 10)}
 """Percentiles as exact fractions a/b, so the row arithmetic stays in integers on both databases."""
 
-NEXT_CONTACT = "next_contact_at"
-"""Column added to the contacts for FCR's repeat window: the same customer's next contact."""
-
-
 @dataclass(frozen=True)
 class RepeatWindow:
     """FCR's repeat window: a "yes" followed by the same customer's next contact within `seconds`
-    counts as not resolved. Finding the next contact takes a sort of every contact by customer, so
-    it is not part of the one scan: the scan counts every "yes" and `repeat_query` withdraws the
-    repeated ones (`repeated`) — the same numerator as counting "yes and not repeated"."""
+    counts as not resolved. That looks at a second contact, so it is not part of the one scan: the
+    scan counts every "yes" and `repeat_query` withdraws the repeated ones (`came_back`) — the
+    same numerator as counting "yes and not repeated"."""
 
     seconds: float
 
@@ -126,9 +123,8 @@ def measure_for(calculation: Calculation, c: Any) -> Measure:
             total = total + part
         return Measure("mean", and_(_not_abandoned(c), known), total, seconds=True)
     if isinstance(calculation, (FirstResponseTime, ResolutionTime)):
-        end = c.first_response_at if isinstance(calculation, FirstResponseTime) else c.resolved_at
-        waited = seconds_between(c.created_at, end)
-        sample = and_(end.is_not(None), end >= c.created_at)
+        waited = c.first_response_seconds if isinstance(calculation, FirstResponseTime) else c.resolution_seconds
+        sample = waited.is_not(None)
         if calculation.statistic == "share_within":
             limit = duration_seconds(calculation.threshold or "")
             return Measure("share", sample, _flag(waited <= limit))
@@ -156,13 +152,17 @@ def _fcr(calculation: Fcr, c: Any) -> Measure:
     return Measure("share", c.fcr.in_(("yes", "no")), _flag(c.fcr == "yes"), repeat=repeat)
 
 
-def repeated(repeat: RepeatWindow, c: Any) -> ColumnElement[bool]:
-    """A "yes" whose customer came back within the window (over `c` with `next_contact_at`)."""
-    next_contact = getattr(c, NEXT_CONTACT)
+def came_back(repeat: RepeatWindow, contact: Any, later: Any) -> ColumnElement[bool]:
+    """`later` (columns of another contact) is the same customer's, after `contact` — by creation
+    time, ties broken by id, any channel or queue — and within the repeat window.
+
+    "Some later contact within the window" holds exactly when the next contact is within it, so
+    the check needs no ordering of a customer's contacts, only a lookup."""
     return and_(
-        c.fcr == "yes",
-        next_contact.is_not(None),
-        seconds_between(c.created_at, next_contact) <= repeat.seconds,
+        later.customer_id == contact.customer_id,
+        later.created_at >= contact.created_at,
+        or_(later.created_at > contact.created_at, later.id > contact.id),
+        seconds_between(contact.created_at, later.created_at) <= repeat.seconds,
     )
 
 

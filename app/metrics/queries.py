@@ -18,7 +18,8 @@ from sqlalchemy import Float, Select, Table, and_, case, cast, func, literal, li
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from app.metrics.measures import NEXT_CONTACT, measure_for, repeated
+from app.metrics.measures import RepeatWindow, came_back, measure_for
+from app.store.durations import seconds_later
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.metric import Metric
@@ -73,44 +74,33 @@ def scope_condition(scope: Scope, c: Any) -> ColumnElement[bool]:
 
 
 def repeat_query(
-    series: Sequence[tuple[Metric, Scope]], window: Window, by: str | None
+    series: Sequence[tuple[Metric, Scope]], repeat: RepeatWindow, window: Window, by: str | None
 ) -> tuple[Select[Any], list[str]]:
-    """For every FCR series with a repeat window, its repeated "yes" contacts per (period, `by`):
-    what the scan's numerator must give back (see `RepeatWindow`). Returns the query and the
-    column name per series.
+    """For FCR series sharing the repeat window `repeat`, their repeated "yes" contacts per
+    (period, `by`): what the scan's numerator must give back (see `RepeatWindow`). Returns the
+    query and the column name per series.
 
-    Each contact's next contact by the same customer (by creation time, ties broken by id; any
-    channel or queue counts) comes from one LEAD over the window's contacts plus the longest
-    repeat window after it. Only the columns the series need are sorted, and only the repeated
-    "yes" contacts reach the grouping.
+    Each "yes" of the window looks up a later contact by the same customer through the index on
+    (customer_id, created_at), bounded one second past the window so the range is tight on both
+    databases, and `came_back` decides exactly. The lookup is a WHERE EXISTS, which PostgreSQL
+    turns into a semi-join. Sorting every contact by customer instead (LEAD) cost several times
+    more on a year of contacts.
     """
-    c = CONTACTS.c
-    repeats = [measure_for(metric.spec.calculation, c).repeat for metric, _ in series]
-    if any(repeat is None for repeat in repeats):
-        raise ValueError("every series of the repeat query needs a repeat window")
-    reach = timedelta(seconds=max(repeat.seconds for repeat in repeats if repeat is not None))
-    dimensions = sorted({dimension for _, scope in series for dimension in scope.filters()} | ({by} if by else set()))
-    following = func.lead(c.created_at).over(partition_by=c.customer_id, order_by=(c.created_at, c.id))
-    contacts_next = (
-        select(c.created_at, c.fcr, *(getattr(c, dimension) for dimension in dimensions),
-               case((c.customer_id.is_(None), None), else_=following).label(NEXT_CONTACT))
-        .where(c.created_at >= window.start, c.created_at < window.end + reach)
-        .subquery("contacts_next")
-    )
-    n = contacts_next.c
-    keys: list[ColumnElement[Any]] = [period_label(n.created_at, window).label("period")]
+    contact, later = CONTACTS.alias("contact"), CONTACTS.alias("later")
+    c = contact.c
+    keys: list[ColumnElement[Any]] = [period_label(c.created_at, window).label("period")]
     if by is not None:
-        keys.append(getattr(n, by).label("grp"))
-    columns: list[ColumnElement[Any]] = []
-    names: list[str] = []
-    for index, ((metric, scope), repeat) in enumerate(zip(series, repeats)):
-        name = f"r{index}_repeated"
-        withdrawn = and_(scope_condition(scope, n), repeated(repeat, n))  # type: ignore[arg-type]
-        columns.append(func.count().filter(withdrawn).label(name))
-        names.append(name)
+        keys.append(getattr(c, by).label("grp"))
+    names = [f"r{index}_repeated" for index in range(len(series))]
+    columns = [func.count().filter(scope_condition(scope, c)).label(name) for (_, scope), name in zip(series, names)]
+    returned = (
+        select(literal(1))
+        .where(came_back(repeat, c, later.c), later.c.created_at <= seconds_later(c.created_at, repeat.seconds + 1))
+        .exists()
+    )
     statement = (
         select(*keys, *columns)
-        .where(in_window(n.created_at, window), n.fcr == "yes", getattr(n, NEXT_CONTACT).is_not(None))
+        .where(in_window(c.created_at, window), c.fcr == "yes", c.customer_id.is_not(None), returned)
         .group_by(*keys)
     )
     return statement, names
@@ -205,7 +195,9 @@ def backlog_query(
     minus `older_than`, not resolved before it, not an abandoned call — exactly when
     `opened <= i < closed`, because a contact counts from the first end it is old enough at until
     the first end it was resolved before. One scan labels each contact twice, however many months
-    are asked for; the caller adds the (few) rows up per month."""
+    are asked for; the caller adds the (few) rows up per month. A contact resolved sooner than
+    `older_than` after it was created is never old and open at once: the stored
+    `resolution_seconds` rules most contacts out before they are labelled."""
     c = CONTACTS.c
     keys: list[ColumnElement[Any]] = [getattr(c, by).label("grp")] if by is not None else []
     never = literal(len(ends))
@@ -222,7 +214,7 @@ def backlog_query(
             scope_condition(scope, c),
             measure_for(metric.spec.calculation, c).sample,
             c.created_at < ends[-1] - older_than,
-            or_(c.resolved_at.is_(None), c.resolved_at >= ends[0]),
+            or_(c.resolved_at.is_(None), and_(c.resolved_at >= ends[0], c.resolution_seconds >= older_than.total_seconds())),
         )
         .group_by(*keys)
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Computed, DateTime, Float, Index, String, Text, UniqueConstraint, literal_column
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from app.store.durations import seconds_until
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -54,6 +56,12 @@ class ImportBatch(SQLModel, table=True):
     field_issues: int = Field(default=0, description="bad fields left blank in otherwise good rows")
 
 
+def _seconds_from_creation(column: str) -> Computed:
+    """A stored generated column: the database fills it on every insert and update, so the KPI
+    scans read a number instead of parsing two timestamps per contact and calculation."""
+    return Computed(seconds_until(literal_column("created_at"), literal_column(column)), persisted=True)
+
+
 class Contact(SQLModel, table=True):
     """One customer contact (ticket, call, chat), in canonical fields. Blank means unknown."""
 
@@ -61,6 +69,7 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("source", "contact_id", name="uq_contacts_source_contact_id"),
         Index("ix_contacts_created_at", "created_at"),
+        Index("ix_contacts_customer_created", "customer_id", "created_at"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -86,6 +95,14 @@ class Contact(SQLModel, table=True):
     nps: Optional[int] = None
     ces: Optional[int] = None
     batch_id: Optional[int] = Field(default=None, foreign_key="import_batches.id")
+    first_response_seconds: Optional[float] = Field(
+        default=None, sa_column=Column(Float, _seconds_from_creation("first_response_at")),
+        description="generated: seconds from created_at to first_response_at (blank if unknown or earlier)",
+    )
+    resolution_seconds: Optional[float] = Field(
+        default=None, sa_column=Column(Float, _seconds_from_creation("resolved_at")),
+        description="generated: seconds from created_at to resolved_at (blank if unknown or earlier)",
+    )
 
 
 class QuarantinedRow(SQLModel, table=True):

@@ -37,7 +37,8 @@ def program(*metrics: Metric, tz: str = "America/Los_Angeles", **parts: Any) -> 
 
 
 def contact(created_at: datetime = JAN, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {column: None for column in Contact.__table__.columns.keys() if column != "id"}  # type: ignore[attr-defined]
+    row: dict[str, Any] = {column.name: None for column in Contact.__table__.columns  # type: ignore[attr-defined]
+                           if column.name != "id" and column.computed is None}
     row.update(source="test", contact_id=f"c{next(_ids)}", created_at=created_at)
     row.update(fields)
     return row
