@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import Float, Select, Table, and_, case, cast, func, literal, literal_column, or_, select, true
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, True_
 from sqlalchemy.sql.selectable import FromClause
 
 from app.metrics.measures import RepeatWindow, came_back, measure_for
@@ -56,11 +56,17 @@ class Window:
 
 
 def period_label(created_at: ColumnElement[Any], window: Window) -> ColumnElement[str]:
-    """`YYYY-MM` of the month containing `created_at` (rows are already bounded to the window)."""
-    return case(
-        *((created_at < end, literal(str(month))) for month, end in zip(window.months, window.bounds[1:])),
-        else_=None,
-    )
+    """`YYYY-MM` of the month containing `created_at` (rows are already bounded to the window),
+    as a binary search over the month bounds: a nested CASE that tests about log2(months) bounds
+    per contact instead of up to one per month."""
+
+    def label(first: int, last: int) -> ColumnElement[str]:
+        if last - first == 1:
+            return literal(str(window.months[first]))
+        middle = (first + last) // 2
+        return case((created_at < window.bounds[middle], label(first, middle)), else_=label(middle, last))
+
+    return label(0, len(window.months))
 
 
 def in_window(created_at: ColumnElement[Any], window: Window) -> ColumnElement[bool]:
@@ -106,6 +112,10 @@ def repeat_query(
     return statement, names
 
 
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.count() if isinstance(condition, True_) else func.count().filter(condition)
+
+
 @dataclass(frozen=True)
 class Column:
     """Names of one series' aggregate columns in the scan's result."""
@@ -131,18 +141,28 @@ def scan(
     if by is not None:
         keys.append(getattr(c, by).label("grp"))
     aggregates: list[ColumnElement[Any]] = [func.count().label("contacts")]
+    shared: list[tuple[ColumnElement[Any], str]] = [(func.count(), "contacts")]
+
+    def aggregate(expression: ColumnElement[Any], name: str) -> str:
+        """The label of an aggregate equal to `expression`, added once however many series share it
+        (the in-scope count of every series on the same scope, the contact count itself…)."""
+        for known, label in shared:
+            if known.compare(expression):
+                return label
+        shared.append((expression, name))
+        aggregates.append(expression.label(name))
+        return name
+
     names: list[Column] = []
     for index, (metric, scope) in enumerate(series):
         measure = measure_for(metric.spec.calculation, c)
         in_scope = scope_condition(scope, c)
         counted = and_(in_scope, measure.sample)
-        name = Column(f"s{index}_total", f"s{index}_size", f"s{index}_in")
-        aggregates += [
-            func.sum(measure.contribution).filter(counted).label(name.total),
-            func.count().filter(counted).label(name.size),
-            func.count().filter(in_scope).label(name.in_scope),
-        ]
-        names.append(name)
+        names.append(Column(
+            aggregate(func.sum(measure.contribution).filter(counted), f"s{index}_total"),
+            aggregate(_count_where(counted), f"s{index}_size"),
+            aggregate(_count_where(in_scope), f"s{index}_in"),
+        ))
     statement = select(*keys, *aggregates).where(in_window(c.created_at, window)).group_by(*keys)
     return statement, names
 
