@@ -120,13 +120,16 @@ def test_every_page_renders_in_a_real_browser(app_url: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             failures: list[str] = []
-            for spec in pages:
-                page.goto(f"{app_url}/{spec.url_path}", wait_until="domcontentloaded")
+            for number, spec in enumerate(pages):
+                # st.navigation serves its first (default) page at "/", not at its url_path
+                page.goto(f"{app_url}/{'' if number == 0 else spec.url_path}", wait_until="domcontentloaded")
                 _settle(page, spec.title)
                 page.screenshot(path=str(ARTIFACTS / f"page-{spec.url_path}.png"), full_page=True)
                 boxes = page.locator('[data-testid="stException"]')
                 if boxes.count():
                     failures.append(f"{spec.title}: {boxes.first.inner_text()[:500]}")
+                if page.get_by_text("Page not found").count():
+                    failures.append(f"{spec.title}: Streamlit says the page does not exist at /{spec.url_path}")
                 if not page.get_by_text("Local single-user mode").count():
                     failures.append(f"{spec.title}: the local-mode notice is missing")
             assert not failures, failures
@@ -177,5 +180,26 @@ def test_an_agent_fills_the_service_recovery_e_mail_in_a_real_browser(app_url: s
             page.screenshot(path=str(ARTIFACTS / "playbooks-deep-link.png"), full_page=True)
             assert not page.locator('[data-testid="stException"]').count()
             assert "Frau Weber" not in page.url  # the customer's details leave the address bar
+        finally:
+            browser.close()
+
+
+def test_the_committee_prepares_a_review_in_a_real_browser(app_url: str) -> None:
+    """Issue 6: the Reviews page in a real browser — prepare the October draft and see its pack."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+            page.goto(f"{app_url}/reviews", wait_until="domcontentloaded")
+            _settle(page, "Reviews")
+            page.get_by_role("button", name="Prepare the draft").click()
+            page.get_by_role("button", name="Start the meeting").wait_for(timeout=60_000)
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "reviews-draft.png"), full_page=True)
+            assert not page.locator('[data-testid="stException"]').count()
+            assert page.get_by_text("2026-10").count()
         finally:
             browser.close()
