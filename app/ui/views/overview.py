@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from app.evaluate.money import fmt_money
 from app.ui.charts import status_by_pillar_chart
 from app.ui.context import last_change, page_setup
 from app.ui.format import status_label
+from app.ui.money import money_row
 from app.ui.roles import Capability
 
 ctx = page_setup("Overview", needs=Capability.READ_MONEY)
@@ -41,11 +41,8 @@ with right:
         st.success("No goal got worse since the last period.")
 
 st.subheader("Service credits")
-money = st.columns(4)
-money[0].metric("Owed (closed months)", fmt_money(exposure.owed, exposure.currency))
-money[1].metric("Provisional (this month so far)", fmt_money(exposure.provisional, exposure.currency))
-money[2].metric("At risk", fmt_money(exposure.at_risk, exposure.currency))
-money[3].metric("Total exposure", fmt_money(exposure.total, exposure.currency))
+money_row([("Owed (closed months)", exposure.owed), ("Provisional (this month so far)", exposure.provisional),
+           ("At risk", exposure.at_risk), ("Total exposure", exposure.total)], exposure.currency)
 if exposure.other_currencies:
     st.caption("Contracts in other currencies, not converted: " + "; ".join(
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in amounts.items()) for code, amounts in exposure.other_currencies.items()))

@@ -8,6 +8,7 @@ import streamlit as st
 from app.evaluate.money import fmt_money
 from app.ui.charts import attainment_chart
 from app.ui.context import page_setup
+from app.ui.money import money_row
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
 
@@ -15,11 +16,8 @@ ctx = page_setup("SLAs & credits", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
 exposure = evaluation.exposure
 st.subheader("Program total")
-total = st.columns(4)
-total[0].metric("Owed", fmt_money(exposure.owed, exposure.currency))
-total[1].metric("Provisional", fmt_money(exposure.provisional, exposure.currency))
-total[2].metric("At risk", fmt_money(exposure.at_risk, exposure.currency))
-total[3].metric("Total exposure", fmt_money(exposure.total, exposure.currency))
+money_row([("Owed", exposure.owed), ("Provisional", exposure.provisional), ("At risk", exposure.at_risk),
+           ("Total exposure", exposure.total)], exposure.currency)
 if exposure.other_currencies:
     st.caption("Not in the total (other currencies, not converted): " + ", ".join(sorted(exposure.other_currencies)))
 
@@ -48,11 +46,8 @@ contract = next(c for c in contracts if c.contract_id == chosen)
 st.subheader(f"{contract.title} — {contract.counterparty}")
 st.caption(f"Monthly fee {fmt_money(contract.monthly_fee, contract.currency)}"
            + ("" if contract.in_program_currency else " (not in the program currency: not added to the total)"))
-cols = st.columns(4)
-cols[0].metric("Owed", fmt_money(contract.owed, contract.currency))
-cols[1].metric("Provisional", fmt_money(contract.provisional, contract.currency))
-cols[2].metric("Waived (earn-back)", fmt_money(contract.waived, contract.currency))
-cols[3].metric("Exposure", fmt_money(contract.exposure, contract.currency))
+money_row([("Owed", contract.owed), ("Provisional", contract.provisional), ("Waived (earn-back)", contract.waived),
+           ("Exposure", contract.exposure)], contract.currency)
 if contract.objectives:
     st.altair_chart(attainment_chart(contract.objectives), width="stretch")
     closed = [o for o in contract.objectives if o.kind != "projected"]
