@@ -12,14 +12,12 @@ measured in the same process on the same table, is the cheapest query that reads
 from __future__ import annotations
 
 import argparse
-import io
 import random
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from app.metrics import compute_kpis  # noqa: E402
 from app.periods import Month  # noqa: E402
 from app.store.db import make_engine, upgrade  # noqa: E402
 from app.store.tables import Contact  # noqa: E402
+from _timing import median_seconds  # noqa: E402  benchmarks/_timing.py
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 YEAR = [Month(2026, month) for month in range(1, 13)]
@@ -114,15 +113,6 @@ def load_postgresql(engine: Engine, rows: int) -> None:
         raw.commit()
     finally:
         raw.close()
-
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
 
 
 def bench(name: str, engine: Engine, rows: int, repeat: int) -> None:
