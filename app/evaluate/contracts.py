@@ -52,6 +52,11 @@ class ContractEvaluation(JsonReady):
     def periods(self, kind: str | None = None) -> list[Month]:
         return sorted({c.period for c in self.credits if kind is None or c.kind == kind})
 
+    @property
+    def missed_objective_months(self) -> int:
+        """Closed objective-months that count as missed (unmeasured ones too, when the contract says so)."""
+        return sum(1 for o in self.objectives if o.kind == "closed" and o.counts_as_miss)
+
 
 @dataclass(frozen=True)
 class ExposureSummary(JsonReady):

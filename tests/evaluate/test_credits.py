@@ -103,6 +103,7 @@ def test_consecutive_misses_reset_by_a_met_month_and_owed_for_each_further_miss(
     assert amounts == [Decimal(0), Decimal(0), Decimal(0), Decimal("2000.00"), Decimal("2000.00"), Decimal(0), Decimal(0)]
     assert [op.consecutive_misses for op in e.objectives[:8]] == [1, 0, 1, 2, 3, 0, 1, 1]  # August: open, no value yet
     assert credit(e, "2027-08").amount == 0 and e.at_risk == 0
+    assert e.missed_objective_months == 5  # Jan, Mar, Apr, May, Jul; the open August is not counted
     assert credit(e, "2027-04").explanation.startswith(
         "chat first response missed in Mar 2027 and Apr 2027: 2 consecutive misses (credit from 2) → "
         "5 % of $40,000 = $2,000")

@@ -27,16 +27,12 @@ if not contracts:
     st.stop()
 
 
-def _misses(contract: object) -> int:
-    return sum(1 for o in contract.objectives if o.kind == "closed" and o.counts_as_miss)  # type: ignore[attr-defined]
-
-
 st.subheader("Contracts")
 st.dataframe(
     [{"contract": c.title, "counterparty": c.counterparty, "monthly fee": fmt_money(c.monthly_fee, c.currency),
       "owed": fmt_money(c.owed, c.currency), "provisional": fmt_money(c.provisional, c.currency),
       "at risk": fmt_money(c.at_risk, c.currency), "exposure": fmt_money(c.exposure, c.currency),
-      "missed objective-months": _misses(c), "id": c.contract_id} for c in contracts],
+      "missed objective-months": c.missed_objective_months, "id": c.contract_id} for c in contracts],
     hide_index=True, width="stretch", key="slas.contracts",
 )
 
