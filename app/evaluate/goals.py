@@ -39,6 +39,10 @@ SEVERITY: dict[str, int] = {
 }
 """How bad a status is, for ordering and for deciding whether a transition is a change for the worse."""
 
+NEEDS_ATTENTION: tuple[str, ...] = ("missed", "off_track", "at_risk")
+"""Metric-goal statuses the committee must discuss: a root cause and actions in the review, links to
+the playbooks that protect the metric in the app."""
+
 
 @dataclass(frozen=True)
 class GoalPeriod(JsonReady):
@@ -111,6 +115,10 @@ class GoalEvaluation(JsonReady):
     guardrails: tuple[GuardrailCheck, ...] = ()
     guardrail_breached: bool = False
     deliverable: DeliverableState | None = None
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in NEEDS_ATTENTION
 
 
 def previous_as_of(as_of: date) -> date:

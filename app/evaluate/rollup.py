@@ -29,6 +29,11 @@ class Rollup(JsonReady):
     worse: int
     guardrail_breaches: int
 
+    @property
+    def off_track_or_worse(self) -> int:
+        """Goals off track, missed, overdue or without a value for the last closed month."""
+        return sum(count for status, count in self.overall.items() if SEVERITY.get(status, 0) >= SEVERITY["off_track"])
+
 
 def _ordered(counter: Counter[str]) -> dict[str, int]:
     return {status: counter[status] for status in sorted(counter, key=lambda s: (-SEVERITY.get(s, 0), s))}

@@ -140,9 +140,5 @@ class Mapping(Document):
     kind: Literal["ContactMapping"]
     spec: MappingSpec
 
-    @property
-    def name(self) -> str:
-        return self.metadata.id
-
 
 PROFILES_DIR = Path(__file__).resolve().parent / "mappings"

@@ -28,8 +28,6 @@ from app.periods import Month
 
 ReviewKind = Literal["monthly", "quarterly"]
 KINDS: tuple[str, ...] = ("monthly", "quarterly")
-ATTENTION_STATUSES: tuple[str, ...] = ("missed", "off_track", "at_risk")
-"""Goal statuses that need a root cause and corrective actions (or an accepted 'no action')."""
 STALE_STATUSES: tuple[str, ...] = ("no_data",)
 TREND_MONTHS = 3
 ZERO = Decimal("0.00")
@@ -283,7 +281,7 @@ def build_pack(
         raise ValueError(f"the evaluation is as of {evaluation.as_of}; a review of {last} needs one as of "
                          f"{review_as_of(period, kind)}")
     window = months if kind == "quarterly" else tuple(last.shift(-i) for i in reversed(range(TREND_MONTHS)))
-    attention = tuple(_attention(g, window, last) for g in evaluation.goals if g.status in ATTENTION_STATUSES)
+    attention = tuple(_attention(g, window, last) for g in evaluation.goals if g.needs_attention)
     attention = tuple(sorted(attention, key=lambda a: (-SEVERITY.get(a.goal.status, 0), a.goal.goal_id)))
 
     misses: list[SlaMiss] = []

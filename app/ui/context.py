@@ -27,6 +27,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from app.periods import today_in
+from app.load import program_files
 from app.spec.program import Program
 from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for
 
@@ -34,7 +35,6 @@ ROOT_KEY = "cxgov.root"
 AS_OF_KEY = "cxgov.as_of"
 VIEWER_KEY = "cxgov.viewer"
 ROOT_ENV = "CXGOV_ROOT"
-PROGRAM_FOLDERS: tuple[str, ...] = ("goals", "playbooks", "roadmap")
 
 
 def program_root() -> Path:
@@ -48,16 +48,6 @@ def as_of(timezone: str | None = None) -> date:
     if isinstance(seeded, date):
         return seeded
     return today_in(timezone or "UTC")
-
-
-def program_files(root: Path) -> list[Path]:
-    """The files a program is loaded from: program.yaml and the YAML under its folders."""
-    files = [root / "program.yaml"] if (root / "program.yaml").is_file() else []
-    for folder in PROGRAM_FOLDERS:
-        base = root / folder
-        if base.is_dir():
-            files.extend(sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
-    return files
 
 
 def content_hash(root: Path) -> str:

@@ -27,7 +27,7 @@ def kaggle_file() -> Path:
 def test_every_shipped_profile_is_a_valid_mapping() -> None:
     assert profile_names() == ["freshdesk", "generic", "kaggle-support-tickets", "zendesk"]
     for name in profile_names():
-        assert builtin_profile(name).name == name
+        assert builtin_profile(name).id == name
 
 
 def test_unknown_profile_names_the_shipped_ones() -> None:

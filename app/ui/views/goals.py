@@ -47,7 +47,7 @@ decimals = _decimals(goal.metric)
 
 st.subheader(goal.title)
 st.markdown(f"**Status: {status_label(goal.status)}** — {goal.explanation}")
-if goal.status in ("at_risk", "off_track", "missed") and goal.metric:
+if goal.needs_attention and goal.metric:
     render_protecting_links(ctx.program, metric=goal.metric)
 if goal.periods:
     zero = st.toggle("Value axis from zero", value=True, key="goals.zero",

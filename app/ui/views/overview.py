@@ -17,10 +17,9 @@ evaluation = ctx.evaluation()
 rollup, exposure, roadmap = evaluation.rollup, evaluation.exposure, evaluation.roadmap
 st.caption(f"{evaluation.program} · as of {evaluation.as_of} · {evaluation.open_period} is month to date")
 
-bad = sum(rollup.overall.get(s, 0) for s in ("off_track", "missed", "no_data", "overdue"))
 cols = st.columns(4)
 cols[0].metric("Goals", rollup.total)
-cols[1].metric("Off track or missed", bad, help="Off track, missed, overdue, or no value for the last closed month")
+cols[1].metric("Off track or missed", rollup.off_track_or_worse, help="Off track, missed, overdue, or no value for the last closed month")
 cols[2].metric("Worse than last period", rollup.worse)
 cols[3].metric("Guardrails breached", rollup.guardrail_breaches)
 
