@@ -18,13 +18,14 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, and_, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Column, Index, Integer, MetaData, Table, and_, case, delete, exists, func, insert, inspect, literal, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.ingest.mapping import CANONICAL_FIELDS, Mapping
@@ -108,39 +109,68 @@ def _records(path: Path, mapping: Mapping) -> tuple[Iterator[tuple[int, list[str
 
 
 class _StageWriter:
-    """Bulk writes of parsed chunks into the staging table on the import's own connection."""
+    """Bulk writes of parsed chunks into the staging table on the import's own connection.
+
+    PostgreSQL gets one COPY per chunk in text format, built a column at a time (psycopg's
+    per-row `write_row` adapted every value on its own and cost more than parsing the file);
+    SQLite gets `executemany` with timestamps already in the text SQLAlchemy stores.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.driver = conn.connection.driver_connection
         self.sqlite_insert = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
-        self.sqlite_timestamps = _SqliteTimestamps()
+        self.timestamps = _UtcTexts()
         self.copy_sql = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
 
     def write(self, chunk: Chunk) -> None:
         if not chunk.line_numbers:
             return
-        columns = [repeat(None) if column is None else column for column in chunk.columns]
         if self.dialect == "postgresql":
             with self.driver.cursor() as cursor, cursor.copy(self.copy_sql) as copy:  # type: ignore[union-attr]
-                for row in zip(chunk.line_numbers, *columns):
-                    copy.write_row(row)
+                copy.write(self._copy_text(chunk))
             return
+        columns = [repeat(None) if column is None else column for column in chunk.columns]
         if self.dialect == "sqlite":
             for position in TIMESTAMP_POSITIONS:
                 if chunk.columns[position] is not None:
-                    columns[position] = self.sqlite_timestamps.texts(chunk.columns[position])  # type: ignore[arg-type]
+                    columns[position] = self.timestamps.texts(chunk.columns[position])  # type: ignore[arg-type]
             self.driver.executemany(self.sqlite_insert, zip(chunk.line_numbers, *columns))  # type: ignore[union-attr]
             return
         self.conn.execute(insert(STAGE), [dict(zip(STAGE_COLUMNS, row)) for row in zip(chunk.line_numbers, *columns)])
 
+    def _copy_text(self, chunk: Chunk) -> str:
+        """The chunk as COPY text: tab-separated, \\N for unknown, one line per row."""
+        count = len(chunk.line_numbers)
+        texts: list[list[str]] = [list(map(str, chunk.line_numbers))]
+        for name, column in zip(FIELD_ORDER, chunk.columns):
+            texts.append([_COPY_NULL] * count if column is None else self._copy_column(CANONICAL_FIELDS[name], column))
+        return "\n".join(map("\t".join, zip(*texts))) + "\n"
 
+    def _copy_column(self, kind: str, values: list[object]) -> list[str]:
+        if kind == "timestamp":
+            return [_COPY_NULL if text is None else text + "+00"
+                    for text in self.timestamps.texts(values)]  # type: ignore[arg-type]
+        if kind == "bool":
+            return [_COPY_NULL if value is None else ("t" if value else "f") for value in values]
+        if kind in ("seconds", "rating"):
+            return [_COPY_NULL if value is None else repr(value) for value in values]
+        joined = "".join([value for value in values if value is not None])  # type: ignore[misc]
+        if any(special in joined for special in _COPY_SPECIALS):
+            return [_COPY_NULL if value is None else value.translate(_COPY_ESCAPES) for value in values]  # type: ignore[union-attr]
+        return [_COPY_NULL if value is None else value for value in values]  # type: ignore[misc]
+
+
+_COPY_NULL = "\\N"
+_COPY_SPECIALS = "\\\t\n\r"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _MINUTE_SECOND = tuple(f"{minute:02d}:{second:02d}." for minute in range(60) for second in range(60))
 
 
-class _SqliteTimestamps:
-    """Aware UTC datetimes → the text SQLAlchemy's SQLite DateTime stores: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff".
+class _UtcTexts:
+    """Aware UTC datetimes → "YYYY-MM-DD HH:MM:SS.ffffff" in UTC: the text SQLAlchemy's SQLite DateTime
+    stores (naive UTC) and, with "+00" after it, a PostgreSQL timestamptz literal.
 
     `isoformat` per value cost more than parsing the timestamp; the "YYYY-MM-DD HH:" prefix is
     cached per hour (bounded), minutes and seconds come from a table.
@@ -326,4 +356,56 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
         new_rows = select(literal(source), literal(batch_id), *[STAGE.c[name] for name in FIELD_ORDER]).where(
             ~exists().where(match)
         )
-        conn.execute(insert(CONTACTS).from_select(["source", "batch_id", *FIELD_ORDER], new_rows))
+        with _constraints_rebuilt_if_cheaper(conn, summary.imported):
+            conn.execute(insert(CONTACTS).from_select(["source", "batch_id", *FIELD_ORDER], new_rows))
+
+
+REBUILD_MIN_ROWS = 50_000
+
+
+@contextmanager
+def _constraints_rebuilt_if_cheaper(conn: Connection, new_rows: int) -> Iterator[None]:
+    """Drop the contacts table's secondary indexes (and, on PostgreSQL, its foreign key) for a load at
+    least as big as the table; build them again after it.
+
+    Inserting a million contacts into the indexes row by row costs more than the insert itself (on
+    PostgreSQL 11 s against 4 s + 1.3 s to build both indexes afterwards; SQLite 7.5 s against
+    2 s + 2.4 s): building an index sorts once, maintaining it scatters writes over the whole
+    tree. PostgreSQL also checks the foreign key with a trigger per row (1.8 s), where adding it
+    back checks every row in one join (0.2 s). This is PostgreSQL's "Populating a Database"
+    advice, applied only where it pays: when the new rows outnumber the rows already there. The
+    drops and the builds are part of the import's transaction, so a failed import leaves the table
+    as it was; on PostgreSQL they lock the table against readers until the import commits, the
+    right trade for a first load into an (almost) empty store.
+    """
+    existing = int(conn.execute(select(func.count()).select_from(CONTACTS)).scalar_one())
+    if new_rows < REBUILD_MIN_ROWS or new_rows < existing:
+        yield
+        return
+    indexes = sorted(CONTACTS.indexes, key=lambda index: str(index.name))
+    foreign_keys = _foreign_key_ddl(conn) if conn.dialect.name == "postgresql" else []
+    for index in indexes:
+        index.drop(conn)
+    for drop, _add in foreign_keys:
+        conn.exec_driver_sql(drop)
+    yield
+    for index in indexes:
+        index.create(conn)
+    for _drop, add in foreign_keys:
+        conn.exec_driver_sql(add)
+
+
+def _foreign_key_ddl(conn: Connection) -> list[tuple[str, str]]:
+    """(drop, add back) statements for the contacts table's foreign keys, as the database names them."""
+    quote = conn.dialect.identifier_preparer.quote
+    statements = []
+    for key in inspect(conn).get_foreign_keys(CONTACTS.name):
+        table, name = quote(CONTACTS.name), quote(str(key["name"]))
+        columns = ", ".join(quote(column) for column in key["constrained_columns"])
+        referred = ", ".join(quote(column) for column in key["referred_columns"])
+        statements.append((
+            f"ALTER TABLE {table} DROP CONSTRAINT {name}",
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
+            f"REFERENCES {quote(key['referred_table'])} ({referred})",
+        ))
+    return statements

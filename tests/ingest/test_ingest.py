@@ -196,3 +196,74 @@ def test_a_duration_past_the_end_of_the_calendar_is_a_field_issue(engine: Engine
     stored = contacts(engine)
     assert stored["1"]["first_response_at"] == datetime(2026, 1, 5, 18, 15, tzinfo=timezone.utc)
     assert stored["2"]["first_response_at"] is None and stored["3"]["first_response_at"] is None
+
+
+def test_values_arrive_exactly_whatever_characters_they_hold(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    """PostgreSQL's stream is COPY text built a column at a time: tabs, newlines, backslashes and a
+    literal \\N must survive it, as must fractional seconds, floats and booleans."""
+    odd = "tier 2\tEMEA\\north\nnight shift \\N"
+    summary = ingest(engine, write_csv([
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00.123456+01:00", "queue": odd, "agent_id": "\\N",
+         "first_response_at": "2026-01-05T10:00:30.5+01:00", "wait_seconds": "0.1", "abandoned": "true",
+         "talk_seconds": "1e3", "fcr": "pending", "csat": 5, "nps": 0, "ces": 7},
+        {"contact_id": "B", "created_at": "2026-01-05T10:00:00Z", "queue": "", "abandoned": "false"},
+    ]))
+    assert summary.imported == 2
+    stored = contacts(engine)
+    assert stored["A"]["queue"] == odd and stored["A"]["agent_id"] == "\\N"
+    assert stored["A"]["created_at"] == datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=timezone.utc)
+    assert stored["A"]["first_response_at"] == datetime(2026, 1, 5, 9, 0, 30, 500000, tzinfo=timezone.utc)
+    assert stored["A"]["first_response_seconds"] == pytest.approx(30.376544, abs=1e-3)  # SQLite keeps milliseconds
+    assert (stored["A"]["wait_seconds"], stored["A"]["talk_seconds"], stored["A"]["abandoned"]) == (0.1, 1000.0, True)
+    assert (stored["A"]["fcr"], stored["A"]["csat"], stored["A"]["nps"], stored["A"]["ces"]) == ("pending", 5, 0, 7)
+    assert (stored["B"]["queue"], stored["B"]["abandoned"], stored["B"]["wait_seconds"]) == (None, False, None)
+
+
+def _index_names(engine: Engine) -> set[str]:
+    """The contacts table's index names and its foreign keys (name, columns, referred table)."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    names = {str(index["name"]) for index in inspector.get_indexes("contacts")}
+    keys = {f"fk {key['name']} {key['constrained_columns']} -> {key['referred_table']}"
+            for key in inspector.get_foreign_keys("contacts")}
+    return names | keys
+
+
+def test_a_load_bigger_than_the_table_rebuilds_its_indexes(
+    engine: Engine, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexes are dropped and built again around a big load, inside the import's transaction."""
+    from app.ingest import importer
+
+    monkeypatch.setattr(importer, "REBUILD_MIN_ROWS", 3)
+    built: list[str] = []
+    original_create = importer.Index.create
+
+    def record_create(index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(index.name)
+        return original_create(index, *args, **kwargs)
+
+    monkeypatch.setattr(importer.Index, "create", record_create)
+    before = _index_names(engine)
+    assert {"ix_contacts_created_at", "ix_contacts_customer_created"} <= before
+    assert any(name.startswith("fk ") and "['batch_id'] -> import_batches" in name for name in before)
+    rows = [{"contact_id": f"N{i}", "created_at": f"2026-01-{i + 1:02d}T10:00:00Z", "customer_id": f"c{i % 2}"}
+            for i in range(5)]
+    assert ingest(engine, write_csv(rows)).imported == 5
+    assert sorted(built) == ["ix_contacts_created_at", "ix_contacts_customer_created"]
+    assert _index_names(engine) == before and len(contacts(engine)) == 5
+
+    built.clear()  # 3 new rows against 5 already there: the indexes are kept and maintained
+    more = [{"contact_id": f"M{i}", "created_at": "2026-02-01T10:00:00Z"} for i in range(3)]
+    assert ingest(engine, write_csv(more, name="more.csv")).imported == 3
+    assert built == [] and _index_names(engine) == before
+
+    def fail_after_drop(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer.Index, "create", fail_after_drop)
+    big = [{"contact_id": f"B{i}", "created_at": "2026-03-01T10:00:00Z"} for i in range(20)]
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest(engine, write_csv(big, name="big.csv"))
+    assert _index_names(engine) == before and len(contacts(engine)) == 8
