@@ -16,9 +16,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import pickle
+import subprocess
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice, repeat
@@ -108,37 +111,28 @@ def _records(path: Path, mapping: Mapping) -> tuple[Iterator[tuple[int, list[str
     return rows(), header, handle
 
 
-class _StageWriter:
-    """Bulk writes of parsed chunks into the staging table on the import's own connection.
+class _StagePreparer:
+    """Turns parsed chunks into what the staging write needs, in the process that parses them.
 
-    PostgreSQL gets one COPY per chunk in text format, built a column at a time (psycopg's
-    per-row `write_row` adapted every value on its own and cost more than parsing the file);
-    SQLite gets `executemany` with timestamps already in the text SQLAlchemy stores.
+    PostgreSQL gets COPY text, built a column at a time (psycopg's per-row `write_row` adapted
+    every value on its own and cost more than parsing the file); SQLite gets rows for
+    `executemany` with timestamps already in the text SQLAlchemy stores; another database gets
+    plain rows for SQLAlchemy.
     """
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
-        self.driver = conn.connection.driver_connection
-        self.sqlite_insert = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
         self.timestamps = _UtcTexts()
-        self.copy_sql = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
 
-    def write(self, chunk: Chunk) -> None:
-        if not chunk.line_numbers:
-            return
+    def prepare(self, chunk: Chunk) -> str | list[tuple[object, ...]]:
         if self.dialect == "postgresql":
-            with self.driver.cursor() as cursor, cursor.copy(self.copy_sql) as copy:  # type: ignore[union-attr]
-                copy.write(self._copy_text(chunk))
-            return
-        columns = [repeat(None) if column is None else column for column in chunk.columns]
+            return self._copy_text(chunk) if chunk.line_numbers else ""
+        columns: list[Iterable[object]] = [repeat(None) if column is None else column for column in chunk.columns]
         if self.dialect == "sqlite":
             for position in TIMESTAMP_POSITIONS:
                 if chunk.columns[position] is not None:
                     columns[position] = self.timestamps.texts(chunk.columns[position])  # type: ignore[arg-type]
-            self.driver.executemany(self.sqlite_insert, zip(chunk.line_numbers, *columns))  # type: ignore[union-attr]
-            return
-        self.conn.execute(insert(STAGE), [dict(zip(STAGE_COLUMNS, row)) for row in zip(chunk.line_numbers, *columns)])
+        return list(zip(chunk.line_numbers, *columns))
 
     def _copy_text(self, chunk: Chunk) -> str:
         """The chunk as COPY text: tab-separated, \\N for unknown, one line per row."""
@@ -160,6 +154,24 @@ class _StageWriter:
         if any(special in joined for special in _COPY_SPECIALS):
             return [_COPY_NULL if value is None else value.translate(_COPY_ESCAPES) for value in values]  # type: ignore[union-attr]
         return [_COPY_NULL if value is None else value for value in values]  # type: ignore[misc]
+
+
+def _write_stage(conn: Connection, prepared: str | list[tuple[object, ...]]) -> None:
+    """One prepared chunk into the staging table, on the import's own connection."""
+    if not prepared:
+        return
+    driver = conn.connection.driver_connection
+    if isinstance(prepared, str):
+        with driver.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:  # type: ignore[union-attr]
+            copy.write(prepared)
+    elif conn.dialect.name == "sqlite":
+        driver.executemany(_SQLITE_INSERT, prepared)  # type: ignore[union-attr]
+    else:
+        conn.execute(insert(STAGE), [dict(zip(STAGE_COLUMNS, row)) for row in prepared])
+
+
+_COPY_SQL = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
+_SQLITE_INSERT = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
 
 
 _COPY_NULL = "\\N"
@@ -200,6 +212,72 @@ class _UtcTexts:
         return out
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """One chunk, parsed and prepared for the staging write."""
+
+    rows_read: int
+    stage: str | list[tuple[object, ...]]
+    quarantined: list[Quarantined]
+    issues: list[Issue]
+
+
+def _parsed_chunks(
+    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, dialect: str
+) -> Iterator[_Parsed]:
+    """Read, parse and prepare the file a chunk at a time, in this process."""
+    records, header, handle = _records(path, mapping)
+    try:
+        parser = RowParser(mapping, header, program_timezone)
+        preparer = _StagePreparer(dialect)
+        while chunk_records := list(islice(records, chunk_rows)):
+            chunk = parser.parse_chunk(chunk_records)
+            yield _Parsed(len(chunk_records), preparer.prepare(chunk), chunk.quarantined, chunk.issues)
+    finally:
+        handle.close()
+
+
+PARALLEL_MIN_BYTES = 8 << 20
+"""Files at least this big are parsed in a worker process while this one writes (about 50,000 rows)."""
+
+
+def _parsed_chunks_in_worker(
+    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, dialect: str
+) -> Iterator[_Parsed]:
+    """`_parsed_chunks`, run in a worker process (app/ingest/worker.py): the file is parsed while
+    the database writes.
+
+    Parsing and writing each take about half of a big import and the machine has cores to spare.
+    The worker only reads the file; everything that touches the database stays here, in the one
+    transaction. It is a fresh interpreter (not a fork of a process that may run threads, and never
+    a re-run of the caller's main script); chunks come back pickled over its stdout, whose pipe
+    holds about one chunk, so memory stays flat. An error in the worker is raised here as itself;
+    leaving early (an error here, Ctrl-C, a kill) stops the worker.
+    """
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.ingest.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )
+    assert worker.stdin is not None and worker.stdout is not None
+    try:
+        pickle.dump((path, mapping, program_timezone, chunk_rows, dialect), worker.stdin)
+        worker.stdin.close()
+        while True:
+            try:
+                kind, item = pickle.load(worker.stdout)
+            except EOFError:
+                raise RuntimeError(f"the parsing process stopped unexpectedly (exit code {worker.wait()})") from None
+            if kind == "done":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        worker.stdout.close()
+
+
 def _quarantine_rows(batch_id: int, rows: list[Quarantined]) -> list[dict[str, Any]]:
     return [
         {"batch_id": batch_id, "line_number": row.line_number, "raw": json.dumps(row.raw, ensure_ascii=False),
@@ -229,18 +307,17 @@ def ingest_file(
     """Import one export file in one transaction and say what happened (see ImportSummary)."""
     path = Path(path)
     digest = file_sha256(path)
-    records, header, handle = _records(path, mapping)
-    try:
-        parser = RowParser(mapping, header, program_timezone)
-        with engine.begin() as conn:
-            return _import(conn, path, digest, records, parser, mapping, author, progress, chunk_rows)
-    finally:
-        handle.close()
+    _unread, header, handle = _records(path, mapping)
+    handle.close()
+    parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
+    read = _parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else _parsed_chunks
+    with engine.begin() as conn, closing(read(path, mapping, program_timezone, chunk_rows, conn.dialect.name)) as chunks:
+        return _import(conn, path, digest, chunks, parser, mapping, author, progress)
 
 
 def _import(
-    conn: Connection, path: Path, digest: str, records: Iterator[tuple[int, list[str]]], parser: RowParser,
-    mapping: Mapping, author: str, progress: Callable[[int], None] | None, chunk_rows: int,
+    conn: Connection, path: Path, digest: str, chunks: Iterator[_Parsed], parser: RowParser,
+    mapping: Mapping, author: str, progress: Callable[[int], None] | None,
 ) -> ImportSummary:
     source = mapping.spec.source
     batch_id = int(conn.execute(
@@ -253,17 +330,15 @@ def _import(
 
     STAGE.drop(conn, checkfirst=True)
     STAGE.create(conn)
-    writer = _StageWriter(conn)
-    while chunk_records := list(islice(records, chunk_rows)):
-        summary.rows_read += len(chunk_records)
-        chunk = parser.parse_chunk(chunk_records)
-        writer.write(chunk)
-        if chunk.quarantined:
-            conn.execute(insert(QUARANTINE), _quarantine_rows(batch_id, chunk.quarantined))
-            for row in chunk.quarantined:
+    for parsed in chunks:
+        summary.rows_read += parsed.rows_read
+        _write_stage(conn, parsed.stage)
+        if parsed.quarantined:
+            conn.execute(insert(QUARANTINE), _quarantine_rows(batch_id, parsed.quarantined))
+            for row in parsed.quarantined:
                 quarantine_codes.update(set(row.codes))
-        if chunk.issues:
-            conn.execute(insert(ISSUES), _issue_rows(batch_id, chunk.issues))
+        if parsed.issues:
+            conn.execute(insert(ISSUES), _issue_rows(batch_id, parsed.issues))
         if progress is not None:
             progress(summary.rows_read)
 

@@ -307,7 +307,7 @@ class _Plan:
         if self.column_index is None:
             texts = [(self.constant or "").strip()] * count
         else:
-            texts = [text.strip() for text in columns[self.column_index]]
+            texts = list(map(str.strip, columns[self.column_index]))
         if self.value_map:
             mapped = self.value_map
             texts = [mapped.get(text.casefold(), text) if text else text for text in texts]

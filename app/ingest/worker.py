@@ -1,0 +1,36 @@
+"""The parsing half of a big import, run by the importer as `python -m app.ingest.worker`.
+
+Reads (path, mapping, program timezone, chunk size, dialect) pickled on stdin and writes each
+parsed chunk pickled on stdout, then ("done", None) — or ("error", exception) if parsing failed.
+It never touches the database (see `app.ingest.importer._parsed_chunks_in_worker`).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+from app.ingest.importer import _parsed_chunks
+
+
+def main() -> int:
+    out = sys.stdout.buffer
+    try:
+        for parsed in _parsed_chunks(*pickle.load(sys.stdin.buffer)):
+            pickle.dump(("chunk", parsed), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(("done", None), out)
+        out.flush()
+    except (BrokenPipeError, KeyboardInterrupt):  # the importer has gone or is stopping: nothing to tell
+        return 1
+    except BaseException as error:  # noqa: BLE001 - handed to the importer, which raises it
+        try:
+            pickle.dump(("error", error), out)
+        except Exception:  # noqa: BLE001 - the error itself would not pickle
+            pickle.dump(("error", RuntimeError(f"{type(error).__name__}: {error}")), out)
+        out.flush()
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
