@@ -111,67 +111,50 @@ def _records(path: Path, mapping: Mapping) -> tuple[Iterator[tuple[int, list[str
     return rows(), header, handle
 
 
-class _StagePreparer:
-    """Turns parsed chunks into what the staging write needs, in the process that parses them.
+def _write_stage(conn: Connection, parsed: "_Parsed") -> None:
+    """One parsed chunk into the staging table, on the import's own connection.
 
-    PostgreSQL gets COPY text, built a column at a time (psycopg's per-row `write_row` adapted
-    every value on its own and cost more than parsing the file); SQLite gets rows for
-    `executemany` with timestamps already in the text SQLAlchemy stores; another database gets
-    plain rows for SQLAlchemy.
+    PostgreSQL gets one COPY in text format, built a column at a time (psycopg's per-row
+    `write_row` adapted every value on its own and cost more than parsing the file); SQLite gets
+    `executemany`. Timestamps arrive as UTC text already (see `_UtcTexts`).
     """
-
-    def __init__(self, dialect: str) -> None:
-        self.dialect = dialect
-        self.timestamps = _UtcTexts()
-
-    def prepare(self, chunk: Chunk) -> str | list[tuple[object, ...]]:
-        if self.dialect == "postgresql":
-            return self._copy_text(chunk) if chunk.line_numbers else ""
-        columns: list[Iterable[object]] = [repeat(None) if column is None else column for column in chunk.columns]
-        if self.dialect == "sqlite":
-            for position in TIMESTAMP_POSITIONS:
-                if chunk.columns[position] is not None:
-                    columns[position] = self.timestamps.texts(chunk.columns[position])  # type: ignore[arg-type]
-        return list(zip(chunk.line_numbers, *columns))
-
-    def _copy_text(self, chunk: Chunk) -> str:
-        """The chunk as COPY text: tab-separated, \\N for unknown, one line per row."""
-        count = len(chunk.line_numbers)
-        texts: list[list[str]] = [list(map(str, chunk.line_numbers))]
-        for name, column in zip(FIELD_ORDER, chunk.columns):
-            texts.append([_COPY_NULL] * count if column is None else self._copy_column(CANONICAL_FIELDS[name], column))
-        return "\n".join(map("\t".join, zip(*texts))) + "\n"
-
-    def _copy_column(self, kind: str, values: list[object]) -> list[str]:
-        if kind == "timestamp":
-            return [_COPY_NULL if text is None else text + "+00"
-                    for text in self.timestamps.texts(values)]  # type: ignore[arg-type]
-        if kind == "bool":
-            return [_COPY_NULL if value is None else ("t" if value else "f") for value in values]
-        if kind in ("seconds", "rating"):
-            return [_COPY_NULL if value is None else repr(value) for value in values]
-        joined = "".join([value for value in values if value is not None])  # type: ignore[misc]
-        if any(special in joined for special in _COPY_SPECIALS):
-            return [_COPY_NULL if value is None else value.translate(_COPY_ESCAPES) for value in values]  # type: ignore[union-attr]
-        return [_COPY_NULL if value is None else value for value in values]  # type: ignore[misc]
-
-
-def _write_stage(conn: Connection, prepared: str | list[tuple[object, ...]]) -> None:
-    """One prepared chunk into the staging table, on the import's own connection."""
-    if not prepared:
+    if not parsed.line_numbers:
         return
     driver = conn.connection.driver_connection
-    if isinstance(prepared, str):
+    if conn.dialect.name == "postgresql":
         with driver.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:  # type: ignore[union-attr]
-            copy.write(prepared)
-    elif conn.dialect.name == "sqlite":
-        driver.executemany(_SQLITE_INSERT, prepared)  # type: ignore[union-attr]
-    else:
-        conn.execute(insert(STAGE), [dict(zip(STAGE_COLUMNS, row)) for row in prepared])
+            copy.write(_copy_text(parsed))
+        return
+    if conn.dialect.name != "sqlite":
+        raise NotImplementedError(f"contact imports support SQLite and PostgreSQL, not {conn.dialect.name}")
+    columns = [repeat(None) if column is None else column for column in parsed.columns]
+    driver.executemany(_SQLITE_INSERT, zip(parsed.line_numbers, *columns))  # type: ignore[union-attr]
 
 
 _COPY_SQL = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
 _SQLITE_INSERT = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
+
+
+def _copy_text(parsed: "_Parsed") -> str:
+    """The chunk as COPY text: tab-separated, \\N for unknown, one line per row."""
+    count = len(parsed.line_numbers)
+    texts: list[list[str]] = [list(map(str, parsed.line_numbers))]
+    for name, column in zip(FIELD_ORDER, parsed.columns):
+        texts.append([_COPY_NULL] * count if column is None else _copy_column(CANONICAL_FIELDS[name], column))
+    return "\n".join(map("\t".join, zip(*texts))) + "\n"
+
+
+def _copy_column(kind: str, values: list[object]) -> list[str]:
+    if kind == "timestamp":
+        return [_COPY_NULL if text is None else text + "+00" for text in values]  # type: ignore[operator]
+    if kind == "bool":
+        return [_COPY_NULL if value is None else ("t" if value else "f") for value in values]
+    if kind in ("seconds", "rating"):
+        return [_COPY_NULL if value is None else repr(value) for value in values]
+    joined = "".join([value for value in values if value is not None])  # type: ignore[misc]
+    if any(special in joined for special in _COPY_SPECIALS):
+        return [_COPY_NULL if value is None else value.translate(_COPY_ESCAPES) for value in values]  # type: ignore[union-attr]
+    return [_COPY_NULL if value is None else value for value in values]  # type: ignore[misc]
 
 
 _COPY_NULL = "\\N"
@@ -217,22 +200,29 @@ class _Parsed:
     """One chunk, parsed and prepared for the staging write."""
 
     rows_read: int
-    stage: str | list[tuple[object, ...]]
+    line_numbers: list[int]
+    columns: list[list[object] | None]
+    """The kept rows by column, as in `Chunk`, but timestamps as UTC text (see `_UtcTexts`): text
+    crosses from the worker process several times cheaper than datetimes."""
     quarantined: list[Quarantined]
     issues: list[Issue]
 
 
 def _parsed_chunks(
-    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, dialect: str
+    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int
 ) -> Iterator[_Parsed]:
-    """Read, parse and prepare the file a chunk at a time, in this process."""
+    """Read and parse the file a chunk at a time, in this process."""
     records, header, handle = _records(path, mapping)
     try:
         parser = RowParser(mapping, header, program_timezone)
-        preparer = _StagePreparer(dialect)
+        timestamps = _UtcTexts()
         while chunk_records := list(islice(records, chunk_rows)):
             chunk = parser.parse_chunk(chunk_records)
-            yield _Parsed(len(chunk_records), preparer.prepare(chunk), chunk.quarantined, chunk.issues)
+            columns = list(chunk.columns)
+            for position in TIMESTAMP_POSITIONS:
+                if columns[position] is not None:
+                    columns[position] = timestamps.texts(columns[position])  # type: ignore[arg-type, assignment]
+            yield _Parsed(len(chunk_records), chunk.line_numbers, columns, chunk.quarantined, chunk.issues)
     finally:
         handle.close()
 
@@ -242,7 +232,7 @@ PARALLEL_MIN_BYTES = 8 << 20
 
 
 def _parsed_chunks_in_worker(
-    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, dialect: str
+    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int
 ) -> Iterator[_Parsed]:
     """`_parsed_chunks`, run in a worker process (app/ingest/worker.py): the file is parsed while
     the database writes.
@@ -259,7 +249,7 @@ def _parsed_chunks_in_worker(
     )
     assert worker.stdin is not None and worker.stdout is not None
     try:
-        pickle.dump((path, mapping, program_timezone, chunk_rows, dialect), worker.stdin)
+        pickle.dump((path, mapping, program_timezone, chunk_rows), worker.stdin)
         worker.stdin.close()
         while True:
             try:
@@ -311,7 +301,7 @@ def ingest_file(
     handle.close()
     parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
     read = _parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else _parsed_chunks
-    with engine.begin() as conn, closing(read(path, mapping, program_timezone, chunk_rows, conn.dialect.name)) as chunks:
+    with engine.begin() as conn, closing(read(path, mapping, program_timezone, chunk_rows)) as chunks:
         return _import(conn, path, digest, chunks, parser, mapping, author, progress)
 
 
@@ -332,7 +322,7 @@ def _import(
     STAGE.create(conn)
     for parsed in chunks:
         summary.rows_read += parsed.rows_read
-        _write_stage(conn, parsed.stage)
+        _write_stage(conn, parsed)
         if parsed.quarantined:
             conn.execute(insert(QUARANTINE), _quarantine_rows(batch_id, parsed.quarantined))
             for row in parsed.quarantined:
@@ -428,9 +418,9 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
                      "batch_id": batch_id})
         )
     if summary.imported:
-        new_rows = select(literal(source), literal(batch_id), *[STAGE.c[name] for name in FIELD_ORDER]).where(
-            ~exists().where(match)
-        )
+        new_rows = select(literal(source), literal(batch_id), *[STAGE.c[name] for name in FIELD_ORDER])
+        if existing:  # else every staged row is new: no need to look each one up again
+            new_rows = new_rows.where(~exists().where(match))
         with _constraints_rebuilt_if_cheaper(conn, summary.imported):
             conn.execute(insert(CONTACTS).from_select(["source", "batch_id", *FIELD_ORDER], new_rows))
 

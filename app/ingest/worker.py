@@ -1,6 +1,6 @@
 """The parsing half of a big import, run by the importer as `python -m app.ingest.worker`.
 
-Reads (path, mapping, program timezone, chunk size, dialect) pickled on stdin and writes each
+Reads (path, mapping, program timezone, chunk size) pickled on stdin and writes each
 parsed chunk pickled on stdout, then ("done", None) — or ("error", exception) if parsing failed.
 It never touches the database (see `app.ingest.importer._parsed_chunks_in_worker`).
 """
