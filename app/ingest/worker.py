@@ -8,19 +8,23 @@ It never touches the database (see `app.ingest.importer._parsed_chunks_in_worker
 from __future__ import annotations
 
 import pickle
+import signal
 import sys
 
 from app.ingest.importer import _parsed_chunks
 
 
 def main() -> int:
+    # Ctrl-C reaches the whole process group; stopping is the importer's call (it kills this process
+    # when it gives up), so a keypress cannot make the worker's exit look like a parsing failure.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = sys.stdout.buffer
     try:
         for parsed in _parsed_chunks(*pickle.load(sys.stdin.buffer)):
             pickle.dump(("chunk", parsed), out, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(("done", None), out)
         out.flush()
-    except (BrokenPipeError, KeyboardInterrupt):  # the importer has gone or is stopping: nothing to tell
+    except BrokenPipeError:  # the importer has gone: nothing to tell
         return 1
     except BaseException as error:  # noqa: BLE001 - handed to the importer, which raises it
         try:

@@ -172,3 +172,63 @@ def test_sigkill_of_the_importer_leaves_the_database_unchanged_and_no_worker(
         counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
                   for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
     assert counts == [0, 0, 0, 0]
+
+
+CTRL_C_CHILD = """
+import sys, time
+from pathlib import Path
+from app.ingest import builtin_profile, importer, ingest_file
+from app.store.db import make_engine
+
+importer.PARALLEL_MIN_BYTES = 0
+
+def halfway(rows_read):
+    print(f"progress {rows_read}", flush=True)
+    time.sleep(0.5)
+
+try:
+    ingest_file(make_engine(sys.argv[1]), Path(sys.argv[2]), mapping=builtin_profile("generic"),
+                program_timezone="UTC", author="child", progress=halfway, chunk_rows=64)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the worker through /proc (Linux)")
+def test_ctrl_c_to_the_process_group_is_an_interrupt_not_a_parsing_failure(
+    engine: Engine, database_url: str, write_csv: Callable[..., Path]
+) -> None:
+    path = write_csv(_rows() * 40)
+    child = subprocess.Popen([sys.executable, "-c", CTRL_C_CHILD, database_url, str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                             start_new_session=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "progress 64"
+        os.killpg(child.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the importer and its worker
+        out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert out.splitlines()[-1] == "interrupted", err
+    assert "Traceback" not in err
+    assert _workers() == []
+    with engine.connect() as conn:
+        counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
+                  for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
+    assert counts == [0, 0, 0, 0]
+
+
+def test_the_worker_leaves_ctrl_c_to_the_importer() -> None:
+    """A SIGINT meant for the whole process group must not end the worker on its own: the importer
+    would then see a parsing failure before its own KeyboardInterrupt."""
+    worker = subprocess.Popen([sys.executable, "-m", "app.ingest.worker"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(2.0)  # let it start and block reading its arguments
+        worker.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        assert worker.poll() is None
+    finally:
+        worker.kill()
+        worker.communicate(timeout=10)
