@@ -1,6 +1,7 @@
 """Importing one contact export: stream, stage in bulk, merge with set-based SQL, in one transaction.
 
-Rows are parsed one at a time (memory does not grow with the file) and written in chunks into a
+The file is read and parsed a chunk at a time (memory does not grow with the file) — a big file in
+a worker process (app/ingest/worker.py) while this one writes — and the chunks go into a
 temporary staging table (SQLite: executemany; PostgreSQL: COPY). Duplicates within the file, new,
 changed and unchanged contacts are then found with SQL over that table, and the merge is two
 statements (UPDATE … FROM for changed contacts, INSERT … SELECT for new ones). Everything — the
@@ -20,7 +21,7 @@ import pickle
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,11 +29,11 @@ from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, Table, and_, case, delete, exists, func, insert, inspect, literal, or_, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, and_, case, delete, exists, func, insert, inspect, literal, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from app.ingest.mapping import CANONICAL_FIELDS, Mapping
-from app.ingest.rows import FIELD_ORDER, Chunk, Issue, Quarantined, RowParser
+from app.ingest.rows import FIELD_ORDER, Issue, Quarantined, RowParser
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
 
 CHUNK_ROWS = 10_000
@@ -111,7 +112,7 @@ def _records(path: Path, mapping: Mapping) -> tuple[Iterator[tuple[int, list[str
     return rows(), header, handle
 
 
-def _write_stage(conn: Connection, parsed: "_Parsed") -> None:
+def _write_stage(conn: Connection, parsed: "ParsedChunk") -> None:
     """One parsed chunk into the staging table, on the import's own connection.
 
     PostgreSQL gets one COPY in text format, built a column at a time (psycopg's per-row
@@ -135,7 +136,7 @@ _COPY_SQL = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
 _SQLITE_INSERT = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
 
 
-def _copy_text(parsed: "_Parsed") -> str:
+def _copy_text(parsed: "ParsedChunk") -> str:
     """The chunk as COPY text: tab-separated, \\N for unknown, one line per row."""
     count = len(parsed.line_numbers)
     texts: list[list[str]] = [list(map(str, parsed.line_numbers))]
@@ -196,7 +197,7 @@ class _UtcTexts:
 
 
 @dataclass(frozen=True)
-class _Parsed:
+class ParsedChunk:
     """One chunk, parsed and prepared for the staging write."""
 
     rows_read: int
@@ -208,9 +209,9 @@ class _Parsed:
     issues: list[Issue]
 
 
-def _parsed_chunks(
+def parsed_chunks(
     path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int
-) -> Iterator[_Parsed]:
+) -> Iterator[ParsedChunk]:
     """Read and parse the file a chunk at a time, in this process."""
     records, header, handle = _records(path, mapping)
     try:
@@ -222,7 +223,7 @@ def _parsed_chunks(
             for position in TIMESTAMP_POSITIONS:
                 if columns[position] is not None:
                     columns[position] = timestamps.texts(columns[position])  # type: ignore[arg-type, assignment]
-            yield _Parsed(len(chunk_records), chunk.line_numbers, columns, chunk.quarantined, chunk.issues)
+            yield ParsedChunk(len(chunk_records), chunk.line_numbers, columns, chunk.quarantined, chunk.issues)
     finally:
         handle.close()
 
@@ -231,10 +232,10 @@ PARALLEL_MIN_BYTES = 8 << 20
 """Files at least this big are parsed in a worker process while this one writes (about 50,000 rows)."""
 
 
-def _parsed_chunks_in_worker(
+def parsed_chunks_in_worker(
     path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int
-) -> Iterator[_Parsed]:
-    """`_parsed_chunks`, run in a worker process (app/ingest/worker.py): the file is parsed while
+) -> Iterator[ParsedChunk]:
+    """`parsed_chunks`, run in a worker process (app/ingest/worker.py): the file is parsed while
     the database writes.
 
     Parsing and writing each take about half of a big import and the machine has cores to spare.
@@ -300,13 +301,13 @@ def ingest_file(
     _unread, header, handle = _records(path, mapping)
     handle.close()
     parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
-    read = _parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else _parsed_chunks
+    read = parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else parsed_chunks
     with engine.begin() as conn, closing(read(path, mapping, program_timezone, chunk_rows)) as chunks:
         return _import(conn, path, digest, chunks, parser, mapping, author, progress)
 
 
 def _import(
-    conn: Connection, path: Path, digest: str, chunks: Iterator[_Parsed], parser: RowParser,
+    conn: Connection, path: Path, digest: str, chunks: Iterator[ParsedChunk], parser: RowParser,
     mapping: Mapping, author: str, progress: Callable[[int], None] | None,
 ) -> ImportSummary:
     source = mapping.spec.source

@@ -2,7 +2,7 @@
 
 Reads (path, mapping, program timezone, chunk size) pickled on stdin and writes each
 parsed chunk pickled on stdout, then ("done", None) — or ("error", exception) if parsing failed.
-It never touches the database (see `app.ingest.importer._parsed_chunks_in_worker`).
+It never touches the database (see `app.ingest.importer.parsed_chunks_in_worker`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pickle
 import signal
 import sys
 
-from app.ingest.importer import _parsed_chunks
+from app.ingest.importer import parsed_chunks
 
 
 def main() -> int:
@@ -20,7 +20,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = sys.stdout.buffer
     try:
-        for parsed in _parsed_chunks(*pickle.load(sys.stdin.buffer)):
+        for parsed in parsed_chunks(*pickle.load(sys.stdin.buffer)):
             pickle.dump(("chunk", parsed), out, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(("done", None), out)
         out.flush()

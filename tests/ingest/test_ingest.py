@@ -234,17 +234,19 @@ def test_a_load_bigger_than_the_table_rebuilds_its_indexes(
     engine: Engine, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Indexes are dropped and built again around a big load, inside the import's transaction."""
+    from sqlalchemy import Index
+
     from app.ingest import importer
 
     monkeypatch.setattr(importer, "REBUILD_MIN_ROWS", 3)
     built: list[str] = []
-    original_create = importer.Index.create
+    original_create = Index.create
 
     def record_create(index, *args, **kwargs):  # type: ignore[no-untyped-def]
         built.append(index.name)
         return original_create(index, *args, **kwargs)
 
-    monkeypatch.setattr(importer.Index, "create", record_create)
+    monkeypatch.setattr(Index, "create", record_create)
     before = _index_names(engine)
     assert {"ix_contacts_created_at", "ix_contacts_customer_created"} <= before
     assert any(name.startswith("fk ") and "['batch_id'] -> import_batches" in name for name in before)
@@ -262,7 +264,7 @@ def test_a_load_bigger_than_the_table_rebuilds_its_indexes(
     def fail_after_drop(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer.Index, "create", fail_after_drop)
+    monkeypatch.setattr(Index, "create", fail_after_drop)
     big = [{"contact_id": f"B{i}", "created_at": "2026-03-01T10:00:00Z"} for i in range(20)]
     with pytest.raises(RuntimeError, match="disk full"):
         ingest(engine, write_csv(big, name="big.csv"))
