@@ -269,3 +269,49 @@ def test_a_load_bigger_than_the_table_rebuilds_its_indexes(
     with pytest.raises(RuntimeError, match="disk full"):
         ingest(engine, write_csv(big, name="big.csv"))
     assert _index_names(engine) == before and len(contacts(engine)) == 8
+
+
+@pytest.mark.parametrize("first_import_of_source", [True, False])
+def test_a_repeated_id_keeps_its_first_line_whichever_way_new_contacts_go_in(
+    engine: Engine, write_csv: Callable[..., Path], first_import_of_source: bool
+) -> None:
+    """A source's first import inserts chunk by chunk; later imports merge after the last chunk."""
+    if not first_import_of_source:
+        ingest(engine, write_csv([{"contact_id": "OLD", "created_at": "2026-01-01T10:00:00Z"}], name="seed.csv"))
+    rows = [{"contact_id": f"R{i}", "created_at": "2026-01-05T10:00:00Z", "csat": 3} for i in range(7)]
+    rows[1].update(contact_id="X", csat=5)
+    rows[5].update(contact_id="X", csat=1)  # line 7, in a later chunk than line 3
+    summary = ingest(engine, write_csv(rows), chunk_rows=2)
+    assert (summary.imported, summary.quarantined, summary.quarantine_reasons) == (6, 1, {"duplicate_id": 1})
+    assert contacts(engine)["X"]["csat"] == 5
+    with engine.connect() as conn:
+        reasons = conn.execute(select(QuarantinedRow.line_number, QuarantinedRow.reasons)).one()
+    assert (reasons[0], json.loads(reasons[1])) == (7, ["duplicate_id: the same contact id as line 3"])
+
+
+def test_a_first_import_stops_if_another_import_of_the_source_writes_meanwhile(
+    engine: Engine, database_url: str, write_csv: Callable[..., Path]
+) -> None:
+    """Only PostgreSQL lets two imports write at once (SQLite has one writer at a time)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite allows one writer at a time: the other import waits for this one")
+    from app.store.db import make_engine
+
+    rows = [{"contact_id": f"P{i}", "created_at": "2026-01-05T10:00:00Z"} for i in range(6)]
+    other = make_engine(database_url)
+
+    def meanwhile(rows_read: int) -> None:
+        if rows_read == 2:  # another import commits P4 before this one reaches it
+            with other.begin() as conn:
+                batch = conn.execute(ImportBatch.__table__.insert().values(  # type: ignore[attr-defined]
+                    source="generic", file_name="other.csv", file_sha256="0" * 64, author="bo",
+                    started_at=datetime.now(timezone.utc)).returning(ImportBatch.__table__.c.id)).scalar_one()  # type: ignore[attr-defined]
+                conn.execute(Contact.__table__.insert().values(  # type: ignore[attr-defined]
+                    source="generic", contact_id="P4", created_at=utc(2026, 1, 5, 10), batch_id=batch))
+
+    try:
+        with pytest.raises(RuntimeError, match="another import of source 'generic' wrote contacts"):
+            ingest(engine, write_csv(rows), chunk_rows=2, progress=meanwhile)
+    finally:
+        other.dispose()
+    assert set(contacts(engine)) == {"P4"}

@@ -107,30 +107,45 @@ def test_an_interrupt_stops_the_worker_and_keeps_nothing(
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
 
     def interrupt(rows_read: int) -> None:
+        assert len(_workers(os.getpid())) == 1
         if rows_read >= 128:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         _ingest(engine, write_csv(_rows()), progress=interrupt)
-    assert _workers() == []
+    assert _workers(os.getpid()) == []
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ImportBatch.__table__)).scalar_one() == 0  # type: ignore[attr-defined]
 
 
-def _workers() -> list[int]:
-    """Pids of running `python -m app.ingest.worker` processes."""
+def _workers(parent: int) -> list[int]:
+    """Pids of running `python -m app.ingest.worker` processes started by `parent` (only this test's
+    own: another import on the machine must not count)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             command = (entry / "cmdline").read_bytes().split(b"\0")
-            state = (entry / "stat").read_text().split(") ", 1)[1][0]
-        except OSError:
+            state, ppid = (entry / "stat").read_text().rsplit(") ", 1)[1].split()[:2]
+        except (OSError, ValueError):
             continue
-        if b"app.ingest.worker" in command and state != "Z":
+        if b"app.ingest.worker" in command and int(ppid) == parent and state != "Z":
             pids.append(int(entry.name))
     return pids
+
+
+def _running(pids: list[int]) -> list[int]:
+    """Those of `pids` still running (a zombie has stopped)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
 
 
 CHILD = """
@@ -160,14 +175,15 @@ def test_sigkill_of_the_importer_leaves_the_database_unchanged_and_no_worker(
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "progress 64"
-        assert _workers() != []
+        workers = _workers(child.pid)
+        assert len(workers) == 1
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(timeout=30)
     deadline = time.monotonic() + 10
-    while _workers() and time.monotonic() < deadline:
+    while _running(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _workers() == []
+    assert _running(workers) == []
     with engine.connect() as conn:
         counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
                   for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
@@ -205,6 +221,8 @@ def test_ctrl_c_to_the_process_group_is_an_interrupt_not_a_parsing_failure(
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "progress 64"
+        workers = _workers(child.pid)
+        assert len(workers) == 1
         os.killpg(child.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the importer and its worker
         out, err = child.communicate(timeout=30)
     finally:
@@ -212,7 +230,7 @@ def test_ctrl_c_to_the_process_group_is_an_interrupt_not_a_parsing_failure(
             child.kill()
     assert out.splitlines()[-1] == "interrupted", err
     assert "Traceback" not in err
-    assert _workers() == []
+    assert _running(workers) == []
     with engine.connect() as conn:
         counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
                   for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
