@@ -336,8 +336,9 @@ def _import(
         if progress is not None:
             progress(summary.rows_read)
 
-    conn.exec_driver_sql(f"CREATE INDEX ix_{STAGE.name}_id ON {STAGE.name} (contact_id, line_number)")
-    _quarantine_duplicates(conn, path, mapping, parser, batch_id, quarantine_codes)
+    if first_load is None or first_load.may_have_repeats:
+        conn.exec_driver_sql(f"CREATE INDEX ix_{STAGE.name}_id ON {STAGE.name} (contact_id, line_number)")
+        _quarantine_duplicates(conn, path, mapping, parser, batch_id, quarantine_codes)
     if first_load is not None:
         first_load.finish(summary)
     else:
@@ -512,6 +513,11 @@ class _FirstLoad:
         statement = statement.on_conflict_do_nothing(index_elements=["source", "contact_id"])
         result = self.conn.execute(statement.execution_options(preserve_rowcount=True))
         self.inserted += int(result.rowcount)
+
+    @property
+    def may_have_repeats(self) -> bool:
+        """False when every staged row went in: then no id was repeated (nor written by anyone else)."""
+        return self.inserted != self.staged
 
     def finish(self, summary: ImportSummary) -> None:
         staged = int(self.conn.execute(select(func.count()).select_from(STAGE)).scalar_one())  # repeats removed
