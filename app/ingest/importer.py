@@ -18,6 +18,7 @@ import csv
 import hashlib
 import json
 import pickle
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -93,23 +94,52 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _records(path: Path, mapping: Mapping) -> tuple[Iterator[tuple[int, list[str]]], list[str], Any]:
-    """(line number where the record starts, values) for every record after the header."""
+def _open_csv(path: Path, mapping: Mapping) -> tuple[Any, list[str], Any]:
+    """(csv reader positioned after the header, the header, the open file)."""
     handle = path.open("r", encoding=mapping.spec.encoding, newline="")
     reader = csv.reader(handle, delimiter=mapping.spec.delimiter)
     header = next(reader, None)
     if header is None:
         handle.close()
         raise ValueError(f"{path.name} is empty: expected a header line")
+    return reader, header, handle
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        start = reader.line_num + 1
-        for row in reader:
-            if row:  # an empty line is no record; a line of empty values is (and is quarantined)
-                yield start, row
-            start = reader.line_num + 1
 
-    return rows(), header, handle
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _record_chunks(reader: Any, chunk_rows: int) -> Iterator[tuple[list[int], list[list[str]]]]:
+    """The records after the header, a chunk at a time, with the line each record starts on.
+
+    A blank line is no record (a line of empty values is one, and gets quarantined). A chunk is
+    read in one call; its line numbers are consecutive unless it holds a blank line or a quoted
+    value spanning lines, and only then are they counted record by record (a per-record loop cost
+    more than the csv module's own parsing).
+    """
+    line = reader.line_num
+    while rows := list(islice(reader, chunk_rows)):
+        if reader.line_num - line == len(rows) and all(rows):
+            starts = list(range(line + 1, line + 1 + len(rows)))
+        else:
+            starts, rows = _starting_lines(rows, line, reader.line_num)
+        if rows:
+            yield starts, rows
+        line = reader.line_num
+
+
+def _starting_lines(rows: list[list[str]], line: int, last_line: int) -> tuple[list[int], list[list[str]]]:
+    """Line numbers of `rows` read after line `line`: each record spans one line plus the line
+    breaks inside its values; blank lines (empty rows) are counted and dropped."""
+    starts: list[int] = []
+    kept: list[list[str]] = []
+    for row in rows:
+        if row:
+            starts.append(line + 1)
+            kept.append(row)
+        line += 1 + sum(len(_LINE_BREAK.findall(value)) for value in row)
+    if line != last_line:  # cannot happen if csv counts lines as documented; never report wrong lines
+        raise RuntimeError(f"line numbers went astray: counted {line}, the csv reader is at line {last_line}")
+    return starts, kept
 
 
 def _write_stage(conn: Connection, parsed: "ParsedChunk") -> None:
@@ -213,17 +243,17 @@ def parsed_chunks(
     path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int
 ) -> Iterator[ParsedChunk]:
     """Read and parse the file a chunk at a time, in this process."""
-    records, header, handle = _records(path, mapping)
+    reader, header, handle = _open_csv(path, mapping)
     try:
         parser = RowParser(mapping, header, program_timezone)
         timestamps = _UtcTexts()
-        while chunk_records := list(islice(records, chunk_rows)):
-            chunk = parser.parse_chunk(chunk_records)
+        for line_numbers, rows in _record_chunks(reader, chunk_rows):
+            chunk = parser.parse_chunk(line_numbers, rows)
             columns = list(chunk.columns)
             for position in TIMESTAMP_POSITIONS:
                 if columns[position] is not None:
                     columns[position] = timestamps.texts(columns[position])  # type: ignore[arg-type, assignment]
-            yield ParsedChunk(len(chunk_records), chunk.line_numbers, columns, chunk.quarantined, chunk.issues)
+            yield ParsedChunk(len(rows), chunk.line_numbers, columns, chunk.quarantined, chunk.issues)
     finally:
         handle.close()
 
@@ -298,7 +328,7 @@ def ingest_file(
     """Import one export file in one transaction and say what happened (see ImportSummary)."""
     path = Path(path)
     digest = file_sha256(path)
-    _unread, header, handle = _records(path, mapping)
+    _reader, header, handle = _open_csv(path, mapping)
     handle.close()
     parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
     read = parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else parsed_chunks
@@ -382,11 +412,12 @@ def _quarantine_duplicates(
     if not repeats:
         return
     raw_by_line: dict[int, dict[str, str] | list[str]] = {}
-    records, _header, handle = _records(path, mapping)  # a second pass, only when there are repeats
+    reader, _header, handle = _open_csv(path, mapping)  # a second pass, only when there are repeats
     try:
-        for line_number, row in records:
-            if line_number in repeats:
-                raw_by_line[line_number] = parser.raw_of(row)
+        for line_numbers, rows in _record_chunks(reader, CHUNK_ROWS):
+            for line_number, row in zip(line_numbers, rows):
+                if line_number in repeats:
+                    raw_by_line[line_number] = parser.raw_of(row)
     finally:
         handle.close()
     rows = [

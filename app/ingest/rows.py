@@ -383,17 +383,22 @@ class RowParser:
             return list(row)
         return {self.header[index]: row[index] for index in self.used_columns}
 
-    def parse_chunk(self, records: Sequence[tuple[int, list[str]]]) -> Chunk:
-        """Parse (line number, values) records: the kept rows by column, quarantined rows, field issues."""
+    def parse_chunk(self, line_numbers: list[int], rows: list[list[str]]) -> Chunk:
+        """Parse records (values, and the line each starts on): the kept rows by column, quarantined
+        rows, field issues."""
         width = self.width
-        quarantined = [
-            Quarantined(line_number, list(row),
-                        (f"malformed_row: {len(row)} values where the header has {width} columns",))
-            for line_number, row in records if len(row) != width
-        ]
-        kept = [record for record in records if len(record[1]) == width] if quarantined else list(records)
-        line_numbers = [line_number for line_number, _ in kept]
-        columns = list(zip(*(row for _, row in kept))) if kept else [() for _ in range(width)]
+        quarantined: list[Quarantined] = []
+        if set(map(len, rows)) - {width}:
+            quarantined = [
+                Quarantined(line_number, list(row),
+                            (f"malformed_row: {len(row)} values where the header has {width} columns",))
+                for line_number, row in zip(line_numbers, rows) if len(row) != width
+            ]
+            kept_pairs = [(line_number, row) for line_number, row in zip(line_numbers, rows) if len(row) == width]
+            line_numbers = [line_number for line_number, _ in kept_pairs]
+            rows = [row for _, row in kept_pairs]
+        kept = rows
+        columns = list(zip(*rows)) if rows else [() for _ in range(width)]
 
         id_texts = self.id_plan.texts(columns, len(kept))
         ids, id_problems = self.id_plan.values(id_texts)
@@ -414,7 +419,7 @@ class RowParser:
                         reasons.append(f"bad_created_at: {created_texts[index]!r} — {created_problems[index].message}")
                     else:
                         reasons.append("missing_created_at: no creation date")
-                quarantined.append(Quarantined(line_numbers[index], self.raw_of(kept[index][1]), tuple(reasons)))
+                quarantined.append(Quarantined(line_numbers[index], self.raw_of(kept[index]), tuple(reasons)))
             quarantined.sort(key=lambda row: row.line_number)
             line_numbers = _select(line_numbers, keep)
             columns = [_select(column, keep) for column in columns]
