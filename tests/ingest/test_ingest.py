@@ -289,12 +289,12 @@ def test_a_repeated_id_keeps_its_first_line_whichever_way_new_contacts_go_in(
     assert (reasons[0], json.loads(reasons[1])) == (7, ["duplicate_id: the same contact id as line 3"])
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_first_import_stops_if_another_import_of_the_source_writes_meanwhile(
     engine: Engine, database_url: str, write_csv: Callable[..., Path]
 ) -> None:
-    """Only PostgreSQL lets two imports write at once (SQLite has one writer at a time)."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite allows one writer at a time: the other import waits for this one")
+    """PostgreSQL only: SQLite has one writer at a time, so there the other import waits for this one."""
     from app.store.db import make_engine
 
     rows = [{"contact_id": f"P{i}", "created_at": "2026-01-05T10:00:00Z"} for i in range(6)]
