@@ -3,7 +3,9 @@
 Reports the median wall time of `ingest_file` and its peak memory: the max RSS of the importing
 process and of its parsing worker (a big file is parsed in a second process), each read with
 getrusage, and their sum as the bound. Next to it, the floor: the sqlite3 shell's own `.import` of
-the same file into a plain table.
+the same file into a plain table. Then, into the same store, a later export of N/5 contacts of
+which half are already there with changed values (updates through the merge, indexes kept) and
+half new.
 
     .venv/bin/python benchmarks/ingest_bench.py [--rows 1000000] [--repeat 1] [--no-postgres]
 """
@@ -30,7 +32,7 @@ HEADER = ["contact_id", "created_at", "channel", "queue", "agent_id", "customer_
           "wrap_seconds", "fcr", "csat", "nps", "ces", "team", "segment"]
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
+def generate(path: Path, rows: int, seed: int = 7, first_id: int = 0) -> None:
     rng = random.Random(seed)
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     span = 365 * 86400
@@ -38,7 +40,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for i in range(rows):
+        for i in range(first_id, first_id + rows):
             created = start + timedelta(seconds=rng.randrange(span))
             first = created + timedelta(seconds=rng.randrange(10, 7200))
             resolved = first + timedelta(seconds=rng.randrange(60, 172800))
@@ -63,7 +65,11 @@ from app.store.db import make_engine, upgrade
 engine = make_engine(sys.argv[1]); upgrade(engine)
 t = time.perf_counter()
 s = ingest_file(engine, Path(sys.argv[2]), mapping=builtin_profile("generic"), program_timezone="UTC", author="bench")
-print(json.dumps({"seconds": time.perf_counter() - t, "imported": s.imported, "read": s.rows_read,
+seconds = time.perf_counter() - t
+t = time.perf_counter()
+later = ingest_file(engine, Path(sys.argv[3]), mapping=builtin_profile("generic"), program_timezone="UTC", author="bench")
+print(json.dumps({"seconds": seconds, "imported": s.imported, "read": s.rows_read,
+                  "later_seconds": time.perf_counter() - t, "later_imported": later.imported, "later_updated": later.updated,
                   "importer_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -84,12 +90,12 @@ def sqlite_floor(csv_path: Path, workdir: Path) -> float:
     return time.perf_counter() - started
 
 
-def ingest_sqlite(csv_path: Path, workdir: Path) -> dict[str, float]:
+def ingest_sqlite(csv_path: Path, later_path: Path, workdir: Path) -> dict[str, float]:
     db = workdir / f"cxgov-{uuid.uuid4().hex[:6]}.db"
-    return measured([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(csv_path)])
+    return measured([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(csv_path), str(later_path)])
 
 
-def ingest_postgres(csv_path: Path) -> dict[str, float]:
+def ingest_postgres(csv_path: Path, later_path: Path) -> dict[str, float]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -99,7 +105,7 @@ def ingest_postgres(csv_path: Path) -> dict[str, float]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-        return measured([sys.executable, "-c", CHILD, url, str(csv_path)])
+        return measured([sys.executable, "-c", CHILD, url, str(csv_path), str(later_path)])
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -122,19 +128,25 @@ def main() -> None:
         workdir = Path(tmp)
         csv_path = workdir / "contacts.csv"
         generate(csv_path, args.rows)
+        later_rows = max(args.rows // 5, 2)
+        later_path = workdir / "later.csv"  # the last half of it already imported (now changed), the rest new
+        generate(later_path, later_rows, seed=8, first_id=args.rows - later_rows // 2)
         size_mb = csv_path.stat().st_size / 1e6
-        print(f"{args.rows:,} contacts, {size_mb:.0f} MB CSV, {args.repeat} run(s) each, medians")
+        print(f"{args.rows:,} contacts, {size_mb:.0f} MB CSV, {args.repeat} run(s) each, medians; then a later export of "
+              f"{later_rows:,} contacts ({later_rows // 2:,} already there and changed, the rest new)")
         floor = statistics.median(sqlite_floor(csv_path, workdir) for _ in range(args.repeat))
         print(f"  sqlite3 .import (floor)      {floor:7.1f} s")
-        runs = [ingest_sqlite(csv_path, workdir) for _ in range(args.repeat)]
-        seconds = statistics.median(r["seconds"] for r in runs)
-        print(f"  cxgov ingest, SQLite         {seconds:7.1f} s  {seconds / floor:4.1f}× floor  {_memory(runs)}"
-              f"  ({int(runs[0]['imported']):,} imported)")
+        backends = [("SQLite", lambda: ingest_sqlite(csv_path, later_path, workdir))]
         if not args.no_postgres:
-            runs = [ingest_postgres(csv_path) for _ in range(args.repeat)]
+            backends.append(("PostgreSQL", lambda: ingest_postgres(csv_path, later_path)))
+        for name, run in backends:
+            runs = [run() for _ in range(args.repeat)]
             seconds = statistics.median(r["seconds"] for r in runs)
-            print(f"  cxgov ingest, PostgreSQL     {seconds:7.1f} s  {seconds / floor:4.1f}× floor  {_memory(runs)}"
+            later = statistics.median(r["later_seconds"] for r in runs)
+            print(f"  cxgov ingest, {name:<14s} {seconds:7.1f} s  {seconds / floor:4.1f}× floor  {_memory(runs)}"
                   f"  ({int(runs[0]['imported']):,} imported)")
+            print(f"    then the later export      {later:7.1f} s  ({int(runs[0]['later_updated']):,} updated, "
+                  f"{int(runs[0]['later_imported']):,} imported)")
 
 
 if __name__ == "__main__":
