@@ -3,9 +3,9 @@
 Reports the median wall time of `ingest_file` and its peak memory: the max RSS of the importing
 process and of its parsing worker (a big file is parsed in a second process), each read with
 getrusage, and their sum as the bound. Next to it, the floor: the sqlite3 shell's own `.import` of
-the same file into a plain table. Then, into the same store, a later export of N/5 contacts of
-which half are already there with changed values (updates through the merge, indexes kept) and
-half new. Its peak memory is reported apart, with the process's own (anonymous) memory and its
+the same file into a plain table. Then, into the same store, a later export of N/5 contacts: half
+of them the last contacts of the first file again, with the CSAT answers and resolutions that came
+in since (updates through the merge, indexes kept), half new. Its peak memory is reported apart, with the process's own (anonymous) memory and its
 mapped files at the end: SQLite reads the database through a memory map, whose pages count in
 the resident size but are the page cache of the database file, not memory the import holds.
 
@@ -80,6 +80,31 @@ print(json.dumps({"seconds": seconds, "imported": s.imported, "read": s.rows_rea
                   "later_anon_mb": int(status["RssAnon"].split()[0]) / 1024, "later_file_mb": int(status["RssFile"].split()[0]) / 1024}))
 """
 
+def later_export(first: Path, path: Path, rows: int, later_rows: int, workdir: Path) -> None:
+    """What a help desk exports a month later: the last later_rows/2 contacts again, now with the
+    CSAT answers and resolutions that came in since (created_at, customer and the rest unchanged),
+    and later_rows/2 new contacts."""
+    again = later_rows // 2
+    csat, resolved = HEADER.index("csat"), HEADER.index("resolved_at")
+    rng = random.Random(9)
+    with first.open(newline="") as source, path.open("w", newline="") as handle:
+        reader, writer = csv.reader(source), csv.writer(handle)
+        writer.writerow(next(reader))
+        for index, row in enumerate(reader):
+            if index < rows - again:
+                continue
+            if not row[csat]:
+                row[csat] = str(rng.randrange(1, 6))
+            if not row[resolved]:
+                row[resolved] = row[HEADER.index("first_response_at")]
+            writer.writerow(row)
+    new = workdir / "new.csv"
+    generate(new, later_rows - again, seed=8, first_id=rows)
+    with new.open(newline="") as source, path.open("a", newline="") as handle:
+        next(source)
+        handle.writelines(source)
+
+
 def measured(argv: list[str]) -> dict[str, float]:
     out = subprocess.run(argv, capture_output=True, text=True)
     if out.returncode:
@@ -135,11 +160,11 @@ def main() -> None:
         csv_path = workdir / "contacts.csv"
         generate(csv_path, args.rows)
         later_rows = max(args.rows // 5, 2)
-        later_path = workdir / "later.csv"  # the last half of it already imported (now changed), the rest new
-        generate(later_path, later_rows, seed=8, first_id=args.rows - later_rows // 2)
+        later_path = workdir / "later.csv"
+        later_export(csv_path, later_path, args.rows, later_rows, workdir)
         size_mb = csv_path.stat().st_size / 1e6
         print(f"{args.rows:,} contacts, {size_mb:.0f} MB CSV, {args.repeat} run(s) each, medians; then a later export of "
-              f"{later_rows:,} contacts ({later_rows // 2:,} already there and changed, the rest new)")
+              f"{later_rows:,} contacts ({later_rows // 2:,} sent again with answers and resolutions that came in since, the rest new)")
         floor = statistics.median(sqlite_floor(csv_path, workdir) for _ in range(args.repeat))
         print(f"  sqlite3 .import (floor)      {floor:7.1f} s")
         backends = [("SQLite", lambda: ingest_sqlite(csv_path, later_path, workdir))]

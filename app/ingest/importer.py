@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Column, Index, Integer, MetaData, Table, and_, case, delete, exists, func, insert, inspect, literal, or_, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.ingest.mapping import CANONICAL_FIELDS, Mapping
 from app.ingest.rows import FIELD_ORDER, Issue, Quarantined, RowParser
@@ -438,25 +439,33 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
     """Count new / changed / unchanged contacts, then update the changed and insert the new."""
     data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
-    changed = or_(*[func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name])
-                    for name in data_fields])
-    total, existing, differing = conn.execute(
+
+    def differs(names: list[str]) -> ColumnElement[bool]:
+        return or_(*[func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name]) for name in names])
+
+    changed = differs(data_fields)
+    indexed = sorted({column.name for index in CONTACTS.indexes for column in index.columns})
+    total, existing, differing, reindexed = conn.execute(
         select(
             func.count(),
             func.count(CONTACTS.c.id),
             func.coalesce(func.sum(case((and_(CONTACTS.c.id.is_not(None), changed), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(CONTACTS.c.id.is_not(None), differs(indexed)), 1), else_=0)), 0),
         ).select_from(STAGE.outerjoin(CONTACTS, match))
     ).one()
     summary.imported = int(total) - int(existing)
     summary.updated = int(differing)
     summary.unchanged = int(existing) - int(differing)
     if summary.updated:
-        conn.execute(
-            update(CONTACTS)
-            .where(match, changed)
-            .values({**{name: func.coalesce(STAGE.c[name], CONTACTS.c[name]) for name in data_fields},
-                     "batch_id": batch_id})
-        )
+        # Contacts whose indexed fields change first, with every field; then the rest, leaving the
+        # indexed fields out of the SET: an index is maintained for every row whose SET names its
+        # columns, changed or not (SQLite, 100k updates in a 1M table: 2.25 s -> 0.47 s). The
+        # first statement makes its rows equal to the stage, so the second does not see them.
+        coalesced = {name: func.coalesce(STAGE.c[name], CONTACTS.c[name]) for name in data_fields}
+        if reindexed:
+            conn.execute(update(CONTACTS).where(match, differs(indexed)).values({**coalesced, "batch_id": batch_id}))
+        unindexed = {name: value for name, value in coalesced.items() if name not in indexed}
+        conn.execute(update(CONTACTS).where(match, changed).values({**unindexed, "batch_id": batch_id}))
     if summary.imported:
         new_rows = select(literal(source), literal(batch_id), *[STAGE.c[name] for name in FIELD_ORDER])
         if existing:  # else every staged row is new: no need to look each one up again

@@ -315,3 +315,31 @@ def test_a_first_import_stops_if_another_import_of_the_source_writes_meanwhile(
     finally:
         other.dispose()
     assert set(contacts(engine)) == {"P4"}
+
+
+def test_a_later_export_may_correct_indexed_fields_too(engine: Engine, write_csv: Callable[..., Path]) -> None:
+    """Updates go in two statements (rows whose indexed fields change, then the rest): both kinds
+    of change land, durations follow a corrected creation time, and each row counts once."""
+    first = ingest(engine, write_csv([
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00Z", "first_response_at": "2026-01-05T10:10:00Z"},
+        {"contact_id": "B", "created_at": "2026-01-05T11:00:00Z", "customer_id": "c1", "csat": 2},
+        {"contact_id": "C", "created_at": "2026-01-05T12:00:00Z", "customer_id": "c2"},
+        {"contact_id": "D", "created_at": "2026-01-05T13:00:00Z"},
+    ]))
+    later = ingest(engine, write_csv([
+        {"contact_id": "A", "created_at": "2026-01-05T10:05:00Z", "csat": 4},  # corrected creation time
+        {"contact_id": "B", "created_at": "2026-01-05T11:00:00Z", "customer_id": "c9"},  # merged customer
+        {"contact_id": "C", "created_at": "2026-01-05T12:00:00Z", "csat": 5},  # only an answer
+        {"contact_id": "D", "created_at": "2026-01-05T13:00:00Z"},
+    ], name="later.csv"))
+    assert (later.updated, later.unchanged, later.imported) == (3, 1, 0)
+    stored = contacts(engine)
+    assert stored["A"]["created_at"] == utc(2026, 1, 5, 10, 5) and stored["A"]["csat"] == 4
+    assert stored["A"]["first_response_seconds"] == pytest.approx(300.0)
+    assert (stored["B"]["customer_id"], stored["B"]["csat"]) == ("c9", 2)
+    assert (stored["C"]["customer_id"], stored["C"]["csat"]) == ("c2", 5)
+    assert [stored[key]["batch_id"] for key in "ABCD"] == [later.batch_id] * 3 + [first.batch_id]
+    with engine.connect() as conn:  # the created_at index sees the corrected time
+        found = conn.execute(select(Contact.contact_id).where(Contact.created_at == utc(2026, 1, 5, 10, 5))).scalars().all()
+        by_customer = conn.execute(select(Contact.contact_id).where(Contact.customer_id == "c9")).scalars().all()
+    assert (found, by_customer) == (["A"], ["B"])
