@@ -394,15 +394,13 @@ class RowParser:
                             (f"malformed_row: {len(row)} values where the header has {width} columns",))
                 for line_number, row in zip(line_numbers, rows) if len(row) != width
             ]
-            kept_pairs = [(line_number, row) for line_number, row in zip(line_numbers, rows) if len(row) == width]
-            line_numbers = [line_number for line_number, _ in kept_pairs]
-            rows = [row for _, row in kept_pairs]
-        kept = rows
+            well_formed = [index for index, row in enumerate(rows) if len(row) == width]
+            line_numbers, rows = _select(line_numbers, well_formed), _select(rows, well_formed)
         columns = list(zip(*rows)) if rows else [() for _ in range(width)]
 
-        id_texts = self.id_plan.texts(columns, len(kept))
+        id_texts = self.id_plan.texts(columns, len(rows))
         ids, id_problems = self.id_plan.values(id_texts)
-        created_texts = self.created_plan.texts(columns, len(kept))
+        created_texts = self.created_plan.texts(columns, len(rows))
         created, created_problems = self.created_plan.values(created_texts)
         if None in ids or None in created:
             keep: list[int] = []
@@ -419,7 +417,7 @@ class RowParser:
                         reasons.append(f"bad_created_at: {created_texts[index]!r} — {created_problems[index].message}")
                     else:
                         reasons.append("missing_created_at: no creation date")
-                quarantined.append(Quarantined(line_numbers[index], self.raw_of(kept[index]), tuple(reasons)))
+                quarantined.append(Quarantined(line_numbers[index], self.raw_of(rows[index]), tuple(reasons)))
             quarantined.sort(key=lambda row: row.line_number)
             line_numbers = _select(line_numbers, keep)
             columns = [_select(column, keep) for column in columns]

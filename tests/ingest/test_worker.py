@@ -52,6 +52,13 @@ def _state(engine: Engine) -> dict[str, Any]:
     return {"contacts": contacts, "quarantined": quarantined, "issues": issues}
 
 
+def _row_counts(engine: Engine) -> list[int]:
+    """Rows in contacts, import batches, quarantine and field issues."""
+    with engine.connect() as conn:
+        return [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
+                for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
+
+
 def _ingest(engine: Engine, path: Path, **kwargs: Any) -> Any:
     return ingest_file(engine, path, mapping=GENERIC, program_timezone="America/New_York", author="w", chunk_rows=64,
                        **kwargs)
@@ -95,10 +102,7 @@ def test_an_error_in_the_worker_is_raised_as_itself_and_nothing_is_kept(
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
     with pytest.raises(UnicodeDecodeError):
         _ingest(engine, path)
-    with engine.connect() as conn:
-        counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
-                  for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
-    assert counts == [0, 0, 0, 0]
+    assert _row_counts(engine) == [0, 0, 0, 0]
 
 
 def test_an_interrupt_stops_the_worker_and_keeps_nothing(
@@ -184,10 +188,7 @@ def test_sigkill_of_the_importer_leaves_the_database_unchanged_and_no_worker(
     while _running(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _running(workers) == []
-    with engine.connect() as conn:
-        counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
-                  for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
-    assert counts == [0, 0, 0, 0]
+    assert _row_counts(engine) == [0, 0, 0, 0]
 
 
 CTRL_C_CHILD = """
@@ -231,10 +232,7 @@ def test_ctrl_c_to_the_process_group_is_an_interrupt_not_a_parsing_failure(
     assert out.splitlines()[-1] == "interrupted", err
     assert "Traceback" not in err
     assert _running(workers) == []
-    with engine.connect() as conn:
-        counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
-                  for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
-    assert counts == [0, 0, 0, 0]
+    assert _row_counts(engine) == [0, 0, 0, 0]
 
 
 def test_the_worker_leaves_ctrl_c_to_the_importer() -> None:
