@@ -3,8 +3,8 @@
 The file is read and parsed a chunk at a time (memory does not grow with the file) — a big file in
 a worker process (app/ingest/worker.py) while this one writes — and the chunks go into a
 temporary staging table (SQLite: executemany; PostgreSQL: COPY). Duplicates within the file, new,
-changed and unchanged contacts are then found with SQL over that table, and the merge is two
-statements (UPDATE … FROM for changed contacts, INSERT … SELECT for new ones); a source's first
+changed and unchanged contacts are then found with SQL over that table, and the merge is set-based
+(UPDATE … FROM for changed contacts, INSERT … SELECT for new ones); a source's first
 import, where every contact is new, inserts chunk by chunk instead (`_FirstLoad`). Everything — the
 batch row, contacts, quarantine, field issues — happens in one transaction: an error or a kill
 half-way leaves the database as it was.
