@@ -304,16 +304,27 @@ def _rating_column(name: str) -> ColumnConverter:
     return convert
 
 
+_ISO_FORMATS = {
+    f"%Y-%m-%d{separator}%H:%M{seconds}": (r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}" + separator
+                                           + r"([01][0-9]|2[0-3]):[0-5][0-9]" + (":[0-5][0-9]" if seconds else "") + "$")
+    for separator in (" ", "T") for seconds in ("", ":%S")
+}
+"""strptime formats that are ISO 8601 shapes (Freshdesk's export, say): values of exactly that
+shape, every field zero-padded, read the same through Arrow's ISO parser."""
+
+
 def _timestamp_column(spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> ColumnConverter:
-    """ISO 8601 timestamps in the common shapes (a date, a time to the minute, second or
-    microsecond, an offset or none) in Arrow; any other shape, and every strptime format, value by
-    value. A naive time in a DST gap is left to the per-value converter too."""
-    if spec.format or default_format:
+    """ISO 8601 timestamps in the common shapes (a date and a time to the minute, second or
+    microsecond, an offset or none) in Arrow, and strptime formats of those shapes; any other
+    shape or format value by value. A naive time in a DST gap is left to the per-value converter too."""
+    fmt = spec.format or default_format
+    pattern = _ISO_FORMATS.get(fmt) if fmt else _ISO_TIMESTAMP
+    if pattern is None:
         return lambda texts: None
 
     def convert(texts: pa.StringArray) -> pa.Array | None:
         present = _present(texts)
-        if not _all_match(present, _ISO_TIMESTAMP):
+        if not _all_match(present, pattern):
             return None
         zoned = pc.match_substring_regex(present, _OFFSET)
         naive = pc.if_else(zoned, pa.scalar(None, pa.string()), present)

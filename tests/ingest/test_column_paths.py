@@ -33,6 +33,8 @@ SAMPLES = {
         "2026-01-31 23:30:00.1234567+00:00", "0999-01-01T00:00:00Z", "1000-01-01T00:30:00+01:00",
         "9999-12-31T23:30:00-01:00", "9999-12-31T22:30:00+01:00", "2026-06-15T12:00:00+0200", "2026-06-15T12:00+02:00",
         "2026-06-15T12:00:00.000+02:00", "2026-06-15t12:00:00", "2026-06-15T12:00:60",
+        "2026-03-08 02:30:00", "2026-11-01 01:30:00", "2026-06-15 12:00:00", "2026-06-15 7:05:00", "2026-6-15 12:00:00",
+        "2026-06-15T12:00", "2026-06-15 12:00", "2026-02-29 10:00:00", "2026-06-15 12:00:00 ",
     ]),
 }
 
@@ -54,7 +56,9 @@ def test_arrow_columns_agree_with_per_value_converters(data: st.DataObject) -> N
     zone = data.draw(st.sampled_from(ZONES))
     for name, kind in CANONICAL_FIELDS.items():
         for spec in (FieldMap(column="c"), FieldMap(column="c", unit="minutes") if kind == "seconds" else None,
-                     FieldMap(column="c", format="%d/%m/%Y %H:%M") if kind == "timestamp" else None):
+                     FieldMap(column="c", format="%d/%m/%Y %H:%M") if kind == "timestamp" else None,
+                     FieldMap(column="c", format="%Y-%m-%d %H:%M:%S") if kind == "timestamp" else None,
+                     FieldMap(column="c", format="%Y-%m-%dT%H:%M") if kind == "timestamp" else None):
             if spec is None:
                 continue
             texts = data.draw(st.lists(SAMPLES[kind], max_size=6))
@@ -68,6 +72,8 @@ def test_arrow_columns_agree_with_per_value_converters(data: st.DataObject) -> N
 def test_the_common_shapes_take_the_arrow_path() -> None:
     """The path is worth having only if it takes what exports hold."""
     zone = ZoneInfo("America/Los_Angeles")
+    freshdesk = FieldMap(column="c", format="%Y-%m-%d %H:%M:%S")
+    assert _column_converter("created_at", freshdesk, None, zone)(pa.array(["2026-01-31 23:30:00", ""])) is not None
     columns = {
         "created_at": ["2026-01-31T23:30:00-08:00", "2026-01-31 23:30:00", "2026-01-31T23:30:00.25Z", ""],
         "wait_seconds": ["12", "0.5", "", "3e2"], "abandoned": ["true", "False", "", "no"], "fcr": ["Yes", "pending", "", "no"],
@@ -93,3 +99,14 @@ def test_texts_are_stripped_and_mapped_as_python_would(texts: list[str], keys: l
     stripped = [text.strip() for text in texts]
     assert got == [mapped.get(text.casefold(), text) if text else text for text in stripped]
     assert _map_values(pa.array(stripped, pa.string()), mapped).to_pylist() == got
+
+
+def test_a_timestamp_beyond_the_calendar_in_utc_is_a_field_problem_not_a_crash() -> None:
+    convert = _converter("resolved_at", FieldMap(column="c"), None, ZoneInfo("UTC"))
+    for text in ("9999-12-31T23:30:00-01:00", "0001-01-01T00:30:00+01:00"):
+        try:
+            convert(text)
+        except FieldProblem as problem:
+            assert problem.code == "unparseable_timestamp"
+        else:
+            raise AssertionError(f"{text} was accepted")
