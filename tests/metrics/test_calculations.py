@@ -330,3 +330,32 @@ def test_percentiles_agree_with_the_statistics_module_and_postgresqls_percentile
             )).one()
         assert (only(values, "median").value, only(values, "p90").value) == (
             pytest.approx(float(row[0]), abs=1e-6), pytest.approx(float(row[1]), abs=1e-6))
+
+
+def test_an_engine_runs_the_queries_side_by_side_and_agrees_with_one_connection(engine: Engine) -> None:
+    """Given an engine, the scan, FCR's repeat lookups, each percentile and the backlogs run on
+    connections of their own, at the same time; given a connection, one after the other on it. Both
+    give the same values."""
+    from sqlalchemy import event
+
+    rows = [
+        contact(JAN + timedelta(hours=i), channel=("phone", "chat")[i % 2], customer_id=f"K{i % 5}",
+                fcr=("yes", "no", "pending")[i % 3], csat=i % 5 + 1, first_response_at=after(30 * (i + 1), JAN + timedelta(hours=i)))
+        for i in range(40)
+    ]
+    insert_contacts(engine, rows)
+    catalogue = program(
+        metric("csat", {"type": "csat"}),
+        metric("fcr7", {"type": "fcr", "repeat_window": "7 days"}),
+        metric("frt_p90", {"type": "first_response_time", "statistic": "p90"}, unit="seconds", better="lower"),
+        metric("open", {"type": "backlog"}, unit="count", better="lower"),
+    )
+    checked_out: list[int] = []
+    event.listen(engine, "checkout", lambda *_: checked_out.append(1))
+    side_by_side = compute_kpis(engine, catalogue, months=[JANUARY, Month(2026, 2)], by="channel")
+    connections = len(checked_out)
+    with engine.connect() as conn:
+        in_order = compute_kpis(conn, catalogue, months=[JANUARY, Month(2026, 2)], by="channel")
+    assert connections == 4  # scan, repeat lookups, backlogs, the percentile
+    assert side_by_side == in_order
+    assert {value.metric for value in side_by_side if value.value is not None} == {"csat", "fcr7", "frt_p90", "open"}
