@@ -12,7 +12,7 @@ import typer
 
 from app.cli.common import Format, load_or_exit
 from app.cli.report import text_diagnostics
-from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, load_mapping, profile_names
+from app.ingest import FILE_ERRORS, builtin_profile, ingest_file, load_mapping, profile_names
 from app.ingest.importer import ImportSummary
 from app.ingest.mapping import Mapping
 from app.ingest.profiles import UnknownProfile
@@ -81,7 +81,7 @@ def ingest_command(
         else:
             summary = ingest_file(engine, file, mapping=mapping, program_timezone=program.timezone,
                                   author=by or getpass.getuser())
-    except (MappingDoesNotFit, ValueError, UnicodeDecodeError) as exc:
+    except FILE_ERRORS as exc:
         typer.echo(f"cxgov: {file}: {exc}; nothing was imported.", err=True)
         raise typer.Exit(code=1) from None
     computed = None

@@ -15,6 +15,7 @@ A later export of the same contact updates it; a blank in it never erases a valu
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -61,6 +62,7 @@ from app.ingest.rows import (
     FIELD_ORDER,
     Chunk,
     Issue,
+    MappingDoesNotFit,
     Quarantined,
     RowParser,
 )
@@ -261,6 +263,12 @@ def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
          "field": issue.field, "raw_value": issue.raw_value, "reason": issue.reason}
         for issue in issues
     ]
+
+
+FILE_ERRORS: tuple[type[Exception], ...] = (MappingDoesNotFit, ValueError, UnicodeDecodeError, csv.Error)
+"""What `ingest_file` raises for a file it cannot read — the mapping does not fit it, it is empty,
+its bytes are not in the mapping's encoding, the csv module refuses it (a field over its 128 KB
+limit): a message for the user; nothing was imported."""
 
 
 def ingest_file(

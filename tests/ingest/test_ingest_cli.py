@@ -81,3 +81,14 @@ def test_ingest_brings_the_computed_actuals_up_to_date(tmp_path: Path, database_
     skipped = write_csv([{"contact_id": "D", "created_at": "2026-09-01T09:00:00-07:00", "csat": 5}], name="sep.csv")
     result = runner.invoke(app, ["ingest", str(skipped), "--format", "json", "--no-compute", "--root", str(program)])
     assert result.exit_code == 0 and json.loads(result.stdout)["computed"] is None
+
+
+def test_a_file_the_csv_module_refuses_is_a_message_not_an_internal_error(root: Path, tmp_path: Path) -> None:
+    """A blank line hands the rest of the file to the csv module, which refuses a field over its
+    128 KB limit: the user is told, nothing is imported."""
+    path = tmp_path / "huge.csv"
+    path.write_text("contact_id,created_at,channel\nA,2026-07-01T09:00:00Z,phone\n\nB,2026-07-01T09:00:00Z,"
+                    + "x" * 200_000 + "\n")
+    result = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "field larger than field limit" in result.output and "nothing was imported" in result.output

@@ -95,7 +95,7 @@ def record_tab(ctx: PageContext) -> None:
 
 
 def import_tab(ctx: PageContext) -> None:
-    from app.ingest import MappingDoesNotFit, builtin_profile, ingest_file, profile_names
+    from app.ingest import FILE_ERRORS, builtin_profile, ingest_file, profile_names
 
     upload = st.file_uploader("Contact export (CSV)", type=["csv"], key="import.file")
     names = profile_names()
@@ -129,7 +129,7 @@ def import_tab(ctx: PageContext) -> None:
         try:
             summary = ingest_file(ctx.engine, path, mapping=mapping, program_timezone=ctx.program.timezone,
                                   author=ctx.viewer.author)
-        except MappingDoesNotFit as exc:
+        except FILE_ERRORS as exc:
             st.error(f"Not imported: {exc}")
             return
     result = summary.as_dict()
