@@ -6,18 +6,20 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from app.cli.common import Format, load_or_exit
 from app.cli.report import text_diagnostics
-from app.ingest import FILE_ERRORS, builtin_profile, ingest_file, load_mapping, profile_names
-from app.ingest.importer import ImportSummary
+from app.ingest import builtin_profile, load_mapping, profile_names
 from app.ingest.mapping import Mapping
 from app.ingest.profiles import UnknownProfile
 from app.metrics import refresh_after_import
 from app.store.db import open_store
+
+if TYPE_CHECKING:
+    from app.ingest.importer import ImportSummary
 
 
 def _mapping(mapping_file: Path | None, profile: str | None) -> Mapping:
@@ -65,13 +67,20 @@ def ingest_command(
 ) -> None:
     """Import a contact export, then recompute the actuals it changes. Exit 1 when rows had to be
     quarantined (they are listed in the store)."""
+    from app.ingest import FILE_ERRORS, ingest_file  # pyarrow: only when importing
+
     mapping = _mapping(mapping_file, profile)
     program = load_or_exit(root)
     engine = open_store(root)
     show_progress = format is Format.text and sys.stderr.isatty()
     try:
         if show_progress:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
                 task = bar.add_task(f"importing {file.name}")

@@ -92,3 +92,14 @@ def test_a_file_the_csv_module_refuses_is_a_message_not_an_internal_error(root: 
     result = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
     assert result.exit_code == 1, result.output
     assert "field larger than field limit" in result.output and "nothing was imported" in result.output
+
+
+def test_other_commands_do_not_load_pyarrow() -> None:
+    """`cxgov validate` runs in pre-commit hooks: the importer's pyarrow loads only when importing."""
+    import subprocess
+    import sys
+
+    probe = "import sys, app.cli; from app.ingest import builtin_profile; print('pyarrow' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    probe = "import sys; from app.ingest import ingest_file; print('pyarrow' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "True"
