@@ -1,8 +1,9 @@
 """The parsing half of a big import, run by the importer as `python -m app.ingest.worker`.
 
-Reads (path, mapping, program timezone, chunk size, database dialect) pickled on stdin and
-writes each parsed chunk, its rows ready for that database, pickled on stdout, then
-("done", None) — or ("error", exception) if parsing failed. It never touches the database (see `app.ingest.importer.parsed_chunks_in_worker`).
+Reads (path, mapping, program timezone, chunk size, destination) pickled on stdin and
+writes each parsed chunk, its rows shaped for that destination, pickled on stdout, then
+("done", None) — or ("error", exception) if parsing failed. It never touches the database
+(see `app.ingest.importer.parsed_chunks_in_worker`).
 """
 
 from __future__ import annotations
