@@ -343,3 +343,21 @@ def test_a_later_export_may_correct_indexed_fields_too(engine: Engine, write_csv
         found = conn.execute(select(Contact.contact_id).where(Contact.created_at == utc(2026, 1, 5, 10, 5))).scalars().all()
         by_customer = conn.execute(select(Contact.contact_id).where(Contact.customer_id == "c9")).scalars().all()
     assert (found, by_customer) == (["A"], ["B"])
+
+
+def test_a_first_load_inserts_plainly_and_keeps_on_conflict_for_a_chunk_that_repeats_an_id(
+    engine: Engine, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path is the common one: chunks without a repeated id never take ON CONFLICT (on
+    PostgreSQL: are copied straight into contacts); only the chunk with the repeat does."""
+    from app.ingest import importer
+
+    fallbacks: list[int] = []
+    original = importer._FirstLoad._insert_keeping_first
+    monkeypatch.setattr(importer._FirstLoad, "_insert_keeping_first",
+                        lambda self, rows: fallbacks.append(1) or original(self, rows))
+    rows = [{"contact_id": f"F{i}", "created_at": "2026-01-05T10:00:00Z"} for i in range(8)]
+    rows[6]["contact_id"] = "F1"  # line 8 repeats line 3, in the fourth chunk of two
+    summary = ingest(engine, write_csv(rows), chunk_rows=2)
+    assert (summary.imported, summary.quarantine_reasons) == (7, {"duplicate_id": 1})
+    assert len(fallbacks) == 1
