@@ -4,11 +4,10 @@ The file is read and parsed a chunk at a time (memory does not grow with the fil
 a worker process (app/ingest/worker.py) while this one writes — and the chunks go into a
 temporary staging table (SQLite: executemany; PostgreSQL: COPY). Duplicates within the file, new,
 changed and unchanged contacts are then found with SQL over that table, and the merge is set-based
-(UPDATE … FROM for changed contacts, INSERT … SELECT for new ones); a source's first
-import, where every contact is new, inserts chunk by chunk instead (`_FirstLoad`; on PostgreSQL
-it copies straight into contacts). Everything — the
-batch row, contacts, quarantine, field issues — happens in one transaction: an error or a kill
-half-way leaves the database as it was.
+(UPDATE … FROM for changed contacts, INSERT … SELECT for new ones); a source's first import, where
+every contact is new, inserts chunk by chunk instead (`_FirstLoad`; on PostgreSQL it copies
+straight into contacts). Everything — the batch row, contacts, quarantine, field issues — happens
+in one transaction: an error or a kill half-way leaves the database as it was.
 
 A later export of the same contact updates it; a blank in it never erases a value already known
 (blank means unknown), so re-importing an older, emptier export changes nothing.
@@ -193,8 +192,6 @@ def stage_rows(batch: pa.RecordBatch, destination: Destination) -> StageRows:
                          pa.array([destination.batch_id] * batch.num_rows, pa.int64())]
             columns, names = constants + columns[1:], list(CONTACT_COLUMNS)
         return _csv(pa.RecordBatch.from_arrays(columns, names=names))
-    if destination.dialect != "sqlite":
-        raise NotImplementedError(f"contact imports support SQLite and PostgreSQL, not {destination.dialect}")
     return [
         None if column.null_count == len(column) else
         (_utc_texts(column) if pa.types.is_timestamp(column.type) else column).to_pylist()
@@ -475,7 +472,7 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
             new_rows = new_rows.where(~exists().where(match))
         indexes = _ContactIndexes(conn)
         indexes.before_loading(summary.imported)
-        conn.execute(insert(CONTACTS).from_select(["source", "batch_id", *FIELD_ORDER], new_rows))
+        conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), new_rows))
         indexes.restore()
 
 
@@ -562,13 +559,9 @@ class _FirstLoad:
         if self.destination.copies_contacts:
             assert isinstance(parsed.rows, bytes) and parsed.ids is not None
             _copy(self.conn, _COPY_IDS_SQL, parsed.ids)
-            try:
-                with self.conn.begin_nested():
-                    _copy(self.conn, _COPY_CONTACTS_SQL, parsed.rows)
+            if self._went_in(lambda: _copy(self.conn, _COPY_CONTACTS_SQL, parsed.rows), UniqueViolation):
                 self.inserted += parsed.kept
                 return
-            except UniqueViolation:
-                pass
             if not self.repeating:
                 REPEATING.create(self.conn, checkfirst=True)
                 self.repeating = True
@@ -583,13 +576,20 @@ class _FirstLoad:
             .where(STAGE.c.line_number.between(parsed.first_line, parsed.last_line))
             .order_by(STAGE.c.line_number)
         )
-        statement = insert(CONTACTS).from_select(list(CONTACT_COLUMNS), chunk)
+        if self._went_in(lambda: self.conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), chunk)),
+                         IntegrityError):
+            self.inserted += parsed.kept
+        else:
+            self.inserted += self._insert_keeping_first(chunk)
+
+    def _went_in(self, attempt: Callable[[], object], refused: type[Exception]) -> bool:
+        """Runs `attempt` under a savepoint: False, and undone, when the unique key refused a row."""
         try:
             with self.conn.begin_nested():
-                self.conn.execute(statement)
-            self.inserted += parsed.kept
-        except IntegrityError:
-            self.inserted += self._insert_keeping_first(chunk)
+                attempt()
+        except refused:
+            return False
+        return True
 
     def _insert_keeping_first(self, rows: Select[Any]) -> int:
         statement = _dialect_insert(self.conn)(CONTACTS).from_select(list(CONTACT_COLUMNS), rows)

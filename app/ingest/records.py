@@ -26,8 +26,8 @@ import pyarrow.csv as pa_csv
 
 from app.ingest.mapping import Mapping
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ARROW_LINE_BREAK = r"\r\n|\r|\n"
+_LINE_BREAK_PATTERN = r"\r\n|\r|\n"
+_LINE_BREAK = re.compile(_LINE_BREAK_PATTERN)
 ARROW_BLOCK_BYTES = 1 << 19
 
 
@@ -99,6 +99,7 @@ def _arrow_records(
     pending: list[pa.RecordBatch] = []
     lines: list[int] = []
     done = 0
+    irregular = False
     try:
         while True:
             try:
@@ -116,15 +117,13 @@ def _arrow_records(
                 done += chunk_rows
                 yield _arrow_chunk(pending, lines, chunk_rows, wanted)
     except _Irregular:
-        if lines:
-            done += len(lines)
-            yield _arrow_chunk(pending, lines, len(lines), wanted)
-        return done
+        irregular = True
     finally:
         reader.close()
-    if lines:
+    if lines:  # the regular records read before the end (or before the irregular batch)
+        done += len(lines)
         yield _arrow_chunk(pending, lines, len(lines), wanted)
-    return None
+    return done if irregular else None
 
 
 def _open_arrow(path: Path, mapping: Mapping, names: list[str]) -> pa_csv.CSVStreamingReader:
@@ -172,7 +171,7 @@ def _breaks_per_row(batch: pa.RecordBatch) -> pa.Int64Array | None:
     for column in batch.columns:
         if pc.max(pc.find_substring(column, "\n")).as_py() < 0 and pc.max(pc.find_substring(column, "\r")).as_py() < 0:
             continue
-        count = pc.cast(pc.count_substring_regex(column, _ARROW_LINE_BREAK), pa.int64())
+        count = pc.cast(pc.count_substring_regex(column, _LINE_BREAK_PATTERN), pa.int64())
         total = count if total is None else pc.add(total, count)
     return total
 
@@ -225,7 +224,7 @@ def _csv_starting_lines(rows: list[list[str]], line: int, last_line: int) -> tup
             starts.append(line + 1)
             kept.append(row)
         line += 1 + sum(len(_LINE_BREAK.findall(value)) for value in row)
-    if rows and rows[-1] and _LINE_BREAK.search(rows[-1][-1][-1:] or "x") and line == last_line + 1:
+    if rows and rows[-1] and rows[-1][-1].endswith(("\r", "\n")) and line == last_line + 1:
         line = last_line  # the file ended inside a quoted value: its last line break ended no record
     if line != last_line:  # cannot happen if csv counts lines as documented; never report wrong lines
         raise RuntimeError(f"line numbers went astray: counted {line}, the csv reader is at line {last_line}")

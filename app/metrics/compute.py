@@ -173,7 +173,7 @@ def _run(bind: Bind, queries: dict[object, Callable[[Connection], Any]]) -> dict
     the scan and FCR's repeat lookups each take a core (a year by channel at 1M contacts on SQLite:
     5.5 s one after the other). Given a connection or a session — a caller's transaction — they
     run in order on it, in its one snapshot."""
-    if not (isinstance(bind, Engine) and isinstance(bind.pool, QueuePool | NullPool)) or len(queries) == 1:
+    if not (isinstance(bind, Engine) and isinstance(bind.pool, QueuePool | NullPool)):
         with _connection(bind) as conn:
             return {name: query(conn) for name, query in queries.items()}
 
@@ -274,7 +274,7 @@ def _value(item: Series, month: Month, by: str | None, group: Any, row: Any, nam
     if kind == "mean":
         numerator = total / _unit_seconds(metric)
         return KpiValue(metric.id, month, scope, numerator / size, numerator, float(size), size)
-    return KpiValue(metric.id, month, scope, None, None, None, size)  # percentile: filled in by _percentiles
+    return KpiValue(metric.id, month, scope, None, None, None, size)  # percentile: filled in by _with_percentiles
 
 
 def _percentile_rows(conn: Connection, item: Series, window: Window, by: str | None) -> list[Any]:
