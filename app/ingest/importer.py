@@ -17,22 +17,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
-import pickle
-import subprocess
-import sys
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 from psycopg.errors import UniqueViolation
 from sqlalchemy import (
     BigInteger,
@@ -59,12 +52,20 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.ingest.mapping import CANONICAL_FIELDS, Mapping
+from app.ingest.chunks import (
+    CHUNK_ROWS,
+    CHUNK_TABLE,
+    CONTACT_COLUMNS,
+    STAGE_COLUMNS,
+    Destination,
+    ParsedChunk,
+    parsed_chunks,
+    parsed_chunks_in_worker,
+)
+from app.ingest.mapping import Mapping
 from app.ingest.records import open_csv, read_records
 from app.ingest.rows import (
-    ARROW_TYPES,
     FIELD_ORDER,
-    Chunk,
     Issue,
     MappingDoesNotFit,
     Quarantined,
@@ -72,7 +73,6 @@ from app.ingest.rows import (
 )
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
 
-CHUNK_ROWS = 10_000
 CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
 BATCHES: Table = ImportBatch.__table__  # type: ignore[attr-defined]
 QUARANTINE: Table = QuarantinedRow.__table__  # type: ignore[attr-defined]
@@ -116,14 +116,15 @@ def _stage_table() -> Table:
 
 
 STAGE = _stage_table()
-STAGE_COLUMNS = ("line_number", *FIELD_ORDER)
 STAGE_IDS = Table(
     "cxgov_stage_contact_ids", MetaData(), Column("line_number", Integer, nullable=False),
     Column("contact_id", CONTACTS.c.contact_id.type, nullable=False), prefixes=["TEMPORARY"],
 )
-"""A PostgreSQL first load copies its rows straight into contacts and stages only lines and ids
-(for the duplicate check)."""
-CONTACT_COLUMNS = ("source", "batch_id", *FIELD_ORDER)
+"""A first load inserts its rows into contacts chunk by chunk and stages only lines and ids (for
+the duplicate check)."""
+CHUNK_SCHEMA = "cxgov_chunk"
+CHUNK = Table(CHUNK_TABLE, MetaData(), *[Column(name) for name in STAGE_COLUMNS], schema=CHUNK_SCHEMA)
+"""SQLite: the chunk in hand, a database (`chunks.sqlite_chunk`) attached under CHUNK_SCHEMA."""
 
 
 def file_sha256(path: Path) -> str:
@@ -136,14 +137,41 @@ def file_sha256(path: Path) -> str:
 
 def _write_stage(conn: Connection, parsed: ParsedChunk) -> None:
     """One parsed chunk into the staging table, on the import's own connection: PostgreSQL gets
-    the chunk's CSV in one COPY, SQLite its columns through `executemany`."""
+    the chunk's CSV in one COPY, SQLite copies its chunk database in one INSERT … SELECT."""
     if not parsed.kept:
         return
-    if isinstance(parsed.rows, bytes):
+    if conn.dialect.name == "postgresql":
         _copy(conn, _COPY_SQL, parsed.rows)
         return
-    columns = [repeat(None) if column is None else column for column in parsed.rows]
-    conn.connection.driver_connection.executemany(_SQLITE_INSERT, zip(*columns))  # type: ignore[union-attr]
+    _attach_chunk(conn, parsed.rows)
+    conn.execute(insert(STAGE).from_select(list(STAGE_COLUMNS), select(*CHUNK.c)))
+
+
+def _attach_chunk(conn: Connection, chunk: bytes) -> None:
+    """SQLite: make `chunk` (a serialized database, see `chunks.sqlite_chunk`) the CHUNK table."""
+    conn.connection.driver_connection.deserialize(chunk, name=CHUNK_SCHEMA)  # type: ignore[union-attr]
+
+
+@contextmanager
+def _import_transaction(engine: Engine) -> Iterator[Connection]:
+    """The import's one transaction; on SQLite with CHUNK_SCHEMA attached for its length.
+
+    SQLite detaches a database only outside a transaction that has read it, so the detach comes
+    after the commit or rollback; a connection that cannot detach is dropped from the pool."""
+    with engine.connect() as conn:
+        attached = False
+        try:
+            with conn.begin():
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql(f"ATTACH DATABASE ':memory:' AS {CHUNK_SCHEMA}")
+                    attached = True
+                yield conn
+        finally:
+            if attached and not conn.invalidated:
+                try:
+                    conn.connection.driver_connection.execute(f"DETACH DATABASE {CHUNK_SCHEMA}")  # type: ignore[union-attr]
+                except sqlite3.Error:
+                    conn.invalidate()
 
 
 def _copy(conn: Connection, statement: str, data: bytes) -> None:
@@ -153,141 +181,10 @@ def _copy(conn: Connection, statement: str, data: bytes) -> None:
 
 
 _COPY_SQL = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN (FORMAT csv)"
-_SQLITE_INSERT = f"INSERT INTO {STAGE.name} ({', '.join(STAGE_COLUMNS)}) VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
 DIALECTS = ("sqlite", "postgresql")
-
-StageRows = bytes | list[list[object] | None]
-"""A chunk's kept rows as the staging write takes them: CSV for PostgreSQL's COPY, or for SQLite
-the staging table's columns as lists (None: unknown in every row)."""
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Where the parsed rows go, for the parsing side to shape them: the database's dialect and,
-    for a PostgreSQL first load (see `_FirstLoad`), the source and import batch of the rows it
-    copies straight into contacts."""
-
-    dialect: str
-    source: str | None = None
-    batch_id: int | None = None
-
-    @property
-    def copies_contacts(self) -> bool:
-        return self.batch_id is not None
-
-
-def stage_rows(batch: pa.RecordBatch, destination: Destination) -> StageRows:
-    """The rows of `batch` (the staging table's columns) for the destination, timestamps as UTC
-    text ("YYYY-MM-DD HH:MM:SS.ffffff": what SQLAlchemy's SQLite DateTime stores; with "+00" a
-    PostgreSQL timestamptz). Done where the file is parsed, so that the importer, the busier
-    side, only sends them on; Arrow's CSV writer took five times longer with timestamp columns
-    than with their text. For a destination that copies contacts: the contacts table's columns
-    (source and batch instead of the line number)."""
-    if destination.dialect == "postgresql":
-        columns = [pc.binary_join_element_wise(_utc_texts(column), "+00", "") if pa.types.is_timestamp(column.type)
-                   else column for column in batch.columns]
-        names = list(batch.schema.names)
-        if destination.copies_contacts:
-            constants = [pa.array([destination.source] * batch.num_rows, pa.string()),
-                         pa.array([destination.batch_id] * batch.num_rows, pa.int64())]
-            columns, names = constants + columns[1:], list(CONTACT_COLUMNS)
-        return _csv(pa.RecordBatch.from_arrays(columns, names=names))
-    return [
-        None if column.null_count == len(column) else
-        (_utc_texts(column) if pa.types.is_timestamp(column.type) else column).to_pylist()
-        for column in batch.columns
-    ]
-
-
-def _csv(batch: pa.RecordBatch) -> bytes:
-    out = io.BytesIO()
-    pa_csv.write_csv(batch, out, pa_csv.WriteOptions(include_header=False))
-    return out.getvalue()
-
-
-def _utc_texts(column: pa.Array) -> pa.StringArray:
-    return pc.cast(pc.cast(column, pa.timestamp("us")), pa.string())
-
-
-@dataclass(frozen=True)
-class ParsedChunk:
-    """One chunk, parsed: its kept rows ready for the staging write (line numbers `first_line` to
-    `last_line`), the quarantined rows and the field issues."""
-
-    rows_read: int
-    kept: int
-    first_line: int
-    last_line: int
-    rows: StageRows
-    quarantined: list[Quarantined]
-    issues: list[Issue]
-    ids: bytes | None = None
-    """For a destination that copies contacts: the kept rows' lines and ids, as COPY CSV."""
-
-
-def _stage_batch(chunk: Chunk) -> pa.RecordBatch:
-    count = len(chunk.line_numbers)
-    columns = [pa.array(chunk.line_numbers, pa.int64())]
-    columns += [pa.nulls(count, ARROW_TYPES[CANONICAL_FIELDS[name]]) if column is None else column
-                for name, column in zip(FIELD_ORDER, chunk.columns)]
-    return pa.RecordBatch.from_arrays(columns, names=list(STAGE_COLUMNS))
-
-
-def parsed_chunks(
-    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, destination: Destination
-) -> Iterator[ParsedChunk]:
-    """Read and parse the file a chunk at a time, in this process, shaped for `destination`."""
-    _reader, header, handle = open_csv(path, mapping)
-    handle.close()
-    parser = RowParser(mapping, header, program_timezone)
-    for records in read_records(path, mapping, parser.used_columns, chunk_rows):
-        chunk = parser.parse_chunk(records)
-        lines = chunk.line_numbers
-        batch = _stage_batch(chunk)
-        ids = _csv(batch.select(["line_number", "contact_id"])) if destination.copies_contacts else None
-        yield ParsedChunk(records.rows_read, len(lines), lines[0] if lines else 0, lines[-1] if lines else 0,
-                          stage_rows(batch, destination), chunk.quarantined, chunk.issues, ids)
-
 
 PARALLEL_MIN_BYTES = 8 << 20
 """Files at least this big are parsed in a worker process while this one writes (about 50,000 rows)."""
-
-
-def parsed_chunks_in_worker(
-    path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, destination: Destination
-) -> Iterator[ParsedChunk]:
-    """`parsed_chunks`, run in a worker process (app/ingest/worker.py): the file is parsed while
-    the database writes.
-
-    Parsing and writing each take about half of a big import and the machine has cores to spare.
-    The worker only reads the file; everything that touches the database stays here, in the one
-    transaction. It is a fresh interpreter (not a fork of a process that may run threads, and never
-    a re-run of the caller's main script); chunks come back pickled over its stdout, whose pipe
-    holds about one chunk, so memory stays flat. An error in the worker is raised here as itself;
-    leaving early (an error here, Ctrl-C, a kill) stops the worker.
-    """
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "app.ingest.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-    )
-    assert worker.stdin is not None and worker.stdout is not None
-    try:
-        pickle.dump((path, mapping, program_timezone, chunk_rows, destination), worker.stdin)
-        worker.stdin.close()
-        while True:
-            try:
-                kind, item = pickle.load(worker.stdout)
-            except EOFError:
-                raise RuntimeError(f"the parsing process stopped unexpectedly (exit code {worker.wait()})") from None
-            if kind == "done":
-                return
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait()
-        worker.stdout.close()
 
 
 def _quarantine_rows(batch_id: int, rows: list[Quarantined]) -> list[dict[str, Any]]:
@@ -332,7 +229,7 @@ def ingest_file(
         raise NotImplementedError(f"contact imports support SQLite and PostgreSQL, not {engine.dialect.name}")
     read = parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else parsed_chunks
     source = mapping.spec.source
-    with engine.begin() as conn:
+    with _import_transaction(engine) as conn:
         batch_id = int(conn.execute(
             insert(BATCHES).values(source=source, file_name=path.name, file_sha256=digest, started_at=utcnow(),
                                    author=author).returning(BATCHES.c.id)
@@ -352,7 +249,7 @@ def _import(
     quarantine_codes: Counter[str] = Counter()
     issue_codes: Counter[str] = Counter()
 
-    stage = first_load.stage if first_load is not None else STAGE
+    stage = STAGE_IDS if first_load is not None else STAGE
     stage.drop(conn, checkfirst=True)
     stage.create(conn)
     for parsed in chunks:
@@ -528,8 +425,8 @@ class _FirstLoad:
     parsed, instead of in one merge after the last chunk.
 
     No contact of the source exists yet, so every row is new except a repeat of an id earlier in
-    the file. A chunk goes in with a plain INSERT (SQLite: from the staging table) or COPY
-    (PostgreSQL: straight into contacts, only lines and ids staged) under a savepoint; only a
+    the file. Only lines and ids are staged; a chunk goes into contacts with a plain INSERT from
+    its chunk database (SQLite) or a COPY (PostgreSQL) under a savepoint; only a
     chunk the unique key stops is inserted again, in line order, with ON CONFLICT DO NOTHING,
     which keeps the first occurrence — the one the duplicate check keeps. (PostgreSQL's ON
     CONFLICT inserts speculatively, row by row: 1M rows took 6.3 s with it, 3.8 s without; a COPY
@@ -547,7 +444,6 @@ class _FirstLoad:
         self.indexes = _ContactIndexes(conn)
         copies = conn.dialect.name == "postgresql"
         self.destination = Destination(conn.dialect.name, source, batch_id) if copies else Destination(conn.dialect.name)
-        self.stage = STAGE_IDS if copies else STAGE
         self.repeating = False
 
     def write(self, parsed: ParsedChunk) -> None:
@@ -557,7 +453,7 @@ class _FirstLoad:
         self.staged += parsed.kept
         self.indexes.before_loading(self.staged)
         if self.destination.copies_contacts:
-            assert isinstance(parsed.rows, bytes) and parsed.ids is not None
+            assert parsed.ids is not None
             _copy(self.conn, _COPY_IDS_SQL, parsed.ids)
             if self._went_in(lambda: _copy(self.conn, _COPY_CONTACTS_SQL, parsed.rows), UniqueViolation):
                 self.inserted += parsed.kept
@@ -570,12 +466,11 @@ class _FirstLoad:
             self.inserted += self._insert_keeping_first(chunk)
             self.conn.execute(delete(REPEATING))
             return
-        _write_stage(self.conn, parsed)
-        chunk = (
-            select(literal(self.source), literal(self.batch_id), *[STAGE.c[name] for name in FIELD_ORDER])
-            .where(STAGE.c.line_number.between(parsed.first_line, parsed.last_line))
-            .order_by(STAGE.c.line_number)
-        )
+        _attach_chunk(self.conn, parsed.rows)
+        self.conn.execute(insert(STAGE_IDS).from_select(["line_number", "contact_id"],
+                                                        select(CHUNK.c.line_number, CHUNK.c.contact_id)))
+        chunk = select(literal(self.source), literal(self.batch_id), *[CHUNK.c[name] for name in FIELD_ORDER])
+        chunk = chunk.order_by(CHUNK.c.line_number)
         if self._went_in(lambda: self.conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), chunk)),
                          IntegrityError):
             self.inserted += parsed.kept
@@ -602,7 +497,7 @@ class _FirstLoad:
         return self.inserted != self.staged
 
     def finish(self, summary: ImportSummary) -> None:
-        staged = int(self.conn.execute(select(func.count()).select_from(self.stage)).scalar_one())  # repeats removed
+        staged = int(self.conn.execute(select(func.count()).select_from(STAGE_IDS)).scalar_one())  # repeats removed
         if staged != self.inserted:
             raise RuntimeError(
                 f"another import of source {self.source!r} wrote contacts while this one ran; nothing was imported, "

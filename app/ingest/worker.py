@@ -3,7 +3,7 @@
 Reads (path, mapping, program timezone, chunk size, destination) pickled on stdin and
 writes each parsed chunk, its rows shaped for that destination, pickled on stdout, then
 ("done", None) — or ("error", exception) if parsing failed. It never touches the database
-(see `app.ingest.importer.parsed_chunks_in_worker`).
+(see `app.ingest.chunks.parsed_chunks_in_worker`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 
 import pyarrow as pa
 
-from app.ingest.importer import parsed_chunks
+from app.ingest.chunks import parsed_chunks
 
 
 def main() -> int:

@@ -361,3 +361,31 @@ def test_a_first_load_inserts_plainly_and_keeps_on_conflict_for_a_chunk_that_rep
     summary = ingest(engine, write_csv(rows), chunk_rows=2)
     assert (summary.imported, summary.quarantine_reasons) == (7, {"duplicate_id": 1})
     assert len(fallbacks) == 1
+
+
+def test_a_sqlite_import_gives_its_connection_back_without_the_chunk_database(
+    tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
+    """SQLite takes each chunk through a database attached for the import's length; the pooled
+    connection must come back without it, after a failed import too, or the next import could not
+    attach it again."""
+    from app.store.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pooled.db'}")
+    upgrade(engine)
+    good = write_csv([{"contact_id": "A", "created_at": "2026-01-05T10:00:00Z"}], name="good.csv")
+    bad = write_csv([{"contact_id": f"B{i}", "created_at": "2026-01-05T10:00:00Z"} for i in range(300)], name="bad.csv")
+    with bad.open("ab") as handle:
+        handle.write(b"B900,2026-02-01T10:00:00Z,caf\xe9\n")  # not UTF-8, after the first chunks were written
+    attached: list[list[str]] = []
+    for path in (good, bad, good):
+        try:
+            ingest(engine, path, chunk_rows=100)
+        except UnicodeDecodeError:
+            pass
+        with engine.connect() as conn:
+            attached.append([row[1] for row in conn.exec_driver_sql("PRAGMA database_list")])
+    assert engine.pool.checkedin() == 1  # one connection, reused by every import
+    assert all("cxgov_chunk" not in names for names in attached), attached
+    assert count(engine, Contact) == 1
+    engine.dispose()

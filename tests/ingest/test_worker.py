@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from app.ingest import builtin_profile, ingest_file, importer
+from app.ingest import builtin_profile, chunks, importer, ingest_file
 from app.store.db import make_engine, upgrade
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow
 
@@ -80,7 +80,7 @@ def test_the_worker_gives_exactly_what_parsing_here_gives(
         started.append(list(args))
         return real_popen(args, *rest, **kwargs)
 
-    monkeypatch.setattr(importer.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(chunks.subprocess, "Popen", recording_popen)
     seen: list[int] = []
     parallel = _ingest(engine, path, progress=seen.append)
     assert started == [[sys.executable, "-m", "app.ingest.worker"]]
