@@ -1,7 +1,7 @@
 """The parsing side of an import: the file, a chunk at a time, in the shape its database takes.
 
 Each chunk's kept rows leave here ready to be written without a value passing through Python
-again on the writing side: PostgreSQL gets CSV for COPY; SQLite gets a small SQLite database
+again on the writing side: PostgreSQL gets COPY's binary format; SQLite gets a small SQLite database
 holding the chunk (`sqlite_chunk`), which the importer attaches and copies from with one
 INSERT … SELECT. Done here because a big file is parsed in a worker process
 (app/ingest/worker.py) while the importer writes, and the importer is the busier of the two.
@@ -9,7 +9,6 @@ INSERT … SELECT. Done here because a big file is parsed in a worker process
 
 from __future__ import annotations
 
-import io
 import pickle
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import adbc_driver_manager as adbc
 import adbc_driver_sqlite as adbc_sqlite
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
+from pgpq import ArrowToPostgresBinaryEncoder
 
 from app.ingest.mapping import CANONICAL_FIELDS, Mapping
 from app.ingest.records import open_csv, read_records
@@ -72,26 +71,35 @@ class ParsedChunk:
     quarantined: list[Quarantined]
     issues: list[Issue]
     ids: bytes | None = None
-    """For a destination that copies contacts: the kept rows' lines and ids, as COPY CSV."""
+    """For a destination that copies contacts: the kept rows' lines and ids, for COPY."""
 
 
 def stage_rows(batch: pa.RecordBatch, destination: Destination) -> bytes:
-    """The rows of `batch` (STAGE_COLUMNS) for the destination, timestamps as UTC text
-    ("YYYY-MM-DD HH:MM:SS.ffffff": what SQLAlchemy's SQLite DateTime stores; with "+00" a
-    PostgreSQL timestamptz; Arrow's CSV writer took five times longer with timestamp columns than
-    with their text). PostgreSQL: CSV, for a destination that copies contacts with the contacts
-    table's columns (source and batch instead of the line number). SQLite: `sqlite_chunk`."""
-    postgresql = destination.dialect == "postgresql"
-    columns = [_utc_texts(column, "+00" if postgresql else "") if pa.types.is_timestamp(column.type) else column
-               for column in batch.columns]
-    names = list(STAGE_COLUMNS)
-    if not postgresql:
-        return sqlite_chunk(pa.RecordBatch.from_arrays(columns, names=names))
-    if destination.copies_contacts:
-        constants = [pa.array([destination.source] * batch.num_rows, pa.string()),
-                     pa.array([destination.batch_id] * batch.num_rows, pa.int64())]
-        columns, names = constants + columns[1:], list(CONTACT_COLUMNS)
-    return _csv(pa.RecordBatch.from_arrays(columns, names=names))
+    """The rows of `batch` (STAGE_COLUMNS) for the destination. PostgreSQL: COPY's binary format
+    (`postgres_copy`), for a destination that copies contacts with the contacts table's columns
+    (source and batch instead of the line number). SQLite: a chunk database (`sqlite_chunk`) with
+    timestamps as UTC text ("YYYY-MM-DD HH:MM:SS.ffffff", what SQLAlchemy's SQLite DateTime
+    stores)."""
+    if destination.dialect != "postgresql":
+        columns = [_utc_texts(column) if pa.types.is_timestamp(column.type) else column for column in batch.columns]
+        return sqlite_chunk(pa.RecordBatch.from_arrays(columns, names=list(STAGE_COLUMNS)))
+    if not destination.copies_contacts:
+        return postgres_copy(batch)
+    constants = [pa.array([destination.source] * batch.num_rows, pa.string()),
+                 pa.array([destination.batch_id] * batch.num_rows, pa.int64())]
+    return postgres_copy(pa.RecordBatch.from_arrays(constants + batch.columns[1:], names=list(CONTACT_COLUMNS)))
+
+
+def postgres_copy(batch: pa.RecordBatch) -> bytes:
+    """`batch` in PostgreSQL's binary COPY format, encoded by pgpq (in Rust, from the Arrow
+    arrays). The server then parses no text: 1M contacts go into the contacts table in about 6 s
+    against 7-7.7 s as CSV, and encoding takes the worker 0.6 s against about 1 s to write the CSV.
+    Binary values must have the column's exact type; every integer column here is an `integer`
+    (ratings, line numbers, the import batch), so 64-bit integers go as 32-bit ones."""
+    columns = [column.cast(pa.int32()) if pa.types.is_int64(column.type) else column for column in batch.columns]
+    batch = pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+    encoder = ArrowToPostgresBinaryEncoder(batch.schema)
+    return b"".join(bytes(part) for part in (encoder.write_header(), encoder.write_batch(batch), encoder.finish()))
 
 
 def sqlite_chunk(batch: pa.RecordBatch) -> bytes:
@@ -125,15 +133,8 @@ _CHUNK_DDL = (
 )
 
 
-def _csv(batch: pa.RecordBatch) -> bytes:
-    out = io.BytesIO()
-    pa_csv.write_csv(batch, out, pa_csv.WriteOptions(include_header=False))
-    return out.getvalue()
-
-
-def _utc_texts(column: pa.Array, suffix: str) -> pa.StringArray:
-    texts = pc.cast(pc.cast(column, pa.timestamp("us")), pa.string())
-    return pc.binary_join_element_wise(texts, suffix, "") if suffix else texts
+def _utc_texts(column: pa.Array) -> pa.StringArray:
+    return pc.cast(pc.cast(column, pa.timestamp("us")), pa.string())
 
 
 def _stage_batch(chunk: Chunk) -> pa.RecordBatch:
@@ -155,7 +156,7 @@ def parsed_chunks(
         chunk = parser.parse_chunk(records)
         lines = chunk.line_numbers
         batch = _stage_batch(chunk)
-        ids = _csv(batch.select(["line_number", "contact_id"])) if destination.copies_contacts else None
+        ids = postgres_copy(batch.select(["line_number", "contact_id"])) if destination.copies_contacts else None
         yield ParsedChunk(records.rows_read, len(lines), lines[0] if lines else 0, lines[-1] if lines else 0,
                           stage_rows(batch, destination), chunk.quarantined, chunk.issues, ids)
 

@@ -64,13 +64,7 @@ from app.ingest.chunks import (
 )
 from app.ingest.mapping import Mapping
 from app.ingest.records import open_csv, read_records
-from app.ingest.rows import (
-    FIELD_ORDER,
-    Issue,
-    MappingDoesNotFit,
-    Quarantined,
-    RowParser,
-)
+from app.ingest.rows import FIELD_ORDER, Issue, MappingDoesNotFit, Quarantined, RowParser
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
 
 CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
@@ -137,7 +131,7 @@ def file_sha256(path: Path) -> str:
 
 def _write_stage(conn: Connection, parsed: ParsedChunk) -> None:
     """One parsed chunk into the staging table, on the import's own connection: PostgreSQL gets
-    the chunk's CSV in one COPY, SQLite copies its chunk database in one INSERT … SELECT."""
+    the chunk in one binary COPY, SQLite copies its chunk database in one INSERT … SELECT."""
     if not parsed.kept:
         return
     if conn.dialect.name == "postgresql":
@@ -180,7 +174,7 @@ def _copy(conn: Connection, statement: str, data: bytes) -> None:
         copy.write(data)
 
 
-_COPY_SQL = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN (FORMAT csv)"
+_COPY_SQL = f"COPY {STAGE.name} ({', '.join(STAGE_COLUMNS)}) FROM STDIN (FORMAT binary)"
 DIALECTS = ("sqlite", "postgresql")
 
 PARALLEL_MIN_BYTES = 8 << 20
@@ -520,9 +514,9 @@ def _repeating_table() -> Table:
 REPEATING = _repeating_table()
 """PostgreSQL: a chunk whose COPY the unique key stopped, in file order (`seq`), to insert again
 with ON CONFLICT DO NOTHING."""
-_COPY_IDS_SQL = f"COPY {STAGE_IDS.name} (line_number, contact_id) FROM STDIN (FORMAT csv)"
-_COPY_CONTACTS_SQL = f"COPY {CONTACTS.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT csv)"
-_COPY_REPEATING_SQL = f"COPY {REPEATING.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT csv)"
+_COPY_IDS_SQL = f"COPY {STAGE_IDS.name} (line_number, contact_id) FROM STDIN (FORMAT binary)"
+_COPY_CONTACTS_SQL = f"COPY {CONTACTS.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT binary)"
+_COPY_REPEATING_SQL = f"COPY {REPEATING.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT binary)"
 
 
 def _dialect_insert(conn: Connection) -> Any:
