@@ -64,7 +64,7 @@ from app.ingest.chunks import (
 )
 from app.ingest.mapping import Mapping
 from app.ingest.records import open_csv, read_records
-from app.ingest.rows import FIELD_ORDER, Issue, MappingDoesNotFit, Quarantined, RowParser
+from app.ingest.rows import FIELD_ORDER, Issue, MappingDoesNotFit, Quarantined, RowParser, visible_raw
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
 
 CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
@@ -192,7 +192,7 @@ def _quarantine_rows(batch_id: int, rows: list[Quarantined]) -> list[dict[str, A
 def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
     return [
         {"batch_id": batch_id, "line_number": issue.line_number, "contact_id": issue.contact_id,
-         "field": issue.field, "raw_value": issue.raw_value, "reason": issue.reason}
+         "field": issue.field, "raw_value": visible_raw(issue.raw_value), "reason": issue.reason}
         for issue in issues
     ]
 

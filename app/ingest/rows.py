@@ -116,12 +116,23 @@ def _max_lengths() -> dict[str, int]:
 
 
 MAX_LENGTHS = _max_lengths()
+NUL = "\x00"
+"""Never text: PostgreSQL refuses it in any text value, so a value holding it is a field issue
+(on SQLite too, so both stores keep the same contacts), and a field issue's raw value shows it as
+the four characters \\x00 (`visible_raw`)."""
+
+
+def visible_raw(text: str) -> str:
+    """A raw value as a text column can store it on every database (see NUL)."""
+    return text.replace(NUL, "\\x00")
 
 
 def _text_converter(name: str) -> Callable[[str], object]:
     limit = MAX_LENGTHS.get(name)
 
     def convert(text: str) -> object:
+        if NUL in text:
+            raise FieldProblem("nul_character", "holds a NUL character (\\x00): binary or corrupted data, not text")
         if limit and len(text) > limit:
             raise FieldProblem("too_long", f"longer than {limit} characters")
         return text
@@ -250,6 +261,8 @@ def _text_column(name: str) -> ColumnConverter:
 
     def convert(texts: pa.StringArray) -> pa.Array | None:
         if limit and (pc.max(pc.utf8_length(texts)).as_py() or 0) > limit:
+            return None
+        if pc.any(pc.match_substring(texts, NUL)).as_py():
             return None
         return _present(texts)
 

@@ -15,8 +15,8 @@ from app.ingest.rows import PYTHON_WHITESPACE, FieldProblem, _column_converter, 
 
 ZONES = [ZoneInfo("America/Los_Angeles"), ZoneInfo("Australia/Lord_Howe"), ZoneInfo("UTC"), ZoneInfo("Europe/Dublin")]
 SAMPLES = {
-    "id": st.sampled_from(["", "C1", "x" * 128, "x" * 129, "é" * 128, "é" * 129]),
-    "text": st.sampled_from(["", "phone", "Email", "y" * 32, "y" * 33, "y" * 64, "y" * 65, "ü" * 64, "ü" * 65]),
+    "id": st.sampled_from(["", "C1", "x" * 128, "x" * 129, "é" * 128, "é" * 129, "C\x001"]),
+    "text": st.sampled_from(["", "phone", "Email", "y" * 32, "y" * 33, "y" * 64, "y" * 65, "ü" * 64, "ü" * 65, "tier\x002", "\x00"]),
     "seconds": st.sampled_from(["", "0", "-0", "12", "1.5", "-3", "nan", "inf", "-inf", "1e3", "1_0", "abc", "1e308",
                                 "1e400", "1e-400", "+1", ".5", "5.", "00012", "1E5", "١٢", "0.1", "-0.0", "1.7976931348623157e308"]),
     "bool": st.sampled_from(["", "true", "FALSE", "Yes", "n", "1", "0", "T", "maybe", "ＹＥＳ", "İ", "tRuE"]),

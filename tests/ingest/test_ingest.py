@@ -389,3 +389,26 @@ def test_a_sqlite_import_gives_its_connection_back_without_the_chunk_database(
     assert all("cxgov_chunk" not in names for names in attached), attached
     assert count(engine, Contact) == 1
     engine.dispose()
+
+
+def test_a_nul_character_is_a_field_issue_and_its_raw_value_is_kept_visibly(
+    engine: Engine, write_csv: Callable[..., Path]
+) -> None:
+    """PostgreSQL refuses a NUL character in any text value: it must not stop the import there, and
+    both databases must keep the same contacts."""
+    summary = ingest(engine, write_csv([
+        {"contact_id": "A", "created_at": "2026-01-05T10:00:00Z", "queue": "tier\x002", "csat": "4\x00", "channel": "chat"},
+        {"contact_id": "B\x00", "created_at": "2026-01-05T10:00:00Z"},
+        {"contact_id": "C", "created_at": "2026-01-05T10:00:00Z", "agent_id": "ok"},
+    ]))
+    assert (summary.rows_read, summary.imported, summary.quarantined) == (3, 2, 1)
+    assert summary.quarantine_reasons == {"bad_id": 1}
+    assert summary.field_issue_reasons == {"nul_character": 1, "not_a_number": 1}
+    stored = contacts(engine)
+    assert (stored["A"]["queue"], stored["A"]["csat"], stored["A"]["channel"]) == (None, None, "chat")
+    assert stored["C"]["agent_id"] == "ok"
+    with engine.connect() as conn:
+        raw = dict(conn.execute(select(FieldIssue.field, FieldIssue.raw_value)).all())  # type: ignore[call-overload]
+        quarantined = json.loads(conn.execute(select(QuarantinedRow.raw)).scalar_one())  # type: ignore[call-overload]
+    assert raw == {"queue": "tier\\x002", "csat": "4\\x00"}
+    assert quarantined["contact_id"] == "B\x00"
