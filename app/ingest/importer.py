@@ -59,8 +59,8 @@ from app.ingest.chunks import (
     STAGE_COLUMNS,
     Destination,
     ParsedChunk,
+    ParsingWorker,
     parsed_chunks,
-    parsed_chunks_in_worker,
 )
 from app.ingest.mapping import Mapping
 from app.ingest.records import open_csv, read_records
@@ -215,23 +215,28 @@ def ingest_file(
 ) -> ImportSummary:
     """Import one export file in one transaction and say what happened (see ImportSummary)."""
     path = Path(path)
-    digest = file_sha256(path)
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
     parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
     if engine.dialect.name not in DIALECTS:
         raise NotImplementedError(f"contact imports support SQLite and PostgreSQL, not {engine.dialect.name}")
-    read = parsed_chunks_in_worker if path.stat().st_size >= PARALLEL_MIN_BYTES else parsed_chunks
-    source = mapping.spec.source
-    with _import_transaction(engine) as conn:
-        batch_id = int(conn.execute(
-            insert(BATCHES).values(source=source, file_name=path.name, file_sha256=digest, started_at=utcnow(),
-                                   author=author).returning(BATCHES.c.id)
-        ).scalar_one())
-        first_load = _FirstLoad(conn, source, batch_id) if _source_is_new(conn, source) else None
-        destination = first_load.destination if first_load is not None else Destination(conn.dialect.name)
-        with closing(read(path, mapping, program_timezone, chunk_rows, destination)) as chunks:
-            return _import(conn, path, batch_id, chunks, parser, mapping, first_load, progress)
+    worker = ParsingWorker() if path.stat().st_size >= PARALLEL_MIN_BYTES else None
+    try:
+        digest = file_sha256(path)
+        read = worker.chunks if worker is not None else parsed_chunks
+        source = mapping.spec.source
+        with _import_transaction(engine) as conn:
+            batch_id = int(conn.execute(
+                insert(BATCHES).values(source=source, file_name=path.name, file_sha256=digest, started_at=utcnow(),
+                                       author=author).returning(BATCHES.c.id)
+            ).scalar_one())
+            first_load = _FirstLoad(conn, source, batch_id) if _source_is_new(conn, source) else None
+            destination = first_load.destination if first_load is not None else Destination(conn.dialect.name)
+            with closing(read(path, mapping, program_timezone, chunk_rows, destination)) as chunks:
+                return _import(conn, path, batch_id, chunks, parser, mapping, first_load, progress)
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def _import(

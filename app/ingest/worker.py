@@ -3,14 +3,16 @@
 Reads (path, mapping, program timezone, chunk size, destination) pickled on stdin and
 writes each parsed chunk, its rows shaped for that destination, pickled on stdout, then
 ("done", None) — or ("error", exception) if parsing failed. It never touches the database
-(see `app.ingest.chunks.parsed_chunks_in_worker`).
+(see `app.ingest.chunks.ParsingWorker`).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
 import sys
+from typing import BinaryIO
 
 import pyarrow as pa
 
@@ -24,20 +26,38 @@ def main() -> int:
     _return_memory_sooner()
     out = sys.stdout.buffer
     try:
-        for parsed in parsed_chunks(*pickle.load(sys.stdin.buffer)):
+        work = pickle.load(sys.stdin.buffer)
+    except EOFError:  # the importer stopped before handing over the file: nothing to do
+        return 1
+    try:
+        for parsed in parsed_chunks(*work):
             pickle.dump(("chunk", parsed), out, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(("done", None), out)
         out.flush()
-    except BrokenPipeError:  # the importer has gone: nothing to tell
-        return 1
+    except BrokenPipeError:
+        return _importer_gone()
     except BaseException as error:  # noqa: BLE001 - handed to the importer, which raises it
         try:
-            pickle.dump(("error", error), out)
-        except Exception:  # noqa: BLE001 - the error itself would not pickle
-            pickle.dump(("error", RuntimeError(f"{type(error).__name__}: {error}")), out)
-        out.flush()
+            _report(error, out)
+        except BrokenPipeError:
+            return _importer_gone()
         return 1
     return 0
+
+
+def _importer_gone() -> int:
+    """The importer has gone (it was killed, or gave up): nothing to tell, and no complaint about a
+    broken pipe when Python flushes stdout on the way out."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
+def _report(error: BaseException, out: BinaryIO) -> None:
+    try:
+        pickle.dump(("error", error), out)
+    except Exception:  # noqa: BLE001 - the error itself would not pickle
+        pickle.dump(("error", RuntimeError(f"{type(error).__name__}: {error}")), out)
+    out.flush()
 
 
 def _return_memory_sooner() -> None:

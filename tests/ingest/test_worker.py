@@ -105,6 +105,32 @@ def test_an_error_in_the_worker_is_raised_as_itself_and_nothing_is_kept(
     assert _row_counts(engine) == [0, 0, 0, 0]
 
 
+def test_a_failure_before_parsing_begins_stops_the_worker_started_early(
+    engine: Engine, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker starts with the import, before the database is touched, so that its start
+    overlaps the importer's; an import that fails before handing it the file must still end it."""
+    path = write_csv(_rows())
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: Any, **kwargs: Any) -> Any:
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    def database_gone(*_args: Any) -> bool:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(chunks.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(importer, "_source_is_new", database_gone)
+    with pytest.raises(RuntimeError, match="went away"):
+        _ingest(engine, path)
+    assert len(started) == 1
+    assert started[0].returncode is not None  # ended and reaped
+    assert _row_counts(engine) == [0, 0, 0, 0]
+
+
 def test_an_interrupt_stops_the_worker_and_keeps_nothing(
     engine: Engine, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -248,3 +274,8 @@ def test_the_worker_leaves_ctrl_c_to_the_importer() -> None:
     finally:
         worker.kill()
         worker.communicate(timeout=10)
+
+
+def test_a_worker_whose_importer_left_before_handing_over_the_file_exits_quietly() -> None:
+    finished = subprocess.run([sys.executable, "-m", "app.ingest.worker"], input=b"", capture_output=True, timeout=60)
+    assert (finished.returncode, finished.stdout, finished.stderr) == (1, b"", b"")
