@@ -9,6 +9,9 @@ in since (updates through the merge, indexes kept), half new. Its peak memory is
 mapped files at the end: SQLite reads the database through a memory map, whose pages count in
 the resident size but are the page cache of the database file, not memory the import holds.
 
+Last, a small file (45,000 contacts, under the size at which parsing moves to a worker, so read,
+parsed and written in one process) imported into a fresh SQLite store, the median of 5.
+
     .venv/bin/python benchmarks/ingest_bench.py [--rows 1000000] [--repeat 1] [--no-postgres]
 """
 
@@ -79,6 +82,20 @@ print(json.dumps({"seconds": seconds, "imported": s.imported, "read": s.rows_rea
                   "later_updated": later.updated, "later_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "later_anon_mb": int(status["RssAnon"].split()[0]) / 1024, "later_file_mb": int(status["RssFile"].split()[0]) / 1024}))
 """
+
+SMALL_CHILD = """
+import sys, time, json
+from pathlib import Path
+from app.ingest import builtin_profile, importer, ingest_file
+from app.store.db import make_engine, upgrade
+assert Path(sys.argv[2]).stat().st_size < importer.PARALLEL_MIN_BYTES
+engine = make_engine(sys.argv[1]); upgrade(engine)
+t = time.perf_counter()
+ingest_file(engine, Path(sys.argv[2]), mapping=builtin_profile("generic"), program_timezone="UTC", author="bench")
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+SMALL_ROWS = 45_000
+
 
 def later_export(first: Path, path: Path, rows: int, later_rows: int, workdir: Path) -> None:
     """What a help desk exports a month later: the last later_rows/2 contacts again, now with the
@@ -179,6 +196,13 @@ def main() -> None:
             print(f"    then the later export      {later:7.1f} s  ({int(runs[0]['later_updated']):,} updated, "
                   f"{int(runs[0]['later_imported']):,} imported); importer peak {max(r['later_peak_mb'] for r in runs):4.0f} MB, "
                   f"at the end {runs[-1]['later_anon_mb']:.0f} MB own memory + {runs[-1]['later_file_mb']:.0f} MB mapped files")
+        small = workdir / "small.csv"
+        generate(small, SMALL_ROWS)
+        seconds = statistics.median(
+            measured([sys.executable, "-c", SMALL_CHILD, f"sqlite:///{workdir / f'small-{run}.db'}", str(small)])["seconds"]
+            for run in range(5)
+        )
+        print(f"  {SMALL_ROWS:,} contacts in-process, SQLite {seconds:7.2f} s")
 
 
 if __name__ == "__main__":
