@@ -10,15 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serving import free_port, wait_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -50,26 +48,6 @@ def browser_ready() -> None:
         pytest.skip(problem)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"cxgov app exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"cxgov app did not answer at {url} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="module")
 def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser") / "program"
@@ -81,7 +59,7 @@ def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> It
     script = Path(sys.executable).with_name("cxgov")
     cxgov = [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
     subprocess.run([*cxgov, "demo", str(root), "--as-of", AS_OF], check=True, env=env, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.getbasetemp() / "cxgov-app.log").open("wb")
     process = subprocess.Popen(
         [*cxgov, "app", str(root), "--port", str(port), "--headless", "--address", "127.0.0.1"],
@@ -89,7 +67,7 @@ def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> It
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         yield url
     finally:
         if process.poll() is None:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from serving import free_port, wait_healthy
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -58,3 +64,33 @@ def test_app_runs_the_package_entry_with_the_repo_config(tmp_path: Path) -> None
     assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(ENTRY)
     assert ENTRY.is_file()
     assert command[-3:] == ["--server.port=8765", "--server.headless=true", "--server.address=127.0.0.1"]
+
+
+def test_a_first_run_of_cxgov_app_serves_and_opens_the_browser_without_a_prompt(tmp_path: Path) -> None:
+    """The quick start's last command, as a newcomer runs it: not headless, no Streamlit
+    credentials in their home yet. It must not stop at Streamlit's "Email:" prompt."""
+    root = copy_program(tmp_path / "program")
+    home, bin_dir = tmp_path / "home", tmp_path / "bin"
+    home.mkdir()
+    bin_dir.mkdir()
+    opened = tmp_path / "opened.txt"
+    fake_browser = bin_dir / "xdg-open"  # what Streamlit calls to open the page on Linux
+    fake_browser.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    fake_browser.chmod(0o755)
+    env = {**os.environ, "HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "CXGOV_DATABASE_URL": f"sqlite:///{tmp_path / 'cxgov.db'}"}
+    port = free_port()
+    command = [sys.executable, "-c", "from app.cli import main; main()", "app", str(root), "--port", str(port),
+               "--address", "127.0.0.1"]
+    process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, timeout=60)
+        deadline = time.monotonic() + 20
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert f":{port}" in opened.read_text()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode(errors="replace")
+    assert "Email:" not in output
