@@ -197,10 +197,14 @@ def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
     ]
 
 
-FILE_ERRORS: tuple[type[Exception], ...] = (MappingDoesNotFit, ValueError, UnicodeDecodeError, csv.Error)
+FILE_ERRORS: tuple[type[Exception], ...] = (MappingDoesNotFit, ValueError, UnicodeDecodeError, csv.Error,
+                                            NotImplementedError)
 """What `ingest_file` raises for a file it cannot read — the mapping does not fit it, it is empty,
 its bytes are not in the mapping's encoding, the csv module refuses it (a field over its 128 KB
-limit): a message for the user; nothing was imported."""
+limit) — or a store it cannot import into: a message for the user; nothing was imported."""
+SQLITE_CAN_DESERIALIZE = hasattr(sqlite3.Connection, "deserialize")
+"""Python's sqlite3 has `deserialize` where its SQLite has it (3.36 and later build it in): the
+SQLite import takes its chunks through it (see `_attach_chunk`)."""
 
 
 def ingest_file(
@@ -220,6 +224,11 @@ def ingest_file(
     parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
     if engine.dialect.name not in DIALECTS:
         raise NotImplementedError(f"contact imports support SQLite and PostgreSQL, not {engine.dialect.name}")
+    if engine.dialect.name == "sqlite" and not SQLITE_CAN_DESERIALIZE:
+        raise NotImplementedError(
+            f"importing contacts into SQLite needs SQLite 3.36 or later under Python's sqlite3 (this one has "
+            f"{sqlite3.sqlite_version}); use a newer Python or store the contacts in PostgreSQL (CXGOV_DATABASE_URL)"
+        )
     worker = ParsingWorker() if path.stat().st_size >= PARALLEL_MIN_BYTES else None
     try:
         digest = file_sha256(path)

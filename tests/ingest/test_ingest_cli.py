@@ -94,6 +94,25 @@ def test_a_file_the_csv_module_refuses_is_a_message_not_an_internal_error(root: 
     assert "field larger than field limit" in result.output and "nothing was imported" in result.output
 
 
+def test_a_sqlite_too_old_to_deserialize_is_a_message_not_an_internal_error(
+    tmp_path: Path, write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite imports take their chunks through sqlite3's `deserialize`, which a Python linked to
+    an SQLite before 3.36 may lack: the user is told what to do, nothing is imported."""
+    from app.ingest import importer
+
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "program.yaml").write_text((ROOT / "program.yaml").read_text())
+    monkeypatch.setenv("CXGOV_DATABASE_URL", f"sqlite:///{tmp_path / 'old.db'}")
+    monkeypatch.setattr(importer, "SQLITE_CAN_DESERIALIZE", False)
+    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00Z"}])
+    result = runner.invoke(app, ["ingest", str(path), "--root", str(program)])
+    assert result.exit_code == 1, result.output
+    assert "needs SQLite 3.36 or later" in result.output and "nothing was imported" in result.output
+    assert "internal error" not in result.output
+
+
 def test_other_commands_do_not_load_pyarrow() -> None:
     """`cxgov validate` runs in pre-commit hooks: the importer's pyarrow loads only when importing."""
     import subprocess
