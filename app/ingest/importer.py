@@ -1,13 +1,14 @@
 """Importing one contact export: stream, stage in bulk, merge with set-based SQL, in one transaction.
 
 The file is read and parsed a chunk at a time (memory does not grow with the file) — a big file in
-a worker process (app/ingest/worker.py) while this one writes — and the chunks go into a
-temporary staging table (SQLite: executemany; PostgreSQL: COPY). Duplicates within the file, new,
-changed and unchanged contacts are then found with SQL over that table, and the merge is set-based
-(UPDATE … FROM for changed contacts, INSERT … SELECT for new ones); a source's first import, where
-every contact is new, inserts chunk by chunk instead (`_FirstLoad`; on PostgreSQL it copies
-straight into contacts). Everything — the batch row, contacts, quarantine, field issues — happens
-in one transaction: an error or a kill half-way leaves the database as it was.
+a worker process (app/ingest/worker.py) while this one writes — and each chunk arrives shaped for
+the database (app/ingest/chunks.py): PostgreSQL copies it with a binary COPY, SQLite attaches it
+as a small database and copies it with one INSERT … SELECT. A later export's chunks go into a
+temporary staging table; duplicates within the file, new, changed and unchanged contacts are then
+found with SQL over that table, and the merge is set-based (UPDATE … FROM for changed contacts,
+INSERT … SELECT for new ones); a source's first import, where every contact is new, inserts chunk
+by chunk instead (`_FirstLoad`). Everything — the batch row, contacts, quarantine, field issues —
+happens in one transaction: an error or a kill half-way leaves the database as it was.
 
 A later export of the same contact updates it; a blank in it never erases a value already known
 (blank means unknown), so re-importing an older, emptier export changes nothing.
