@@ -55,7 +55,18 @@ def _run() -> None:
         section: [st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path) for page in pages]
         for section, pages in sections.items()
     }
+    first = next(iter(navigation.values()))
+    first.insert(0, _landing(first[0]))
     st.navigation(navigation).run()
+
+
+def _landing(page: st.Page) -> st.Page:
+    """The app's root URL, hidden from the menu: it moves on to `page` (the viewer's first page).
+
+    Streamlit serves its default page at `/` only, so were the first page the default, its own
+    address (`/overview`, bookmarked or sent in a mail) would open under a "Page not found" box.
+    """
+    return st.Page(lambda: st.switch_page(page), title="cxgov", url_path="start", default=True, visibility="hidden")
 
 
 _run()

@@ -98,9 +98,12 @@ def test_every_page_renders_in_a_real_browser(app_url: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             failures: list[str] = []
-            for number, spec in enumerate(pages):
-                # st.navigation serves its first (default) page at "/", not at its url_path
-                page.goto(f"{app_url}/{'' if number == 0 else spec.url_path}", wait_until="domcontentloaded")
+            page.goto(f"{app_url}/", wait_until="domcontentloaded")  # the root moves on to the first page
+            _settle(page, pages[0].title)
+            if not page.url.endswith(f"/{pages[0].url_path}"):
+                failures.append(f"/ did not move on to /{pages[0].url_path}: {page.url}")
+            for spec in pages:  # every page at its own address, the first one too (a bookmark, a link in a mail)
+                page.goto(f"{app_url}/{spec.url_path}", wait_until="domcontentloaded")
                 _settle(page, spec.title)
                 page.screenshot(path=str(ARTIFACTS / f"page-{spec.url_path}.png"), full_page=True)
                 boxes = page.locator('[data-testid="stException"]')
