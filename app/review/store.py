@@ -8,8 +8,9 @@ followed up without anyone re-typing them.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from app.periods import Month
 from app.review.pack import KINDS, ActionView, ReviewPack, review_period
 from app.review.rules import FindingView, closing_problems
 from app.review.tables import ActionItem, Review, ReviewAttendee, ReviewDecision, ReviewFinding
+from app.spec.program import Program
 from app.store.tables import utcnow
 
 STATUSES: tuple[str, ...] = ("draft", "in_meeting", "closed")
@@ -165,16 +167,35 @@ def add_decision(session: Session, *, review_id: int, text: str, author: str) ->
     return decision
 
 
+def action_targets(program: Program) -> dict[str, dict[str, str]]:
+    """What an action item may serve, by kind (SERVES_KINDS): id → title. A roadmap is served
+    through one of its items."""
+    return {
+        "goal": {goal_id: goal.metadata.title for goal_id, goal in program.goals.items()},
+        "contract": {contract_id: contract.metadata.title for contract_id, contract in program.contracts.items()},
+        "roadmap": {item.id: item.title for roadmap in program.roadmaps.values()
+                    for phase in roadmap.spec.phases for item in phase.items},
+    }
+
+
 def add_action_item(
     session: Session, *, review_id: int, description: str, owner: str, due: date, author: str,
-    serves_kind: str | None = None, serves_id: str | None = None, finding_key: str | None = None,
+    targets: Mapping[str, Mapping[str, str]], serves_kind: str | None = None, serves_id: str | None = None,
+    finding_key: str | None = None,
 ) -> ActionItem:
-    """An action item; with `finding_key` it is one of that finding's corrective actions."""
+    """An action item; with `finding_key` it is one of that finding's corrective actions. What it
+    serves must be in `targets` (`action_targets` of the program)."""
     review = _editable(session, review_id)
     if serves_kind is not None and serves_kind not in SERVES_KINDS:
         raise ReviewError(f"an action item serves a {', '.join(SERVES_KINDS)}, not {serves_kind!r}")
     if (serves_kind is None) != (serves_id is None or not serves_id.strip()):
         raise ReviewError("say both what kind of thing an action item serves and its id, or neither")
+    if serves_kind is not None and serves_id is not None:
+        known = targets.get(serves_kind, {})
+        if serves_id.strip() not in known:
+            close = difflib.get_close_matches(serves_id.strip(), list(known), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ReviewError(f"the program has no {serves_kind} {serves_id.strip()!r}.{hint}")
     item = ActionItem(
         review_id=review_id, description=_text(description, "an action item's description"),
         owner=_text(owner, "an action item's owner"), due=due, status="open", serves_kind=serves_kind,

@@ -54,7 +54,8 @@ def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             store.record_finding(session, review_id=review.id, key=key, author="dana", root_cause=f"cause of {key}")
             for n in (1, 2):
                 store.add_action_item(session, review_id=review.id, description=f"action {n} for {key}", owner="priya",
-                                      due=date(2026, 12, 15), author="dana", finding_key=key)
+                                      due=date(2026, 12, 15), author="dana", finding_key=key,
+                                      targets=store.action_targets(program))
         store.add_decision(session, review_id=review.id, text=HOSTILE, author="raj")
         close(session, program=program, review=review, author="dana")
         snapshot = json.loads(store.get_review(session, period=OCTOBER).snapshot)

@@ -15,6 +15,7 @@ from review.review_fixture import story_program, store_values, story_values
 
 SEP, OCT = Month(2026, 9), Month(2026, 10)
 PROGRAM = story_program()
+TARGETS = store.action_targets(PROGRAM)
 
 
 @pytest.fixture
@@ -29,7 +30,8 @@ def settle(session, review_id: int) -> None:  # type: ignore[no-untyped-def]
                          root_cause="new hires answer chats without the knowledge base")
     for text in ("pair new hires with seniors", "add KB search to the chat console"):
         store.add_action_item(session, review_id=review_id, description=text, owner="priya", due=date(2026, 10, 31),
-                              author="dana", serves_kind="goal", serves_id="csat_up", finding_key="goal:csat_up")
+                              author="dana", serves_kind="goal", serves_id="csat_up", finding_key="goal:csat_up",
+                              targets=TARGETS)
     store.record_finding(session, review_id=review_id, key="sla:acme/uptime/2026-09", author="dana",
                          accepted_no_action=True, acceptance_reason="one-off data-centre outage, already credited")
 
@@ -70,7 +72,7 @@ def test_closing_names_exactly_what_is_missing(stored: Engine) -> None:
         review, _ = store.open_review(session, period=SEP, author="dana")
         store.start_meeting(session, review_id=review.id)
         store.add_action_item(session, review_id=review.id, description="pair new hires", owner="priya",
-                              due=date(2026, 10, 31), author="dana", finding_key="goal:csat_up")
+                              due=date(2026, 10, 31), author="dana", finding_key="goal:csat_up", targets=TARGETS)
         with pytest.raises(store.ClosingRefused) as refused:
             close(session, program=PROGRAM, review=review, author="dana")
         assert refused.value.problems == [
@@ -105,7 +107,7 @@ def test_open_actions_carry_over_to_the_next_review(stored: Engine) -> None:
         settle(session, september.id)
         extra = store.add_action_item(session, review_id=september.id, description="renegotiate uptime SLA",
                                       owner="lena", due=date(2026, 11, 30), author="dana", serves_kind="contract",
-                                      serves_id="acme")
+                                      serves_id="acme", targets=TARGETS)
         store.set_action_status(session, action_id=extra.id, status="done")
         close(session, program=PROGRAM, review=september, author="dana")
     with session_scope(stored) as session:
@@ -161,9 +163,17 @@ def test_action_items_validate_what_they_serve(stored: Engine) -> None:
         review, _ = store.open_review(session, period=SEP, author="dana")
         with pytest.raises(store.ReviewError, match="serves a goal, contract, roadmap"):
             store.add_action_item(session, review_id=review.id, description="x", owner="y", due=date(2026, 10, 1),
-                                  author="z", serves_kind="team", serves_id="t")
+                                  author="z", serves_kind="team", serves_id="t", targets=TARGETS)
+        with pytest.raises(store.ReviewError, match="the program has no goal 'csat_upp'. Did you mean 'csat_up'"):
+            store.add_action_item(session, review_id=review.id, description="x", owner="y",
+                                  due=date(2026, 10, 1), author="z", serves_kind="goal", serves_id="csat_upp",
+                                  targets=TARGETS)
+        with pytest.raises(store.ReviewError, match="the program has no contract 'csat_up'"):  # a goal's id
+            store.add_action_item(session, review_id=review.id, description="x", owner="y",
+                                  due=date(2026, 10, 1), author="z", serves_kind="contract", serves_id="csat_up",
+                                  targets=TARGETS)
         with pytest.raises(store.ReviewError, match="owner is required"):
             store.add_action_item(session, review_id=review.id, description="x", owner=" ", due=date(2026, 10, 1),
-                                  author="z")
+                                  author="z", targets=TARGETS)
         with pytest.raises(store.ReviewError, match="open, done, dropped"):
             store.set_action_status(session, action_id=1, status="finished")

@@ -77,8 +77,7 @@ def test_record_the_meeting_and_close_only_when_settled(known_root: Path, databa
         at.text_input(key="action.description").set_value(text)
         at.text_input(key="action.owner").set_value("tom.reyes@example.com")
         at.selectbox(key="action.finding").set_value(key)
-        at.selectbox(key="action.serves_kind").set_value("contract")
-        at.text_input(key="action.serves_id").set_value("brightwater_support")
+        at.selectbox(key="action.serves").set_value(("contract", "brightwater_support"))
         at.button(key="action.submit").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     record = record_of(database_url)

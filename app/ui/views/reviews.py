@@ -129,14 +129,16 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         due = cols[1].date_input("Due", value=ctx.as_of + timedelta(days=30), key="action.due")
         finding = cols[2].selectbox("Answers", ["", *keys], format_func=lambda k: required.get(k, "—"),
                                     key="action.finding")
-        serves = st.columns(2)
-        kind = serves[0].selectbox("Serves", ["", *store.SERVES_KINDS], key="action.serves_kind",
-                                   format_func=lambda k: k or "—")
-        serves_id = serves[1].text_input("Goal, contract or roadmap item id", key="action.serves_id")
+        targets = store.action_targets(ctx.program)
+        options = [(kind, target_id) for kind in store.SERVES_KINDS for target_id in targets[kind]]
+        serves = st.selectbox("Serves (a goal, contract or roadmap item of the program)", [None, *options],
+                              key="action.serves",
+                              format_func=lambda o: "—" if o is None else f"{o[0]}: {targets[o[0]][o[1]]} ({o[1]})")
         if st.form_submit_button("Add action item", key="action.submit"):
+            kind, target_id = serves if serves is not None else (None, None)
             _write(ctx, lambda s: store.add_action_item(
                 s, review_id=review.id, description=description, owner=owner, due=due, author=author,
-                serves_kind=kind or None, serves_id=serves_id or None, finding_key=finding or None),
+                targets=targets, serves_kind=kind, serves_id=target_id, finding_key=finding or None),
                 "Action item added.")
 
     if items:
