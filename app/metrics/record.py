@@ -66,7 +66,14 @@ def _unchanged(latest: Actual, value: KpiValue) -> bool:
 
 def write_computed_actuals(session: Session, program: Program, *, months: list[Month], author: str = "cxgov") -> ComputeSummary:
     """Compute every measured series from contacts for `months` and append the changed values as
-    `source="computed"` revisions (flushed in `session`; the caller commits)."""
+    `source="computed"` revisions (flushed in `session`; the caller commits).
+
+    The KPI queries run on the session's engine, side by side on connections of their own (the
+    example program's 17 series over 13 months at 1M contacts, SQLite: 6.7 s in the session, 3.8 s
+    so), and so read the contacts committed when each starts. Contacts change only through imports,
+    each committed on its own before anything is computed from it; an import that commits while
+    these queries run could leave a month computed from two states, and its own recompute — which
+    covers every month it touched — revises that month."""
     wanted = sorted(set(months))
     summary = ComputeSummary(months=wanted)
     series = [Series(program.metrics[metric_id], scope) for metric_id, scope in measured_series(program)
@@ -74,7 +81,7 @@ def write_computed_actuals(session: Session, program: Program, *, months: list[M
     summary.series = len(series)
     if not series or not wanted:
         return summary
-    values = compute_series(session, program, series, months=wanted)
+    values = compute_series(session.get_bind(), program, series, months=wanted)
     current = {
         (actual.metric, actual.scope_key, actual.period): actual
         for actual in latest_actuals(session, metrics={item.metric.id for item in series}, since=wanted[0], until=wanted[-1])
