@@ -172,7 +172,8 @@ class ParsingWorker:
     its imports (0.6 s) overlap the importer's own start (hashing the file, opening the batch);
     `chunks` then hands it the work. Chunks come back pickled over its stdout, whose pipe holds
     about one chunk, so memory stays flat. An error in the worker is raised in the importer as
-    itself; `stop` — on any way out: done, an error in the importer, Ctrl-C — ends the worker.
+    itself. Whoever starts it calls `stop` on every way out — done, an error in the importer,
+    Ctrl-C — which ends the worker (`ingest_file` does, in a `finally`).
     """
 
     def __init__(self) -> None:
@@ -185,21 +186,18 @@ class ParsingWorker:
     ) -> Iterator[ParsedChunk]:
         worker = self.process
         assert worker.stdin is not None and worker.stdout is not None
-        try:
-            pickle.dump((path, mapping, program_timezone, chunk_rows, destination), worker.stdin)
-            worker.stdin.close()
-            while True:
-                try:
-                    kind, item = pickle.load(worker.stdout)
-                except EOFError:
-                    raise RuntimeError(f"the parsing process stopped unexpectedly (exit code {worker.wait()})") from None
-                if kind == "done":
-                    return
-                if kind == "error":
-                    raise item
-                yield item
-        finally:
-            self.stop()
+        pickle.dump((path, mapping, program_timezone, chunk_rows, destination), worker.stdin)
+        worker.stdin.close()
+        while True:
+            try:
+                kind, item = pickle.load(worker.stdout)
+            except EOFError:
+                raise RuntimeError(f"the parsing process stopped unexpectedly (exit code {worker.wait()})") from None
+            if kind == "done":
+                return
+            if kind == "error":
+                raise item
+            yield item
 
     def stop(self) -> None:
         worker = self.process

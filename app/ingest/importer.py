@@ -130,6 +130,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _as_contacts(rows: Table, source: str, batch_id: int) -> Select[Any]:
+    """The staged or chunk `rows` as contacts of this source and import batch (CONTACT_COLUMNS)."""
+    return select(literal(source), literal(batch_id), *[rows.c[name] for name in FIELD_ORDER])
+
+
 def _write_stage(conn: Connection, parsed: ParsedChunk) -> None:
     """One parsed chunk into the staging table, on the import's own connection: PostgreSQL gets
     the chunk in one binary COPY, SQLite copies its chunk database in one INSERT … SELECT."""
@@ -323,7 +328,7 @@ def _quarantine_duplicates(
     ).all())
     if not repeats:
         return
-    raw_by_line: dict[int, dict[str, str] | list[str]] = {}
+    raw_by_line: dict[int, dict[str, str]] = {}
     for records in read_records(path, mapping, parser.used_columns, CHUNK_ROWS):  # a second pass, only for repeats
         for index, line_number in enumerate(records.line_numbers):
             if line_number in repeats:
@@ -373,7 +378,7 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
         unindexed = {name: value for name, value in coalesced.items() if name not in indexed}
         conn.execute(update(CONTACTS).where(match, changed).values({**unindexed, "batch_id": batch_id}))
     if summary.imported:
-        new_rows = select(literal(source), literal(batch_id), *[STAGE.c[name] for name in FIELD_ORDER])
+        new_rows = _as_contacts(STAGE, source, batch_id)
         if existing:  # else every staged row is new: no need to look each one up again
             new_rows = new_rows.where(~exists().where(match))
         indexes = _ContactIndexes(conn)
@@ -478,8 +483,7 @@ class _FirstLoad:
         _attach_chunk(self.conn, parsed.rows)
         self.conn.execute(insert(STAGE_IDS).from_select(["line_number", "contact_id"],
                                                         select(CHUNK.c.line_number, CHUNK.c.contact_id)))
-        chunk = select(literal(self.source), literal(self.batch_id), *[CHUNK.c[name] for name in FIELD_ORDER])
-        chunk = chunk.order_by(CHUNK.c.line_number)
+        chunk = _as_contacts(CHUNK, self.source, self.batch_id).order_by(CHUNK.c.line_number)
         if self._went_in(lambda: self.conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), chunk)),
                          IntegrityError):
             self.inserted += parsed.kept

@@ -285,16 +285,22 @@ def _seconds_column(spec: FieldMap) -> ColumnConverter:
     return convert
 
 
+def _casefolded_index(texts: pa.StringArray, keys: pa.StringArray) -> pa.Int32Array | None:
+    """Each text's position among `keys` compared casefolded (null: not a key), or None when a text
+    is not ASCII — casefold and Arrow's lower agree on ASCII only."""
+    if not pc.all(pc.string_is_ascii(texts)).as_py():
+        return None
+    return pc.index_in(pc.ascii_lower(texts), value_set=keys)
+
+
 def _words_column(words: Lookup[str, object], kind: str) -> ColumnConverter:
     keys = pa.array(list(words), pa.string())
     targets = pa.array(list(words.values()), ARROW_TYPES[kind])
 
     def convert(texts: pa.StringArray) -> pa.Array | None:
-        if not pc.all(pc.string_is_ascii(texts)).as_py():  # casefold and Arrow's lower agree on ASCII only
-            return None
         present = _present(texts)
-        found = pc.index_in(pc.ascii_lower(present), value_set=keys)
-        if found.null_count != present.null_count:
+        found = _casefolded_index(present, keys)
+        if found is None or found.null_count != present.null_count:
             return None
         return pc.take(targets, found)
 
@@ -416,9 +422,9 @@ class _Plan:
 
 def _map_values(texts: pa.StringArray, mapped: dict[str, str]) -> pa.StringArray:
     """A mapping's `values` applied: a text whose casefold is a key becomes that key's value."""
-    if not pc.all(pc.string_is_ascii(texts)).as_py():  # casefold and Arrow's lower agree on ASCII only
+    found = _casefolded_index(texts, pa.array(list(mapped), pa.string()))
+    if found is None:
         return pa.array([mapped.get(text.casefold(), text) if text else text for text in texts.to_pylist()], pa.string())
-    found = pc.index_in(pc.ascii_lower(texts), value_set=pa.array(list(mapped), pa.string()))
     hit = pc.and_(pc.is_valid(found), pc.greater(pc.binary_length(texts), 0))
     return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts)
 
