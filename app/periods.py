@@ -9,9 +9,10 @@ February in UTC.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -35,22 +36,22 @@ class Month:
             raise ValueError(f"year must be 1900–2999, got {self.year}")
 
     @classmethod
-    def parse(cls, text: str) -> "Month":
+    def parse(cls, text: str) -> Month:
         match = _MONTH_RE.match(text.strip()) if isinstance(text, str) else None
         if not match:
             raise ValueError(f"expected a month written YYYY-MM (e.g. 2026-03), got {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
-    def of(cls, day: date) -> "Month":
+    def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
     @classmethod
-    def containing(cls, instant: datetime, tz: str | ZoneInfo) -> "Month":
+    def containing(cls, instant: datetime, tz: str | ZoneInfo) -> Month:
         """The month that contains `instant` in timezone `tz` (naive instants are taken as UTC)."""
         zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=timezone.utc)
+            instant = instant.replace(tzinfo=UTC)
         local = instant.astimezone(zone)
         return cls(local.year, local.month)
 
@@ -63,10 +64,10 @@ class Month:
         return self.year * 12 + self.month - 1
 
     @classmethod
-    def from_index(cls, index: int) -> "Month":
+    def from_index(cls, index: int) -> Month:
         return cls(index // 12, index % 12 + 1)
 
-    def shift(self, months: int) -> "Month":
+    def shift(self, months: int) -> Month:
         return Month.from_index(self.index + months)
 
     def first_day(self) -> date:
@@ -79,7 +80,7 @@ class Month:
         """The first instant of the month in `tz`, as an aware UTC datetime."""
         zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         local = datetime(self.year, self.month, 1, tzinfo=zone)
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
 
     def end(self, tz: str | ZoneInfo) -> datetime:
         """The first instant after the month in `tz` (exclusive bound), as aware UTC."""
@@ -89,13 +90,15 @@ class Month:
     def quarter(self) -> int:
         return (self.month - 1) // 3 + 1
 
-    def until(self, last: "Month") -> Iterator["Month"]:
+    def until(self, last: Month) -> Iterator[Month]:
         """Months from this one through `last`, inclusive."""
         for index in range(self.index, last.index + 1):
             yield Month.from_index(index)
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         def validate(value: Any) -> Month:
             if isinstance(value, Month):
                 return value
@@ -108,7 +111,9 @@ class Month:
         )
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2026-03"]}
 
 

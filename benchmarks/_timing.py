@@ -8,7 +8,11 @@ from collections.abc import Callable
 
 
 def median_seconds(
-    fn: Callable[[], object], repeat: int, *, number: int = 1, clock: Callable[[], float] = time.perf_counter
+    fn: Callable[[], object],
+    repeat: int,
+    *,
+    number: int = 1,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> float:
     """Median over `repeat` runs of the time of one call (each run averages `number` calls)."""
     times = []

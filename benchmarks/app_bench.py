@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate_bench import AS_OF, build  # noqa: E402
+from evaluate_bench import AS_OF, build
 
 REPO = Path(__file__).resolve().parents[1]
 VIEWS = REPO / "app" / "ui" / "views"
@@ -54,10 +54,17 @@ def write_program(root: Path, program: Any) -> None:
     (root / "goals").mkdir(parents=True)
     (root / "roadmap").mkdir()
     (root / "program.yaml").write_text(yaml.safe_dump(dump(program.settings), sort_keys=False))
-    for name, docs in (("metrics", program.metrics), ("goals", program.goals), ("contracts", program.contracts)):
-        (root / "goals" / f"{name}.yaml").write_text(yaml.safe_dump_all([dump(d) for d in docs.values()], sort_keys=False))
+    for name, docs in (
+        ("metrics", program.metrics),
+        ("goals", program.goals),
+        ("contracts", program.contracts),
+    ):
+        (root / "goals" / f"{name}.yaml").write_text(
+            yaml.safe_dump_all([dump(d) for d in docs.values()], sort_keys=False)
+        )
     (root / "roadmap" / "roadmap.yaml").write_text(
-        yaml.safe_dump_all([dump(d) for d in program.roadmaps.values()], sort_keys=False))
+        yaml.safe_dump_all([dump(d) for d in program.roadmaps.values()], sort_keys=False)
+    )
 
 
 def write_actuals(root: Path, rows: list[Any]) -> int:
@@ -68,8 +75,19 @@ def write_actuals(root: Path, rows: list[Any]) -> int:
 
     engine = open_store(root)
     now = utcnow()
-    values = [{"metric": r.metric, "scope_key": r.scope_key, "period": r.period, "revision": 1, "value": r.value,
-               "source": "computed", "author": "bench", "recorded_at": now} for r in rows]
+    values = [
+        {
+            "metric": r.metric,
+            "scope_key": r.scope_key,
+            "period": r.period,
+            "revision": 1,
+            "value": r.value,
+            "source": "computed",
+            "author": "bench",
+            "recorded_at": now,
+        }
+        for r in rows
+    ]
     with engine.begin() as conn:
         conn.execute(insert(Actual.__table__), values)  # type: ignore[attr-defined]
     return len(values)
@@ -90,7 +108,11 @@ def render(script: str | None, root: Path) -> tuple[float, float]:
 
     from app.ui.context import AS_OF_KEY, ROOT_KEY
 
-    source = "import streamlit as st\nst.title('empty')" if script is None else TIMED.format(script=script)
+    source = (
+        "import streamlit as st\nst.title('empty')"
+        if script is None
+        else TIMED.format(script=script)
+    )
     at = AppTest.from_string(source, default_timeout=120)
     at.session_state[ROOT_KEY] = str(root)
     at.session_state[AS_OF_KEY] = AS_OF
@@ -128,12 +150,18 @@ def main() -> None:
         loaded = load_program(root, today=AS_OF)
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
         if errors:
-            raise SystemExit(f"the benchmark program does not validate: {errors[0].location} {errors[0].message}")
-        print(f"program: {len(program.goals)} goals, {len(program.contracts)} contracts, {count} actuals over 36 months;"
-              f" as of {AS_OF}")
+            raise SystemExit(
+                f"the benchmark program does not validate: {errors[0].location} {errors[0].message}"
+            )
+        print(
+            f"program: {len(program.goals)} goals, {len(program.contracts)} contracts, {count} actuals over 36 months;"
+            f" as of {AS_OF}"
+        )
         _, empty = medians(None, root, args.repeat)
         print(f"empty page: AppTest run median {empty * 1000:6.0f} ms (its fixed overhead)")
-        print(f"{'page':<10} {'warm: script':>13} {'AppTest run':>12} {'run/empty':>10}   {'first: script':>13} {'AppTest run':>12}")
+        print(
+            f"{'page':<10} {'warm: script':>13} {'AppTest run':>12} {'run/empty':>10}   {'first: script':>13} {'AppTest run':>12}"
+        )
         worst = 0.0
         for page in PAGES:
             script = str(VIEWS / f"{page}.py")
@@ -142,10 +170,14 @@ def main() -> None:
             cold_inside, cold_run = render(script, root)
             inside, run = medians(script, root, args.repeat)
             worst = max(worst, inside)
-            print(f"{page:<10} {inside * 1000:10.0f} ms {run * 1000:9.0f} ms {run / empty:9.1f}×   "
-                  f"{cold_inside * 1000:10.0f} ms {cold_run * 1000:9.0f} ms")
-        print(f"aim: every warm page script under 1.5 s — {'met' if worst < 1.5 else 'NOT met'} "
-              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            print(
+                f"{page:<10} {inside * 1000:10.0f} ms {run * 1000:9.0f} ms {run / empty:9.1f}×   "
+                f"{cold_inside * 1000:10.0f} ms {cold_run * 1000:9.0f} ms"
+            )
+        print(
+            f"aim: every warm page script under 1.5 s — {'met' if worst < 1.5 else 'NOT met'} "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
 
 
 if __name__ == "__main__":

@@ -16,11 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _timing import (
+    median_seconds,  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
+)
+
 from app.diff import compare
 from app.diff.compare import documents
 from app.load import load_program
 from app.spec import Program
-from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,9 +52,14 @@ def scaled(example: Program, goals: int, *, head: bool) -> Program:
             out[doc.id] = doc
         return out
 
-    return Program(settings=example.settings, metrics=example.metrics, goals=many(example.goals, goals),
-                   contracts=many(example.contracts, goals // 10), playbooks=many(example.playbooks, goals // 10),
-                   roadmaps=many(example.roadmaps, goals // 50))
+    return Program(
+        settings=example.settings,
+        metrics=example.metrics,
+        goals=many(example.goals, goals),
+        contracts=many(example.contracts, goals // 10),
+        playbooks=many(example.playbooks, goals // 10),
+        roadmaps=many(example.roadmaps, goals // 50),
+    )
 
 
 def dump_equality(base: Program, head: Program) -> int:
@@ -73,8 +81,12 @@ def main() -> None:
     half = median_seconds(lambda: compare(half_base, half_head), args.repeat)
     print(f"documents per side: {len(documents(base))}; changes found: {len(changes)}")
     print(f"compare (1,000 goals):        median {full * 1000:8.1f} ms")
-    print(f"model_dump equality floor:    median {floor * 1000:8.1f} ms   compare / floor = {full / floor:.2f}")
-    print(f"compare (500 goals):          median {half * 1000:8.1f} ms   half / full = {half / full:.2f}")
+    print(
+        f"model_dump equality floor:    median {floor * 1000:8.1f} ms   compare / floor = {full / floor:.2f}"
+    )
+    print(
+        f"compare (500 goals):          median {half * 1000:8.1f} ms   half / full = {half / full:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -28,18 +28,39 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-PG_URL = os.environ.get("CXGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-HEADER = ["contact_id", "created_at", "channel", "queue", "agent_id", "customer_id", "priority",
-          "first_response_at", "resolved_at", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds",
-          "wrap_seconds", "fcr", "csat", "nps", "ces", "team", "segment"]
+PG_URL = os.environ.get(
+    "CXGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+HEADER = [
+    "contact_id",
+    "created_at",
+    "channel",
+    "queue",
+    "agent_id",
+    "customer_id",
+    "priority",
+    "first_response_at",
+    "resolved_at",
+    "wait_seconds",
+    "abandoned",
+    "talk_seconds",
+    "hold_seconds",
+    "wrap_seconds",
+    "fcr",
+    "csat",
+    "nps",
+    "ces",
+    "team",
+    "segment",
+]
 
 
 def generate(path: Path, rows: int, seed: int = 7, first_id: int = 0) -> None:
     rng = random.Random(seed)
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
     span = 365 * 86400
     channels = ["phone", "chat", "email"]
     with path.open("w", newline="") as handle:
@@ -51,15 +72,30 @@ def generate(path: Path, rows: int, seed: int = 7, first_id: int = 0) -> None:
             resolved = first + timedelta(seconds=rng.randrange(60, 172800))
             channel = channels[i % 3]
             answered = rng.random() > 0.05
-            writer.writerow([
-                f"C{i:08d}", created.isoformat(), channel, f"q{i % 7}", f"agent{i % 48}", f"cust{rng.randrange(50000)}",
-                ("low", "normal", "high")[i % 3], first.isoformat(), resolved.isoformat() if rng.random() < 0.9 else "",
-                rng.randrange(0, 300), "false" if answered else "true", rng.randrange(60, 900) if answered else "",
-                rng.randrange(0, 120) if answered else "", rng.randrange(0, 180) if answered else "",
-                ("yes", "no", "pending")[rng.randrange(3)], rng.randrange(1, 6) if rng.random() < 0.15 else "",
-                rng.randrange(0, 11) if rng.random() < 0.05 else "", rng.randrange(1, 8) if rng.random() < 0.05 else "",
-                f"team{i % 4}", ("smb", "mid", "enterprise")[i % 3],
-            ])
+            writer.writerow(
+                [
+                    f"C{i:08d}",
+                    created.isoformat(),
+                    channel,
+                    f"q{i % 7}",
+                    f"agent{i % 48}",
+                    f"cust{rng.randrange(50000)}",
+                    ("low", "normal", "high")[i % 3],
+                    first.isoformat(),
+                    resolved.isoformat() if rng.random() < 0.9 else "",
+                    rng.randrange(0, 300),
+                    "false" if answered else "true",
+                    rng.randrange(60, 900) if answered else "",
+                    rng.randrange(0, 120) if answered else "",
+                    rng.randrange(0, 180) if answered else "",
+                    ("yes", "no", "pending")[rng.randrange(3)],
+                    rng.randrange(1, 6) if rng.random() < 0.15 else "",
+                    rng.randrange(0, 11) if rng.random() < 0.05 else "",
+                    rng.randrange(1, 8) if rng.random() < 0.05 else "",
+                    f"team{i % 4}",
+                    ("smb", "mid", "enterprise")[i % 3],
+                ]
+            )
 
 
 CHILD = """
@@ -140,7 +176,9 @@ def sqlite_floor(csv_path: Path, workdir: Path) -> float:
 
 def ingest_sqlite(csv_path: Path, later_path: Path, workdir: Path) -> dict[str, float]:
     db = workdir / f"cxgov-{uuid.uuid4().hex[:6]}.db"
-    return measured([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(csv_path), str(later_path)])
+    return measured(
+        [sys.executable, "-c", CHILD, f"sqlite:///{db}", str(csv_path), str(later_path)]
+    )
 
 
 def ingest_postgres(csv_path: Path, later_path: Path) -> dict[str, float]:
@@ -152,7 +190,11 @@ def ingest_postgres(csv_path: Path, later_path: Path) -> dict[str, float]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        url = (
+            make_url(PG_URL)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
         return measured([sys.executable, "-c", CHILD, url, str(csv_path), str(later_path)])
     finally:
         with admin.begin() as conn:
@@ -163,7 +205,9 @@ def ingest_postgres(csv_path: Path, later_path: Path) -> dict[str, float]:
 def _memory(runs: list[dict[str, float]]) -> str:
     importer = max(r["importer_mb"] for r in runs)
     worker = max(r["worker_mb"] for r in runs)
-    return f"peak {importer:4.0f} MB importer + {worker:4.0f} MB worker = {importer + worker:4.0f} MB"
+    return (
+        f"peak {importer:4.0f} MB importer + {worker:4.0f} MB worker = {importer + worker:4.0f} MB"
+    )
 
 
 def main() -> None:
@@ -180,8 +224,10 @@ def main() -> None:
         later_path = workdir / "later.csv"
         later_export(csv_path, later_path, args.rows, later_rows, workdir)
         size_mb = csv_path.stat().st_size / 1e6
-        print(f"{args.rows:,} contacts, {size_mb:.0f} MB CSV, {args.repeat} run(s) each, medians; then a later export of "
-              f"{later_rows:,} contacts ({later_rows // 2:,} sent again with answers and resolutions that came in since, the rest new)")
+        print(
+            f"{args.rows:,} contacts, {size_mb:.0f} MB CSV, {args.repeat} run(s) each, medians; then a later export of "
+            f"{later_rows:,} contacts ({later_rows // 2:,} sent again with answers and resolutions that came in since, the rest new)"
+        )
         floor = statistics.median(sqlite_floor(csv_path, workdir) for _ in range(args.repeat))
         print(f"  sqlite3 .import (floor)      {floor:7.1f} s")
         backends = [("SQLite", lambda: ingest_sqlite(csv_path, later_path, workdir))]
@@ -191,15 +237,27 @@ def main() -> None:
             runs = [run() for _ in range(args.repeat)]
             seconds = statistics.median(r["seconds"] for r in runs)
             later = statistics.median(r["later_seconds"] for r in runs)
-            print(f"  cxgov ingest, {name:<14s} {seconds:7.1f} s  {seconds / floor:4.1f}× floor  {_memory(runs)}"
-                  f"  ({int(runs[0]['imported']):,} imported)")
-            print(f"    then the later export      {later:7.1f} s  ({int(runs[0]['later_updated']):,} updated, "
-                  f"{int(runs[0]['later_imported']):,} imported); importer peak {max(r['later_peak_mb'] for r in runs):4.0f} MB, "
-                  f"at the end {runs[-1]['later_anon_mb']:.0f} MB own memory + {runs[-1]['later_file_mb']:.0f} MB mapped files")
+            print(
+                f"  cxgov ingest, {name:<14s} {seconds:7.1f} s  {seconds / floor:4.1f}× floor  {_memory(runs)}"
+                f"  ({int(runs[0]['imported']):,} imported)"
+            )
+            print(
+                f"    then the later export      {later:7.1f} s  ({int(runs[0]['later_updated']):,} updated, "
+                f"{int(runs[0]['later_imported']):,} imported); importer peak {max(r['later_peak_mb'] for r in runs):4.0f} MB, "
+                f"at the end {runs[-1]['later_anon_mb']:.0f} MB own memory + {runs[-1]['later_file_mb']:.0f} MB mapped files"
+            )
         small = workdir / "small.csv"
         generate(small, SMALL_ROWS)
         seconds = statistics.median(
-            measured([sys.executable, "-c", SMALL_CHILD, f"sqlite:///{workdir / f'small-{run}.db'}", str(small)])["seconds"]
+            measured(
+                [
+                    sys.executable,
+                    "-c",
+                    SMALL_CHILD,
+                    f"sqlite:///{workdir / f'small-{run}.db'}",
+                    str(small),
+                ]
+            )["seconds"]
             for run in range(5)
         )
         print(f"  {SMALL_ROWS:,} contacts in-process, SQLite {seconds:7.2f} s")

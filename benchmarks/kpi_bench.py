@@ -23,7 +23,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -33,19 +33,38 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _timing import median_seconds  # noqa: E402  benchmarks/_timing.py
+
 from app.cli.common import load_or_exit  # noqa: E402
 from app.metrics import ComputeSummary, compute_kpis, write_computed_actuals  # noqa: E402
 from app.periods import Month  # noqa: E402
 from app.store.db import make_engine, upgrade  # noqa: E402
 from app.store.tables import Contact  # noqa: E402
-from _timing import median_seconds  # noqa: E402  benchmarks/_timing.py
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 YEAR = [Month(2026, month) for month in range(1, 13)]
 COLUMNS = (
-    "source", "contact_id", "created_at", "channel", "queue", "team", "agent_id", "customer_id", "priority", "segment",
-    "first_response_at", "resolved_at", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds", "wrap_seconds",
-    "fcr", "csat", "nps", "ces",
+    "source",
+    "contact_id",
+    "created_at",
+    "channel",
+    "queue",
+    "team",
+    "agent_id",
+    "customer_id",
+    "priority",
+    "segment",
+    "first_response_at",
+    "resolved_at",
+    "wait_seconds",
+    "abandoned",
+    "talk_seconds",
+    "hold_seconds",
+    "wrap_seconds",
+    "fcr",
+    "csat",
+    "nps",
+    "ces",
 )
 
 
@@ -54,7 +73,7 @@ def contacts(rows: int, seed: int = 11) -> Iterator[tuple[object, ...]]:
     waits and abandons on phone and chat, survey answers from a minority, some tickets still open,
     customers who come back."""
     rng = random.Random(seed)
-    start = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, 8, tzinfo=UTC)
     span = 365 * 86400
     channels = ["phone"] * 30 + ["chat"] * 38 + ["email"] * 27 + ["social"] * 5
     queues = ["general", "billing", "account_access", "how_to", "integrations", "escalations"]
@@ -66,14 +85,35 @@ def contacts(rows: int, seed: int = 11) -> Iterator[tuple[object, ...]]:
         wait = rng.expovariate(1 / 25) if live else None
         abandoned = (rng.random() < 0.05) if live else None
         answered = not abandoned
-        reply = created + timedelta(seconds=wait if live else rng.expovariate(1 / 3000)) if answered else None
-        resolved = created + timedelta(seconds=rng.expovariate(1 / 20000)) if answered and rng.random() < 0.97 else None
+        reply = (
+            created + timedelta(seconds=wait if live else rng.expovariate(1 / 3000))
+            if answered
+            else None
+        )
+        resolved = (
+            created + timedelta(seconds=rng.expovariate(1 / 20000))
+            if answered and rng.random() < 0.97
+            else None
+        )
         handle = rng.uniform(120, 900) if answered else None
         yield (
-            "bench", f"B{index}", created, channel, rng.choice(queues), f"team-{channel}",
-            f"A{rng.randrange(48):03d}" if answered else None, f"C{rng.randrange(30_000)}", rng.choice(priorities),
-            "enterprise" if rng.random() < 0.2 else "mid-market", reply, resolved, wait, abandoned,
-            handle * 0.7 if handle else None, handle * 0.08 if handle else None, handle * 0.22 if handle else None,
+            "bench",
+            f"B{index}",
+            created,
+            channel,
+            rng.choice(queues),
+            f"team-{channel}",
+            f"A{rng.randrange(48):03d}" if answered else None,
+            f"C{rng.randrange(30_000)}",
+            rng.choice(priorities),
+            "enterprise" if rng.random() < 0.2 else "mid-market",
+            reply,
+            resolved,
+            wait,
+            abandoned,
+            handle * 0.7 if handle else None,
+            handle * 0.08 if handle else None,
+            handle * 0.22 if handle else None,
             rng.choice(("yes", "yes", "no", "pending")) if answered else None,
             rng.randint(1, 5) if rng.random() < 0.15 else None,
             rng.randint(0, 10) if rng.random() < 0.05 else None,
@@ -83,7 +123,9 @@ def contacts(rows: int, seed: int = 11) -> Iterator[tuple[object, ...]]:
 
 def _sqlite_text(value: object) -> object:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        return (
+            value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        )
     return value
 
 
@@ -97,9 +139,13 @@ def load_sqlite(engine: Engine, rows: int) -> None:
         for row in contacts(rows):
             batch.append(tuple(_sqlite_text(value) for value in row))
             if len(batch) == 50_000:
-                cursor.executemany(f"INSERT INTO contacts ({', '.join(COLUMNS)}) VALUES ({placeholders})", batch)
+                cursor.executemany(
+                    f"INSERT INTO contacts ({', '.join(COLUMNS)}) VALUES ({placeholders})", batch
+                )
                 batch.clear()
-        cursor.executemany(f"INSERT INTO contacts ({', '.join(COLUMNS)}) VALUES ({placeholders})", batch)
+        cursor.executemany(
+            f"INSERT INTO contacts ({', '.join(COLUMNS)}) VALUES ({placeholders})", batch
+        )
         cursor.execute("COMMIT")
     finally:
         raw.close()
@@ -108,10 +154,12 @@ def load_sqlite(engine: Engine, rows: int) -> None:
 def load_postgresql(engine: Engine, rows: int) -> None:
     raw = engine.raw_connection()
     try:
-        with raw.cursor() as cursor:  # type: ignore[attr-defined]
-            with cursor.copy(f"COPY contacts ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in contacts(rows):
-                    copy.write_row(row)
+        with (
+            raw.cursor() as cursor,  # type: ignore[attr-defined]
+            cursor.copy(f"COPY contacts ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for row in contacts(rows):
+                copy.write_row(row)
         raw.commit()
     finally:
         raw.close()
@@ -128,7 +176,9 @@ def bench(name: str, engine: Engine, rows: int, repeat: int) -> None:
 
     def baseline() -> object:
         with engine.connect() as conn:
-            return conn.execute(select(contacts_table.c.channel, func.count()).group_by(contacts_table.c.channel)).all()
+            return conn.execute(
+                select(contacts_table.c.channel, func.count()).group_by(contacts_table.c.channel)
+            ).all()
 
     values: list[object] = []
 
@@ -147,11 +197,15 @@ def bench(name: str, engine: Engine, rows: int, repeat: int) -> None:
 
     floor = median_seconds(baseline, repeat)
     kpis = median_seconds(year, repeat)
-    print(f"{name:<10} {rows:>9,} contacts (loaded in {loaded:5.1f} s)  {len(metrics)} metrics × 12 months by channel "
-          f"→ {len(values)} values: median {kpis:6.2f} s;  one-scan baseline {floor:5.2f} s;  ratio {kpis / floor:4.1f}×")
+    print(
+        f"{name:<10} {rows:>9,} contacts (loaded in {loaded:5.1f} s)  {len(metrics)} metrics × 12 months by channel "
+        f"→ {len(values)} values: median {kpis:6.2f} s;  one-scan baseline {floor:5.2f} s;  ratio {kpis / floor:4.1f}×"
+    )
     written = median_seconds(actuals_compute, repeat)
-    print(f"{'':<10} `cxgov actuals compute` for the year: {summaries[0].series} series × 12 months "
-          f"({summaries[0].recorded} actuals written): median {written:6.2f} s")
+    print(
+        f"{'':<10} `cxgov actuals compute` for the year: {summaries[0].series} series × 12 months "
+        f"({summaries[0].recorded} actuals written): median {written:6.2f} s"
+    )
 
 
 def main() -> None:

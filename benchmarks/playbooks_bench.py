@@ -16,23 +16,31 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from _timing import (
+    median_seconds,  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
+)
 
 from app.playbooks.render import deadline, render_template
 from app.playbooks.sandbox import PlaybookEnvironment
 from app.playbooks.search import search_playbooks
 from app.spec.playbook import Playbook
 from app.spec.program import Program, ProgramSettings
-from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def synthetic_program(real: Playbook, count: int) -> Program:
-    settings = ProgramSettings.model_validate(yaml.safe_load((REPO / "program.yaml").read_text(encoding="utf-8")))
+    settings = ProgramSettings.model_validate(
+        yaml.safe_load((REPO / "program.yaml").read_text(encoding="utf-8"))
+    )
     data = real.model_dump(by_alias=True)
     playbooks = {}
     for index in range(count):
-        data["metadata"] = {**data["metadata"], "id": f"pb_{index}", "title": f"Playbook {index} {real.metadata.title}"}
+        data["metadata"] = {
+            **data["metadata"],
+            "id": f"pb_{index}",
+            "title": f"Playbook {index} {real.metadata.title}",
+        }
         playbooks[f"pb_{index}"] = Playbook.model_validate(data)
     return Program(settings=settings, playbooks=playbooks)
 
@@ -42,9 +50,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    playbook = Playbook.model_validate(yaml.safe_load((REPO / "playbooks" / "service-recovery.yaml").read_text("utf-8")))
+    playbook = Playbook.model_validate(
+        yaml.safe_load((REPO / "playbooks" / "service-recovery.yaml").read_text("utf-8"))
+    )
     values = {v.name: v.example or "" for v in playbook.spec.variables}
-    body = next(t.body for t in playbook.spec.templates if t.id == "apology_remedy" and t.locale == "en")
+    body = next(
+        t.body for t in playbook.spec.templates if t.id == "apology_remedy" and t.locale == "en"
+    )
 
     plain = jinja2.Template(body)
     sandboxed = PlaybookEnvironment().from_string(body)
@@ -53,23 +65,46 @@ def main() -> None:
         with deadline(1.0):
             return sandboxed.render(values)
 
-    full = median_seconds(lambda: render_template(playbook, "apology_remedy", values, locale="en", default_locale="en"),
-                          args.repeat, number=50)
+    full = median_seconds(
+        lambda: render_template(
+            playbook, "apology_remedy", values, locale="en", default_locale="en"
+        ),
+        args.repeat,
+        number=50,
+    )
     floor = median_seconds(lambda: plain.render(values), args.repeat, number=500)
     bare = median_seconds(lambda: sandboxed.render(values), args.repeat, number=500)
     traced = median_seconds(with_deadline, args.repeat, number=500)
-    print(f"render_template (en e-mail, from source): {full * 1e3:8.3f} ms   {full / floor:6.1f}× plain compiled Jinja2")
+    print(
+        f"render_template (en e-mail, from source): {full * 1e3:8.3f} ms   {full / floor:6.1f}× plain compiled Jinja2"
+    )
     print(f"plain jinja2, compiled once:              {floor * 1e3:8.3f} ms")
     print(f"sandbox, compiled once, no deadline:      {bare * 1e3:8.3f} ms")
-    print(f"sandbox, compiled once, with deadline:    {traced * 1e3:8.3f} ms   {traced / bare:6.2f}× without")
+    print(
+        f"sandbox, compiled once, with deadline:    {traced * 1e3:8.3f} ms   {traced / bare:6.2f}× without"
+    )
 
     program = synthetic_program(playbook, 500)
-    texts = [" ".join([pb.metadata.title, pb.spec.situation, *pb.spec.tags, *(s.instruction for s in pb.spec.steps)])
-             .casefold() for pb in program.playbooks.values()]
-    search = median_seconds(lambda: search_playbooks(program, "recovery apolog", channel="email"),
-                            args.repeat, number=5)
-    scan = median_seconds(lambda: [t for t in texts if "recovery" in t and "apolog" in t], args.repeat, number=50)
-    print(f"search_playbooks, 500 playbooks:          {search * 1e3:8.3f} ms   {search / scan:6.1f}× substring scan")
+    texts = [
+        " ".join(
+            [
+                pb.metadata.title,
+                pb.spec.situation,
+                *pb.spec.tags,
+                *(s.instruction for s in pb.spec.steps),
+            ]
+        ).casefold()
+        for pb in program.playbooks.values()
+    ]
+    search = median_seconds(
+        lambda: search_playbooks(program, "recovery apolog", channel="email"), args.repeat, number=5
+    )
+    scan = median_seconds(
+        lambda: [t for t in texts if "recovery" in t and "apolog" in t], args.repeat, number=50
+    )
+    print(
+        f"search_playbooks, 500 playbooks:          {search * 1e3:8.3f} ms   {search / scan:6.1f}× substring scan"
+    )
     print(f"substring scan of the same texts:         {scan * 1e3:8.3f} ms")
 
 

@@ -16,6 +16,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from _timing import (
+    median_seconds,  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
+)
+
 from app.demo.seed import seed_demo
 from app.evaluate import evaluate_program
 from app.load import load_program
@@ -26,7 +30,6 @@ from app.review.export import to_html, to_markdown, to_pdf
 from app.review.pack import review_as_of
 from app.review.service import actuals_index, pack_for, review_document
 from app.store.db import make_engine, session_scope, upgrade
-from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 
 AS_OF = date(2026, 11, 23)
 REPO = Path(__file__).resolve().parents[1]
@@ -49,11 +52,18 @@ def main() -> None:
             images = chart_images(document)
             results = {
                 "evaluate_program (baseline)": median_seconds(
-                    lambda: evaluate_program(program, actuals, as_of=review_as_of(Month(2026, 10), "monthly")), args.repeat),
+                    lambda: evaluate_program(
+                        program, actuals, as_of=review_as_of(Month(2026, 10), "monthly")
+                    ),
+                    args.repeat,
+                ),
                 "pack_for (store read + evaluate + build)": median_seconds(
-                    lambda: pack_for(session, program=program, review=review), args.repeat),
+                    lambda: pack_for(session, program=program, review=review), args.repeat
+                ),
                 "markdown": median_seconds(lambda: to_markdown(document), args.repeat),
-                f"charts to PNG ({len(images)})": median_seconds(lambda: chart_images(document), args.repeat),
+                f"charts to PNG ({len(images)})": median_seconds(
+                    lambda: chart_images(document), args.repeat
+                ),
                 "html from PNGs": median_seconds(lambda: to_html(document, images), args.repeat),
                 "pdf from PNGs": median_seconds(lambda: to_pdf(document, images), args.repeat),
             }

@@ -19,8 +19,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.load import load_program, program_files  # noqa: E402
-from _timing import median_seconds  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
+from _timing import (
+    median_seconds,  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
+)
+
+from app.load import load_program, program_files
 
 PROGRAM = """\
 apiVersion: cxgov/v1
@@ -84,9 +87,14 @@ def generate(root: Path, goals: int, per_file: int = 50) -> None:
     (root / "program.yaml").write_text(PROGRAM)
     (root / "goals").mkdir()
     metrics = max(goals // 10, 1)
-    (root / "goals" / "metrics.yaml").write_text("".join(METRIC.format(n=n) for n in range(metrics)))
+    (root / "goals" / "metrics.yaml").write_text(
+        "".join(METRIC.format(n=n) for n in range(metrics))
+    )
     for start in range(0, goals, per_file):
-        text = "".join(GOAL.format(n=n, m=n % metrics, t=n % 7) for n in range(start, min(start + per_file, goals)))
+        text = "".join(
+            GOAL.format(n=n, m=n % metrics, t=n % 7)
+            for n in range(start, min(start + per_file, goals))
+        )
         (root / "goals" / f"goals-{start // per_file:03d}.yaml").write_text(text)
 
 
@@ -101,7 +109,9 @@ def main() -> None:
         files = program_files(root)
         texts = [path.read_bytes() for path in files]
         result = load_program(root, today=date(2026, 3, 1))
-        assert result.ok and result.program is not None and len(result.program.goals) == args.goals, result.diagnostics[:3]
+        assert (
+            result.ok and result.program is not None and len(result.program.goals) == args.goals
+        ), result.diagnostics[:3]
 
         def bare_python() -> None:
             for path in files:
@@ -109,16 +119,22 @@ def main() -> None:
 
         def bare_c() -> None:
             for path in files:
-                list(yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader))  # noqa: S506 - safe C loader
+                list(yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader))
 
         validate = median_seconds(lambda: load_program(root, today=date(2026, 3, 1)), args.repeat)
         python = median_seconds(bare_python, args.repeat)
         c = median_seconds(bare_c, args.repeat)
         size = sum(len(t) for t in texts)
-        print(f"{args.goals} goals, {len(files)} files, {size / 1e6:.1f} MB, median of {args.repeat}")
+        print(
+            f"{args.goals} goals, {len(files)} files, {size / 1e6:.1f} MB, median of {args.repeat}"
+        )
         print(f"  load_program (validate)           {validate:7.3f} s")
-        print(f"  yaml.safe_load_all (pure Python)  {python:7.3f} s   validate / this = {validate / python:.2f}x")
-        print(f"  yaml.load_all CSafeLoader (C)     {c:7.3f} s   validate / this = {validate / c:.2f}x")
+        print(
+            f"  yaml.safe_load_all (pure Python)  {python:7.3f} s   validate / this = {validate / python:.2f}x"
+        )
+        print(
+            f"  yaml.load_all CSafeLoader (C)     {c:7.3f} s   validate / this = {validate / c:.2f}x"
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -18,7 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
-PG_URL = os.environ.get("CXGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "CXGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_PG = os.environ.get("CXGOV_REQUIRE_POSTGRES") == "1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,11 +32,11 @@ def _postgres_reachable() -> str | None:
             conn.execute(text("select 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
 
 
-_PG_PROBLEM: str | None | bool = False
+_PG_PROBLEM: str | bool | None = False
 
 
 def pg_problem() -> str | None:
@@ -53,7 +55,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     problem = pg_problem()
     if problem:
         if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required (CXGOV_REQUIRE_POSTGRES=1) but unreachable: {problem}")
+            pytest.fail(
+                f"PostgreSQL is required (CXGOV_REQUIRE_POSTGRES=1) but unreachable: {problem}"
+            )
         pytest.skip(f"PostgreSQL unreachable: {problem}")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)

@@ -7,7 +7,19 @@ import sys
 
 import typer
 
-from app.cli import actuals, app_cmd, db, diff, ingest, init, kpi, playbook, review, status, validate
+from app.cli import (
+    actuals,
+    app_cmd,
+    db,
+    diff,
+    ingest,
+    init,
+    kpi,
+    playbook,
+    review,
+    status,
+    validate,
+)
 
 app = typer.Typer(
     name="cxgov",
@@ -28,7 +40,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("cxgov: interrupted; nothing was written.", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence at the edge
+    except Exception as exc:
         if os.environ.get("CXGOV_DEBUG"):
             raise
         typer.echo(f"cxgov: internal error: {type(exc).__name__}: {exc}", err=True)

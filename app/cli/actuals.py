@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -22,12 +22,14 @@ from app.store.actuals import ActualsError, append_revision, history
 from app.store.db import open_store, session_scope
 from app.store.tables import Actual
 
-actuals_app = typer.Typer(help="Actuals: record hand-entered figures and corrections, show history.",
-                          no_args_is_help=True)
+actuals_app = typer.Typer(
+    help="Actuals: record hand-entered figures and corrections, show history.", no_args_is_help=True
+)
 
 RootOption = Annotated[Path, typer.Option("--root", help="Program root.")]
-ScopeOption = Annotated[Optional[list[str]], typer.Option("--scope", help="A scope dimension, key=value (repeatable).")]
-
+ScopeOption = Annotated[
+    list[str] | None, typer.Option("--scope", help="A scope dimension, key=value (repeatable).")
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -47,7 +49,9 @@ def parse_scope(items: list[str] | None) -> Scope:
         return Scope(**{key: vals[0] if len(vals) == 1 else vals for key, vals in values.items()})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise _fail(f"bad --scope ({problems}); dimensions are {', '.join(Scope.DIMENSIONS)}", 2) from None
+        raise _fail(
+            f"bad --scope ({problems}); dimensions are {', '.join(Scope.DIMENSIONS)}", 2
+        ) from None
 
 
 def value_problem(metric: Metric, value: float) -> str | None:
@@ -68,10 +72,18 @@ def value_problem(metric: Metric, value: float) -> str | None:
 
 def _row(actual: Actual) -> dict[str, object]:
     return {
-        "metric": actual.metric, "scope": actual.scope_key, "period": actual.period, "revision": actual.revision,
-        "value": actual.value, "numerator": actual.numerator, "denominator": actual.denominator,
-        "sample_size": actual.sample_size, "source": actual.source, "author": actual.author,
-        "recorded_at": actual.recorded_at.isoformat(), "reason": actual.reason,
+        "metric": actual.metric,
+        "scope": actual.scope_key,
+        "period": actual.period,
+        "revision": actual.revision,
+        "value": actual.value,
+        "numerator": actual.numerator,
+        "denominator": actual.denominator,
+        "sample_size": actual.sample_size,
+        "source": actual.source,
+        "author": actual.author,
+        "recorded_at": actual.recorded_at.isoformat(),
+        "reason": actual.reason,
     }
 
 
@@ -79,14 +91,26 @@ def _row(actual: Actual) -> dict[str, object]:
 def record(
     metric: Annotated[str, typer.Argument(help="Metric id from the catalogue.")],
     period: Annotated[str, typer.Option("--period", help="Month, YYYY-MM.")],
-    value: Annotated[float, typer.Option("--value", help="The value in the metric's unit (percentages as 0–100).")],
+    value: Annotated[
+        float,
+        typer.Option("--value", help="The value in the metric's unit (percentages as 0–100)."),
+    ],
     scope: ScopeOption = None,
-    numerator: Annotated[Optional[float], typer.Option("--numerator")] = None,
-    denominator: Annotated[Optional[float], typer.Option("--denominator")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Required for a correction.")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who records it (default: your login).")] = None,
-    expected_revision: Annotated[Optional[int], typer.Option("--expected-revision",
-                                 help="The revision you are correcting; a newer one is a conflict.")] = None,
+    numerator: Annotated[float | None, typer.Option("--numerator")] = None,
+    denominator: Annotated[float | None, typer.Option("--denominator")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Required for a correction.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who records it (default: your login).")
+    ] = None,
+    expected_revision: Annotated[
+        int | None,
+        typer.Option(
+            "--expected-revision",
+            help="The revision you are correcting; a newer one is a conflict.",
+        ),
+    ] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -99,7 +123,10 @@ def record(
     program = load_or_exit(root)
     found = program.metrics.get(metric)
     if found is None:
-        raise _fail(f"no metric {metric!r} in the catalogue; known: {', '.join(sorted(program.metrics)) or '(none)'}", 1)
+        raise _fail(
+            f"no metric {metric!r} in the catalogue; known: {', '.join(sorted(program.metrics)) or '(none)'}",
+            1,
+        )
     problem = value_problem(found, value)
     if problem:
         raise _fail(problem, 1)
@@ -111,8 +138,16 @@ def record(
     try:
         with session_scope(open_store(root)) as session:
             actual = append_revision(
-                session, metric=metric, scope_key=scope_key, period=month, value=value, numerator=numerator,
-                denominator=denominator, source="manual", author=by or getpass.getuser(), reason=reason,
+                session,
+                metric=metric,
+                scope_key=scope_key,
+                period=month,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                source="manual",
+                author=by or getpass.getuser(),
+                reason=reason,
                 expected_revision=expected_revision,
             )
             row = _row(actual)
@@ -121,8 +156,10 @@ def record(
     if format is Format.json:
         typer.echo(json.dumps(row, indent=2))
     else:
-        typer.echo(f"recorded {metric} [{scope_key or 'all contacts'}] {month} = {value:g} "
-                   f"(revision {row['revision']}, by {row['author']})")
+        typer.echo(
+            f"recorded {metric} [{scope_key or 'all contacts'}] {month} = {value:g} "
+            f"(revision {row['revision']}, by {row['author']})"
+        )
 
 
 @actuals_app.command("history")
@@ -149,8 +186,11 @@ def history_command(
         return
     for row in rows:
         value = "—" if row["value"] is None else f"{row['value']:g}"
-        typer.echo(f"{row['period']}  [{row['scope'] or 'all'}]  rev {row['revision']}  {value:>10}  {row['source']:<8} "
-                   f"{row['author']}  {str(row['recorded_at'])[:19]}" + (f"  — {row['reason']}" if row["reason"] else ""))
+        typer.echo(
+            f"{row['period']}  [{row['scope'] or 'all'}]  rev {row['revision']}  {value:>10}  {row['source']:<8} "
+            f"{row['author']}  {str(row['recorded_at'])[:19]}"
+            + (f"  — {row['reason']}" if row["reason"] else "")
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -45,8 +45,16 @@ def config_flags(path: Path | None) -> list[str]:
 
 
 def streamlit_command(root: Path, *, port: int, headless: bool, address: str | None) -> list[str]:
-    command = [sys.executable, "-m", "streamlit", "run", str(ENTRY), *config_flags(config_file()),
-               f"--server.port={port}", f"--server.headless={'true' if headless else 'false'}"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ENTRY),
+        *config_flags(config_file()),
+        f"--server.port={port}",
+        f"--server.headless={'true' if headless else 'false'}",
+    ]
     if address:
         command.append(f"--server.address={address}")
     return command
@@ -56,13 +64,18 @@ def run_app(
     root: RootArg = Path("."),
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
     headless: Annotated[bool, typer.Option(help="Do not open a browser (servers, tests).")] = False,
-    address: Annotated[str | None, typer.Option(help="Address to listen on, e.g. 127.0.0.1.")] = None,
+    address: Annotated[
+        str | None, typer.Option(help="Address to listen on, e.g. 127.0.0.1.")
+    ] = None,
 ) -> None:
     """Start the app: the committee's dashboard, the managers' actuals, the agents' playbooks."""
     resolved = check_root(root).resolve()
     env = {**os.environ, ROOT_ENV: str(resolved)}
     command = streamlit_command(resolved, port=port, headless=headless, address=address)
-    typer.echo(f"cxgov: serving {resolved} on http://{address or 'localhost'}:{port} (Ctrl-C stops)", err=True)
+    typer.echo(
+        f"cxgov: serving {resolved} on http://{address or 'localhost'}:{port} (Ctrl-C stops)",
+        err=True,
+    )
     try:
         code = subprocess.call(command, cwd=resolved, env=env)
     except KeyboardInterrupt:
@@ -73,8 +86,16 @@ def run_app(
 def demo(
     root: RootArg = Path("."),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 7,
-    months: Annotated[int, typer.Option(min=1, max=60, help="Months of history, ending this month.")] = 12,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Last day with data, YYYY-MM-DD (default: today in the program's timezone).")] = None,
+    months: Annotated[
+        int, typer.Option(min=1, max=60, help="Months of history, ending this month.")
+    ] = 12,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Last day with data, YYYY-MM-DD (default: today in the program's timezone).",
+        ),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Fill the program's database with a seeded, realistic demo year and compute its actuals."""
@@ -83,8 +104,13 @@ def demo(
 
     day = parse_date(as_of, option="--as-of")
     program = load_or_exit(root, today=day)
-    summary = seed_demo(open_store(root.resolve()), program, as_of=day or today_in(program.timezone), seed=seed,
-                        months=months)
+    summary = seed_demo(
+        open_store(root.resolve()),
+        program,
+        as_of=day or today_in(program.timezone),
+        seed=seed,
+        months=months,
+    )
     if output is Format.json:
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
         return
@@ -100,8 +126,14 @@ def _text(data: dict[str, Any]) -> str:
         f"  hand-entered figures: {data['manual_recorded']} recorded, {data['manual_kept']} already there (kept)",
     ]
     if data["computed"]:
-        lines.append("  computed actuals: " + ", ".join(f"{k} {v}" for k, v in sorted(data["computed"].items())
-                                                        if isinstance(v, (int, float, str))))
+        lines.append(
+            "  computed actuals: "
+            + ", ".join(
+                f"{k} {v}"
+                for k, v in sorted(data["computed"].items())
+                if isinstance(v, (int, float, str))
+            )
+        )
     lines.append("Open the app with: cxgov app")
     return "\n".join(lines)
 

@@ -15,13 +15,22 @@ from app.spec.program import Program
 
 RootArg = Annotated[
     Path,
-    typer.Argument(envvar="CXGOV_ROOT", show_default=True, help="Program root: the folder with program.yaml (env CXGOV_ROOT)."),
+    typer.Argument(
+        envvar="CXGOV_ROOT",
+        show_default=True,
+        help="Program root: the folder with program.yaml (env CXGOV_ROOT).",
+    ),
 ]
 """Positional program root, default `.`: declare it as `root: RootArg = Path(".")`."""
 
 RootOption = Annotated[
     Path,
-    typer.Option("--root", envvar="CXGOV_ROOT", show_default=True, help="Program root: the folder with program.yaml (env CXGOV_ROOT)."),
+    typer.Option(
+        "--root",
+        envvar="CXGOV_ROOT",
+        show_default=True,
+        help="Program root: the folder with program.yaml (env CXGOV_ROOT).",
+    ),
 ]
 """The same as an option, for commands whose positional arguments mean something else."""
 
@@ -40,7 +49,10 @@ def parse_date(value: str | None, *, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"expected a date written YYYY-MM-DD (e.g. 2026-11-15), got {value!r}", param_hint=option) from None
+        raise typer.BadParameter(
+            f"expected a date written YYYY-MM-DD (e.g. 2026-11-15), got {value!r}",
+            param_hint=option,
+        ) from None
 
 
 def parse_month(value: str | None, *, option: str) -> Month | None:
@@ -56,7 +68,10 @@ def parse_month(value: str | None, *, option: str) -> Month | None:
 def check_root(root: Path) -> Path:
     """The root as given, or exit 2 (a usage error) when it is not a folder."""
     if not root.is_dir():
-        typer.echo(f"cxgov: {root} is not a folder; pass the program root (the folder with program.yaml).", err=True)
+        typer.echo(
+            f"cxgov: {root} is not a folder; pass the program root (the folder with program.yaml).",
+            err=True,
+        )
         raise typer.Exit(code=2)
     return root
 
@@ -68,7 +83,10 @@ def load_or_exit(root: Path, *, today: date | None = None) -> Program:
     result = load_program(check_root(root), today=today)
     if result.program is None:
         errors = [d for d in result.diagnostics if d.severity == "error"]
-        typer.echo(f"cxgov: the program at {root} has {len(errors)} error(s); `cxgov validate` explains them all:", err=True)
+        typer.echo(
+            f"cxgov: the program at {root} has {len(errors)} error(s); `cxgov validate` explains them all:",
+            err=True,
+        )
         typer.echo(text_diagnostics(errors), err=True)
         raise typer.Exit(code=1)
     return result.program

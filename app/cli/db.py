@@ -7,17 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from app.cli.common import Format
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.cli.common import Format
 from app.store.db import current_revision, database_url, get_engine, head_revision, upgrade
 
 db_app = typer.Typer(help="The actuals database: schema upgrades and status.", no_args_is_help=True)
 
-Root = Annotated[Path, typer.Option("--root", help="Program root (holds .cxgov/cxgov.db unless CXGOV_DATABASE_URL is set).")]
-
+Root = Annotated[
+    Path,
+    typer.Option(
+        "--root", help="Program root (holds .cxgov/cxgov.db unless CXGOV_DATABASE_URL is set)."
+    ),
+]
 
 
 def _safe_url(url: str) -> str:
@@ -32,7 +35,10 @@ def upgrade_command(root: Root = Path(".")) -> None:
         before = current_revision(url)
         upgrade(url)
     except SQLAlchemyError as exc:
-        typer.echo(f"cxgov: cannot upgrade {_safe_url(url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}", err=True)
+        typer.echo(
+            f"cxgov: cannot upgrade {_safe_url(url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}",
+            err=True,
+        )
         raise typer.Exit(code=1) from None
     after = head_revision()
     if before == after:
@@ -51,12 +57,23 @@ def status_command(root: Root = Path("."), format: Format = Format.text) -> None
         typer.echo(f"cxgov: cannot open {_safe_url(url)}: {exc.__class__.__name__}", err=True)
         raise typer.Exit(code=1) from None
     head = head_revision()
-    report = {"database": _safe_url(url), "schema": current, "latest": head, "up_to_date": current == head}
+    report = {
+        "database": _safe_url(url),
+        "schema": current,
+        "latest": head,
+        "up_to_date": current == head,
+    }
     if format is Format.json:
         typer.echo(json.dumps(report, indent=2))
     else:
-        state = "up to date" if current == head else "needs `cxgov db upgrade` (done automatically on first use)"
-        typer.echo(f"database: {report['database']}\nschema:   {current or '(empty)'} (latest {head}) — {state}")
+        state = (
+            "up to date"
+            if current == head
+            else "needs `cxgov db upgrade` (done automatically on first use)"
+        )
+        typer.echo(
+            f"database: {report['database']}\nschema:   {current or '(empty)'} (latest {head}) — {state}"
+        )
 
 
 def register(app: typer.Typer) -> None:

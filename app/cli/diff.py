@@ -18,7 +18,15 @@ import typer
 
 from app.cli.common import RootOption, parse_date
 from app.cli.report import text_diagnostics
-from app.diff import Change, compare, credit_effects, render_json, render_markdown, render_text, sort_changes
+from app.diff import (
+    Change,
+    compare,
+    credit_effects,
+    render_json,
+    render_markdown,
+    render_text,
+    sort_changes,
+)
 from app.diff.render import escape_cell
 from app.diff.sides import Side, SideError, open_side
 from app.evaluate import ActualsIndex
@@ -42,12 +50,17 @@ def _load(side: Side, today: date, output: DiffFormat) -> LoadResult:
     result = load_program(side.root, today=today)
     if result.program is None:
         errors = [d for d in result.diagnostics if d.severity == "error"]
-        typer.echo(f"cxgov diff: the {side.label} program has {len(errors)} error(s); a diff of an invalid program "
-                   "means nothing. `cxgov validate` explains them:", err=True)
+        typer.echo(
+            f"cxgov diff: the {side.label} program has {len(errors)} error(s); a diff of an invalid program "
+            "means nothing. `cxgov validate` explains them:",
+            err=True,
+        )
         typer.echo(text_diagnostics(errors), err=True)
         if output is DiffFormat.markdown:
-            typer.echo(f"### cxgov diff\n\nThe program at {escape_cell(side.label)} does not validate ({len(errors)} error(s)); "
-                       "see the `cxgov validate` step of this check.")
+            typer.echo(
+                f"### cxgov diff\n\nThe program at {escape_cell(side.label)} does not validate ({len(errors)} error(s)); "
+                "see the `cxgov validate` step of this check."
+            )
         raise typer.Exit(code=1)
     return result
 
@@ -79,13 +92,19 @@ def _actuals(root: Path) -> ActualsIndex | None:
     engine = make_engine(url)
     try:
         if needs_upgrade(engine):
-            typer.echo("cxgov diff: the database schema is behind; credit effects in money left out "
-                       "(run `cxgov db upgrade`).", err=True)
+            typer.echo(
+                "cxgov diff: the database schema is behind; credit effects in money left out "
+                "(run `cxgov db upgrade`).",
+                err=True,
+            )
             return None
         with session_scope(engine) as session:
             return ActualsIndex.from_rows(latest_actuals(session))
     except SQLAlchemyError as exc:
-        typer.echo(f"cxgov diff: cannot read actuals ({type(exc).__name__}); credit effects in money left out.", err=True)
+        typer.echo(
+            f"cxgov diff: cannot read actuals ({type(exc).__name__}); credit effects in money left out.",
+            err=True,
+        )
         return None
     finally:
         engine.dispose()
@@ -99,18 +118,52 @@ def _money(base: Program, head: Program, root: Path, today: date) -> list[Change
 
 
 def diff(
-    base: Annotated[str, typer.Argument(help="Git revision of the program repository (e.g. origin/main), or a folder.")],
-    head: Annotated[str | None, typer.Argument(help="Git revision or folder; default: the working tree at --root.")] = None,
+    base: Annotated[
+        str,
+        typer.Argument(
+            help="Git revision of the program repository (e.g. origin/main), or a folder."
+        ),
+    ],
+    head: Annotated[
+        str | None,
+        typer.Argument(help="Git revision or folder; default: the working tree at --root."),
+    ] = None,
     root: RootOption = Path("."),
-    output: Annotated[DiffFormat, typer.Option("--format", help="text (readable), markdown (a pull-request comment) or json (stable).")] = DiffFormat.text,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a change at least this serious exists: softened (softened or breaking), breaking, or never.")] = FailOn.never,
-    link_base: Annotated[str, typer.Option("--link-base", help="Prefix for file links in markdown, e.g. https://github.com/ORG/REPO/blob/SHA/ .")] = "",
-    today: Annotated[str | None, typer.Option("--today", help="Judge as of this date, YYYY-MM-DD (default: today); the last closed month for credit effects is the one before it.")] = None,
+    output: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format", help="text (readable), markdown (a pull-request comment) or json (stable)."
+        ),
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a change at least this serious exists: softened (softened or breaking), breaking, or never.",
+        ),
+    ] = FailOn.never,
+    link_base: Annotated[
+        str,
+        typer.Option(
+            "--link-base",
+            help="Prefix for file links in markdown, e.g. https://github.com/ORG/REPO/blob/SHA/ .",
+        ),
+    ] = "",
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            help="Judge as of this date, YYYY-MM-DD (default: today); the last closed month for credit effects is the one before it.",
+        ),
+    ] = None,
 ) -> None:
     """Compare two versions of the program: what softens it, what breaks comparability, what else changed."""
     as_of = parse_date(today, option="--today") or date.today()
     if not root.is_dir():
-        typer.echo(f"cxgov diff: {root} is not a folder; pass --root, the folder with program.yaml.", err=True)
+        typer.echo(
+            f"cxgov diff: {root} is not a folder; pass --root, the folder with program.yaml.",
+            err=True,
+        )
         raise typer.Exit(code=2)
     try:
         with open_side(base, root) as base_side, open_side(head, root) as head_side:

@@ -6,7 +6,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -49,21 +49,42 @@ def format_summary(summary: ImportSummary) -> str:
         f"  unchanged    {summary.unchanged:>9,}",
         f"  quarantined  {summary.quarantined:>9,}",
     ]
-    lines += [f"    {code:<34} {count:>7,}" for code, count in sorted(summary.quarantine_reasons.items())]
-    lines.append(f"  field issues {summary.field_issues:>9,}  (field left blank, rest of the row kept)")
-    lines += [f"    {code:<34} {count:>7,}" for code, count in sorted(summary.field_issue_reasons.items())]
+    lines += [
+        f"    {code:<34} {count:>7,}" for code, count in sorted(summary.quarantine_reasons.items())
+    ]
+    lines.append(
+        f"  field issues {summary.field_issues:>9,}  (field left blank, rest of the row kept)"
+    )
+    lines += [
+        f"    {code:<34} {count:>7,}" for code, count in sorted(summary.field_issue_reasons.items())
+    ]
     return "\n".join(lines)
 
 
 def ingest_command(
-    file: Annotated[Path, typer.Argument(help="CSV export to import.", exists=True, dir_okay=False, readable=True)],
-    mapping_file: Annotated[Optional[Path], typer.Option("--mapping", help="A ContactMapping YAML file.")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help=f"A shipped mapping: {', '.join(profile_names())}.")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV export to import.", exists=True, dir_okay=False, readable=True),
+    ],
+    mapping_file: Annotated[
+        Path | None, typer.Option("--mapping", help="A ContactMapping YAML file.")
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help=f"A shipped mapping: {', '.join(profile_names())}."),
+    ] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.text,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who imports (default: your login).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who imports (default: your login).")
+    ] = None,
     root: Annotated[Path, typer.Option("--root", help="Program root.")] = Path("."),
-    compute: Annotated[bool, typer.Option("--compute/--no-compute",
-                                          help="Bring the computed actuals up to date afterwards (default).")] = True,
+    compute: Annotated[
+        bool,
+        typer.Option(
+            "--compute/--no-compute",
+            help="Bring the computed actuals up to date afterwards (default).",
+        ),
+    ] = True,
 ) -> None:
     """Import a contact export, then recompute the actuals it changes. Exit 1 when rows had to be
     quarantined (they are listed in the store)."""
@@ -82,27 +103,53 @@ def ingest_command(
                 TimeElapsedColumn,
             )
 
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                transient=True,
+            ) as bar:
                 task = bar.add_task(f"importing {file.name}")
-                summary = ingest_file(engine, file, mapping=mapping, program_timezone=program.timezone,
-                                      author=by or getpass.getuser(),
-                                      progress=lambda n: bar.update(task, description=f"importing {file.name}: {n:,} rows"))
+                summary = ingest_file(
+                    engine,
+                    file,
+                    mapping=mapping,
+                    program_timezone=program.timezone,
+                    author=by or getpass.getuser(),
+                    progress=lambda n: bar.update(
+                        task, description=f"importing {file.name}: {n:,} rows"
+                    ),
+                )
         else:
-            summary = ingest_file(engine, file, mapping=mapping, program_timezone=program.timezone,
-                                  author=by or getpass.getuser())
+            summary = ingest_file(
+                engine,
+                file,
+                mapping=mapping,
+                program_timezone=program.timezone,
+                author=by or getpass.getuser(),
+            )
     except FILE_ERRORS as exc:
         typer.echo(f"cxgov: {file}: {exc}; nothing was imported.", err=True)
         raise typer.Exit(code=1) from None
     computed = None
     if compute and (summary.imported or summary.updated):
-        computed = refresh_after_import(engine, program, batch_id=summary.batch_id, author=by or getpass.getuser())
+        computed = refresh_after_import(
+            engine, program, batch_id=summary.batch_id, author=by or getpass.getuser()
+        )
     if format is Format.json:
-        typer.echo(json.dumps({**summary.as_dict(), "computed": computed.as_dict() if computed else None}, indent=2))
+        typer.echo(
+            json.dumps(
+                {**summary.as_dict(), "computed": computed.as_dict() if computed else None},
+                indent=2,
+            )
+        )
     else:
         typer.echo(format_summary(summary))
         if computed:
-            typer.echo(f"  actuals      {computed.recorded:>9,} recorded, {computed.revised:,} revised "
-                       f"({computed.months[0]} … {computed.months[-1]})")
+            typer.echo(
+                f"  actuals      {computed.recorded:>9,} recorded, {computed.revised:,} revised "
+                f"({computed.months[0]} … {computed.months[-1]})"
+            )
     if summary.quarantined:
         raise typer.Exit(code=1)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,13 +22,16 @@ from app.store.actuals import ActualsError
 from app.store.db import open_store, session_scope
 from app.ui.format import format_value
 
-
-
-FormatOption = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")]
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")
+]
 
 
 def _store_failure(exc: SQLAlchemyError) -> typer.Exit:
-    typer.echo(f"cxgov: the database cannot be read: {type(exc).__name__}: {getattr(exc, 'orig', exc)}", err=True)
+    typer.echo(
+        f"cxgov: the database cannot be read: {type(exc).__name__}: {getattr(exc, 'orig', exc)}",
+        err=True,
+    )
     return typer.Exit(code=1)
 
 
@@ -37,19 +40,34 @@ def _text(program: Program, values: list[KpiValue]) -> str:
     for item in values:
         metric = program.metrics[item.metric]
         scope = ", ".join(f"{key}={value}" for key, value in item.scope.items()) or "all contacts"
-        basis = (f"{item.numerator:g} / {item.denominator:g}" if item.denominator is not None and item.numerator is not None
-                 else f"n = {item.sample_size}")
-        rows.append((item.metric, scope, format_value(item.value, metric.spec.unit, metric.spec.decimals), basis))
+        basis = (
+            f"{item.numerator:g} / {item.denominator:g}"
+            if item.denominator is not None and item.numerator is not None
+            else f"n = {item.sample_size}"
+        )
+        rows.append(
+            (
+                item.metric,
+                scope,
+                format_value(item.value, metric.spec.unit, metric.spec.decimals),
+                basis,
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     return "\n".join(
-        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}".rstrip() for row in rows
+        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}".rstrip()
+        for row in rows
     )
 
 
 def kpi(
     period: Annotated[str, typer.Option("--period", help="The month, YYYY-MM.")],
-    by: Annotated[Optional[str], typer.Option("--by", help=f"Split by one dimension: {', '.join(DIMENSIONS)}.")] = None,
-    metric: Annotated[Optional[list[str]], typer.Option("--metric", help="Only this metric (repeatable).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help=f"Split by one dimension: {', '.join(DIMENSIONS)}.")
+    ] = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", help="Only this metric (repeatable).")
+    ] = None,
     format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -60,9 +78,13 @@ def kpi(
     program = load_or_exit(root)
     unknown = [metric_id for metric_id in metric or [] if metric_id not in program.metrics]
     if unknown:
-        raise typer.BadParameter(f"not in the catalogue: {', '.join(unknown)}", param_hint="--metric")
+        raise typer.BadParameter(
+            f"not in the catalogue: {', '.join(unknown)}", param_hint="--metric"
+        )
     try:
-        values = compute_kpis(open_store(root), program, months=[month], metrics=metric or None, by=by)
+        values = compute_kpis(
+            open_store(root), program, months=[month], metrics=metric or None, by=by
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--metric") from None
     except SQLAlchemyError as exc:
@@ -75,9 +97,19 @@ def kpi(
 
 
 def compute(
-    from_: Annotated[Optional[str], typer.Option("--from", help="First month, YYYY-MM (default: the first month with contacts).")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="Last month, YYYY-MM (default: the last month with contacts).")] = None,
-    author: Annotated[str, typer.Option("--by", help="Recorded as the author of the revisions.")] = "cxgov",
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="First month, YYYY-MM (default: the first month with contacts)."
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Last month, YYYY-MM (default: the last month with contacts)."),
+    ] = None,
+    author: Annotated[
+        str, typer.Option("--by", help="Recorded as the author of the revisions.")
+    ] = "cxgov",
     format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -91,14 +123,20 @@ def compute(
         engine = open_store(root)
         months = contact_months(engine, program.timezone)
         if not months and not (first and last):
-            typer.echo("no contacts imported yet: nothing to compute (import an export with `cxgov ingest`)")
+            typer.echo(
+                "no contacts imported yet: nothing to compute (import an export with `cxgov ingest`)"
+            )
             return
         first = first or months[0]
         last = last or months[-1]
         if last < first:
-            raise typer.BadParameter(f"the contacts end in {last}, before --from {first}", param_hint="--from")
+            raise typer.BadParameter(
+                f"the contacts end in {last}, before --from {first}", param_hint="--from"
+            )
         with session_scope(engine) as session:
-            summary = write_computed_actuals(session, program, months=list(first.until(last)), author=author)
+            summary = write_computed_actuals(
+                session, program, months=list(first.until(last)), author=author
+            )
     except SQLAlchemyError as exc:
         raise _store_failure(exc) from None
     except ActualsError as exc:

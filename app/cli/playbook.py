@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from app.cli.common import Format, RootArg, RootOption, load_or_exit
-from app.playbooks.render import RenderError, Rendered, render_template
+from app.playbooks.render import Rendered, RenderError, render_template
 from app.playbooks.search import PlaybookHit, playbook_channels, search_playbooks
 from app.spec.playbook import Playbook
 
-playbook_app = typer.Typer(help="Recovery playbooks: find one, fill in its message templates.", no_args_is_help=True)
+playbook_app = typer.Typer(
+    help="Recovery playbooks: find one, fill in its message templates.", no_args_is_help=True
+)
 
 
-
-FormatOption = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see README).")]
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="text (readable) or json (stable, see README).")
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -46,7 +49,9 @@ def parse_vars(items: list[str] | None) -> dict[str, str]:
 def _templates_summary(playbook: Playbook) -> list[dict[str, Any]]:
     by_id: dict[str, dict[str, Any]] = {}
     for template in playbook.spec.templates:
-        entry = by_id.setdefault(template.id, {"id": template.id, "channel": template.channel, "locales": []})
+        entry = by_id.setdefault(
+            template.id, {"id": template.id, "channel": template.channel, "locales": []}
+        )
         entry["locales"].append(template.locale)
     return list(by_id.values())
 
@@ -59,8 +64,10 @@ def _hit_json(hit: PlaybookHit) -> dict[str, Any]:
         "situation": playbook.spec.situation,
         "tags": list(playbook.spec.tags),
         "channels": sorted(playbook_channels(playbook)),
-        "protects": {"metrics": list(playbook.spec.protects.metrics),
-                     "objectives": list(playbook.spec.protects.objectives)},
+        "protects": {
+            "metrics": list(playbook.spec.protects.metrics),
+            "objectives": list(playbook.spec.protects.objectives),
+        },
         "templates": _templates_summary(playbook),
         "matched": list(hit.matched),
     }
@@ -69,7 +76,9 @@ def _hit_json(hit: PlaybookHit) -> dict[str, Any]:
 def _hit_text(hit: PlaybookHit) -> str:
     playbook = hit.playbook
     protects = [*playbook.spec.protects.metrics, *playbook.spec.protects.objectives]
-    templates = ", ".join(f"{t['id']} ({', '.join(t['locales'])})" for t in _templates_summary(playbook))
+    templates = ", ".join(
+        f"{t['id']} ({', '.join(t['locales'])})" for t in _templates_summary(playbook)
+    )
     details = [f"channels: {', '.join(sorted(playbook_channels(playbook))) or '—'}"]
     if protects:
         details.append(f"protects: {', '.join(protects)}")
@@ -93,16 +102,29 @@ def _rendered_json(playbook: Playbook, rendered: Rendered) -> dict[str, Any]:
 
 def list_command(
     root: RootArg = Path("."),
-    search: Annotated[str, typer.Option("--search", help="Words that must all occur (title, tags, situation, steps).")] = "",
-    channel: Annotated[Optional[str], typer.Option("--channel", help="Only playbooks for this channel.")] = None,
-    protects: Annotated[Optional[str], typer.Option(
-        "--protects", help="Only playbooks protecting this metric id or contract/objective.")] = None,
+    search: Annotated[
+        str,
+        typer.Option("--search", help="Words that must all occur (title, tags, situation, steps)."),
+    ] = "",
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="Only playbooks for this channel.")
+    ] = None,
+    protects: Annotated[
+        str | None,
+        typer.Option(
+            "--protects", help="Only playbooks protecting this metric id or contract/objective."
+        ),
+    ] = None,
     output: FormatOption = Format.text,
 ) -> None:
     """List playbooks, best match first."""
     hits = search_playbooks(load_or_exit(root), search, channel=channel, protects=protects)
     if output is Format.json:
-        typer.echo(json.dumps({"playbooks": [_hit_json(hit) for hit in hits]}, indent=2, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {"playbooks": [_hit_json(hit) for hit in hits]}, indent=2, ensure_ascii=False
+            )
+        )
         return
     if not hits:
         typer.echo("No playbook matches.")
@@ -112,9 +134,15 @@ def list_command(
 
 def render_command(
     playbook_id: Annotated[str, typer.Argument(metavar="PLAYBOOK", help="Playbook id.")],
-    template_id: Annotated[str, typer.Argument(metavar="TEMPLATE", help="Template id within the playbook.")],
-    var: Annotated[Optional[list[str]], typer.Option("--var", help="A variable, name=value (repeatable).")] = None,
-    locale: Annotated[Optional[str], typer.Option("--locale", help="The customer's locale, e.g. de.")] = None,
+    template_id: Annotated[
+        str, typer.Argument(metavar="TEMPLATE", help="Template id within the playbook.")
+    ],
+    var: Annotated[
+        list[str] | None, typer.Option("--var", help="A variable, name=value (repeatable).")
+    ] = None,
+    locale: Annotated[
+        str | None, typer.Option("--locale", help="The customer's locale, e.g. de.")
+    ] = None,
     root: RootOption = Path("."),
     output: FormatOption = Format.text,
 ) -> None:
@@ -126,8 +154,9 @@ def render_command(
         known = ", ".join(sorted(program.playbooks)) or "none"
         raise _fail(f"no playbook {playbook_id!r}; playbooks: {known}", 1)
     try:
-        rendered = render_template(playbook, template_id, values, locale=locale,
-                                   default_locale=program.spec.default_locale)
+        rendered = render_template(
+            playbook, template_id, values, locale=locale, default_locale=program.spec.default_locale
+        )
     except RenderError as exc:
         raise _fail(str(exc), 1) from None
     if output is Format.json:

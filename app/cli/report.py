@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from app.load import LoadResult
 
 
-def summary(result: "LoadResult") -> dict[str, Any]:
+def summary(result: LoadResult) -> dict[str, Any]:
     return {
         "ok": result.ok,
         "strict": result.strict,
@@ -29,12 +29,14 @@ def summary(result: "LoadResult") -> dict[str, Any]:
     }
 
 
-def as_json(result: "LoadResult") -> str:
+def as_json(result: LoadResult) -> str:
     return json.dumps(
         {
             "diagnostics": [d.as_dict() for d in result.diagnostics],
             "summary": summary(result),
-            "scorecards": {goal: card.as_dict() for goal, card in sorted(result.scorecards.items())},
+            "scorecards": {
+                goal: card.as_dict() for goal, card in sorted(result.scorecards.items())
+            },
         },
         indent=2,
         ensure_ascii=False,
@@ -74,7 +76,7 @@ def text_diagnostics(diagnostics: list[Diagnostic]) -> str:
     return "\n".join(out)
 
 
-def text_report(result: "LoadResult") -> str:
+def text_report(result: LoadResult) -> str:
     parts: list[str] = []
     if result.diagnostics:
         parts.append(text_diagnostics(result.diagnostics))
@@ -83,7 +85,9 @@ def text_report(result: "LoadResult") -> str:
         lines = ["SMART scorecard (upper case: passes, lower case: fails, -: does not apply)"]
         for goal, card in sorted(result.scorecards.items()):
             failing = [f"{c.letter}: {c.message}" for c in card.checks if c.passed is False]
-            lines.append(f"  {goal:<{width}}  {card.summary()}  " + ("; ".join(failing) if failing else "ok"))
+            lines.append(
+                f"  {goal:<{width}}  {card.summary()}  " + ("; ".join(failing) if failing else "ok")
+            )
         parts.append("\n".join(lines))
     s = summary(result)
     verdict = "valid" if s["ok"] else "NOT valid"

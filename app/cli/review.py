@@ -20,8 +20,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.cli.common import Format, RootOption, check_root, load_or_exit, parse_month
 from app.periods import Month
 
-review_app = typer.Typer(help="Steering-committee reviews: prepare, show, close and export.", no_args_is_help=True)
-
+review_app = typer.Typer(
+    help="Steering-committee reviews: prepare, show, close and export.", no_args_is_help=True
+)
 
 
 class ExportFormat(str, Enum):
@@ -30,10 +31,21 @@ class ExportFormat(str, Enum):
     pdf = "pdf"
 
 
-PeriodOpt = Annotated[str, typer.Option("--period", help="The review's month, YYYY-MM (a month of the quarter with --quarter).")]
-QuarterOpt = Annotated[bool, typer.Option("--quarter", help="The quarterly business review of the period's quarter.")]
-AuthorOpt = Annotated[str, typer.Option("--author", envvar="CXGOV_AUTHOR", help="Who does this (env CXGOV_AUTHOR).")]
-FormatOpt = Annotated[Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")]
+PeriodOpt = Annotated[
+    str,
+    typer.Option(
+        "--period", help="The review's month, YYYY-MM (a month of the quarter with --quarter)."
+    ),
+]
+QuarterOpt = Annotated[
+    bool, typer.Option("--quarter", help="The quarterly business review of the period's quarter.")
+]
+AuthorOpt = Annotated[
+    str, typer.Option("--author", envvar="CXGOV_AUTHOR", help="Who does this (env CXGOV_AUTHOR).")
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")
+]
 
 
 def _month(text: str) -> Month:
@@ -63,12 +75,18 @@ def _find(session: Any, month: Month, kind: str) -> Any:
     review = get_review(session, period=month, kind=kind)
     if review is None:
         option = " --quarter" if kind == "quarterly" else ""
-        raise _fail(f"there is no {kind} review for {month}; create it with `cxgov review open --period {month}{option}`")
+        raise _fail(
+            f"there is no {kind} review for {month}; create it with `cxgov review open --period {month}{option}`"
+        )
     return review
 
 
-def open_cmd(period: PeriodOpt, quarter: QuarterOpt = False, author: AuthorOpt = "scheduler",
-             root: RootOption = Path(".")) -> None:
+def open_cmd(
+    period: PeriodOpt,
+    quarter: QuarterOpt = False,
+    author: AuthorOpt = "scheduler",
+    root: RootOption = Path("."),
+) -> None:
     """Create the draft review for a period (a scheduler can run it before the meeting); open items carry over."""
     from app.review.store import ReviewError, action_items, label, open_review
 
@@ -77,12 +95,16 @@ def open_cmd(period: PeriodOpt, quarter: QuarterOpt = False, author: AuthorOpt =
     try:
         with _session(root) as session:
             review, created = open_review(session, period=month, kind=_kind(quarter), author=author)
-            carried = sum(1 for i in action_items(session, review_id=review.id) if i.carried_from is not None)
+            carried = sum(
+                1 for i in action_items(session, review_id=review.id) if i.carried_from is not None
+            )
             text = label(review)
     except ReviewError as exc:
         raise _fail(str(exc)) from None
     except SQLAlchemyError as exc:
-        raise _fail(f"cannot write the review: {type(exc).__name__}: {getattr(exc, 'orig', exc)}") from None
+        raise _fail(
+            f"cannot write the review: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
+        ) from None
     if created:
         typer.echo(f"Opened {text} as a draft; {carried} open action item(s) carried over.")
     else:
@@ -118,15 +140,27 @@ def show_text(document: dict[str, Any]) -> str:
     return to_markdown(document).rstrip()
 
 
-def show(period: PeriodOpt, quarter: QuarterOpt = False, format: FormatOpt = Format.text,
-         root: RootOption = Path(".")) -> None:
+def show(
+    period: PeriodOpt,
+    quarter: QuarterOpt = False,
+    format: FormatOpt = Format.text,
+    root: RootOption = Path("."),
+) -> None:
     """The review: headline, goals needing attention, SLA misses, credits, stale data, actions, record."""
     document = _document(root, _month(period), _kind(quarter))
-    typer.echo(json.dumps(document, indent=2, sort_keys=True) if format is Format.json else show_text(document))
+    typer.echo(
+        json.dumps(document, indent=2, sort_keys=True)
+        if format is Format.json
+        else show_text(document)
+    )
 
 
-def close_cmd(period: PeriodOpt, quarter: QuarterOpt = False, author: AuthorOpt = "cxgov",
-              root: RootOption = Path(".")) -> None:
+def close_cmd(
+    period: PeriodOpt,
+    quarter: QuarterOpt = False,
+    author: AuthorOpt = "cxgov",
+    root: RootOption = Path("."),
+) -> None:
     """Close the review and freeze its numbers; refused (exit 1) while an item lacks a root cause or actions."""
     from app.review.service import close
     from app.review.store import ReviewError, label
@@ -135,7 +169,12 @@ def close_cmd(period: PeriodOpt, quarter: QuarterOpt = False, author: AuthorOpt 
     program = load_or_exit(root)
     try:
         with _session(root) as session:
-            review = close(session, program=program, review=_find(session, month, _kind(quarter)), author=author)
+            review = close(
+                session,
+                program=program,
+                review=_find(session, month, _kind(quarter)),
+                author=author,
+            )
             text = label(review)
     except ReviewError as exc:
         raise _fail(str(exc)) from None
@@ -144,9 +183,13 @@ def close_cmd(period: PeriodOpt, quarter: QuarterOpt = False, author: AuthorOpt 
 
 def export_cmd(
     period: PeriodOpt,
-    format: Annotated[ExportFormat, typer.Option("--format", help="md, html (self-contained) or pdf (a handout).")],
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="md, html (self-contained) or pdf (a handout).")
+    ],
     quarter: QuarterOpt = False,
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: review-PERIOD.FORMAT).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: review-PERIOD.FORMAT).")
+    ] = None,
     root: RootOption = Path("."),
 ) -> None:
     """Write the review as Markdown, HTML (charts embedded) or PDF; a closed review exports its snapshot."""

@@ -23,14 +23,26 @@ class ReportFormat(str, Enum):
 
 def validate(
     root: RootArg = Path("."),
-    output: Annotated[ReportFormat, typer.Option("--format", help="text (readable), json (stable) or github (annotations).")] = ReportFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (SMART lint and others) as errors.")] = False,
-    today: Annotated[str | None, typer.Option("--today", help="Judge deadlines as of this date, YYYY-MM-DD (default: today).")] = None,
+    output: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="text (readable), json (stable) or github (annotations)."),
+    ] = ReportFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings (SMART lint and others) as errors.")
+    ] = False,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", help="Judge deadlines as of this date, YYYY-MM-DD (default: today)."
+        ),
+    ] = None,
 ) -> None:
     """Check every document of the program: schema, references, units, dates, SMART lint."""
     from app.load import load_program
 
-    result = load_program(check_root(root), strict=strict, today=parse_date(today, option="--today"))
+    result = load_program(
+        check_root(root), strict=strict, today=parse_date(today, option="--today")
+    )
     if output is ReportFormat.json:
         typer.echo(as_json(result))
     elif output is ReportFormat.github:
@@ -44,7 +56,9 @@ def validate(
 
 
 def schema(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the JSON Schemas to.")] = Path("schema"),
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the JSON Schemas to.")] = Path(
+        "schema"
+    ),
 ) -> None:
     """Write one JSON Schema per document kind plus cxgov.json (any kind, chosen by `kind`)."""
     from app.load.schema import write_schemas

@@ -21,23 +21,64 @@ from zoneinfo import ZoneInfo
 from app.periods import Month
 
 COLUMNS: tuple[str, ...] = (
-    "contact_id", "created_at", "channel", "queue", "agent_id", "customer_id", "priority",
-    "first_response_at", "resolved_at", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds",
-    "wrap_seconds", "fcr", "csat", "nps", "ces", "team", "segment",
+    "contact_id",
+    "created_at",
+    "channel",
+    "queue",
+    "agent_id",
+    "customer_id",
+    "priority",
+    "first_response_at",
+    "resolved_at",
+    "wait_seconds",
+    "abandoned",
+    "talk_seconds",
+    "hold_seconds",
+    "wrap_seconds",
+    "fcr",
+    "csat",
+    "nps",
+    "ces",
+    "team",
+    "segment",
 )
 """The `generic` profile's canonical columns, plus team and segment."""
 
 CHANNEL_MIX: Mapping[str, float] = {"phone": 0.30, "chat": 0.38, "email": 0.27, "social": 0.05}
 QUEUE_MIX: Mapping[str, float] = {
-    "general": 0.24, "billing": 0.14, "account_access": 0.12, "how_to": 0.24, "integrations": 0.16, "escalations": 0.10,
+    "general": 0.24,
+    "billing": 0.14,
+    "account_access": 0.12,
+    "how_to": 0.24,
+    "integrations": 0.16,
+    "escalations": 0.10,
 }
 PRIORITY_MIX: Mapping[str, float] = {"critical": 0.02, "high": 0.13, "medium": 0.50, "low": 0.35}
-SEGMENT_MIX: Mapping[str, float] = {"mid-market": 0.72, "enterprise": 0.18, "brightwater": 0.06, "harborline": 0.04}
+SEGMENT_MIX: Mapping[str, float] = {
+    "mid-market": 0.72,
+    "enterprise": 0.18,
+    "brightwater": 0.06,
+    "harborline": 0.04,
+}
 TEAM_BY_CHANNEL: Mapping[str, str] = {
-    "phone": "portland-phone", "chat": "portland-chat", "email": "leipzig-email", "social": "leipzig-email",
+    "phone": "portland-phone",
+    "chat": "portland-chat",
+    "email": "leipzig-email",
+    "social": "leipzig-email",
 }
 SEASONALITY: Mapping[int, float] = {
-    1: 1.18, 2: 1.05, 3: 1.02, 4: 0.97, 5: 0.95, 6: 0.93, 7: 0.88, 8: 0.86, 9: 1.12, 10: 1.06, 11: 1.02, 12: 0.84,
+    1: 1.18,
+    2: 1.05,
+    3: 1.02,
+    4: 0.97,
+    5: 0.95,
+    6: 0.93,
+    7: 0.88,
+    8: 0.86,
+    9: 1.12,
+    10: 1.06,
+    11: 1.02,
+    12: 0.84,
 }
 PRIORITY_ACCOUNTS: frozenset[str] = frozenset({"brightwater", "harborline"})
 """Accounts with an SLA contract: routed to priority queues, so served faster and better."""
@@ -111,11 +152,21 @@ def month_mood(plan: DemoPlan, index: int) -> MonthMood:
         late_resolution=0.07 - 0.045 * p,
     )
     if months_ago == plan.outage_months_ago:
-        mood = _replace(mood, phone_answered_at_once=0.25, phone_wait_mean=110.0, csat_satisfied=mood.csat_satisfied - 0.06,
-                        fcr_yes=mood.fcr_yes - 0.05, nps_detractors=mood.nps_detractors + 0.06)
+        mood = _replace(
+            mood,
+            phone_answered_at_once=0.25,
+            phone_wait_mean=110.0,
+            csat_satisfied=mood.csat_satisfied - 0.06,
+            fcr_yes=mood.fcr_yes - 0.05,
+            nps_detractors=mood.nps_detractors + 0.06,
+        )
     if months_ago in plan.chat_breach_months_ago:
-        mood = _replace(mood, chat_wait_mean=105.0, priority_chat_speed=0.5,
-                        csat_satisfied=mood.csat_satisfied - 0.025)
+        mood = _replace(
+            mood,
+            chat_wait_mean=105.0,
+            priority_chat_speed=0.5,
+            csat_satisfied=mood.csat_satisfied - 0.025,
+        )
     return mood
 
 
@@ -142,7 +193,10 @@ def _local_instant(rng: random.Random, day: date, channel: str, zone: ZoneInfo) 
 
 def _days(month: Month, as_of: date) -> list[date]:
     last = min(month.last_day(), as_of)
-    return [month.first_day() + timedelta(days=offset) for offset in range((last - month.first_day()).days + 1)]
+    return [
+        month.first_day() + timedelta(days=offset)
+        for offset in range((last - month.first_day()).days + 1)
+    ]
 
 
 def _iso(instant: datetime | None) -> str:
@@ -190,21 +244,49 @@ def generate_contacts(plan: DemoPlan) -> Iterator[dict[str, str]]:
             channel = rng.choices(channels, channel_weights)[0]
             pool = workdays if channel in ("phone", "chat") and workdays else days
             created = _local_instant(rng, rng.choice(pool), channel, zone)
-            drafts.append((
-                created, channel, rng.choices(queues, queue_weights)[0], rng.choices(priorities, priority_weights)[0],
-                rng.choices(segments, segment_weights)[0],
-                rng.choice(teams) if teams and rng.random() < 0.05 else TEAM_BY_CHANNEL.get(channel, "general"),
-                f"U{int(CUSTOMER_CONTACTS * rng.random() ** 1.5):05d}",
-            ))
+            drafts.append(
+                (
+                    created,
+                    channel,
+                    rng.choices(queues, queue_weights)[0],
+                    rng.choices(priorities, priority_weights)[0],
+                    rng.choices(segments, segment_weights)[0],
+                    rng.choice(teams)
+                    if teams and rng.random() < 0.05
+                    else TEAM_BY_CHANNEL.get(channel, "general"),
+                    f"U{int(CUSTOMER_CONTACTS * rng.random() ** 1.5):05d}",
+                )
+            )
         drafts.sort(key=lambda draft: draft[0])
         for created, channel, queue, priority, segment, team, customer in drafts:
             sequence += 1
-            yield _contact(rng, mood, sequence, created, end_of_data, channel, queue, priority, segment, team, customer)
+            yield _contact(
+                rng,
+                mood,
+                sequence,
+                created,
+                end_of_data,
+                channel,
+                queue,
+                priority,
+                segment,
+                team,
+                customer,
+            )
 
 
 def _contact(
-    rng: random.Random, mood: MonthMood, sequence: int, created: datetime, end_of_data: datetime,
-    channel: str, queue: str, priority: str, segment: str, team: str, customer: str,
+    rng: random.Random,
+    mood: MonthMood,
+    sequence: int,
+    created: datetime,
+    end_of_data: datetime,
+    channel: str,
+    queue: str,
+    priority: str,
+    segment: str,
+    team: str,
+    customer: str,
 ) -> dict[str, str]:
     wait: float | None = None
     abandoned: bool | None = None
@@ -212,7 +294,11 @@ def _contact(
     priority_account = segment in PRIORITY_ACCOUNTS
     if channel == "phone":
         at_once = rng.random() < mood.phone_answered_at_once + (0.15 if priority_account else 0.0)
-        wait = rng.uniform(0, 8) if at_once else rng.expovariate(1 / (mood.phone_wait_mean * (0.5 if priority_account else 1)))
+        wait = (
+            rng.uniform(0, 8)
+            if at_once
+            else rng.expovariate(1 / (mood.phone_wait_mean * (0.5 if priority_account else 1)))
+        )
         abandoned = rng.random() < min(0.6, 0.012 + wait / 900)
         reply_after = wait
         if not abandoned:
@@ -220,7 +306,9 @@ def _contact(
             hold, wrap = handle * 0.06, handle * 0.22
             talk = handle - hold - wrap
     elif channel == "chat":
-        wait = rng.expovariate(1 / (mood.chat_wait_mean * (mood.priority_chat_speed if priority_account else 1.0)))
+        wait = rng.expovariate(
+            1 / (mood.chat_wait_mean * (mood.priority_chat_speed if priority_account else 1.0))
+        )
         abandoned = rng.random() < min(0.5, 0.01 + wait / 1500)
         reply_after = wait
         if not abandoned:
@@ -228,7 +316,9 @@ def _contact(
             wrap, hold = handle * 0.15, 0.0
             talk = handle - wrap
     else:
-        minutes = rng.lognormvariate(math.log(mood.email_reply_minutes * (0.25 if priority_account else 1)), 0.8)
+        minutes = rng.lognormvariate(
+            math.log(mood.email_reply_minutes * (0.25 if priority_account else 1)), 0.8
+        )
         if not priority_account and (created.hour >= CLOSE_HOUR + 1 or created.hour < OPEN_HOUR):
             minutes += rng.uniform(120, 600)
         reply_after = minutes * 60
@@ -315,15 +405,30 @@ def manual_figures(plan: DemoPlan, series: list[tuple[str, str, str, str]]) -> l
             if calculation == "churn_rate":
                 rate = 1.32 - 0.2 * p + (0.15 if bad else 0.0) + rng.uniform(-0.06, 0.06)
                 lost = round(customers * rate / 100)
-                figures.append(ManualFigure(metric, scope_key, month, round(100 * lost / customers, 2), lost, customers))
+                figures.append(
+                    ManualFigure(
+                        metric, scope_key, month, round(100 * lost / customers, 2), lost, customers
+                    )
+                )
                 customers = customers - lost + rng.randint(10, 22)
             elif calculation == "net_revenue_retention":
                 start_mrr = 1_450_000.0 + 9_000 * index
                 ratio = 0.995 + 0.02 * p + rng.uniform(-0.006, 0.006) - (0.01 if bad else 0.0)
                 end_mrr = round(start_mrr * ratio)
-                figures.append(ManualFigure(metric, scope_key, month, round(100 * end_mrr / start_mrr, 2), end_mrr, start_mrr))
+                figures.append(
+                    ManualFigure(
+                        metric,
+                        scope_key,
+                        month,
+                        round(100 * end_mrr / start_mrr, 2),
+                        end_mrr,
+                        start_mrr,
+                    )
+                )
             else:
-                figures.append(ManualFigure(metric, scope_key, month, _manual_level(metric, unit, p, bad, rng)))
+                figures.append(
+                    ManualFigure(metric, scope_key, month, _manual_level(metric, unit, p, bad, rng))
+                )
     return figures
 
 
@@ -339,4 +444,3 @@ def _manual_level(metric: str, unit: str, p: float, bad: bool, rng: random.Rando
     if unit == "percent":
         return round(50 + 10 * p + rng.uniform(-2, 2), 1)
     return round(100 * (1 + 0.1 * p) + rng.uniform(-5, 5), 1)
-

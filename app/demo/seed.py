@@ -39,9 +39,13 @@ class DemoSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "first_month": str(self.first_month), "last_month": str(self.last_month), "contacts": self.contacts,
-            "import": self.import_summary, "manual_recorded": self.manual_recorded,
-            "manual_kept": self.manual_kept, "computed": self.computed,
+            "first_month": str(self.first_month),
+            "last_month": str(self.last_month),
+            "contacts": self.contacts,
+            "import": self.import_summary,
+            "manual_recorded": self.manual_recorded,
+            "manual_kept": self.manual_kept,
+            "computed": self.computed,
         }
 
 
@@ -52,7 +56,10 @@ def plan_for(program: Program, *, as_of: date, seed: int, months: int) -> DemoPl
         for dimension, values in scope.filters().items():
             extra.setdefault(dimension, set()).update(values)
     return DemoPlan(
-        as_of=as_of, months=months, seed=seed, timezone=program.timezone,
+        as_of=as_of,
+        months=months,
+        seed=seed,
+        timezone=program.timezone,
         extra_values={dimension: tuple(sorted(values)) for dimension, values in extra.items()},
     )
 
@@ -95,16 +102,24 @@ def seed_demo(
         path = Path(folder) / f"demo-contacts-seed{seed}-{plan.window()[0]}-{as_of.isoformat()}.csv"
         count = write_csv(generate_contacts(plan), path)
         summary = ingest_file(
-            engine, path, mapping=builtin_profile("generic"), program_timezone=program.timezone, author=author,
+            engine,
+            path,
+            mapping=builtin_profile("generic"),
+            program_timezone=program.timezone,
+            author=author,
             progress=progress,
         )
-    recorded, kept = record_manual_figures(engine, manual_figures(plan, manual_series(program)), author=author)
+    recorded, kept = record_manual_figures(
+        engine, manual_figures(plan, manual_series(program)), author=author
+    )
     computed = compute_actuals(engine, program, plan.window(), author=author)
     window = plan.window()
     return DemoSummary(window[0], window[-1], count, summary.as_dict(), recorded, kept, computed)
 
 
-def record_manual_figures(engine: Engine, figures: list[ManualFigure], *, author: str) -> tuple[int, int]:
+def record_manual_figures(
+    engine: Engine, figures: list[ManualFigure], *, author: str
+) -> tuple[int, int]:
     """Record each figure whose series has no value yet for its month; (recorded, kept as they were)."""
     from app.store.actuals import append_revision, latest_revision
     from app.store.db import session_scope
@@ -112,18 +127,29 @@ def record_manual_figures(engine: Engine, figures: list[ManualFigure], *, author
     recorded = kept = 0
     with session_scope(engine) as session:
         for figure in figures:
-            if latest_revision(session, metric=figure.metric, scope_key=figure.scope_key, period=figure.period):
+            if latest_revision(
+                session, metric=figure.metric, scope_key=figure.scope_key, period=figure.period
+            ):
                 kept += 1
                 continue
             append_revision(
-                session, metric=figure.metric, scope_key=figure.scope_key, period=figure.period, value=figure.value,
-                numerator=figure.numerator, denominator=figure.denominator, source="manual", author=author,
+                session,
+                metric=figure.metric,
+                scope_key=figure.scope_key,
+                period=figure.period,
+                value=figure.value,
+                numerator=figure.numerator,
+                denominator=figure.denominator,
+                source="manual",
+                author=author,
             )
             recorded += 1
     return recorded, kept
 
 
-def compute_actuals(engine: Engine, program: Program, months: list[Month], *, author: str) -> dict[str, Any]:
+def compute_actuals(
+    engine: Engine, program: Program, months: list[Month], *, author: str
+) -> dict[str, Any]:
     """Run the KPI engine over the demo window; its own summary, made JSON-ready."""
     from app.metrics import write_computed_actuals
     from app.store.db import session_scope

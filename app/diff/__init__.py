@@ -11,6 +11,15 @@ from app.diff.money import credit_effects
 from app.diff.render import render_json, render_markdown, render_text, summary_line
 
 __all__ = [
-    "RANK", "SEVERITIES", "Change", "Severity", "compare", "credit_effects", "render_json", "render_markdown",
-    "render_text", "sort_changes", "summary_line",
+    "RANK",
+    "SEVERITIES",
+    "Change",
+    "Severity",
+    "compare",
+    "credit_effects",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "sort_changes",
+    "summary_line",
 ]

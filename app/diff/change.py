@@ -55,7 +55,9 @@ def bar_severity(before: float, after: float, better: str) -> Severity | None:
     return "tightened" if harder else "softened"
 
 
-def more_or_less(before: float, after: float, *, more_is: Severity, less_is: Severity) -> Severity | None:
+def more_or_less(
+    before: float, after: float, *, more_is: Severity, less_is: Severity
+) -> Severity | None:
     """Severity of a number moving up or down when each direction has a fixed meaning."""
     if after == before:
         return None
@@ -90,6 +92,13 @@ class Maker:
         side: Side = "head",
     ) -> Change:
         return Change(
-            kind=self.kind, doc_id=self.doc_id, category=category, severity=severity, summary=summary,
-            path=path, side=side, before=show(before), after=show(after),
+            kind=self.kind,
+            doc_id=self.doc_id,
+            category=category,
+            severity=severity,
+            summary=summary,
+            path=path,
+            side=side,
+            before=show(before),
+            after=show(after),
         )

@@ -38,8 +38,11 @@ def documents(program: Program) -> dict[tuple[str, str], Document]:
     """Every document of a program keyed by (kind, id)."""
     out: dict[tuple[str, str], Document] = {("Program", program.settings.id): program.settings}
     collections: Mapping[str, Mapping[str, Document]] = {
-        "Metric": program.metrics, "Goal": program.goals, "SLAContract": program.contracts,
-        "Playbook": program.playbooks, "Roadmap": program.roadmaps,
+        "Metric": program.metrics,
+        "Goal": program.goals,
+        "SLAContract": program.contracts,
+        "Playbook": program.playbooks,
+        "Roadmap": program.roadmaps,
     }
     for kind, docs in collections.items():
         for doc_id, doc in docs.items():
@@ -52,9 +55,18 @@ def compare(base: Program, head: Program) -> list[Change]:
     before, after = documents(base), documents(head)
     changes: list[Change] = []
     if base.settings.id != head.settings.id:
-        changes += [Maker("Program", head.settings.id)("id", "info", f"program id {base.settings.id} → {head.settings.id}",
-                                                         before=base.settings.id, after=head.settings.id)]
-        changes += settings_changes(base.settings, head.settings) + _leftovers(base.settings, head.settings, [], "Program")
+        changes += [
+            Maker("Program", head.settings.id)(
+                "id",
+                "info",
+                f"program id {base.settings.id} → {head.settings.id}",
+                before=base.settings.id,
+                after=head.settings.id,
+            )
+        ]
+        changes += settings_changes(base.settings, head.settings) + _leftovers(
+            base.settings, head.settings, [], "Program"
+        )
     for key, old in before.items():
         kind, doc_id = key
         if kind == "Program" and base.settings.id != head.settings.id:
@@ -67,14 +79,20 @@ def compare(base: Program, head: Program) -> list[Change]:
         if old == new:
             changes += _moved(base, head, kind, doc_id)
             continue
-        found = settings_changes(old, new) if kind == "Program" else KIND_RULES[kind][0](old, new, base, head)  # type: ignore[arg-type]
+        found = (
+            settings_changes(old, new)
+            if kind == "Program"
+            else KIND_RULES[kind][0](old, new, base, head)
+        )  # type: ignore[arg-type]
         found += _leftovers(old, new, found, kind)
         found += _moved(base, head, kind, doc_id)
         changes += found
     for key, new in after.items():
         kind, doc_id = key
         if key not in before and kind != "Program":
-            changes.append(Maker(kind, doc_id)("added", "info", f"{kind} “{new.metadata.title}” added"))
+            changes.append(
+                Maker(kind, doc_id)("added", "info", f"{kind} “{new.metadata.title}” added")
+            )
     return sort_changes(changes)
 
 
@@ -87,10 +105,16 @@ def _moved(base: Program, head: Program, kind: str, doc_id: str) -> list[Change]
     a, b = base.source(kind, doc_id), head.source(kind, doc_id)
     if a is None or b is None or a.file == b.file:
         return []
-    return [Maker(kind, doc_id)("moved", "info", f"moved from {a.file} to {b.file}", before=a.file, after=b.file)]
+    return [
+        Maker(kind, doc_id)(
+            "moved", "info", f"moved from {a.file} to {b.file}", before=a.file, after=b.file
+        )
+    ]
 
 
-def _leaves(value: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+def _leaves(
+    value: Any, prefix: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     if isinstance(value, dict):
         for key, item in value.items():
             yield from _leaves(item, (*prefix, key))
@@ -116,7 +140,11 @@ def _leftovers(old: Document, new: Document, found: list[Change], kind: str) -> 
         field = ".".join(str(p) for p in group)
         if group[0] == "metadata":
             before, after = a.get(group), b.get(group)
-            text = f"{field}: “{before}” → “{after}”" if before is not None and after is not None else f"{field} changed"
+            text = (
+                f"{field}: “{before}” → “{after}”"
+                if before is not None and after is not None
+                else f"{field} changed"
+            )
             out.append(make(str(group[1]), "info", text, group, before=before, after=after))
         else:
             out.append(make(str(group[1]), "info", f"{field} changed", group))

@@ -7,7 +7,11 @@ from app.diff.scopes import describe_scope_change, scope_relation
 from app.spec.goal import Goal, Guardrail
 from app.spec.program import Program
 
-SCOPE_SEVERITY: dict[str, Severity] = {"narrowed": "softened", "widened": "tightened", "different": "breaking"}
+SCOPE_SEVERITY: dict[str, Severity] = {
+    "narrowed": "softened",
+    "widened": "tightened",
+    "different": "breaking",
+}
 SCOPE_WORDS = {
     "narrowed": "fewer contacts count",
     "widened": "more contacts count",
@@ -22,18 +26,32 @@ def better_of(goal: Goal, program: Program) -> str:
 
 def removed_goal(goal: Goal, make: Maker) -> Change:
     if goal.spec.status == "active":
-        return make("removed", "softened", f"active goal “{goal.metadata.title}” removed", side="base")
-    return make("removed", "info", f"{goal.spec.status} goal “{goal.metadata.title}” removed", side="base")
+        return make(
+            "removed", "softened", f"active goal “{goal.metadata.title}” removed", side="base"
+        )
+    return make(
+        "removed", "info", f"{goal.spec.status} goal “{goal.metadata.title}” removed", side="base"
+    )
 
 
-def goal_changes(base: Goal, head: Goal, base_program: Program, head_program: Program) -> list[Change]:
+def goal_changes(
+    base: Goal, head: Goal, base_program: Program, head_program: Program
+) -> list[Change]:
     make = Maker("Goal", head.id)
     old, new = base.spec, head.spec
     out: list[Change] = []
     if old.metric != new.metric:
-        out.append(make("metric", "breaking", f"measures metric `{new.metric}` instead of `{old.metric}`: "
-                        "progress before and after is not comparable", ("spec", "metric"),
-                        before=old.metric, after=new.metric))
+        out.append(
+            make(
+                "metric",
+                "breaking",
+                f"measures metric `{new.metric}` instead of `{old.metric}`: "
+                "progress before and after is not comparable",
+                ("spec", "metric"),
+                before=old.metric,
+                after=new.metric,
+            )
+        )
     better = better_of(head, head_program)
     out += _target(old, new, better, make)
     out += _baseline(old, new, better, make)
@@ -41,40 +59,82 @@ def goal_changes(base: Goal, head: Goal, base_program: Program, head_program: Pr
     out += _deliverable(old, new, make)
     relation = scope_relation(old.scope, new.scope)
     if relation != "same":
-        out.append(make("scope", SCOPE_SEVERITY[relation],
-                        f"scope {relation}: {describe_scope_change(old.scope, new.scope)} ({SCOPE_WORDS[relation]})",
-                        ("spec", "scope"), before=old.scope.describe(), after=new.scope.describe()))
+        out.append(
+            make(
+                "scope",
+                SCOPE_SEVERITY[relation],
+                f"scope {relation}: {describe_scope_change(old.scope, new.scope)} ({SCOPE_WORDS[relation]})",
+                ("spec", "scope"),
+                before=old.scope.describe(),
+                after=new.scope.describe(),
+            )
+        )
     out += _guardrails(old.guardrails, new.guardrails, base_program, head_program, make)
     if old.status != new.status:
         severity: Severity = (
-            "softened" if new.status in ("retired", "paused") and old.status == "active"
-            else "tightened" if new.status == "active" and old.status in ("retired", "paused")
+            "softened"
+            if new.status in ("retired", "paused") and old.status == "active"
+            else "tightened"
+            if new.status == "active" and old.status in ("retired", "paused")
             else "info"
         )
-        out.append(make("status", severity, f"status {old.status} → {new.status}", ("spec", "status"),
-                        before=old.status, after=new.status))
+        out.append(
+            make(
+                "status",
+                severity,
+                f"status {old.status} → {new.status}",
+                ("spec", "status"),
+                before=old.status,
+                after=new.status,
+            )
+        )
     return out
 
 
 def _target(old, new, better: str, make: Maker) -> list[Change]:  # type: ignore[no-untyped-def]
     out: list[Change] = []
     if old.target is not None and new.target is None:
-        out.append(make("target", "softened", "target removed", ("spec", "target"), before=old.target.value))
+        out.append(
+            make(
+                "target", "softened", "target removed", ("spec", "target"), before=old.target.value
+            )
+        )
     elif old.target is None and new.target is not None:
-        out.append(make("target", "tightened", f"target added: {new.target.value:g} by {new.target.by}",
-                        ("spec", "target"), after=new.target.value))
+        out.append(
+            make(
+                "target",
+                "tightened",
+                f"target added: {new.target.value:g} by {new.target.by}",
+                ("spec", "target"),
+                after=new.target.value,
+            )
+        )
     elif old.target is not None and new.target is not None:
         severity = bar_severity(old.target.value, new.target.value, better)
         if severity is not None:
             verb = "lowers the bar" if severity == "softened" else "raises the bar"
-            out.append(make("target", severity,
-                            f"target {old.target.value:g} → {new.target.value:g} ({verb}; {better} is better)",
-                            ("spec", "target", "value"), before=old.target.value, after=new.target.value))
+            out.append(
+                make(
+                    "target",
+                    severity,
+                    f"target {old.target.value:g} → {new.target.value:g} ({verb}; {better} is better)",
+                    ("spec", "target", "value"),
+                    before=old.target.value,
+                    after=new.target.value,
+                )
+            )
         if old.target.by != new.target.by:
             later = new.target.by > old.target.by
-            out.append(make("deadline", "softened" if later else "tightened",
-                            f"deadline moved {'later' if later else 'earlier'}: {old.target.by} → {new.target.by}",
-                            ("spec", "target", "by"), before=old.target.by, after=new.target.by))
+            out.append(
+                make(
+                    "deadline",
+                    "softened" if later else "tightened",
+                    f"deadline moved {'later' if later else 'earlier'}: {old.target.by} → {new.target.by}",
+                    ("spec", "target", "by"),
+                    before=old.target.by,
+                    after=new.target.by,
+                )
+            )
     return out
 
 
@@ -83,21 +143,43 @@ def _baseline(old, new, better: str, make: Maker) -> list[Change]:  # type: igno
         return []
     if old.baseline is None or new.baseline is None:
         what = "removed" if new.baseline is None else "added"
-        return [make("baseline", "breaking", f"baseline {what}: progress is measured from another starting point",
-                     ("spec", "baseline"))]
+        return [
+            make(
+                "baseline",
+                "breaking",
+                f"baseline {what}: progress is measured from another starting point",
+                ("spec", "baseline"),
+            )
+        ]
     out: list[Change] = []
     if old.baseline.value != new.baseline.value:
         # A worse baseline makes the same result look like more progress.
         severity = bar_severity(old.baseline.value, new.baseline.value, better) or "info"
-        effect = "progress will look larger" if severity == "softened" else "progress will look smaller"
-        out.append(make("baseline", severity,
-                        f"baseline value rewritten {old.baseline.value:g} → {new.baseline.value:g} ({effect})",
-                        ("spec", "baseline", "value"), before=old.baseline.value, after=new.baseline.value))
+        effect = (
+            "progress will look larger" if severity == "softened" else "progress will look smaller"
+        )
+        out.append(
+            make(
+                "baseline",
+                severity,
+                f"baseline value rewritten {old.baseline.value:g} → {new.baseline.value:g} ({effect})",
+                ("spec", "baseline", "value"),
+                before=old.baseline.value,
+                after=new.baseline.value,
+            )
+        )
     if old.baseline.period != new.baseline.period:
-        out.append(make("baseline", "breaking",
-                        f"baseline period {old.baseline.period} → {new.baseline.period}: progress is measured "
-                        "from another month", ("spec", "baseline", "period"),
-                        before=old.baseline.period, after=new.baseline.period))
+        out.append(
+            make(
+                "baseline",
+                "breaking",
+                f"baseline period {old.baseline.period} → {new.baseline.period}: progress is measured "
+                "from another month",
+                ("spec", "baseline", "period"),
+                before=old.baseline.period,
+                after=new.baseline.period,
+            )
+        )
     return out
 
 
@@ -110,18 +192,46 @@ def _milestones(old, new, better: str, make: Maker) -> list[Change]:  # type: ig
         path = ("spec", "milestones", positions[id(b)])
         severity = bar_severity(a.value, b.value, better)
         if severity is not None:
-            out.append(make("milestone", severity, f"milestone {index + 1}: {a.value:g} → {b.value:g}",
-                            (*path, "value"), before=a.value, after=b.value))
+            out.append(
+                make(
+                    "milestone",
+                    severity,
+                    f"milestone {index + 1}: {a.value:g} → {b.value:g}",
+                    (*path, "value"),
+                    before=a.value,
+                    after=b.value,
+                )
+            )
         if a.by != b.by:
             later = b.by > a.by
-            out.append(make("milestone", "softened" if later else "tightened",
-                            f"milestone {index + 1} moved {'later' if later else 'earlier'}: {a.by} → {b.by}",
-                            (*path, "by"), before=a.by, after=b.by))
-    for m in before[len(after):]:
-        out.append(make("milestone", "softened", f"milestone {m.value:g} by {m.by} removed", ("spec", "milestones")))
-    for m in after[len(before):]:
-        out.append(make("milestone", "tightened", f"milestone {m.value:g} by {m.by} added",
-                        ("spec", "milestones", positions[id(m)])))
+            out.append(
+                make(
+                    "milestone",
+                    "softened" if later else "tightened",
+                    f"milestone {index + 1} moved {'later' if later else 'earlier'}: {a.by} → {b.by}",
+                    (*path, "by"),
+                    before=a.by,
+                    after=b.by,
+                )
+            )
+    for m in before[len(after) :]:
+        out.append(
+            make(
+                "milestone",
+                "softened",
+                f"milestone {m.value:g} by {m.by} removed",
+                ("spec", "milestones"),
+            )
+        )
+    for m in after[len(before) :]:
+        out.append(
+            make(
+                "milestone",
+                "tightened",
+                f"milestone {m.value:g} by {m.by} added",
+                ("spec", "milestones", positions[id(m)]),
+            )
+        )
     return out
 
 
@@ -132,15 +242,38 @@ def _deliverable(old, new, make: Maker) -> list[Change]:  # type: ignore[no-unty
     out: list[Change] = []
     if a.due != b.due:
         later = b.due > a.due
-        out.append(make("deadline", "softened" if later else "tightened",
-                        f"deliverable due {'later' if later else 'earlier'}: {a.due} → {b.due}",
-                        ("spec", "deliverable", "due"), before=a.due, after=b.due))
+        out.append(
+            make(
+                "deadline",
+                "softened" if later else "tightened",
+                f"deliverable due {'later' if later else 'earlier'}: {a.due} → {b.due}",
+                ("spec", "deliverable", "due"),
+                before=a.due,
+                after=b.due,
+            )
+        )
     if a.completed_on != b.completed_on:
-        out.append(make("deliverable", "info", f"completed on {b.completed_on or '(not completed)'}",
-                        ("spec", "deliverable"), before=a.completed_on, after=b.completed_on))
+        out.append(
+            make(
+                "deliverable",
+                "info",
+                f"completed on {b.completed_on or '(not completed)'}",
+                ("spec", "deliverable"),
+                before=a.completed_on,
+                after=b.completed_on,
+            )
+        )
     if a.evidence != b.evidence:
-        out.append(make("deliverable", "info", "evidence changed", ("spec", "deliverable"),
-                        before=a.evidence, after=b.evidence))
+        out.append(
+            make(
+                "deliverable",
+                "info",
+                "evidence changed",
+                ("spec", "deliverable"),
+                before=a.evidence,
+                after=b.evidence,
+            )
+        )
     return out
 
 
@@ -156,18 +289,34 @@ def _bound_change(kind: str, old: float | None, new: float | None) -> Severity |
         return "softened"
     if old is None:
         return "tightened"
-    return more_or_less(old, new, more_is="tightened" if kind == "min" else "softened",
-                        less_is="softened" if kind == "min" else "tightened")
+    return more_or_less(
+        old,
+        new,
+        more_is="tightened" if kind == "min" else "softened",
+        less_is="softened" if kind == "min" else "tightened",
+    )
 
 
-def _guardrails(old: list[Guardrail], new: list[Guardrail], base_program: Program, head_program: Program,
-                make: Maker) -> list[Change]:
+def _guardrails(
+    old: list[Guardrail],
+    new: list[Guardrail],
+    base_program: Program,
+    head_program: Program,
+    make: Maker,
+) -> list[Change]:
     out: list[Change] = []
     before = {_guardrail_key(g): g for g in old}
     after = {_guardrail_key(g): (i, g) for i, g in enumerate(new)}
     for key, g in before.items():
         if key not in after:
-            out.append(make("guardrail", "softened", f"guardrail on `{g.metric}` removed", ("spec", "guardrails")))
+            out.append(
+                make(
+                    "guardrail",
+                    "softened",
+                    f"guardrail on `{g.metric}` removed",
+                    ("spec", "guardrails"),
+                )
+            )
             continue
         index, h = after[key]
         for bound in ("min", "max"):
@@ -175,10 +324,26 @@ def _guardrails(old: list[Guardrail], new: list[Guardrail], base_program: Progra
             severity = _bound_change(bound, a, b)
             if severity is not None:
                 word = "loosened" if severity == "softened" else "tightened"
-                out.append(make("guardrail", severity, f"guardrail on `{g.metric}` {word}: {bound} {a} → {b}",
-                                ("spec", "guardrails", index, bound) if b is not None else ("spec", "guardrails", index),
-                                before=a, after=b))
+                out.append(
+                    make(
+                        "guardrail",
+                        severity,
+                        f"guardrail on `{g.metric}` {word}: {bound} {a} → {b}",
+                        ("spec", "guardrails", index, bound)
+                        if b is not None
+                        else ("spec", "guardrails", index),
+                        before=a,
+                        after=b,
+                    )
+                )
     for key, (index, h) in after.items():
         if key not in before:
-            out.append(make("guardrail", "tightened", f"guardrail on `{h.metric}` added", ("spec", "guardrails", index)))
+            out.append(
+                make(
+                    "guardrail",
+                    "tightened",
+                    f"guardrail on `{h.metric}` added",
+                    ("spec", "guardrails", index),
+                )
+            )
     return out

@@ -21,7 +21,10 @@ def _match_steps(old: list[Step], new: list[Step]) -> list[tuple[int | None, int
     pairs: dict[int, int] = {}
     used: set[int] = set()
     for i, step in enumerate(old):
-        j = next((j for j, s in enumerate(new) if j not in used and s.instruction == step.instruction), None)
+        j = next(
+            (j for j, s in enumerate(new) if j not in used and s.instruction == step.instruction),
+            None,
+        )
         if j is not None:
             pairs[i] = j
             used.add(j)
@@ -55,11 +58,23 @@ def playbook_changes(base: Playbook, head: Playbook) -> list[Change]:
     matched = [(i, j) for i, j in pairs if i is not None and j is not None]
     for i, j in pairs:
         if j is None:
-            out.append(make("steps", "softened", f"step {i + 1} removed: “{_short(old[i].instruction)}”",  # type: ignore[index]
-                            ("spec", "steps")))
+            out.append(
+                make(
+                    "steps",
+                    "softened",
+                    f"step {i + 1} removed: “{_short(old[i].instruction)}”",  # type: ignore[index]
+                    ("spec", "steps"),
+                )
+            )
         elif i is None:
-            out.append(make("steps", "tightened", f"step {j + 1} added: “{_short(new[j].instruction)}”",
-                            ("spec", "steps", j)))
+            out.append(
+                make(
+                    "steps",
+                    "tightened",
+                    f"step {j + 1} added: “{_short(new[j].instruction)}”",
+                    ("spec", "steps", j),
+                )
+            )
     kept = [j for _, j in sorted(matched)]
     if kept != sorted(kept):
         out.append(make("steps", "info", "steps reordered", ("spec", "steps")))
@@ -70,17 +85,46 @@ def playbook_changes(base: Playbook, head: Playbook) -> list[Change]:
             out.append(make("steps", "info", f"step {j + 1} reworded", (*path, "instruction")))
         severity = _time_limit(a.time_limit, b.time_limit)
         if severity is not None:
-            word = {"softened": "loosened", "tightened": "tightened"}.get(severity, "reworded (same duration)")
-            out.append(make("time_limit", severity, f"step {j + 1} time limit {word}: {a.time_limit or 'none'} → "
-                            f"{b.time_limit or 'none'}", (*path, "time_limit") if b.time_limit else path,
-                            before=a.time_limit, after=b.time_limit))
+            word = {"softened": "loosened", "tightened": "tightened"}.get(
+                severity, "reworded (same duration)"
+            )
+            out.append(
+                make(
+                    "time_limit",
+                    severity,
+                    f"step {j + 1} time limit {word}: {a.time_limit or 'none'} → "
+                    f"{b.time_limit or 'none'}",
+                    (*path, "time_limit") if b.time_limit else path,
+                    before=a.time_limit,
+                    after=b.time_limit,
+                )
+            )
         if a.escalation != b.escalation:
-            what = "removed" if b.escalation is None else "added" if a.escalation is None else "changed"
-            out.append(make("escalation", "softened" if what == "removed" else "info",
-                            f"step {j + 1} escalation {what}", (*path, "escalation") if b.escalation else path))
+            what = (
+                "removed"
+                if b.escalation is None
+                else "added"
+                if a.escalation is None
+                else "changed"
+            )
+            out.append(
+                make(
+                    "escalation",
+                    "softened" if what == "removed" else "info",
+                    f"step {j + 1} escalation {what}",
+                    (*path, "escalation") if b.escalation else path,
+                )
+            )
     out += _templates(base, head, make)
     if base.spec.protects != head.spec.protects:
-        out.append(make("protects", "info", "the metrics or SLA objectives it protects changed", ("spec", "protects")))
+        out.append(
+            make(
+                "protects",
+                "info",
+                "the metrics or SLA objectives it protects changed",
+                ("spec", "protects"),
+            )
+        )
     if base.spec.variables != head.spec.variables:
         out.append(make("templates", "info", "template variables changed", ("spec", "variables")))
     return out
@@ -92,14 +136,38 @@ def _templates(base: Playbook, head: Playbook, make: Maker) -> list[Change]:
     after = {t.id: (i, t) for i, t in enumerate(head.spec.templates)}
     for tid, t in before.items():
         if tid not in after:
-            out.append(make("templates", "info", f"template `{tid}` ({t.channel}, {t.locale}) removed", ("spec", "templates")))
+            out.append(
+                make(
+                    "templates",
+                    "info",
+                    f"template `{tid}` ({t.channel}, {t.locale}) removed",
+                    ("spec", "templates"),
+                )
+            )
             continue
         i, u = after[tid]
         if t != u:
-            parts = [name for name in ("channel", "locale", "subject", "body") if getattr(t, name) != getattr(u, name)]
-            out.append(make("templates", "info", f"template `{tid}` changed: {', '.join(parts)}",
-                            ("spec", "templates", i, parts[0])))
+            parts = [
+                name
+                for name in ("channel", "locale", "subject", "body")
+                if getattr(t, name) != getattr(u, name)
+            ]
+            out.append(
+                make(
+                    "templates",
+                    "info",
+                    f"template `{tid}` changed: {', '.join(parts)}",
+                    ("spec", "templates", i, parts[0]),
+                )
+            )
     for tid, (i, u) in after.items():
         if tid not in before:
-            out.append(make("templates", "info", f"template `{tid}` ({u.channel}, {u.locale}) added", ("spec", "templates", i)))
+            out.append(
+                make(
+                    "templates",
+                    "info",
+                    f"template `{tid}` ({u.channel}, {u.locale}) added",
+                    ("spec", "templates", i),
+                )
+            )
     return out

@@ -28,11 +28,17 @@ def summary_line(changes: list[Change]) -> str:
     counts = Counter(c.severity for c in changes)
     parts = []
     if counts["softened"]:
-        parts.append(f"{_plural(counts['softened'], 'change softens', 'changes soften')} the program")
+        parts.append(
+            f"{_plural(counts['softened'], 'change softens', 'changes soften')} the program"
+        )
     if counts["breaking"]:
-        parts.append(f"{counts['breaking']} {'breaks' if counts['breaking'] == 1 else 'break'} comparability")
+        parts.append(
+            f"{counts['breaking']} {'breaks' if counts['breaking'] == 1 else 'break'} comparability"
+        )
     if counts["tightened"]:
-        parts.append(f"{counts['tightened']} {'tightens' if counts['tightened'] == 1 else 'tighten'} it")
+        parts.append(
+            f"{counts['tightened']} {'tightens' if counts['tightened'] == 1 else 'tighten'} it"
+        )
     if counts["info"]:
         parts.append(f"{counts['info']} other")
     return ", ".join(parts)
@@ -48,7 +54,10 @@ def render_text(changes: list[Change], *, base: str, head: str) -> str:
     lines = [f"cxgov diff {base} → {head}", summary_line(changes), ""]
     for change in changes:
         where = _where(change)
-        lines.append(f"{change.severity.upper():<10} {change.kind} {change.doc_id}" + (f"  ({where})" if where else ""))
+        lines.append(
+            f"{change.severity.upper():<10} {change.kind} {change.doc_id}"
+            + (f"  ({where})" if where else "")
+        )
         lines.append(f"           {change.summary}")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -56,7 +65,13 @@ def render_text(changes: list[Change], *, base: str, head: str) -> str:
 def escape_cell(text: str) -> str:
     """Authored text made inert inside a markdown table cell."""
     text = " ".join(text.split())
-    for raw, safe in (("&", "&amp;"), ("|", "&#124;"), ("<", "&lt;"), (">", "&gt;"), ("`", "&#96;")):
+    for raw, safe in (
+        ("&", "&amp;"),
+        ("|", "&#124;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("`", "&#96;"),
+    ):
         text = text.replace(raw, safe)
     return text
 
@@ -82,8 +97,10 @@ def _link(change: Change, link_base: str) -> str:
 def _table(changes: list[Change], link_base: str) -> list[str]:
     rows = ["| severity | document | change | where |", "| --- | --- | --- | --- |"]
     for c in changes:
-        rows.append(f"| {LABELS[c.severity]} | {escape_cell(c.kind)} `{escape_cell(c.doc_id)}` | {_cell(c.summary)} "
-                    f"| {_link(c, link_base)} |")
+        rows.append(
+            f"| {LABELS[c.severity]} | {escape_cell(c.kind)} `{escape_cell(c.doc_id)}` | {_cell(c.summary)} "
+            f"| {_link(c, link_base)} |"
+        )
     return rows
 
 
@@ -91,9 +108,19 @@ def render_markdown(changes: list[Change], *, base: str, head: str, link_base: s
     """A pull-request comment: summary, then the softening/breaking changes, then the rest."""
     first = [c for c in changes if c.severity in REVIEW_FIRST]
     rest = [c for c in changes if c.severity not in REVIEW_FIRST]
-    out = [f"### cxgov diff: {escape_cell(base)} → {escape_cell(head)}", "", f"**{summary_line(changes)}.**", ""]
+    out = [
+        f"### cxgov diff: {escape_cell(base)} → {escape_cell(head)}",
+        "",
+        f"**{summary_line(changes)}.**",
+        "",
+    ]
     if first:
-        out += ["#### Changes that soften the program or break comparability", "", *_table(first, link_base), ""]
+        out += [
+            "#### Changes that soften the program or break comparability",
+            "",
+            *_table(first, link_base),
+            "",
+        ]
     if rest:
         out += ["#### Other changes", "", *_table(rest, link_base), ""]
     return "\n".join(out)
@@ -107,8 +134,15 @@ def as_json(changes: list[Change], *, base: str, head: str) -> dict[str, object]
         "summary": {"text": summary_line(changes), **{s: counts[s] for s in SEVERITIES}},
         "changes": [
             {
-                "kind": c.kind, "id": c.doc_id, "category": c.category, "severity": c.severity,
-                "summary": c.summary, "before": c.before, "after": c.after, "file": c.file, "line": c.line,
+                "kind": c.kind,
+                "id": c.doc_id,
+                "category": c.category,
+                "severity": c.severity,
+                "summary": c.summary,
+                "before": c.before,
+                "after": c.after,
+                "file": c.file,
+                "line": c.line,
                 "path": list(c.path),
             }
             for c in sorted(changes, key=lambda c: -RANK[c.severity])

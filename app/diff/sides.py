@@ -34,7 +34,9 @@ class Side:
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+        return subprocess.run(
+            ["git", "-C", str(cwd), *args], capture_output=True, timeout=GIT_TIMEOUT_S, check=False
+        )
     except FileNotFoundError:
         raise SideError("git is not installed; pass two folders instead of revisions") from None
     except subprocess.TimeoutExpired:
@@ -53,9 +55,13 @@ def repository(root: Path) -> tuple[Path, str] | None:
 def _commit(top: Path, revision: str) -> str:
     if not revision or revision.startswith("-") or "\0" in revision:
         raise SideError(f"{revision!r} is not a folder or a git revision")
-    found = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    found = _git(
+        top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+    )
     if found.returncode != 0:
-        raise SideError(f"{revision!r} is neither a folder nor a revision of the git repository at {top}")
+        raise SideError(
+            f"{revision!r} is neither a folder nor a revision of the git repository at {top}"
+        )
     return found.stdout.decode().strip()
 
 
@@ -65,9 +71,14 @@ def _unpack(archive: bytes, into: Path) -> None:
             tar.extractall(into, filter="data")
             return
         # Python < 3.11.4 has no extraction filters: keep plain files and folders with safe names only.
-        members = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and not Path(m.name).is_absolute()
-                   and ".." not in Path(m.name).parts]
-        tar.extractall(into, members=members)  # noqa: S202 - members checked above
+        members = [
+            m
+            for m in tar.getmembers()
+            if (m.isfile() or m.isdir())
+            and not Path(m.name).is_absolute()
+            and ".." not in Path(m.name).parts
+        ]
+        tar.extractall(into, members=members)
 
 
 @contextmanager
@@ -82,7 +93,9 @@ def open_side(spec: str | None, root: Path) -> Iterator[Side]:
         yield Side(label=spec, root=Path(spec))
         return
     if repo is None:
-        raise SideError(f"{spec!r} is not a folder, and {root} is not inside a git repository to read a revision from")
+        raise SideError(
+            f"{spec!r} is not a folder, and {root} is not inside a git repository to read a revision from"
+        )
     top, prefix = repo
     commit = _commit(top, spec)
     archive = _git(top, "archive", "--format=tar", commit, *(["--", prefix] if prefix else []))

@@ -6,18 +6,50 @@ Pure: no database, no files, no clock — `as_of` is always a parameter and actu
 
 from app.evaluate.actuals import ActualPoint, ActualsIndex
 from app.evaluate.attainment import ObjectivePeriod
-from app.evaluate.contracts import ContractEvaluation, ExposureSummary, evaluate_contracts, exposure_summary
+from app.evaluate.contracts import (
+    ContractEvaluation,
+    ExposureSummary,
+    evaluate_contracts,
+    exposure_summary,
+)
 from app.evaluate.credits import CreditLine, PeriodCredit
 from app.evaluate.forecast import Forecast, forecast
 from app.evaluate.goals import GoalEvaluation, GuardrailCheck, evaluate_goals
 from app.evaluate.program import ProgramEvaluation, evaluate_program
-from app.evaluate.roadmap import DUE_SOON_DAYS, ItemStatus, PhaseStatus, RoadmapEvaluation, evaluate_roadmap
+from app.evaluate.roadmap import (
+    DUE_SOON_DAYS,
+    ItemStatus,
+    PhaseStatus,
+    RoadmapEvaluation,
+    evaluate_roadmap,
+)
 from app.evaluate.rollup import Rollup, Transition, goal_rollup
 from app.evaluate.serialize import to_jsonable
 
 __all__ = [
-    "DUE_SOON_DAYS", "ActualPoint", "ActualsIndex", "ContractEvaluation", "CreditLine", "ExposureSummary", "Forecast",
-    "GoalEvaluation", "GuardrailCheck", "ItemStatus", "ObjectivePeriod", "PeriodCredit", "PhaseStatus",
-    "ProgramEvaluation", "RoadmapEvaluation", "Rollup", "Transition", "evaluate_contracts", "evaluate_goals",
-    "evaluate_program", "evaluate_roadmap", "exposure_summary", "forecast", "goal_rollup", "to_jsonable",
+    "DUE_SOON_DAYS",
+    "ActualPoint",
+    "ActualsIndex",
+    "ContractEvaluation",
+    "CreditLine",
+    "ExposureSummary",
+    "Forecast",
+    "GoalEvaluation",
+    "GuardrailCheck",
+    "ItemStatus",
+    "ObjectivePeriod",
+    "PeriodCredit",
+    "PhaseStatus",
+    "ProgramEvaluation",
+    "RoadmapEvaluation",
+    "Rollup",
+    "Transition",
+    "evaluate_contracts",
+    "evaluate_goals",
+    "evaluate_program",
+    "evaluate_roadmap",
+    "exposure_summary",
+    "forecast",
+    "goal_rollup",
+    "to_jsonable",
 ]

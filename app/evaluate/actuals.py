@@ -41,12 +41,16 @@ class ActualsIndex:
             self._months[key] = sorted(by_month)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Any]) -> "ActualsIndex":
+    def from_rows(cls, rows: Iterable[Any]) -> ActualsIndex:
         """From objects with metric, scope_key, period ("YYYY-MM"), value, numerator, denominator,
         sample_size, revision and source attributes (the store's `Actual` rows fit)."""
         chosen: dict[tuple[str, str, Month], ActualPoint] = {}
         for row in rows:
-            key = (row.metric, row.scope_key or "", Month.parse(row.period) if isinstance(row.period, str) else row.period)
+            key = (
+                row.metric,
+                row.scope_key or "",
+                Month.parse(row.period) if isinstance(row.period, str) else row.period,
+            )
             point = ActualPoint(
                 value=None if row.value is None else float(row.value),
                 numerator=row.numerator,
@@ -60,12 +64,18 @@ class ActualsIndex:
         return cls(chosen)
 
     @classmethod
-    def from_values(cls, values: dict[tuple[str, str, Month | str], float | None]) -> "ActualsIndex":
+    def from_values(cls, values: dict[tuple[str, str, Month | str], float | None]) -> ActualsIndex:
         """Convenience for tests and demos: plain values, revision 1."""
-        return cls({
-            (metric, scope_key, Month.parse(month) if isinstance(month, str) else month): ActualPoint(value)
-            for (metric, scope_key, month), value in values.items()
-        })
+        return cls(
+            {
+                (
+                    metric,
+                    scope_key,
+                    Month.parse(month) if isinstance(month, str) else month,
+                ): ActualPoint(value)
+                for (metric, scope_key, month), value in values.items()
+            }
+        )
 
     def get(self, metric: str, scope_key: str, month: Month) -> ActualPoint | None:
         series = self._series.get((metric, scope_key))
@@ -76,7 +86,9 @@ class ActualsIndex:
         point = self.get(metric, scope_key, month)
         return None if point is None else point.value
 
-    def latest(self, metric: str, scope_key: str, *, until: Month) -> tuple[Month, ActualPoint] | None:
+    def latest(
+        self, metric: str, scope_key: str, *, until: Month
+    ) -> tuple[Month, ActualPoint] | None:
         """The latest month ≤ `until` that has a value, with its point."""
         months = self._months.get((metric, scope_key), [])
         by_month = self._series.get((metric, scope_key), {})

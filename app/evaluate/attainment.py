@@ -60,14 +60,18 @@ def _applies(exclusion: Exclusion, objective_id: str) -> bool:
     return not exclusion.objectives or objective_id in exclusion.objectives
 
 
-def exclusion_for(contract: SLAContract, objective_id: str, month: Month) -> tuple[Exclusion | None, list[Exclusion]]:
+def exclusion_for(
+    contract: SLAContract, objective_id: str, month: Month
+) -> tuple[Exclusion | None, list[Exclusion]]:
     """(an exclusion covering the whole month, exclusions overlapping only part of it)."""
     whole: Exclusion | None = None
     partial: list[Exclusion] = []
     at = (month.year, month.month)
     exclusions = [
-        e for e in contract.spec.exclusions
-        if (e.from_.year, e.from_.month) <= at <= (e.to.year, e.to.month) and _applies(e, objective_id)
+        e
+        for e in contract.spec.exclusions
+        if (e.from_.year, e.from_.month) <= at <= (e.to.year, e.to.month)
+        and _applies(e, objective_id)
     ]
     if not exclusions:
         return whole, partial
@@ -80,7 +84,9 @@ def exclusion_for(contract: SLAContract, objective_id: str, month: Month) -> tup
     return whole, partial
 
 
-def judge(value: float | None, target: float, better: Better, *, excluded: bool, unmeasured_counts: bool) -> tuple[Outcome, bool]:
+def judge(
+    value: float | None, target: float, better: Better, *, excluded: bool, unmeasured_counts: bool
+) -> tuple[Outcome, bool]:
     """(outcome, whether it counts as a miss for credits)."""
     if excluded:
         return "excluded", False
@@ -98,7 +104,11 @@ def next_count(previous: int, outcome: Outcome, counts_as_miss: bool) -> int:
 
 
 def objective_periods(
-    contract: SLAContract, objective: Objective, metric: Metric, actuals: ActualsIndex, months: list[Month],
+    contract: SLAContract,
+    objective: Objective,
+    metric: Metric,
+    actuals: ActualsIndex,
+    months: list[Month],
     open_month: Month,
 ) -> list[ObjectivePeriod]:
     """The objective's outcome in each month, with the running consecutive-miss count."""
@@ -111,8 +121,13 @@ def objective_periods(
         whole, partial = exclusion_for(contract, objective.id, month)
         value = actuals.value(metric.id, scope_key, month)
         is_open = month == open_month
-        outcome, miss = judge(value, objective.target, better, excluded=whole is not None,
-                              unmeasured_counts=unmeasured_counts and not is_open)
+        outcome, miss = judge(
+            value,
+            objective.target,
+            better,
+            excluded=whole is not None,
+            unmeasured_counts=unmeasured_counts and not is_open,
+        )
         count = next_count(count, outcome, miss)
         notes = []
         if whole is not None:
@@ -125,13 +140,27 @@ def objective_periods(
         if outcome == "unmeasured" and is_open:
             notes.append("no month-to-date value yet")
         elif outcome == "unmeasured":
-            notes.append("no value" + (": counted as a miss for credits" if miss else ": not counted for credits"))
-        rows.append(ObjectivePeriod(
-            objective_id=objective.id, title=objective.title or objective.id, metric=metric.id, scope_key=scope_key,
-            period=month, kind="open" if is_open else "closed", value=value, target=objective.target,
-            better=better, outcome=outcome, counts_as_miss=miss, consecutive_misses=count,
-            note="; ".join(notes) or None,
-        ))
+            notes.append(
+                "no value"
+                + (": counted as a miss for credits" if miss else ": not counted for credits")
+            )
+        rows.append(
+            ObjectivePeriod(
+                objective_id=objective.id,
+                title=objective.title or objective.id,
+                metric=metric.id,
+                scope_key=scope_key,
+                period=month,
+                kind="open" if is_open else "closed",
+                value=value,
+                target=objective.target,
+                better=better,
+                outcome=outcome,
+                counts_as_miss=miss,
+                consecutive_misses=count,
+                note="; ".join(notes) or None,
+            )
+        )
     return rows
 
 

@@ -35,7 +35,15 @@ from app.evaluate.attainment import ObjectivePeriod, month_name
 from app.evaluate.money import cents, fmt_money, fmt_percent, percent_of
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
-from app.spec.sla import Band, BandsRule, ConsecutiveMissesRule, CreditRule, PerMissRule, PoolRule, SLAContract
+from app.spec.sla import (
+    Band,
+    BandsRule,
+    ConsecutiveMissesRule,
+    CreditRule,
+    PerMissRule,
+    PoolRule,
+    SLAContract,
+)
 
 EarnBackState = Literal["not_applicable", "provisional", "waived", "owed"]
 
@@ -95,16 +103,29 @@ def _months(months: Sequence[Month]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _line(op: ObjectivePeriod, rule: str, percent: float, fee: Decimal, currency: str, why: str, fee_text: str) -> CreditLine:
+def _line(
+    op: ObjectivePeriod,
+    rule: str,
+    percent: float,
+    fee: Decimal,
+    currency: str,
+    why: str,
+    fee_text: str,
+) -> CreditLine:
     amount = cents(percent_of(fee, percent))
     return CreditLine(
-        op.objective_id, rule, percent, amount,
+        op.objective_id,
+        rule,
+        percent,
+        amount,
         f"{why} → {fmt_percent(percent)} of {fee_text} = {fmt_money(amount, currency)}",
     )
 
 
 def rule_lines(
-    rule: CreditRule, ops: Sequence[ObjectivePeriod], history: dict[str, list[ObjectivePeriod]],
+    rule: CreditRule,
+    ops: Sequence[ObjectivePeriod],
+    history: dict[str, list[ObjectivePeriod]],
     contract: SLAContract,
 ) -> list[CreditLine]:
     """The credit lines one rule gives in one period. `history` holds each objective's periods up to this one."""
@@ -117,32 +138,53 @@ def rule_lines(
         if isinstance(rule, BandsRule):
             band = band_for(rule.bands, op.value)
             if band is not None:
-                edge = f"below {band.below:g}" if band.below is not None else f"above {band.above:g}"
+                edge = (
+                    f"below {band.below:g}" if band.below is not None else f"above {band.above:g}"
+                )
                 reason = "no value: the mildest band" if op.value is None else f"band {edge}"
-                lines.append(_line(op, "bands", band.percent, fee, currency, f"{_what(op)}: {reason}", fee_text))
+                lines.append(
+                    _line(
+                        op, "bands", band.percent, fee, currency, f"{_what(op)}: {reason}", fee_text
+                    )
+                )
         elif isinstance(rule, ConsecutiveMissesRule):
             if op.consecutive_misses >= rule.count:
-                run = [h for h in history[op.objective_id] if h.counts_as_miss][-op.consecutive_misses:]
-                lines.append(_line(
-                    op, "consecutive_misses", rule.percent, fee, currency,
-                    f"{op.title} missed in {_months([h.period for h in run])}: {op.consecutive_misses} consecutive misses "
-                    f"(credit from {rule.count})", fee_text,
-                ))
+                run = [h for h in history[op.objective_id] if h.counts_as_miss][
+                    -op.consecutive_misses :
+                ]
+                lines.append(
+                    _line(
+                        op,
+                        "consecutive_misses",
+                        rule.percent,
+                        fee,
+                        currency,
+                        f"{op.title} missed in {_months([h.period for h in run])}: {op.consecutive_misses} consecutive misses "
+                        f"(credit from {rule.count})",
+                        fee_text,
+                    )
+                )
         elif isinstance(rule, PerMissRule):
-            lines.append(_line(op, "per_miss", rule.percent, fee, currency, f"{_what(op)}: missed", fee_text))
+            lines.append(
+                _line(op, "per_miss", rule.percent, fee, currency, f"{_what(op)}: missed", fee_text)
+            )
     if isinstance(rule, PoolRule) and any(op.counts_as_miss for op in ops):
         lines.extend(_pool_lines(rule, ops, contract))
     return lines
 
 
-def _pool_lines(rule: PoolRule, ops: Sequence[ObjectivePeriod], contract: SLAContract) -> list[CreditLine]:
+def _pool_lines(
+    rule: PoolRule, ops: Sequence[ObjectivePeriod], contract: SLAContract
+) -> list[CreditLine]:
     fee, currency = contract.spec.monthly_fee, contract.spec.currency
     at_risk = percent_of(fee, rule.at_risk_percent)
     allocations = {o.id: o.allocation_percent for o in contract.spec.objectives}
     lines: list[CreditLine] = []
     remaining = at_risk
-    stake = (f"× pool {fmt_percent(rule.pool_percent)} × at-risk {fmt_percent(rule.at_risk_percent)} of "
-             f"{fmt_money(fee, currency)} ({fmt_money(at_risk, currency)})")
+    stake = (
+        f"× pool {fmt_percent(rule.pool_percent)} × at-risk {fmt_percent(rule.at_risk_percent)} of "
+        f"{fmt_money(fee, currency)} ({fmt_money(at_risk, currency)})"
+    )
     for op in ops:
         if not op.counts_as_miss or not _covers(rule, op.objective_id):
             continue
@@ -159,20 +201,34 @@ def _pool_lines(rule: PoolRule, ops: Sequence[ObjectivePeriod], contract: SLACon
 
 
 def period_credit(
-    contract: SLAContract, period: Month, kind: Literal["closed", "open", "projected"],
-    ops: Sequence[ObjectivePeriod], history: dict[str, list[ObjectivePeriod]],
+    contract: SLAContract,
+    period: Month,
+    kind: Literal["closed", "open", "projected"],
+    ops: Sequence[ObjectivePeriod],
+    history: dict[str, list[ObjectivePeriod]],
 ) -> PeriodCredit:
     """All rules for one period, summed and capped; earn-back is settled later by `settle_earn_back`."""
     spec = contract.spec
     fee, currency = spec.monthly_fee, spec.currency
-    lines = [line for rule in spec.credits.rules for line in rule_lines(rule, ops, history, contract)] \
-        if any(op.counts_as_miss for op in ops) else []
+    lines = (
+        [line for rule in spec.credits.rules for line in rule_lines(rule, ops, history, contract)]
+        if any(op.counts_as_miss for op in ops)
+        else []
+    )
     gross = sum((line.amount for line in lines), Decimal(0))
     amount, binds, cap_text = gross, False, ""
     cap = spec.credits.cap
     if cap is not None:
-        limit = percent_of(fee, cap.percent_of_fee) if cap.percent_of_fee is not None else Decimal(cap.amount or 0)
-        label = fmt_percent(cap.percent_of_fee) if cap.percent_of_fee is not None else fmt_money(limit, currency)
+        limit = (
+            percent_of(fee, cap.percent_of_fee)
+            if cap.percent_of_fee is not None
+            else Decimal(cap.amount or 0)
+        )
+        label = (
+            fmt_percent(cap.percent_of_fee)
+            if cap.percent_of_fee is not None
+            else fmt_money(limit, currency)
+        )
         if gross > limit:
             amount, binds = limit, True
             cap_text = f"cap {label} ({fmt_money(limit, currency)}) binds: {fmt_money(gross, currency)} → {fmt_money(limit, currency)}"
@@ -183,8 +239,14 @@ def period_credit(
     if cap_text:
         parts.append(cap_text)
     return PeriodCredit(
-        period=period, kind=kind, lines=tuple(lines), gross=cents(gross), amount=amount,
-        percent_of_fee=float(amount / fee * 100) if fee else 0.0, cap_binds=binds, earn_back="not_applicable",
+        period=period,
+        kind=kind,
+        lines=tuple(lines),
+        gross=cents(gross),
+        amount=amount,
+        percent_of_fee=float(amount / fee * 100) if fee else 0.0,
+        cap_binds=binds,
+        earn_back="not_applicable",
         explanation="; ".join(parts),
     )
 
@@ -195,7 +257,9 @@ def all_met(ops: Sequence[ObjectivePeriod]) -> bool:
 
 
 def settle_earn_back(
-    contract: SLAContract, credits: list[PeriodCredit], ops_by_period: dict[Month, list[ObjectivePeriod]],
+    contract: SLAContract,
+    credits: list[PeriodCredit],
+    ops_by_period: dict[Month, list[ObjectivePeriod]],
     contract_ended: bool,
 ) -> list[PeriodCredit]:
     """Mark each closed credit waived / owed / provisional under the contract's earn-back clause."""
@@ -208,7 +272,7 @@ def settle_earn_back(
         if credit.kind != "closed" or credit.amount == 0:
             settled.append(credit)
             continue
-        following = closed[position + 1: position + 1 + earn_back.periods]
+        following = closed[position + 1 : position + 1 + earn_back.periods]
         failed = next((m for m in following if not all_met(ops_by_period[m])), None)
         if failed is not None:
             state: EarnBackState = "owed"

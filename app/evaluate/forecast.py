@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.periods import Month
 from app.evaluate.serialize import JsonReady
+from app.periods import Month
 
 MIN_POINTS = 3
 RECENT_POINTS = 6
@@ -38,16 +38,24 @@ def least_squares(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     return slope, mean_y - slope * mean_x
 
 
-def forecast(series: Sequence[tuple[Month, float]], at: Month, *, recent: int = RECENT_POINTS) -> Forecast:
+def forecast(
+    series: Sequence[tuple[Month, float]], at: Month, *, recent: int = RECENT_POINTS
+) -> Forecast:
     """Forecast at month `at` from the last `recent` (month, value) pairs; refused below 3 points."""
     usable = sorted(series)[-recent:]
     if len(usable) < MIN_POINTS:
         return Forecast(
-            at=at, value=None, points_used=len(usable),
+            at=at,
+            value=None,
+            points_used=len(usable),
             refused=f"only {len(usable)} value(s); a trend needs at least {MIN_POINTS}",
         )
     slope, intercept = least_squares([(float(m.index), v) for m, v in usable])
     return Forecast(
-        at=at, value=slope * at.index + intercept, points_used=len(usable), slope_per_month=slope,
-        first_month=usable[0][0], last_month=usable[-1][0],
+        at=at,
+        value=slope * at.index + intercept,
+        points_used=len(usable),
+        slope_per_month=slope,
+        first_month=usable[0][0],
+        last_month=usable[-1][0],
     )

@@ -34,8 +34,16 @@ from app.spec.goal import Goal, Guardrail
 from app.spec.program import Program, ProgramSpec, effective_scope
 
 SEVERITY: dict[str, int] = {
-    "achieved": 0, "done": 0, "on_track": 1, "due": 1, "done_late": 1, "at_risk": 2,
-    "off_track": 3, "no_data": 3, "missed": 4, "overdue": 4,
+    "achieved": 0,
+    "done": 0,
+    "on_track": 1,
+    "due": 1,
+    "done_late": 1,
+    "at_risk": 2,
+    "off_track": 3,
+    "no_data": 3,
+    "missed": 4,
+    "overdue": 4,
 }
 """How bad a status is, for ordering and for deciding whether a transition is a change for the worse."""
 
@@ -135,22 +143,43 @@ def evaluate_goals(program: Program, actuals: ActualsIndex, *, as_of: date) -> l
     ]
 
 
-def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of: date) -> GoalEvaluation:
+def evaluate_goal(
+    program: Program, goal: Goal, actuals: ActualsIndex, *, as_of: date
+) -> GoalEvaluation:
     spec = goal.spec
-    base = dict(goal_id=goal.id, title=goal.metadata.title, pillar=spec.pillar, owner=goal.metadata.owner)
+    base = {
+        "goal_id": goal.id,
+        "title": goal.metadata.title,
+        "pillar": spec.pillar,
+        "owner": goal.metadata.owner,
+    }
     if spec.deliverable is not None:
         return _deliverable(base, goal, as_of)
     metric = program.metrics.get(spec.metric or "")
     if metric is None or spec.baseline is None or spec.target is None:
         reason = (
-            f"metric {spec.metric!r} is not in the catalogue" if metric is None
+            f"metric {spec.metric!r} is not in the catalogue"
+            if metric is None
             else "the goal has no baseline or no target, so there is nothing to judge progress against"
         )
         return GoalEvaluation(
-            **base, metric=spec.metric, scope_key="", better=None, unit=None, status="no_data", previous_status=None,
-            judged_period=None, planned=None, actual=None, progress=None, planned_progress=None, behind_points=None,
-            baseline=spec.baseline.value if spec.baseline else None, target=spec.target.value if spec.target else None,
-            deadline=spec.target.by if spec.target else None, explanation=reason,
+            **base,
+            metric=spec.metric,
+            scope_key="",
+            better=None,
+            unit=None,
+            status="no_data",
+            previous_status=None,
+            judged_period=None,
+            planned=None,
+            actual=None,
+            progress=None,
+            planned_progress=None,
+            behind_points=None,
+            baseline=spec.baseline.value if spec.baseline else None,
+            target=spec.target.value if spec.target else None,
+            deadline=spec.target.by if spec.target else None,
+            explanation=reason,
         )
     better: Better = metric.spec.better
     scope_key = effective_scope(metric, spec.scope).key()
@@ -168,61 +197,150 @@ def evaluate_goal(program: Program, goal: Goal, actuals: ActualsIndex, *, as_of:
             break
         planned = planned_value(points, month)
         actual = actuals.value(metric.id, scope_key, month)
-        periods.append(GoalPeriod(
-            period=month, planned=planned, actual=actual, progress=None if actual is None else prog(actual),
-            planned_progress=prog(planned), closed=month.index < open_index,
-        ))
+        periods.append(
+            GoalPeriod(
+                period=month,
+                planned=planned,
+                actual=actual,
+                progress=None if actual is None else prog(actual),
+                planned_progress=prog(planned),
+                closed=month.index < open_index,
+            )
+        )
 
-    now = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better, periods, open_month,
-                 program.spec, metric.format)
+    now = _judge(
+        spec.baseline.period,
+        Month.of(spec.target.by),
+        baseline,
+        target,
+        better,
+        periods,
+        open_month,
+        program.spec,
+        metric.format,
+    )
     before_month = Month.of(previous_as_of(as_of))
-    before = _judge(spec.baseline.period, Month.of(spec.target.by), baseline, target, better,
-                    periods, before_month, program.spec, metric.format)
+    before = _judge(
+        spec.baseline.period,
+        Month.of(spec.target.by),
+        baseline,
+        target,
+        better,
+        periods,
+        before_month,
+        program.spec,
+        metric.format,
+    )
     fc, reaches = _forecast(periods, Month.of(spec.target.by), open_month, target, better)
     guardrails = tuple(
-        _guardrail(program, g, spec.scope if g.scope is None else g.scope, actuals, open_month) for g in spec.guardrails
+        _guardrail(program, g, spec.scope if g.scope is None else g.scope, actuals, open_month)
+        for g in spec.guardrails
     )
     breached = any(g.breached for g in guardrails)
     explanation = now.explanation
     if breached:
-        explanation += "; guardrail crossed: " + "; ".join(g.message for g in guardrails if g.breached)
+        explanation += "; guardrail crossed: " + "; ".join(
+            g.message for g in guardrails if g.breached
+        )
     return GoalEvaluation(
-        **base, metric=metric.id, scope_key=scope_key, better=better, unit=metric.spec.unit, status=now.status,
-        previous_status=before.status, judged_period=now.period, planned=now.planned, actual=now.actual,
-        progress=now.progress, planned_progress=now.planned_progress, behind_points=now.behind_points,
-        baseline=baseline, target=target, deadline=spec.target.by, explanation=explanation, periods=tuple(periods),
-        forecast=fc, forecast_reaches_target=reaches, guardrails=guardrails, guardrail_breached=breached,
+        **base,
+        metric=metric.id,
+        scope_key=scope_key,
+        better=better,
+        unit=metric.spec.unit,
+        status=now.status,
+        previous_status=before.status,
+        judged_period=now.period,
+        planned=now.planned,
+        actual=now.actual,
+        progress=now.progress,
+        planned_progress=now.planned_progress,
+        behind_points=now.behind_points,
+        baseline=baseline,
+        target=target,
+        deadline=spec.target.by,
+        explanation=explanation,
+        periods=tuple(periods),
+        forecast=fc,
+        forecast_reaches_target=reaches,
+        guardrails=guardrails,
+        guardrail_breached=breached,
     )
 
 
 def _judge(
-    baseline_month: Month, deadline_month: Month, baseline: float, target: float, better: Better,
-    periods: list[GoalPeriod], open_month: Month, settings: ProgramSpec, _fmt: Callable[[float | None], str],
+    baseline_month: Month,
+    deadline_month: Month,
+    baseline: float,
+    target: float,
+    better: Better,
+    periods: list[GoalPeriod],
+    open_month: Month,
+    settings: ProgramSpec,
+    _fmt: Callable[[float | None], str],
 ) -> Judgement:
     open_index, baseline_index = open_month.index, baseline_month.index
     due = [p for p in periods if baseline_index < p.period.index < open_index]
     if not due:
         return Judgement(
-            "on_track", baseline_month, baseline, 0.0, baseline, 0.0, 0.0,
+            "on_track",
+            baseline_month,
+            baseline,
+            0.0,
+            baseline,
+            0.0,
+            0.0,
             f"nothing due yet: the first period after the baseline ({baseline_month}) has not closed",
         )
     last = due[-1]
     if open_index > deadline_month.index:
         if last.actual is None:
-            return Judgement("no_data", last.period, None, None, last.planned, last.planned_progress, None,
-                             f"deadline passed; no actual for the deadline month {last.period}")
+            return Judgement(
+                "no_data",
+                last.period,
+                None,
+                None,
+                last.planned,
+                last.planned_progress,
+                None,
+                f"deadline passed; no actual for the deadline month {last.period}",
+            )
         status = "achieved" if meets(last.actual, target, better) else "missed"
-        return Judgement(status, last.period, last.actual, last.progress, last.planned, last.planned_progress,
-                         None, f"deadline passed: {_fmt(last.actual)} in {last.period} against a target of "
-                         f"{_fmt(target)} ({'met' if status == 'achieved' else 'not met'})")
+        return Judgement(
+            status,
+            last.period,
+            last.actual,
+            last.progress,
+            last.planned,
+            last.planned_progress,
+            None,
+            f"deadline passed: {_fmt(last.actual)} in {last.period} against a target of "
+            f"{_fmt(target)} ({'met' if status == 'achieved' else 'not met'})",
+        )
     if last.actual is None:
-        return Judgement("no_data", last.period, None, None, last.planned, last.planned_progress, None,
-                         f"no actual for {last.period}, the last period due; stale data is never on track")
+        return Judgement(
+            "no_data",
+            last.period,
+            None,
+            None,
+            last.planned,
+            last.planned_progress,
+            None,
+            f"no actual for {last.period}, the last period due; stale data is never on track",
+        )
     assert last.progress is not None
     behind = last.planned_progress - last.progress
     if meets(last.actual, target, better):
-        return Judgement("achieved", last.period, last.actual, last.progress, last.planned, last.planned_progress,
-                         behind, f"{_fmt(last.actual)} in {last.period} already meets the target {_fmt(target)}")
+        return Judgement(
+            "achieved",
+            last.period,
+            last.actual,
+            last.progress,
+            last.planned,
+            last.planned_progress,
+            behind,
+            f"{_fmt(last.actual)} in {last.period} already meets the target {_fmt(target)}",
+        )
     tolerances = settings.status
     if behind <= tolerances.on_track_within + EPSILON:
         status = "on_track"
@@ -230,9 +348,17 @@ def _judge(
         status = "at_risk"
     else:
         status = "off_track"
-    where = f"{max(behind, 0.0):.1f} points behind plan" if behind > EPSILON else "at or ahead of plan"
+    where = (
+        f"{max(behind, 0.0):.1f} points behind plan" if behind > EPSILON else "at or ahead of plan"
+    )
     return Judgement(
-        status, last.period, last.actual, last.progress, last.planned, last.planned_progress, behind,
+        status,
+        last.period,
+        last.actual,
+        last.progress,
+        last.planned,
+        last.planned_progress,
+        behind,
         f"{_fmt(last.actual)} in {last.period} is {last.progress:.1f} % of the way from {_fmt(baseline)} to "
         f"{_fmt(target)}; plan {_fmt(last.planned)} ({last.planned_progress:.1f} %): {where}",
     )
@@ -242,7 +368,9 @@ def _forecast(
     periods: list[GoalPeriod], deadline: Month, open_month: Month, target: float, better: Better
 ) -> tuple[Forecast, bool | None]:
     if open_month > deadline:
-        return Forecast(at=deadline, value=None, points_used=0, refused="the deadline has passed"), None
+        return Forecast(
+            at=deadline, value=None, points_used=0, refused="the deadline has passed"
+        ), None
     series = [(p.period, p.actual) for p in periods if p.closed and p.actual is not None]
     fc = forecast(series, deadline)
     return fc, None if fc.value is None else meets(fc.value, target, better)
@@ -254,10 +382,22 @@ def _guardrail(
     """A guardrail reads the latest actual up to the open month (month to date counts: it is an early warning)."""
     metric = program.metrics.get(guardrail.metric)
     scope_key = effective_scope(metric, scope).key() if metric is not None else ""
-    found = actuals.latest(guardrail.metric, scope_key, until=open_month) if metric is not None else None
+    found = (
+        actuals.latest(guardrail.metric, scope_key, until=open_month)
+        if metric is not None
+        else None
+    )
     if found is None:
-        return GuardrailCheck(guardrail.metric, scope_key, guardrail.min, guardrail.max, None, None, False,
-                              f"{guardrail.metric}: no actual yet")
+        return GuardrailCheck(
+            guardrail.metric,
+            scope_key,
+            guardrail.min,
+            guardrail.max,
+            None,
+            None,
+            False,
+            f"{guardrail.metric}: no actual yet",
+        )
     month, point = found
     value = point.value
     assert value is not None
@@ -269,7 +409,16 @@ def _guardrail(
         message = f"{guardrail.metric} {metric.format(value)} in {month} is above its ceiling {metric.format(guardrail.max)}"
     else:
         message = f"{guardrail.metric} {metric.format(value)} in {month} is within bounds"
-    return GuardrailCheck(guardrail.metric, scope_key, guardrail.min, guardrail.max, month, value, low or high, message)
+    return GuardrailCheck(
+        guardrail.metric,
+        scope_key,
+        guardrail.min,
+        guardrail.max,
+        month,
+        value,
+        low or high,
+        message,
+    )
 
 
 def deliverable_status(due: date, completed_on: date | None, as_of: date) -> str:
@@ -286,10 +435,13 @@ def _deliverable(base: dict[str, object], goal: Goal, as_of: date) -> GoalEvalua
     previous = deliverable_status(d.due, d.completed_on, previous_as_of(as_of))
     done = status in ("done", "done_late")
     state = DeliverableState(
-        due=d.due, completed_on=d.completed_on,
-        days_late=(d.completed_on - d.due).days if done and d.completed_on and d.completed_on > d.due
+        due=d.due,
+        completed_on=d.completed_on,
+        days_late=(d.completed_on - d.due).days
+        if done and d.completed_on and d.completed_on > d.due
         else ((as_of - d.due).days if status == "overdue" else None),
-        days_left=(d.due - as_of).days if status == "due" else None, evidence=d.evidence,
+        days_left=(d.due - as_of).days if status == "due" else None,
+        evidence=d.evidence,
     )
     explanation = {
         "done": f"completed on {d.completed_on}, due {d.due}",
@@ -298,7 +450,22 @@ def _deliverable(base: dict[str, object], goal: Goal, as_of: date) -> GoalEvalua
         "due": f"due {d.due}, in {state.days_left} day(s)",
     }[status]
     return GoalEvaluation(
-        **base, metric=None, scope_key="", better=None, unit=None, status=status, previous_status=previous,  # type: ignore[arg-type]
-        judged_period=None, planned=None, actual=None, progress=None, planned_progress=None, behind_points=None,
-        baseline=None, target=None, deadline=d.due, explanation=explanation, deliverable=state,
+        **base,
+        metric=None,
+        scope_key="",
+        better=None,
+        unit=None,
+        status=status,
+        previous_status=previous,  # type: ignore[arg-type]
+        judged_period=None,
+        planned=None,
+        actual=None,
+        progress=None,
+        planned_progress=None,
+        behind_points=None,
+        baseline=None,
+        target=None,
+        deadline=d.due,
+        explanation=explanation,
+        deliverable=state,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from app.periods import Month
 from app.spec.goal import GoalSpec
 
@@ -21,7 +23,7 @@ def planned_value(points: list[tuple[Month, float]], month: Month) -> float:
     at = month.index
     if at <= points[0][0].index:
         return points[0][1]
-    for (m0, v0), (m1, v1) in zip(points, points[1:]):
+    for (m0, v0), (m1, v1) in itertools.pairwise(points):
         i0, i1 = m0.index, m1.index
         if at <= i1:
             return v0 + (v1 - v0) * (at - i0) / (i1 - i0)

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.evaluate.actuals import ActualsIndex
-from app.evaluate.contracts import ContractEvaluation, ExposureSummary, evaluate_contracts, exposure_summary
+from app.evaluate.contracts import (
+    ContractEvaluation,
+    ExposureSummary,
+    evaluate_contracts,
+    exposure_summary,
+)
 from app.evaluate.goals import GoalEvaluation, evaluate_goals
 from app.evaluate.roadmap import DUE_SOON_DAYS, RoadmapEvaluation, evaluate_roadmap
 from app.evaluate.rollup import Rollup, goal_rollup
@@ -34,8 +39,13 @@ def evaluate_program(
     goals = evaluate_goals(program, actuals, as_of=as_of)
     contracts = evaluate_contracts(program, actuals, as_of=as_of)
     return ProgramEvaluation(
-        program=program.spec.name, as_of=as_of, open_period=Month.of(as_of), currency=program.spec.currency,
-        goals=tuple(goals), rollup=goal_rollup(goals), contracts=tuple(contracts),
+        program=program.spec.name,
+        as_of=as_of,
+        open_period=Month.of(as_of),
+        currency=program.spec.currency,
+        goals=tuple(goals),
+        rollup=goal_rollup(goals),
+        contracts=tuple(contracts),
         exposure=exposure_summary(program, contracts),
         roadmap=evaluate_roadmap(program, as_of=as_of, due_soon_days=due_soon_days),
     )

@@ -50,7 +50,9 @@ class RoadmapEvaluation(JsonReady):
     """Goal id → the slipping item ids it depends on."""
 
 
-def item_status(item: Item, due: date, as_of: date, due_soon_days: int = DUE_SOON_DAYS) -> tuple[str, int | None, str]:
+def item_status(
+    item: Item, due: date, as_of: date, due_soon_days: int = DUE_SOON_DAYS
+) -> tuple[str, int | None, str]:
     """(status, days, explanation): done / blocked / overdue / due_soon / on_schedule.
 
     `done` wins over everything (with how late it was, if it was); a blocked item stays blocked
@@ -71,7 +73,9 @@ def item_status(item: Item, due: date, as_of: date, due_soon_days: int = DUE_SOO
     return "on_schedule", days_left, f"due {due}, {days_left} day(s) ahead"
 
 
-def evaluate_roadmap(program: Program, *, as_of: date, due_soon_days: int = DUE_SOON_DAYS) -> RoadmapEvaluation:
+def evaluate_roadmap(
+    program: Program, *, as_of: date, due_soon_days: int = DUE_SOON_DAYS
+) -> RoadmapEvaluation:
     items: list[ItemStatus] = []
     phases: list[PhaseStatus] = []
     for roadmap_id, roadmap in sorted(program.roadmaps.items()):
@@ -80,16 +84,37 @@ def evaluate_roadmap(program: Program, *, as_of: date, due_soon_days: int = DUE_
             for item in phase.items:
                 due = item_due_date(item, program.start_date)
                 status, days, explanation = item_status(item, due, as_of, due_soon_days)
-                statuses.append(ItemStatus(roadmap_id, phase.id, item.id, item.title, item.owner, due, status, days,
-                                           tuple(item.goals), explanation))
+                statuses.append(
+                    ItemStatus(
+                        roadmap_id,
+                        phase.id,
+                        item.id,
+                        item.title,
+                        item.owner,
+                        due,
+                        status,
+                        days,
+                        tuple(item.goals),
+                        explanation,
+                    )
+                )
             counts: dict[str, int] = {}
             for s in statuses:
                 counts[s.status] = counts.get(s.status, 0) + 1
             done = counts.get("done", 0)
-            phases.append(PhaseStatus(
-                roadmap_id, phase.id, phase.title, phase.from_day, phase.to_day, len(statuses), done,
-                round(done / len(statuses) * 100, 1) if statuses else None, counts,
-            ))
+            phases.append(
+                PhaseStatus(
+                    roadmap_id,
+                    phase.id,
+                    phase.title,
+                    phase.from_day,
+                    phase.to_day,
+                    len(statuses),
+                    done,
+                    round(done / len(statuses) * 100, 1) if statuses else None,
+                    counts,
+                )
+            )
             items.extend(statuses)
     slipping = tuple(i for i in items if i.status in SLIPPING)
     at_stake: dict[str, list[str]] = {}
@@ -97,6 +122,9 @@ def evaluate_roadmap(program: Program, *, as_of: date, due_soon_days: int = DUE_
         for goal_id in item.goals:
             at_stake.setdefault(goal_id, []).append(item.item_id)
     return RoadmapEvaluation(
-        as_of=as_of, items=tuple(items), phases=tuple(phases), slipping=slipping,
+        as_of=as_of,
+        items=tuple(items),
+        phases=tuple(phases),
+        slipping=slipping,
         goals_at_stake={goal: tuple(ids) for goal, ids in sorted(at_stake.items())},
     )

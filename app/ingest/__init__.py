@@ -15,11 +15,23 @@ if TYPE_CHECKING:
     from app.ingest.importer import FILE_ERRORS, ImportSummary, ingest_file
     from app.ingest.rows import MappingDoesNotFit
 
-_LAZY = {"FILE_ERRORS": "importer", "ImportSummary": "importer", "ingest_file": "importer", "MappingDoesNotFit": "rows"}
+_LAZY = {
+    "FILE_ERRORS": "importer",
+    "ImportSummary": "importer",
+    "ingest_file": "importer",
+    "MappingDoesNotFit": "rows",
+}
 
 __all__ = [
-    "CANONICAL_FIELDS", "FILE_ERRORS", "ImportSummary", "Mapping", "MappingDoesNotFit", "builtin_profile", "ingest_file",
-    "load_mapping", "profile_names",
+    "CANONICAL_FIELDS",
+    "FILE_ERRORS",
+    "ImportSummary",
+    "Mapping",
+    "MappingDoesNotFit",
+    "builtin_profile",
+    "ingest_file",
+    "load_mapping",
+    "profile_names",
 ]
 
 

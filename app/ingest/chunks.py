@@ -81,13 +81,20 @@ def stage_rows(batch: pa.RecordBatch, destination: Destination) -> bytes:
     timestamps as UTC text ("YYYY-MM-DD HH:MM:SS.ffffff", what SQLAlchemy's SQLite DateTime
     stores)."""
     if destination.dialect != "postgresql":
-        columns = [_utc_texts(column) if pa.types.is_timestamp(column.type) else column for column in batch.columns]
+        columns = [
+            _utc_texts(column) if pa.types.is_timestamp(column.type) else column
+            for column in batch.columns
+        ]
         return sqlite_chunk(pa.RecordBatch.from_arrays(columns, names=list(STAGE_COLUMNS)))
     if not destination.copies_contacts:
         return postgres_copy(batch)
-    constants = [pa.array([destination.source] * batch.num_rows, pa.string()),
-                 pa.array([destination.batch_id] * batch.num_rows, pa.int64())]
-    return postgres_copy(pa.RecordBatch.from_arrays(constants + batch.columns[1:], names=list(CONTACT_COLUMNS)))
+    constants = [
+        pa.array([destination.source] * batch.num_rows, pa.string()),
+        pa.array([destination.batch_id] * batch.num_rows, pa.int64()),
+    ]
+    return postgres_copy(
+        pa.RecordBatch.from_arrays(constants + batch.columns[1:], names=list(CONTACT_COLUMNS))
+    )
 
 
 def postgres_copy(batch: pa.RecordBatch) -> bytes:
@@ -96,10 +103,16 @@ def postgres_copy(batch: pa.RecordBatch) -> bytes:
     against 7-7.7 s as CSV, and encoding takes the worker 0.6 s against about 1 s to write the CSV.
     Binary values must have the column's exact type; every integer column here is an `integer`
     (ratings, line numbers, the import batch), so 64-bit integers go as 32-bit ones."""
-    columns = [column.cast(pa.int32()) if pa.types.is_int64(column.type) else column for column in batch.columns]
+    columns = [
+        column.cast(pa.int32()) if pa.types.is_int64(column.type) else column
+        for column in batch.columns
+    ]
     batch = pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
     encoder = ArrowToPostgresBinaryEncoder(batch.schema)
-    return b"".join(bytes(part) for part in (encoder.write_header(), encoder.write_batch(batch), encoder.finish()))
+    return b"".join(
+        bytes(part)
+        for part in (encoder.write_header(), encoder.write_batch(batch), encoder.finish())
+    )
 
 
 def sqlite_chunk(batch: pa.RecordBatch) -> bytes:
@@ -114,13 +127,20 @@ def sqlite_chunk(batch: pa.RecordBatch) -> bytes:
     The driver brings its own SQLite library; the file format is the same in every SQLite 3."""
     with tempfile.TemporaryDirectory(prefix="cxgov-chunk-") as folder:
         path = Path(folder) / "chunk.db"
-        with adbc_sqlite.connect(str(path)) as database, adbc.AdbcConnection(database) as connection, \
-                adbc.AdbcStatement(connection) as statement:
+        with (
+            adbc_sqlite.connect(str(path)) as database,
+            adbc.AdbcConnection(database) as connection,
+            adbc.AdbcStatement(connection) as statement,
+        ):
             for sql in _CHUNK_DDL:
                 statement.set_sql_query(sql)
                 statement.execute_update()
-            statement.set_options(**{adbc.INGEST_OPTION_TARGET_TABLE: CHUNK_TABLE,
-                                     adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND})
+            statement.set_options(
+                **{
+                    adbc.INGEST_OPTION_TARGET_TABLE: CHUNK_TABLE,
+                    adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND,
+                }
+            )
             statement.bind(batch)
             statement.execute_update()
         return path.read_bytes()
@@ -140,8 +160,10 @@ def _utc_texts(column: pa.Array) -> pa.StringArray:
 def _stage_batch(chunk: Chunk) -> pa.RecordBatch:
     count = len(chunk.line_numbers)
     columns = [pa.array(chunk.line_numbers, pa.int64())]
-    columns += [pa.nulls(count, ARROW_TYPES[CANONICAL_FIELDS[name]]) if column is None else column
-                for name, column in zip(FIELD_ORDER, chunk.columns)]
+    columns += [
+        pa.nulls(count, ARROW_TYPES[CANONICAL_FIELDS[name]]) if column is None else column
+        for name, column in zip(FIELD_ORDER, chunk.columns)
+    ]
     return pa.RecordBatch.from_arrays(columns, names=list(STAGE_COLUMNS))
 
 
@@ -156,9 +178,21 @@ def parsed_chunks(
         chunk = parser.parse_chunk(records)
         lines = chunk.line_numbers
         batch = _stage_batch(chunk)
-        ids = postgres_copy(batch.select(["line_number", "contact_id"])) if destination.copies_contacts else None
-        yield ParsedChunk(records.rows_read, len(lines), lines[0] if lines else 0, lines[-1] if lines else 0,
-                          stage_rows(batch, destination), chunk.quarantined, chunk.issues, ids)
+        ids = (
+            postgres_copy(batch.select(["line_number", "contact_id"]))
+            if destination.copies_contacts
+            else None
+        )
+        yield ParsedChunk(
+            records.rows_read,
+            len(lines),
+            lines[0] if lines else 0,
+            lines[-1] if lines else 0,
+            stage_rows(batch, destination),
+            chunk.quarantined,
+            chunk.issues,
+            ids,
+        )
 
 
 class ParsingWorker:
@@ -178,11 +212,18 @@ class ParsingWorker:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.ingest.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "app.ingest.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
 
     def chunks(
-        self, path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, destination: Destination
+        self,
+        path: Path,
+        mapping: Mapping,
+        program_timezone: str,
+        chunk_rows: int,
+        destination: Destination,
     ) -> Iterator[ParsedChunk]:
         worker = self.process
         assert worker.stdin is not None and worker.stdout is not None
@@ -192,7 +233,9 @@ class ParsingWorker:
             try:
                 kind, item = pickle.load(worker.stdout)
             except EOFError:
-                raise RuntimeError(f"the parsing process stopped unexpectedly (exit code {worker.wait()})") from None
+                raise RuntimeError(
+                    f"the parsing process stopped unexpectedly (exit code {worker.wait()})"
+                ) from None
             if kind == "done":
                 return
             if kind == "error":

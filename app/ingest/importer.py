@@ -65,7 +65,14 @@ from app.ingest.chunks import (
 )
 from app.ingest.mapping import Mapping
 from app.ingest.records import open_csv, read_records
-from app.ingest.rows import FIELD_ORDER, Issue, MappingDoesNotFit, Quarantined, RowParser, visible_raw
+from app.ingest.rows import (
+    FIELD_ORDER,
+    Issue,
+    MappingDoesNotFit,
+    Quarantined,
+    RowParser,
+    visible_raw,
+)
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
 
 CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
@@ -96,9 +103,15 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "batch_id": self.batch_id, "file": self.file, "source": self.source, "rows_read": self.rows_read,
-            "imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
-            "quarantined": self.quarantined, "field_issues": self.field_issues,
+            "batch_id": self.batch_id,
+            "file": self.file,
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "quarantined": self.quarantined,
+            "field_issues": self.field_issues,
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "field_issue_reasons": dict(sorted(self.field_issue_reasons.items())),
         }
@@ -112,13 +125,18 @@ def _stage_table() -> Table:
 
 STAGE = _stage_table()
 STAGE_IDS = Table(
-    "cxgov_stage_contact_ids", MetaData(), Column("line_number", Integer, nullable=False),
-    Column("contact_id", CONTACTS.c.contact_id.type, nullable=False), prefixes=["TEMPORARY"],
+    "cxgov_stage_contact_ids",
+    MetaData(),
+    Column("line_number", Integer, nullable=False),
+    Column("contact_id", CONTACTS.c.contact_id.type, nullable=False),
+    prefixes=["TEMPORARY"],
 )
 """A first load inserts its rows into contacts chunk by chunk and stages only lines and ids (for
 the duplicate check)."""
 CHUNK_SCHEMA = "cxgov_chunk"
-CHUNK = Table(CHUNK_TABLE, MetaData(), *[Column(name) for name in STAGE_COLUMNS], schema=CHUNK_SCHEMA)
+CHUNK = Table(
+    CHUNK_TABLE, MetaData(), *[Column(name) for name in STAGE_COLUMNS], schema=CHUNK_SCHEMA
+)
 """SQLite: the chunk in hand, a database (`chunks.sqlite_chunk`) attached under CHUNK_SCHEMA."""
 
 
@@ -189,22 +207,37 @@ PARALLEL_MIN_BYTES = 8 << 20
 
 def _quarantine_rows(batch_id: int, rows: list[Quarantined]) -> list[dict[str, Any]]:
     return [
-        {"batch_id": batch_id, "line_number": row.line_number, "raw": json.dumps(row.raw, ensure_ascii=False),
-         "reasons": json.dumps(list(row.reasons), ensure_ascii=False)}
+        {
+            "batch_id": batch_id,
+            "line_number": row.line_number,
+            "raw": json.dumps(row.raw, ensure_ascii=False),
+            "reasons": json.dumps(list(row.reasons), ensure_ascii=False),
+        }
         for row in rows
     ]
 
 
 def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
     return [
-        {"batch_id": batch_id, "line_number": issue.line_number, "contact_id": issue.contact_id,
-         "field": issue.field, "raw_value": visible_raw(issue.raw_value), "reason": issue.reason}
+        {
+            "batch_id": batch_id,
+            "line_number": issue.line_number,
+            "contact_id": issue.contact_id,
+            "field": issue.field,
+            "raw_value": visible_raw(issue.raw_value),
+            "reason": issue.reason,
+        }
         for issue in issues
     ]
 
 
-FILE_ERRORS: tuple[type[Exception], ...] = (MappingDoesNotFit, ValueError, UnicodeDecodeError, csv.Error,
-                                            NotImplementedError)
+FILE_ERRORS: tuple[type[Exception], ...] = (
+    MappingDoesNotFit,
+    ValueError,
+    UnicodeDecodeError,
+    csv.Error,
+    NotImplementedError,
+)
 """What `ingest_file` raises for a file it cannot read — the mapping does not fit it, it is empty,
 its bytes are not in the mapping's encoding, the csv module refuses it (a field over its 128 KB
 limit) — or a store it cannot import into: a message for the user; nothing was imported."""
@@ -227,9 +260,13 @@ def ingest_file(
     path = Path(path)
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
-    parser = RowParser(mapping, header, program_timezone)  # a file the mapping does not fit stops here
+    parser = RowParser(
+        mapping, header, program_timezone
+    )  # a file the mapping does not fit stops here
     if engine.dialect.name not in DIALECTS:
-        raise NotImplementedError(f"contact imports support SQLite and PostgreSQL, not {engine.dialect.name}")
+        raise NotImplementedError(
+            f"contact imports support SQLite and PostgreSQL, not {engine.dialect.name}"
+        )
     if engine.dialect.name == "sqlite" and not SQLITE_CAN_DESERIALIZE:
         raise NotImplementedError(
             f"importing contacts into SQLite needs SQLite 3.36 or later under Python's sqlite3 (this one has "
@@ -241,12 +278,25 @@ def ingest_file(
         read = worker.chunks if worker is not None else parsed_chunks
         source = mapping.spec.source
         with _import_transaction(engine) as conn:
-            batch_id = int(conn.execute(
-                insert(BATCHES).values(source=source, file_name=path.name, file_sha256=digest, started_at=utcnow(),
-                                       author=author).returning(BATCHES.c.id)
-            ).scalar_one())
-            first_load = _FirstLoad(conn, source, batch_id) if _source_is_new(conn, source) else None
-            destination = first_load.destination if first_load is not None else Destination(conn.dialect.name)
+            batch_id = int(
+                conn.execute(
+                    insert(BATCHES)
+                    .values(
+                        source=source,
+                        file_name=path.name,
+                        file_sha256=digest,
+                        started_at=utcnow(),
+                        author=author,
+                    )
+                    .returning(BATCHES.c.id)
+                ).scalar_one()
+            )
+            first_load = (
+                _FirstLoad(conn, source, batch_id) if _source_is_new(conn, source) else None
+            )
+            destination = (
+                first_load.destination if first_load is not None else Destination(conn.dialect.name)
+            )
             with closing(read(path, mapping, program_timezone, chunk_rows, destination)) as chunks:
                 return _import(conn, path, batch_id, chunks, parser, mapping, first_load, progress)
     finally:
@@ -255,8 +305,14 @@ def ingest_file(
 
 
 def _import(
-    conn: Connection, path: Path, batch_id: int, chunks: Iterator[ParsedChunk], parser: RowParser,
-    mapping: Mapping, first_load: _FirstLoad | None, progress: Callable[[int], None] | None,
+    conn: Connection,
+    path: Path,
+    batch_id: int,
+    chunks: Iterator[ParsedChunk],
+    parser: RowParser,
+    mapping: Mapping,
+    first_load: _FirstLoad | None,
+    progress: Callable[[int], None] | None,
 ) -> ImportSummary:
     source = mapping.spec.source
     summary = ImportSummary(batch_id=batch_id, file=path.name, source=source)
@@ -282,26 +338,39 @@ def _import(
             progress(summary.rows_read)
 
     if first_load is None or first_load.may_have_repeats:
-        conn.exec_driver_sql(f"CREATE INDEX ix_{stage.name}_id ON {stage.name} (contact_id, line_number)")
+        conn.exec_driver_sql(
+            f"CREATE INDEX ix_{stage.name}_id ON {stage.name} (contact_id, line_number)"
+        )
         _quarantine_duplicates(conn, stage, path, mapping, parser, batch_id, quarantine_codes)
     if first_load is not None:
         first_load.finish(summary)
     else:
         _merge(conn, source, batch_id, summary)
 
-    summary.quarantined = int(conn.execute(
-        select(func.count()).select_from(QUARANTINE).where(QUARANTINE.c.batch_id == batch_id)).scalar_one())
+    summary.quarantined = int(
+        conn.execute(
+            select(func.count()).select_from(QUARANTINE).where(QUARANTINE.c.batch_id == batch_id)
+        ).scalar_one()
+    )
     for reason_text, count in conn.execute(
-        select(ISSUES.c.reason, func.count()).where(ISSUES.c.batch_id == batch_id).group_by(ISSUES.c.reason)
+        select(ISSUES.c.reason, func.count())
+        .where(ISSUES.c.batch_id == batch_id)
+        .group_by(ISSUES.c.reason)
     ):
         issue_codes[reason_text.split(":", 1)[0]] += count
     summary.field_issues = sum(issue_codes.values())
     summary.quarantine_reasons = dict(quarantine_codes)
     summary.field_issue_reasons = dict(issue_codes)
     conn.execute(
-        update(BATCHES).where(BATCHES.c.id == batch_id).values(
-            finished_at=utcnow(), rows_read=summary.rows_read, rows_imported=summary.imported,
-            rows_updated=summary.updated, rows_unchanged=summary.unchanged, rows_quarantined=summary.quarantined,
+        update(BATCHES)
+        .where(BATCHES.c.id == batch_id)
+        .values(
+            finished_at=utcnow(),
+            rows_read=summary.rows_read,
+            rows_imported=summary.imported,
+            rows_updated=summary.updated,
+            rows_unchanged=summary.unchanged,
+            rows_quarantined=summary.quarantined,
             field_issues=summary.field_issues,
         )
     )
@@ -314,36 +383,54 @@ def _import(
 
 
 def _quarantine_duplicates(
-    conn: Connection, stage: Table, path: Path, mapping: Mapping, parser: RowParser, batch_id: int, codes: Counter[str]
+    conn: Connection,
+    stage: Table,
+    path: Path,
+    mapping: Mapping,
+    parser: RowParser,
+    batch_id: int,
+    codes: Counter[str],
 ) -> None:
     """Every repeat of a contact id within the file goes to quarantine; the first occurrence is kept."""
     first = (
         select(stage.c.contact_id, func.min(stage.c.line_number).label("first_line"))
-        .group_by(stage.c.contact_id).having(func.count() > 1).subquery()
+        .group_by(stage.c.contact_id)
+        .having(func.count() > 1)
+        .subquery()
     )
-    repeats = dict(conn.execute(
-        select(stage.c.line_number, first.c.first_line)
-        .join(first, stage.c.contact_id == first.c.contact_id)
-        .where(stage.c.line_number > first.c.first_line)
-    ).all())
+    repeats = dict(
+        conn.execute(
+            select(stage.c.line_number, first.c.first_line)
+            .join(first, stage.c.contact_id == first.c.contact_id)
+            .where(stage.c.line_number > first.c.first_line)
+        ).all()
+    )
     if not repeats:
         return
     raw_by_line: dict[int, dict[str, str]] = {}
-    for records in read_records(path, mapping, parser.used_columns, CHUNK_ROWS):  # a second pass, only for repeats
+    for records in read_records(
+        path, mapping, parser.used_columns, CHUNK_ROWS
+    ):  # a second pass, only for repeats
         for index, line_number in enumerate(records.line_numbers):
             if line_number in repeats:
                 raw_by_line[line_number] = parser.raw_of(records.columns, index)
     rows = [
-        Quarantined(line, raw_by_line.get(line, {}), (f"duplicate_id: the same contact id as line {first_line}",))
+        Quarantined(
+            line,
+            raw_by_line.get(line, {}),
+            (f"duplicate_id: the same contact id as line {first_line}",),
+        )
         for line, first_line in sorted(repeats.items())
     ]
     conn.execute(insert(QUARANTINE), _quarantine_rows(batch_id, rows))
     codes["duplicate_id"] += len(rows)
     lines = sorted(repeats)
     for start in range(0, len(lines), 500):
-        part = lines[start:start + 500]
+        part = lines[start : start + 500]
         conn.execute(delete(stage).where(stage.c.line_number.in_(part)))
-        conn.execute(delete(ISSUES).where(ISSUES.c.batch_id == batch_id, ISSUES.c.line_number.in_(part)))
+        conn.execute(
+            delete(ISSUES).where(ISSUES.c.batch_id == batch_id, ISSUES.c.line_number.in_(part))
+        )
 
 
 def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary) -> None:
@@ -352,7 +439,12 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
 
     def differs(names: list[str]) -> ColumnElement[bool]:
-        return or_(*[func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name]) for name in names])
+        return or_(
+            *[
+                func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name])
+                for name in names
+            ]
+        )
 
     changed = differs(data_fields)
     indexed = sorted({column.name for index in CONTACTS.indexes for column in index.columns})
@@ -360,8 +452,12 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
         select(
             func.count(),
             func.count(CONTACTS.c.id),
-            func.coalesce(func.sum(case((and_(CONTACTS.c.id.is_not(None), changed), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(CONTACTS.c.id.is_not(None), differs(indexed)), 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((and_(CONTACTS.c.id.is_not(None), changed), 1), else_=0)), 0
+            ),
+            func.coalesce(
+                func.sum(case((and_(CONTACTS.c.id.is_not(None), differs(indexed)), 1), else_=0)), 0
+            ),
         ).select_from(STAGE.outerjoin(CONTACTS, match))
     ).one()
     summary.imported = int(total) - int(existing)
@@ -374,9 +470,15 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
         # first statement makes its rows equal to the stage, so the second does not see them.
         coalesced = {name: func.coalesce(STAGE.c[name], CONTACTS.c[name]) for name in data_fields}
         if reindexed:
-            conn.execute(update(CONTACTS).where(match, differs(indexed)).values({**coalesced, "batch_id": batch_id}))
+            conn.execute(
+                update(CONTACTS)
+                .where(match, differs(indexed))
+                .values({**coalesced, "batch_id": batch_id})
+            )
         unindexed = {name: value for name, value in coalesced.items() if name not in indexed}
-        conn.execute(update(CONTACTS).where(match, changed).values({**unindexed, "batch_id": batch_id}))
+        conn.execute(
+            update(CONTACTS).where(match, changed).values({**unindexed, "batch_id": batch_id})
+        )
     if summary.imported:
         new_rows = _as_contacts(STAGE, source, batch_id)
         if existing:  # else every staged row is new: no need to look each one up again
@@ -416,7 +518,9 @@ class _ContactIndexes:
         if self.dropped or new_rows < REBUILD_MIN_ROWS or new_rows < self.existing:
             return
         self.dropped = sorted(CONTACTS.indexes, key=lambda index: str(index.name))
-        self.foreign_keys = _foreign_key_ddl(self.conn) if self.conn.dialect.name == "postgresql" else []
+        self.foreign_keys = (
+            _foreign_key_ddl(self.conn) if self.conn.dialect.name == "postgresql" else []
+        )
         for index in self.dropped:
             index.drop(self.conn)
         for drop, _add in self.foreign_keys:
@@ -431,7 +535,10 @@ class _ContactIndexes:
 
 
 def _source_is_new(conn: Connection, source: str) -> bool:
-    return conn.execute(select(CONTACTS.c.id).where(CONTACTS.c.source == source).limit(1)).first() is None
+    return (
+        conn.execute(select(CONTACTS.c.id).where(CONTACTS.c.source == source).limit(1)).first()
+        is None
+    )
 
 
 class _FirstLoad:
@@ -457,7 +564,11 @@ class _FirstLoad:
         self.inserted = 0
         self.indexes = _ContactIndexes(conn)
         copies = conn.dialect.name == "postgresql"
-        self.destination = Destination(conn.dialect.name, source, batch_id) if copies else Destination(conn.dialect.name)
+        self.destination = (
+            Destination(conn.dialect.name, source, batch_id)
+            if copies
+            else Destination(conn.dialect.name)
+        )
         self.repeating = False
 
     def write(self, parsed: ParsedChunk) -> None:
@@ -469,23 +580,32 @@ class _FirstLoad:
         if self.destination.copies_contacts:
             assert parsed.ids is not None
             _copy(self.conn, _COPY_IDS_SQL, parsed.ids)
-            if self._went_in(lambda: _copy(self.conn, _COPY_CONTACTS_SQL, parsed.rows), UniqueViolation):
+            if self._went_in(
+                lambda: _copy(self.conn, _COPY_CONTACTS_SQL, parsed.rows), UniqueViolation
+            ):
                 self.inserted += parsed.kept
                 return
             if not self.repeating:
                 REPEATING.create(self.conn, checkfirst=True)
                 self.repeating = True
             _copy(self.conn, _COPY_REPEATING_SQL, parsed.rows)
-            chunk = select(*[REPEATING.c[name] for name in CONTACT_COLUMNS]).order_by(REPEATING.c.seq)
+            chunk = select(*[REPEATING.c[name] for name in CONTACT_COLUMNS]).order_by(
+                REPEATING.c.seq
+            )
             self.inserted += self._insert_keeping_first(chunk)
             self.conn.execute(delete(REPEATING))
             return
         _attach_chunk(self.conn, parsed.rows)
-        self.conn.execute(insert(STAGE_IDS).from_select(["line_number", "contact_id"],
-                                                        select(CHUNK.c.line_number, CHUNK.c.contact_id)))
+        self.conn.execute(
+            insert(STAGE_IDS).from_select(
+                ["line_number", "contact_id"], select(CHUNK.c.line_number, CHUNK.c.contact_id)
+            )
+        )
         chunk = _as_contacts(CHUNK, self.source, self.batch_id).order_by(CHUNK.c.line_number)
-        if self._went_in(lambda: self.conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), chunk)),
-                         IntegrityError):
+        if self._went_in(
+            lambda: self.conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), chunk)),
+            IntegrityError,
+        ):
             self.inserted += parsed.kept
         else:
             self.inserted += self._insert_keeping_first(chunk)
@@ -510,7 +630,9 @@ class _FirstLoad:
         return self.inserted != self.staged
 
     def finish(self, summary: ImportSummary) -> None:
-        staged = int(self.conn.execute(select(func.count()).select_from(STAGE_IDS)).scalar_one())  # repeats removed
+        staged = int(
+            self.conn.execute(select(func.count()).select_from(STAGE_IDS)).scalar_one()
+        )  # repeats removed
         if staged != self.inserted:
             raise RuntimeError(
                 f"another import of source {self.source!r} wrote contacts while this one ran; nothing was imported, "
@@ -534,8 +656,12 @@ REPEATING = _repeating_table()
 """PostgreSQL: a chunk whose COPY the unique key stopped, in file order (`seq`), to insert again
 with ON CONFLICT DO NOTHING."""
 _COPY_IDS_SQL = f"COPY {STAGE_IDS.name} (line_number, contact_id) FROM STDIN (FORMAT binary)"
-_COPY_CONTACTS_SQL = f"COPY {CONTACTS.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT binary)"
-_COPY_REPEATING_SQL = f"COPY {REPEATING.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT binary)"
+_COPY_CONTACTS_SQL = (
+    f"COPY {CONTACTS.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT binary)"
+)
+_COPY_REPEATING_SQL = (
+    f"COPY {REPEATING.name} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN (FORMAT binary)"
+)
 
 
 def _dialect_insert(conn: Connection) -> Any:
@@ -557,9 +683,11 @@ def _foreign_key_ddl(conn: Connection) -> list[tuple[str, str]]:
         table, name = quote(CONTACTS.name), quote(str(key["name"]))
         columns = ", ".join(quote(column) for column in key["constrained_columns"])
         referred = ", ".join(quote(column) for column in key["referred_columns"])
-        statements.append((
-            f"ALTER TABLE {table} DROP CONSTRAINT {name}",
-            f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
-            f"REFERENCES {quote(key['referred_table'])} ({referred})",
-        ))
+        statements.append(
+            (
+                f"ALTER TABLE {table} DROP CONSTRAINT {name}",
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
+                f"REFERENCES {quote(key['referred_table'])} ({referred})",
+            )
+        )
     return statements

@@ -46,9 +46,26 @@ RATING_RANGES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ce
 REQUIRED_FIELDS: tuple[str, ...] = ("contact_id", "created_at")
 
 CanonicalField = Literal[
-    "contact_id", "created_at", "channel", "queue", "team", "agent_id", "customer_id", "priority", "segment",
-    "first_response_at", "resolved_at", "wait_seconds", "abandoned", "talk_seconds", "hold_seconds",
-    "wrap_seconds", "fcr", "csat", "nps", "ces",
+    "contact_id",
+    "created_at",
+    "channel",
+    "queue",
+    "team",
+    "agent_id",
+    "customer_id",
+    "priority",
+    "segment",
+    "first_response_at",
+    "resolved_at",
+    "wait_seconds",
+    "abandoned",
+    "talk_seconds",
+    "hold_seconds",
+    "wrap_seconds",
+    "fcr",
+    "csat",
+    "nps",
+    "ces",
 ]
 DurationUnit = Literal["seconds", "minutes", "hours", "days"]
 UNIT_FACTORS: dict[str, float] = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
@@ -57,29 +74,42 @@ UNIT_FACTORS: dict[str, float] = {"seconds": 1.0, "minutes": 60.0, "hours": 3600
 class FieldMap(Strict):
     """Where one canonical field comes from and how its text is read."""
 
-    column: str | None = Field(default=None, min_length=1, description="Header of the export column.")
-    constant: str | None = Field(default=None, description="A fixed value for every row instead of a column.")
-    optional: bool = Field(default=False, description="The column may be missing from the file (field unknown).")
-    format: str | None = Field(
-        default=None, description="strptime format of a timestamp, e.g. '%d/%m/%Y %H:%M'; default ISO 8601."
+    column: str | None = Field(
+        default=None, min_length=1, description="Header of the export column."
     )
-    timezone: TimeZoneName | None = Field(default=None, description="Timezone of naive timestamps in this column.")
+    constant: str | None = Field(
+        default=None, description="A fixed value for every row instead of a column."
+    )
+    optional: bool = Field(
+        default=False, description="The column may be missing from the file (field unknown)."
+    )
+    format: str | None = Field(
+        default=None,
+        description="strptime format of a timestamp, e.g. '%d/%m/%Y %H:%M'; default ISO 8601.",
+    )
+    timezone: TimeZoneName | None = Field(
+        default=None, description="Timezone of naive timestamps in this column."
+    )
     values: dict[str, str | None] = Field(
         default_factory=dict,
         description="Raw value → canonical value, matched case-insensitively; null means unknown.",
     )
-    unit: DurationUnit | None = Field(default=None, description="Unit of a duration column (default seconds).")
+    unit: DurationUnit | None = Field(
+        default=None, description="Unit of a duration column (default seconds)."
+    )
     after: Literal["created_at"] | None = Field(
         default=None,
         description="The column is a duration after created_at (in `unit`), not a timestamp — e.g. 'First reply time in minutes'.",
     )
 
     @model_validator(mode="after")
-    def _one_source(self) -> "FieldMap":
+    def _one_source(self) -> FieldMap:
         if (self.column is None) == (self.constant is None):
             raise ValueError("give exactly one of `column` or `constant`")
         if self.after and self.unit is None:
-            raise ValueError("`after: created_at` needs the duration's `unit` (seconds, minutes, hours or days)")
+            raise ValueError(
+                "`after: created_at` needs the duration's `unit` (seconds, minutes, hours or days)"
+            )
         return self
 
     def value_map(self) -> dict[str, str | None]:
@@ -88,15 +118,21 @@ class FieldMap(Strict):
 
 class MappingSpec(Strict):
     source: str = Field(
-        min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_\-]*$",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9_\-]*$",
         description="Stored with every contact: contact ids are unique per source.",
     )
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    encoding: str = Field(default="utf-8-sig", description="File encoding; the default also strips a BOM.")
+    encoding: str = Field(
+        default="utf-8-sig", description="File encoding; the default also strips a BOM."
+    )
     timezone: TimeZoneName | None = Field(
         default=None, description="Timezone of naive timestamps; default: the program's timezone."
     )
-    timestamp_format: str | None = Field(default=None, description="Default strptime format for timestamp columns.")
+    timestamp_format: str | None = Field(
+        default=None, description="Default strptime format for timestamp columns."
+    )
     fields: dict[CanonicalField, FieldMap] = Field(
         description="Canonical field → column header (shorthand) or a full field mapping."
     )
@@ -105,7 +141,10 @@ class MappingSpec(Strict):
     @classmethod
     def _expand_shorthand(cls, fields: Any) -> Any:
         if isinstance(fields, dict):
-            return {name: {"column": spec} if isinstance(spec, str) else spec for name, spec in fields.items()}
+            return {
+                name: {"column": spec} if isinstance(spec, str) else spec
+                for name, spec in fields.items()
+            }
         return fields
 
     @field_validator("fields")
@@ -113,11 +152,13 @@ class MappingSpec(Strict):
     def _required_fields(cls, fields: dict[str, FieldMap]) -> dict[str, FieldMap]:
         missing = [name for name in REQUIRED_FIELDS if name not in fields]
         if missing:
-            raise ValueError(f"every mapping needs {' and '.join(missing)}: a contact cannot be placed without them")
+            raise ValueError(
+                f"every mapping needs {' and '.join(missing)}: a contact cannot be placed without them"
+            )
         return fields
 
     @model_validator(mode="after")
-    def _kinds_fit(self) -> "MappingSpec":
+    def _kinds_fit(self) -> MappingSpec:
         for name, spec in self.resolved().items():
             kind = CANONICAL_FIELDS[name]
             if spec.after and kind != "timestamp":

@@ -25,7 +25,9 @@ def builtin_profile(name: str) -> Mapping:
     """A shipped mapping by name (generic, zendesk, freshdesk, kaggle-support-tickets)."""
     path = PROFILES_DIR / f"{name}.yaml"
     if name not in profile_names():
-        raise UnknownProfile(f"no profile {name!r}; the shipped profiles are: {', '.join(profile_names())}")
+        raise UnknownProfile(
+            f"no profile {name!r}; the shipped profiles are: {', '.join(profile_names())}"
+        )
     mapping, diagnostics = load_mapping(path)
     if mapping is None:  # a shipped file is broken: a bug, tested against
         raise RuntimeError("; ".join(f"{d.location} {d.message}" for d in diagnostics))
@@ -39,15 +41,26 @@ def load_mapping(path: Path) -> tuple[Mapping | None, list[Diagnostic]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic(name, 1, 1, "error", "file-unreadable", f"cannot read the mapping: {exc.strerror}")]
+        return None, [
+            Diagnostic(
+                name, 1, 1, "error", "file-unreadable", f"cannot read the mapping: {exc.strerror}"
+            )
+        ]
     documents, diagnostics = parse_yaml(raw, name)
     if has_errors(diagnostics):
         return None, diagnostics
     if len(documents) != 1 or not isinstance(documents[0].data, dict):
         line = documents[1].line if len(documents) > 1 else 1
-        return None, [*diagnostics, Diagnostic(
-            name, line, 1, "error", "mapping-shape",
-            "a mapping file holds one YAML mapping with apiVersion, kind: ContactMapping, metadata and spec",
-        )]
+        return None, [
+            *diagnostics,
+            Diagnostic(
+                name,
+                line,
+                1,
+                "error",
+                "mapping-shape",
+                "a mapping file holds one YAML mapping with apiVersion, kind: ContactMapping, metadata and spec",
+            ),
+        ]
     mapping, problems = to_model(Mapping, documents[0], name)
     return mapping, [*diagnostics, *problems]

@@ -60,7 +60,9 @@ def open_csv(path: Path, mapping: Mapping) -> tuple[Any, list[str], Any]:
     return reader, header, handle
 
 
-def read_records(path: Path, mapping: Mapping, wanted: Sequence[int], chunk_rows: int) -> Iterator[Records]:
+def read_records(
+    path: Path, mapping: Mapping, wanted: Sequence[int], chunk_rows: int
+) -> Iterator[Records]:
     """The file's records after the header, `chunk_rows` at a time (the last chunk may hold fewer)."""
     reader, header, handle = open_csv(path, mapping)
     header_lines = reader.line_num
@@ -72,7 +74,9 @@ def read_records(path: Path, mapping: Mapping, wanted: Sequence[int], chunk_rows
             return
     reader, _header, handle = open_csv(path, mapping)
     try:
-        for _ in islice(reader, done):  # what Arrow read: regular records, with no blank line among them
+        for _ in islice(
+            reader, done
+        ):  # what Arrow read: regular records, with no blank line among them
             pass
         for line_numbers, rows in record_chunks(reader, chunk_rows):
             yield _csv_records(line_numbers, rows, len(header), wanted)
@@ -129,22 +133,37 @@ def _arrow_records(
 def _open_arrow(path: Path, mapping: Mapping, names: list[str]) -> pa_csv.CSVStreamingReader:
     return pa_csv.open_csv(
         path,
-        read_options=pa_csv.ReadOptions(use_threads=False, block_size=ARROW_BLOCK_BYTES, skip_rows=1, column_names=names),
-        parse_options=pa_csv.ParseOptions(delimiter=mapping.spec.delimiter, quote_char='"', double_quote=True,
-                                          escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                                              quoted_strings_can_be_null=False),
+        read_options=pa_csv.ReadOptions(
+            use_threads=False, block_size=ARROW_BLOCK_BYTES, skip_rows=1, column_names=names
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=mapping.spec.delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
 
 
-def _arrow_chunk(pending: list[pa.RecordBatch], lines: list[int], count: int, wanted: Sequence[int]) -> Records:
+def _arrow_chunk(
+    pending: list[pa.RecordBatch], lines: list[int], count: int, wanted: Sequence[int]
+) -> Records:
     """The first `count` pending records as one chunk; the rest stay pending."""
     table = pa.Table.from_batches(pending)
     head, rest = table.slice(0, count), table.slice(count)
     pending[:] = rest.to_batches() if rest.num_rows else []
     line_numbers = lines[:count]
     del lines[:count]
-    return Records(line_numbers, {index: head.column(index).combine_chunks() for index in wanted}, [])
+    return Records(
+        line_numbers, {index: head.column(index).combine_chunks() for index in wanted}, []
+    )
 
 
 def _starting_lines(batch: pa.RecordBatch, first_line: int, quoted: bool) -> tuple[list[int], int]:
@@ -154,7 +173,9 @@ def _starting_lines(batch: pa.RecordBatch, first_line: int, quoted: bool) -> tup
     for column in batch.columns:
         length = pc.binary_length(column)
         lengths = length if lengths is None else pc.add(lengths, length)
-    if pc.min(lengths).as_py() == 0:  # a blank line, or a line of bare delimiters: the csv module decides
+    if (
+        pc.min(lengths).as_py() == 0
+    ):  # a blank line, or a line of bare delimiters: the csv module decides
         raise _Irregular
     breaks = _breaks_per_row(batch) if quoted else None  # only a quoted value holds a line break
     count = batch.num_rows
@@ -169,7 +190,10 @@ def _breaks_per_row(batch: pa.RecordBatch) -> pa.Int64Array | None:
     """Line breaks inside each record's values, or None when there are none (the usual case)."""
     total = None
     for column in batch.columns:
-        if pc.max(pc.find_substring(column, "\n")).as_py() < 0 and pc.max(pc.find_substring(column, "\r")).as_py() < 0:
+        if (
+            pc.max(pc.find_substring(column, "\n")).as_py() < 0
+            and pc.max(pc.find_substring(column, "\r")).as_py() < 0
+        ):
             continue
         count = pc.cast(pc.count_substring_regex(column, _LINE_BREAK_PATTERN), pa.int64())
         total = count if total is None else pc.add(total, count)
@@ -183,7 +207,9 @@ def _has_quotes(path: Path) -> bool:
         return any(b'"' in block for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _csv_records(line_numbers: list[int], rows: list[list[str]], width: int, wanted: Sequence[int]) -> Records:
+def _csv_records(
+    line_numbers: list[int], rows: list[list[str]], width: int, wanted: Sequence[int]
+) -> Records:
     malformed: list[tuple[int, list[str]]] = []
     if set(map(len, rows)) - {width}:
         malformed = [(line, row) for line, row in zip(line_numbers, rows) if len(row) != width]
@@ -191,7 +217,9 @@ def _csv_records(line_numbers: list[int], rows: list[list[str]], width: int, wan
         line_numbers = [line_numbers[index] for index in kept]
         rows = [rows[index] for index in kept]
     columns = list(zip(*rows)) if rows else [() for _ in range(width)]
-    return Records(line_numbers, {index: pa.array(columns[index], pa.string()) for index in wanted}, malformed)
+    return Records(
+        line_numbers, {index: pa.array(columns[index], pa.string()) for index in wanted}, malformed
+    )
 
 
 def record_chunks(reader: Any, chunk_rows: int) -> Iterator[tuple[list[int], list[list[str]]]]:
@@ -214,7 +242,9 @@ def record_chunks(reader: Any, chunk_rows: int) -> Iterator[tuple[list[int], lis
         line = reader.line_num
 
 
-def _csv_starting_lines(rows: list[list[str]], line: int, last_line: int) -> tuple[list[int], list[list[str]]]:
+def _csv_starting_lines(
+    rows: list[list[str]], line: int, last_line: int
+) -> tuple[list[int], list[list[str]]]:
     """Line numbers of `rows` read after line `line`: each record spans one line plus the line
     breaks inside its values; blank lines (empty rows) are counted and dropped."""
     starts: list[int] = []
@@ -225,7 +255,13 @@ def _csv_starting_lines(rows: list[list[str]], line: int, last_line: int) -> tup
             kept.append(row)
         line += 1 + sum(len(_LINE_BREAK.findall(value)) for value in row)
     if rows and rows[-1] and rows[-1][-1].endswith(("\r", "\n")) and line == last_line + 1:
-        line = last_line  # the file ended inside a quoted value: its last line break ended no record
-    if line != last_line:  # cannot happen if csv counts lines as documented; never report wrong lines
-        raise RuntimeError(f"line numbers went astray: counted {line}, the csv reader is at line {last_line}")
+        line = (
+            last_line  # the file ended inside a quoted value: its last line break ended no record
+        )
+    if (
+        line != last_line
+    ):  # cannot happen if csv counts lines as documented; never report wrong lines
+        raise RuntimeError(
+            f"line numbers went astray: counted {line}, the csv reader is at line {last_line}"
+        )
     return starts, kept

@@ -36,7 +36,10 @@ from app.store.tables import Contact
 
 FIELD_ORDER: tuple[str, ...] = tuple(CANONICAL_FIELDS)
 """Order of the values in a parsed record (the staging table's column order, after line_number)."""
-_ID, _CREATED, _FIRST, _RESOLVED = (FIELD_ORDER.index(name) for name in ("contact_id", "created_at", "first_response_at", "resolved_at"))
+_ID, _CREATED, _FIRST, _RESOLVED = (
+    FIELD_ORDER.index(name)
+    for name in ("contact_id", "created_at", "first_response_at", "resolved_at")
+)
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
@@ -44,8 +47,13 @@ FCR_WORDS = frozenset({"yes", "no", "pending"})
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 ARROW_TYPES: dict[str, pa.DataType] = {
-    "id": pa.string(), "text": pa.string(), "timestamp": TIMESTAMP, "seconds": pa.float64(), "bool": pa.bool_(),
-    "fcr": pa.string(), "rating": pa.int64(),
+    "id": pa.string(),
+    "text": pa.string(),
+    "timestamp": TIMESTAMP,
+    "seconds": pa.float64(),
+    "bool": pa.bool_(),
+    "fcr": pa.string(),
+    "rating": pa.int64(),
 }
 """The Arrow type of each field kind's values (a duration `after` created_at becomes a timestamp)."""
 
@@ -132,7 +140,9 @@ def _text_converter(name: str) -> Callable[[str], object]:
 
     def convert(text: str) -> object:
         if NUL in text:
-            raise FieldProblem("nul_character", "holds a NUL character (\\x00): binary or corrupted data, not text")
+            raise FieldProblem(
+                "nul_character", "holds a NUL character (\\x00): binary or corrupted data, not text"
+            )
         if limit and len(text) > limit:
             raise FieldProblem("too_long", f"longer than {limit} characters")
         return text
@@ -147,7 +157,9 @@ def _seconds_converter(spec: FieldMap) -> Callable[[str], object]:
         try:
             number = float(text)
         except ValueError:
-            raise FieldProblem("not_a_number", "expected a number of " + (spec.unit or "seconds")) from None
+            raise FieldProblem(
+                "not_a_number", "expected a number of " + (spec.unit or "seconds")
+            ) from None
         if not isfinite(number):
             raise FieldProblem("not_a_number", "expected a finite number")
         if number < 0:
@@ -190,7 +202,9 @@ def _rating_converter(name: str) -> Callable[[str], object]:
     return convert
 
 
-def _timestamp_converter(spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> Callable[[str], object]:
+def _timestamp_converter(
+    spec: FieldMap, default_format: str | None, zone: ZoneInfo
+) -> Callable[[str], object]:
     fmt = spec.format or default_format
 
     def convert(text: str) -> object:
@@ -204,16 +218,22 @@ def _timestamp_converter(spec: FieldMap, default_format: str | None, zone: ZoneI
         try:
             return moment.astimezone(UTC)
         except OverflowError:
-            raise FieldProblem("unparseable_timestamp", "in UTC this lies outside the years 1–9999") from None
+            raise FieldProblem(
+                "unparseable_timestamp", "in UTC this lies outside the years 1–9999"
+            ) from None
 
     return convert
 
 
-def _converter(name: str, spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> Callable[[str], object]:
+def _converter(
+    name: str, spec: FieldMap, default_format: str | None, zone: ZoneInfo
+) -> Callable[[str], object]:
     kind = CANONICAL_FIELDS[name]
     if kind == "timestamp":
         if spec.after:
-            return _seconds_converter(spec)  # a duration after created_at; placed in `RowParser.parse`
+            return _seconds_converter(
+                spec
+            )  # a duration after created_at; placed in `RowParser.parse`
         field_zone = ZoneInfo(spec.timezone) if spec.timezone else zone
         return _timestamp_converter(spec, default_format, field_zone)
     if kind == "seconds":
@@ -234,10 +254,14 @@ be read differently by it. It must agree with that converter on every value it a
 
 _NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 _WHOLE_NUMBER = r"^[0-9]+$"
-_ISO_TIMESTAMP = (r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?"
-                  r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$")
+_ISO_TIMESTAMP = (
+    r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
 _OFFSET = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
-_LAST_MICROSECOND = int((datetime(9999, 12, 31, 23, 59, 59, 999999) - datetime(1970, 1, 1)) / timedelta(microseconds=1))
+_LAST_MICROSECOND = int(
+    (datetime(9999, 12, 31, 23, 59, 59, 999999) - datetime(1970, 1, 1)) / timedelta(microseconds=1)
+)
 
 
 def _present(texts: pa.StringArray) -> pa.StringArray:
@@ -279,7 +303,9 @@ def _seconds_column(spec: FieldMap) -> ColumnConverter:
         if numbers.null_count < len(numbers) and (
             not pc.all(pc.is_finite(numbers)).as_py() or pc.min(numbers).as_py() < 0
         ):
-            return None  # "1e999" is inf to both; the per-value converter says why it cannot be used
+            return (
+                None  # "1e999" is inf to both; the per-value converter says why it cannot be used
+            )
         return numbers if factor == 1.0 else pc.multiply(numbers, factor)
 
     return convert
@@ -312,7 +338,10 @@ def _rating_column(name: str) -> ColumnConverter:
 
     def convert(texts: pa.StringArray) -> pa.Array | None:
         present = _present(texts)
-        if not _all_match(present, _WHOLE_NUMBER) or (numbers := _cast(present, pa.int64())) is None:
+        if (
+            not _all_match(present, _WHOLE_NUMBER)
+            or (numbers := _cast(present, pa.int64())) is None
+        ):
             return None  # "4.0", "+3", "1e0" and the like: the per-value converter decides
         if numbers.null_count < len(numbers):
             bounds = pc.min_max(numbers)
@@ -324,15 +353,23 @@ def _rating_column(name: str) -> ColumnConverter:
 
 
 _ISO_FORMATS = {
-    f"%Y-%m-%d{separator}%H:%M{seconds}": (r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}" + separator
-                                           + r"([01][0-9]|2[0-3]):[0-5][0-9]" + (":[0-5][0-9]" if seconds else "") + "$")
-    for separator in (" ", "T") for seconds in ("", ":%S")
+    f"%Y-%m-%d{separator}%H:%M{seconds}": (
+        r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
+        + separator
+        + r"([01][0-9]|2[0-3]):[0-5][0-9]"
+        + (":[0-5][0-9]" if seconds else "")
+        + "$"
+    )
+    for separator in (" ", "T")
+    for seconds in ("", ":%S")
 }
 """strptime formats that are ISO 8601 shapes (Freshdesk's export, say): values of exactly that
 shape, every field zero-padded, read the same through Arrow's ISO parser."""
 
 
-def _timestamp_column(spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> ColumnConverter:
+def _timestamp_column(
+    spec: FieldMap, default_format: str | None, zone: ZoneInfo
+) -> ColumnConverter:
     """ISO 8601 timestamps in the common shapes (a date and a time to the minute, second or
     microsecond, an offset or none) in Arrow, and strptime formats of those shapes; any other
     shape or format value by value. A naive time in a DST gap is left to the per-value converter too."""
@@ -352,28 +389,41 @@ def _timestamp_column(spec: FieldMap, default_format: str | None, zone: ZoneInfo
             return None
         if naive.null_count < len(naive):
             try:
-                local = pc.assume_timezone(pc.cast(naive, pa.timestamp("us")), timezone=zone.key,
-                                           ambiguous="earliest", nonexistent="raise")
+                local = pc.assume_timezone(
+                    pc.cast(naive, pa.timestamp("us")),
+                    timezone=zone.key,
+                    ambiguous="earliest",
+                    nonexistent="raise",
+                )
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
                 return None  # a time that does not exist there, or the zone is unknown to Arrow
             moments = pc.coalesce(moments, pc.cast(local, TIMESTAMP))
-        if moments.null_count < len(moments) and pc.max(pc.cast(moments, pa.int64())).as_py() > _LAST_MICROSECOND:
+        if (
+            moments.null_count < len(moments)
+            and pc.max(pc.cast(moments, pa.int64())).as_py() > _LAST_MICROSECOND
+        ):
             return None  # beyond the year 9999 in UTC
         return moments
 
     return convert
 
 
-def _column_converter(name: str, spec: FieldMap, default_format: str | None, zone: ZoneInfo) -> ColumnConverter:
+def _column_converter(
+    name: str, spec: FieldMap, default_format: str | None, zone: ZoneInfo
+) -> ColumnConverter:
     kind = CANONICAL_FIELDS[name]
     if kind == "timestamp":
         if spec.after:
             return _seconds_column(spec)
-        return _timestamp_column(spec, default_format, ZoneInfo(spec.timezone) if spec.timezone else zone)
+        return _timestamp_column(
+            spec, default_format, ZoneInfo(spec.timezone) if spec.timezone else zone
+        )
     if kind == "seconds":
         return _seconds_column(spec)
     if kind == "bool":
-        return _words_column({**{word: True for word in TRUE_WORDS}, **{word: False for word in FALSE_WORDS}}, kind)
+        return _words_column(
+            {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}, kind
+        )
     if kind == "fcr":
         return _words_column({word: word for word in FCR_WORDS}, kind)
     if kind == "rating":
@@ -417,14 +467,19 @@ class _Plan:
             except FieldProblem as problem:
                 values.append(None)
                 problems[index] = problem
-        return pa.array(values, ARROW_TYPES["seconds"] if self.after_created else self.arrow_type), problems
+        return pa.array(
+            values, ARROW_TYPES["seconds"] if self.after_created else self.arrow_type
+        ), problems
 
 
 def _map_values(texts: pa.StringArray, mapped: dict[str, str]) -> pa.StringArray:
     """A mapping's `values` applied: a text whose casefold is a key becomes that key's value."""
     found = _casefolded_index(texts, pa.array(list(mapped), pa.string()))
     if found is None:
-        return pa.array([mapped.get(text.casefold(), text) if text else text for text in texts.to_pylist()], pa.string())
+        return pa.array(
+            [mapped.get(text.casefold(), text) if text else text for text in texts.to_pylist()],
+            pa.string(),
+        )
     hit = pc.and_(pc.is_valid(found), pc.greater(pc.binary_length(texts), 0))
     return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts)
 
@@ -453,10 +508,17 @@ class RowParser:
                     continue
             value_map = {key: (value or "").strip() for key, value in field.value_map().items()}
             plans.append(
-                _Plan(name, FIELD_ORDER.index(name), index, field.constant, value_map,
-                      _converter(name, field, spec.timestamp_format, zone),
-                      _column_converter(name, field, spec.timestamp_format, zone), bool(field.after),
-                      ARROW_TYPES[CANONICAL_FIELDS[name]])
+                _Plan(
+                    name,
+                    FIELD_ORDER.index(name),
+                    index,
+                    field.constant,
+                    value_map,
+                    _converter(name, field, spec.timestamp_format, zone),
+                    _column_converter(name, field, spec.timestamp_format, zone),
+                    bool(field.after),
+                    ARROW_TYPES[CANONICAL_FIELDS[name]],
+                )
             )
         if missing:
             raise MappingDoesNotFit(
@@ -464,7 +526,9 @@ class RowParser:
             )
         self.plans = plans
         self.width = len(header)
-        self.used_columns = sorted({plan.column_index for plan in plans if plan.column_index is not None})
+        self.used_columns = sorted(
+            {plan.column_index for plan in plans if plan.column_index is not None}
+        )
         self.id_plan = next(plan for plan in plans if plan.name == "contact_id")
         self.created_plan = next(plan for plan in plans if plan.name == "created_at")
 
@@ -476,7 +540,11 @@ class RowParser:
         """Parse a chunk of records: the kept rows by column, quarantined rows, field issues."""
         width = self.width
         quarantined = [
-            Quarantined(line_number, row, (f"malformed_row: {len(row)} values where the header has {width} columns",))
+            Quarantined(
+                line_number,
+                row,
+                (f"malformed_row: {len(row)} values where the header has {width} columns",),
+            )
             for line_number, row in records.malformed
         ]
         line_numbers, columns = records.line_numbers, records.columns
@@ -489,15 +557,22 @@ class RowParser:
             for index in pc.indices_nonzero(pc.invert(placed)).to_pylist():
                 reasons: list[str] = []
                 if not ids[index].is_valid:
-                    reasons.append(f"bad_id: {id_problems[index].message}" if index in id_problems else
-                                   "missing_id: no contact id")
+                    reasons.append(
+                        f"bad_id: {id_problems[index].message}"
+                        if index in id_problems
+                        else "missing_id: no contact id"
+                    )
                 if not created[index].is_valid:
                     if index in created_problems:
-                        reasons.append(f"bad_created_at: {created_texts[index].as_py()!r} — "
-                                       f"{created_problems[index].message}")
+                        reasons.append(
+                            f"bad_created_at: {created_texts[index].as_py()!r} — "
+                            f"{created_problems[index].message}"
+                        )
                     else:
                         reasons.append("missing_created_at: no creation date")
-                quarantined.append(Quarantined(line_numbers[index], self.raw_of(columns, index), tuple(reasons)))
+                quarantined.append(
+                    Quarantined(line_numbers[index], self.raw_of(columns, index), tuple(reasons))
+                )
             line_numbers = pa.array(line_numbers, pa.int64()).filter(placed).to_pylist()
             columns = {column: values.filter(placed) for column, values in columns.items()}
             ids, created = ids.filter(placed), created.filter(placed)
@@ -515,10 +590,24 @@ class RowParser:
             column, problems = plan.values(texts)
             texts_by_name[plan.name] = texts
             for index, problem in problems.items():
-                ranked.append((index, plan.position, Issue(line_numbers[index], ids[index].as_py(), plan.name,
-                                                           texts[index].as_py(), problem.code, problem.message)))
+                ranked.append(
+                    (
+                        index,
+                        plan.position,
+                        Issue(
+                            line_numbers[index],
+                            ids[index].as_py(),
+                            plan.name,
+                            texts[index].as_py(),
+                            problem.code,
+                            problem.message,
+                        ),
+                    )
+                )
             if plan.after_created:
-                column = self._after_created(plan, created, column, texts, line_numbers, ids, ranked)
+                column = self._after_created(
+                    plan, created, column, texts, line_numbers, ids, ranked
+                )
             values[plan.position] = column
         ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
         ranked.sort(key=lambda item: item[:2])
@@ -526,8 +615,13 @@ class RowParser:
 
     @staticmethod
     def _after_created(
-        plan: _Plan, created: pa.Array, seconds: pa.Array, texts: pa.StringArray, line_numbers: list[int],
-        ids: pa.Array, ranked: list[tuple[int, int, Issue]],
+        plan: _Plan,
+        created: pa.Array,
+        seconds: pa.Array,
+        texts: pa.StringArray,
+        line_numbers: list[int],
+        ids: pa.Array,
+        ranked: list[tuple[int, int, Issue]],
     ) -> pa.Array:
         """A duration after created_at → a timestamp; one that lands beyond the calendar is a field issue."""
         moments: list[object] = []
@@ -539,14 +633,28 @@ class RowParser:
                 moments.append(moment + timedelta(seconds=float(value)))
             except (OverflowError, ValueError):
                 moments.append(None)
-                ranked.append((index, plan.position, Issue(
-                    line_numbers[index], ids[index].as_py(), plan.name, texts[index].as_py(),
-                    "duration_out_of_range", "this many seconds after created_at is past the end of the calendar")))
+                ranked.append(
+                    (
+                        index,
+                        plan.position,
+                        Issue(
+                            line_numbers[index],
+                            ids[index].as_py(),
+                            plan.name,
+                            texts[index].as_py(),
+                            "duration_out_of_range",
+                            "this many seconds after created_at is past the end of the calendar",
+                        ),
+                    )
+                )
         return pa.array(moments, TIMESTAMP)
 
     @staticmethod
     def _order_checks(
-        line_numbers: list[int], ids: pa.Array, values: list[pa.Array | None], texts: dict[str, pa.StringArray]
+        line_numbers: list[int],
+        ids: pa.Array,
+        values: list[pa.Array | None],
+        texts: dict[str, pa.StringArray],
     ) -> list[tuple[int, int, Issue]]:
         """Timestamps that contradict each other: the later-known one is left unknown."""
         created, firsts, resolveds = values[_CREATED], values[_FIRST], values[_RESOLVED]
@@ -559,9 +667,20 @@ class RowParser:
             early = pc.fill_null(pc.less(firsts, created), False)
             if pc.any(early).as_py():
                 for index in pc.indices_nonzero(early).to_pylist():
-                    issues.append((index, _ORDER_CHECKS_RANK, Issue(
-                        line_numbers[index], ids[index].as_py(), "first_response_at", text("first_response_at", index),
-                        "response_before_creation", "first response is earlier than created_at")))
+                    issues.append(
+                        (
+                            index,
+                            _ORDER_CHECKS_RANK,
+                            Issue(
+                                line_numbers[index],
+                                ids[index].as_py(),
+                                "first_response_at",
+                                text("first_response_at", index),
+                                "response_before_creation",
+                                "first response is earlier than created_at",
+                            ),
+                        )
+                    )
                 values[_FIRST] = firsts = pc.if_else(early, pa.scalar(None, TIMESTAMP), firsts)
         if resolveds is not None:
             before_creation = pc.fill_null(pc.less(resolveds, created), False)
@@ -570,10 +689,26 @@ class RowParser:
                 wrong = pc.or_(wrong, pc.fill_null(pc.less(resolveds, firsts), False))
             if pc.any(wrong).as_py():
                 for index in pc.indices_nonzero(wrong).to_pylist():
-                    reason = (("resolution_before_creation", "resolution is earlier than created_at")
-                              if before_creation[index].as_py() else
-                              ("resolution_before_first_response", "resolution is earlier than the first response"))
-                    issues.append((index, _ORDER_CHECKS_RANK + 1, Issue(
-                        line_numbers[index], ids[index].as_py(), "resolved_at", text("resolved_at", index), *reason)))
+                    reason = (
+                        ("resolution_before_creation", "resolution is earlier than created_at")
+                        if before_creation[index].as_py()
+                        else (
+                            "resolution_before_first_response",
+                            "resolution is earlier than the first response",
+                        )
+                    )
+                    issues.append(
+                        (
+                            index,
+                            _ORDER_CHECKS_RANK + 1,
+                            Issue(
+                                line_numbers[index],
+                                ids[index].as_py(),
+                                "resolved_at",
+                                text("resolved_at", index),
+                                *reason,
+                            ),
+                        )
+                    )
                 values[_RESOLVED] = pc.if_else(wrong, pa.scalar(None, TIMESTAMP), resolveds)
         return issues

@@ -8,6 +8,7 @@ writes each parsed chunk, its rows shaped for that destination, pickled on stdou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -63,10 +64,8 @@ def _report(error: BaseException, out: BinaryIO) -> None:
 def _return_memory_sooner() -> None:
     """Arrow's jemalloc pool gives freed blocks back sooner than its default (mimalloc): the
     worker's peak at 1M rows went from 250-270 MB to 220 MB, at the same speed."""
-    try:
+    with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc
         pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # a pyarrow built without jemalloc
-        pass
 
 
 if __name__ == "__main__":

@@ -11,6 +11,15 @@ from app.load.smart import SmartCheck, SmartScorecard
 from app.load.yamlsource import ParsedDocument, parse_yaml
 
 __all__ = [
-    "Diagnostic", "LoadResult", "LoadedDocument", "ParsedDocument", "SmartCheck", "SmartScorecard", "has_errors",
-    "load_program", "parse_yaml", "program_files", "to_model",
+    "Diagnostic",
+    "LoadResult",
+    "LoadedDocument",
+    "ParsedDocument",
+    "SmartCheck",
+    "SmartScorecard",
+    "has_errors",
+    "load_program",
+    "parse_yaml",
+    "program_files",
+    "to_model",
 ]

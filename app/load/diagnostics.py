@@ -23,7 +23,10 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        return {key: data[key] for key in ("severity", "code", "file", "line", "column", "path", "message", "hint")}
+        return {
+            key: data[key]
+            for key in ("severity", "code", "file", "line", "column", "path", "message", "hint")
+        }
 
     @property
     def location(self) -> str:

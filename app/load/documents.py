@@ -50,11 +50,18 @@ class LoadedDocument:
         return self.parsed.line
 
     def at(
-        self, loc: tuple[str | int, ...], severity: Severity, code: str, message: str, hint: str | None = None
+        self,
+        loc: tuple[str | int, ...],
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str | None = None,
     ) -> Diagnostic:
         """A diagnostic about field `loc` of this document."""
         line, column = self.parsed.locate(loc)
-        return Diagnostic(self.file, line, column, severity, code, message, ".".join(map(str, loc)), hint)
+        return Diagnostic(
+            self.file, line, column, severity, code, message, ".".join(map(str, loc)), hint
+        )
 
 
 def _envelope(doc: ParsedDocument, file: str) -> tuple[type[Document] | None, list[Diagnostic]]:
@@ -67,28 +74,59 @@ def _envelope(doc: ParsedDocument, file: str) -> tuple[type[Document] | None, li
 
     kinds = ", ".join(KINDS)
     if not isinstance(data, dict):
-        return None, [error((), "doc-not-mapping", "a cxgov document is a mapping with apiVersion, kind, metadata and spec",
-                            "start the document with `apiVersion: cxgov/v1` and `kind: …`")]
+        return None, [
+            error(
+                (),
+                "doc-not-mapping",
+                "a cxgov document is a mapping with apiVersion, kind, metadata and spec",
+                "start the document with `apiVersion: cxgov/v1` and `kind: …`",
+            )
+        ]
     problems: list[Diagnostic] = []
     if "apiVersion" not in data:
-        problems.append(error((), "doc-api-version", "the document has no `apiVersion`",
-                              f"add `apiVersion: {API_VERSION}` at the top"))
+        problems.append(
+            error(
+                (),
+                "doc-api-version",
+                "the document has no `apiVersion`",
+                f"add `apiVersion: {API_VERSION}` at the top",
+            )
+        )
     elif data["apiVersion"] != API_VERSION:
-        problems.append(error(("apiVersion",), "doc-api-version",
-                              f"apiVersion `{data['apiVersion']}` is not supported", f"use `{API_VERSION}`"))
+        problems.append(
+            error(
+                ("apiVersion",),
+                "doc-api-version",
+                f"apiVersion `{data['apiVersion']}` is not supported",
+                f"use `{API_VERSION}`",
+            )
+        )
     kind = data.get("kind")
     if "kind" not in data:
-        problems.append(error((), "doc-kind-missing", "the document has no `kind`", f"kinds: {kinds}"))
+        problems.append(
+            error((), "doc-kind-missing", "the document has no `kind`", f"kinds: {kinds}")
+        )
         return None, problems
     if not isinstance(kind, str) or kind not in KINDS:
         hint = did_you_mean(str(kind), list(KINDS))
-        problems.append(error(("kind",), "doc-kind-unknown", f"unknown kind `{kind}`",
-                              hint if hint and hint.startswith("did") else f"kinds: {kinds}"))
+        problems.append(
+            error(
+                ("kind",),
+                "doc-kind-unknown",
+                f"unknown kind `{kind}`",
+                hint if hint and hint.startswith("did") else f"kinds: {kinds}",
+            )
+        )
         return None, problems
     if kind == "Program" and file != PROGRAM_FILE:
-        problems.append(error(("kind",), "doc-program-location",
-                              "the Program document belongs in program.yaml at the program root",
-                              "move it to program.yaml"))
+        problems.append(
+            error(
+                ("kind",),
+                "doc-program-location",
+                "the Program document belongs in program.yaml at the program root",
+                "move it to program.yaml",
+            )
+        )
     return (None if problems else KINDS[kind]), problems
 
 
@@ -107,7 +145,11 @@ def read_documents(
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            diagnostics.append(Diagnostic(file, 1, 1, "error", "file-unreadable", f"cannot read the file: {exc.strerror}"))
+            diagnostics.append(
+                Diagnostic(
+                    file, 1, 1, "error", "file-unreadable", f"cannot read the file: {exc.strerror}"
+                )
+            )
             continue
         documents, problems = parse_yaml(raw, file)
         diagnostics.extend(problems)

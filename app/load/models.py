@@ -20,7 +20,9 @@ from app.load.yamlsource import ParsedDocument
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
-_DURATION_HINT = "spell the unit out, e.g. `20 seconds`, `15 minutes`, `2 hours`, `7 days` (never `1m`)"
+_DURATION_HINT = (
+    "spell the unit out, e.g. `20 seconds`, `15 minutes`, `2 hours`, `7 days` (never `1m`)"
+)
 _MONTH_HINT = "write a month as YYYY-MM, e.g. `2026-03`"
 _DATE_HINT = "write a date as YYYY-MM-DD, e.g. `2026-03-31`"
 
@@ -33,7 +35,9 @@ def to_model(model: type[M], doc: ParsedDocument, file: str) -> tuple[M | None, 
         return None, _diagnostics(model, doc, file, exc)
 
 
-def _diagnostics(model: type[BaseModel], doc: ParsedDocument, file: str, exc: ValidationError) -> list[Diagnostic]:
+def _diagnostics(
+    model: type[BaseModel], doc: ParsedDocument, file: str, exc: ValidationError
+) -> list[Diagnostic]:
     seen: set[str] = set()
     out: list[Diagnostic] = []
     for error in exc.errors(include_url=False):
@@ -48,7 +52,11 @@ def _diagnostics(model: type[BaseModel], doc: ParsedDocument, file: str, exc: Va
         if pruned and error["type"] in ("string_type", "list_type"):
             message, hint = _union_message(error, model, loc, doc.data)
         line, column = doc.locate(loc)
-        out.append(Diagnostic(file, line, column, "error", _code(error["type"]), message, path=path, hint=hint))
+        out.append(
+            Diagnostic(
+                file, line, column, "error", _code(error["type"]), message, path=path, hint=hint
+            )
+        )
     return out
 
 
@@ -59,10 +67,9 @@ def clean_loc(loc: Loc, data: Any, error_type: str) -> tuple[Loc, bool]:
     current = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(current, dict) and part in current:
-            kept.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             kept.append(part)
             current = current[part]
         elif last and isinstance(current, dict) and error_type == "missing":
@@ -103,7 +110,9 @@ def _found(value: Any) -> str:
     return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
 
-def explain(model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]) -> tuple[str, str | None]:
+def explain(
+    model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]
+) -> tuple[str, str | None]:
     """A manager's message and hint for one pydantic error at the cleaned location `loc`."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -120,8 +129,13 @@ def explain(model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]) 
         return f"unknown field `{name}`", did_you_mean(name, allowed)
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
-        hint = did_you_mean(str(value), [v.strip() for v in expected.replace(" or ", ", ").split(",")])
-        return f"`{name}` must be one of {expected}; found {_found(value)}", hint or f"allowed values: {expected}"
+        hint = did_you_mean(
+            str(value), [v.strip() for v in expected.replace(" or ", ", ").split(",")]
+        )
+        return (
+            f"`{name}` must be one of {expected}; found {_found(value)}",
+            hint or f"allowed values: {expected}",
+        )
     if kind == "union_tag_invalid":
         expected = str(ctx.get("expected_tags", "")).replace("'", "")
         tag = str(ctx.get("tag", value))
@@ -133,13 +147,13 @@ def explain(model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]) 
     text = str(error.get("msg", "invalid value"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     hint = None
     if "duration with its unit" in text:
         hint = _DURATION_HINT
     elif "YYYY-MM " in text or "written YYYY-MM" in text:
         hint = _MONTH_HINT
-    elif kind.startswith("date_") or kind.startswith("datetime_"):
+    elif kind.startswith(("date_", "datetime_")):
         text = "expected a date"
         hint = _DATE_HINT
     elif kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^[a-z0-9]"):
@@ -148,8 +162,18 @@ def explain(model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]) 
     elif kind == "string_pattern_mismatch":
         text = "not in the expected form"
         examples = ", ".join(f"`{e}`" for e in (field.examples or [])) if field is not None else ""
-        hint = "; ".join(part for part in (described, f"e.g. {examples}" if examples else "") if part) or None
-    elif kind in ("float_parsing", "float_type", "int_parsing", "int_type", "decimal_parsing", "decimal_type"):
+        hint = (
+            "; ".join(part for part in (described, f"e.g. {examples}" if examples else "") if part)
+            or None
+        )
+    elif kind in (
+        "float_parsing",
+        "float_type",
+        "int_parsing",
+        "int_type",
+        "decimal_parsing",
+        "decimal_type",
+    ):
         text = "expected a number"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         text = "expected a mapping (fields indented under this key)"
@@ -167,7 +191,9 @@ def explain(model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]) 
     return f"{where}{text}; found {_found(value)}", hint
 
 
-def _union_message(error: dict[str, Any], model: type[BaseModel], loc: Loc, data: Any) -> tuple[str, str | None]:
+def _union_message(
+    error: dict[str, Any], model: type[BaseModel], loc: Loc, data: Any
+) -> tuple[str, str | None]:
     name = str(loc[-1]) if loc else "document"
     return f"`{name}`: expected text or a list of texts; found {_found(error.get('input'))}", None
 
@@ -196,7 +222,10 @@ def field_at(model: type[BaseModel], loc: Loc, data: Any) -> Any:
     parent = model_at(model, loc[:-1], data)
     if parent is None:
         return None
-    return next((f for n, f in parent.model_fields.items() if (f.alias or n) == loc[-1] or n == loc[-1]), None)
+    return next(
+        (f for n, f in parent.model_fields.items() if (f.alias or n) == loc[-1] or n == loc[-1]),
+        None,
+    )
 
 
 def model_at(model: type[BaseModel], loc: Loc, data: Any) -> type[BaseModel] | None:
@@ -207,7 +236,8 @@ def model_at(model: type[BaseModel], loc: Loc, data: Any) -> type[BaseModel] | N
         target = _resolve(annotation, current)
         if isinstance(target, type) and issubclass(target, BaseModel):
             field = next(
-                (f for n, f in target.model_fields.items() if (f.alias or n) == part or n == part), None
+                (f for n, f in target.model_fields.items() if (f.alias or n) == part or n == part),
+                None,
             )
             if field is None:
                 return None
@@ -220,8 +250,14 @@ def model_at(model: type[BaseModel], loc: Loc, data: Any) -> type[BaseModel] | N
             annotation = args[1] if len(args) == 2 else Any
         else:
             return None
-        current = current.get(part) if isinstance(current, dict) else (
-            current[part] if isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current) else None
+        current = (
+            current.get(part)
+            if isinstance(current, dict)
+            else (
+                current[part]
+                if isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+                else None
+            )
         )
     target = _resolve(annotation, current)
     return target if isinstance(target, type) and issubclass(target, BaseModel) else None
@@ -240,7 +276,11 @@ def _resolve(annotation: Any, data: Any) -> Any:
             tag = data.get("type")
             for candidate in models:
                 field = candidate.model_fields.get("type")
-                if field is not None and get_origin(field.annotation) is Literal and tag in get_args(field.annotation):
+                if (
+                    field is not None
+                    and get_origin(field.annotation) is Literal
+                    and tag in get_args(field.annotation)
+                ):
                     return candidate
             return models[0] if len(models) == 1 else None
         if isinstance(data, list):

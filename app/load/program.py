@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 from app.load.diagnostics import Diagnostic, has_errors
 from app.load.documents import PROGRAM_FILE, LoadedDocument, program_files, read_documents
@@ -38,11 +38,20 @@ class LoadResult:
     def warnings(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
-    def locate(self, kind: str, doc_id: str, path: tuple[str | int, ...] = ()) -> tuple[str, int] | None:
+    def locate(
+        self, kind: str, doc_id: str, path: tuple[str | int, ...] = ()
+    ) -> tuple[str, int] | None:
         """File and line of field `path` of document (`kind`, `doc_id`) — the nearest parent if absent."""
         doc = self.documents.get((kind, doc_id))
         if doc is None:
-            doc = next((d for (k, i), d in self.documents.items() if k.lower() == kind.lower() and i == doc_id), None)
+            doc = next(
+                (
+                    d
+                    for (k, i), d in self.documents.items()
+                    if k.lower() == kind.lower() and i == doc_id
+                ),
+                None,
+            )
         if doc is None:
             return None
         return doc.file, doc.parsed.locate(path)[0]
@@ -56,13 +65,23 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
     loaded, diagnostics, broken = read_documents(root, files)
     by_kind, duplicates = unique_documents(loaded)
     diagnostics.extend(duplicates)
-    if not by_kind.get("Program") and not any(d.file == PROGRAM_FILE and d.severity == "error" for d in diagnostics):
+    if not by_kind.get("Program") and not any(
+        d.file == PROGRAM_FILE and d.severity == "error" for d in diagnostics
+    ):
         exists = (root / PROGRAM_FILE).is_file()
-        diagnostics.append(Diagnostic(
-            PROGRAM_FILE, 1, 1, "error", "program-missing",
-            "program.yaml holds no Program document" if exists else "program.yaml is missing at the program root",
-            hint="add a `kind: Program` document with name, start_date, timezone and currency",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                PROGRAM_FILE,
+                1,
+                1,
+                "error",
+                "program-missing",
+                "program.yaml holds no Program document"
+                if exists
+                else "program.yaml is missing at the program root",
+                hint="add a `kind: Program` document with name, start_date, timezone and currency",
+            )
+        )
     diagnostics.extend(check_references(by_kind, broken))
     settings_doc = next(iter(by_kind.get("Program", {}).values()), None)
     rules = settings_doc.model.spec.smart if settings_doc is not None else SmartRules()  # type: ignore[attr-defined]
@@ -82,9 +101,13 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
         assert isinstance(doc.model, Playbook)
         diagnostics.extend(template_diagnostics(doc))
     if strict:
-        diagnostics = [replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics]
+        diagnostics = [
+            replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics
+        ]
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.code))
-    documents = {(kind, doc_id): doc for kind, docs in by_kind.items() for doc_id, doc in docs.items()}
+    documents = {
+        (kind, doc_id): doc for kind, docs in by_kind.items() for doc_id, doc in docs.items()
+    }
     program = None
     if not has_errors(diagnostics) and settings_doc is not None:
         program = _program(settings_doc, by_kind)
@@ -98,12 +121,16 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
     )
 
 
-def _program(settings: LoadedDocument, by_kind: Mapping[str, Mapping[str, LoadedDocument]]) -> Program:
+def _program(
+    settings: LoadedDocument, by_kind: Mapping[str, Mapping[str, LoadedDocument]]
+) -> Program:
     def models(kind: str) -> dict[str, object]:
         return {doc_id: doc.model for doc_id, doc in by_kind.get(kind, {}).items()}
 
     sources = {
-        (kind, doc_id): Source(doc.file, doc.line) for kind, docs in by_kind.items() for doc_id, doc in docs.items()
+        (kind, doc_id): Source(doc.file, doc.line)
+        for kind, docs in by_kind.items()
+        for doc_id, doc in docs.items()
     }
     assert isinstance(settings.model, ProgramSettings)
     return Program(

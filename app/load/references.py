@@ -3,20 +3,32 @@ dates in order, the roadmap within its 365-day horizon, credit bands that fit th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Set as AbstractSet
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 
 from app.load.diagnostics import Diagnostic
 from app.load.documents import LoadedDocument
 from app.load.models import did_you_mean
-from app.spec import HORIZON_DAYS, Goal, Metric, Playbook, ProgramSettings, Roadmap, SLAContract, item_due_date
+from app.spec import (
+    HORIZON_DAYS,
+    Goal,
+    Metric,
+    Playbook,
+    ProgramSettings,
+    Roadmap,
+    SLAContract,
+    item_due_date,
+)
 
 ByKind = Mapping[str, Mapping[str, LoadedDocument]]
 Loc = tuple[str | int, ...]
 Broken = AbstractSet[tuple[str, str]]
 
 
-def unique_documents(documents: list[LoadedDocument]) -> tuple[dict[str, dict[str, LoadedDocument]], list[Diagnostic]]:
+def unique_documents(
+    documents: list[LoadedDocument],
+) -> tuple[dict[str, dict[str, LoadedDocument]], list[Diagnostic]]:
     """Documents by kind and id; a second document with the same id is an error naming the first."""
     by_kind: dict[str, dict[str, LoadedDocument]] = {}
     diagnostics: list[Diagnostic] = []
@@ -24,15 +36,27 @@ def unique_documents(documents: list[LoadedDocument]) -> tuple[dict[str, dict[st
         same_kind = by_kind.setdefault(doc.kind, {})
         if doc.kind == "Program" and same_kind:
             first = next(iter(same_kind.values()))
-            diagnostics.append(doc.at(("kind",), "error", "program-duplicate",
-                                      f"a second Program document; the first is at {first.file}:{first.line}",
-                                      "keep one Program document in program.yaml"))
+            diagnostics.append(
+                doc.at(
+                    ("kind",),
+                    "error",
+                    "program-duplicate",
+                    f"a second Program document; the first is at {first.file}:{first.line}",
+                    "keep one Program document in program.yaml",
+                )
+            )
             continue
         if doc.id in same_kind:
             first = same_kind[doc.id]
-            diagnostics.append(doc.at(("metadata", "id"), "error", "duplicate-id",
-                                      f"{doc.kind} `{doc.id}` is already defined at {first.file}:{first.line}",
-                                      "ids are unique per kind: rename one of them"))
+            diagnostics.append(
+                doc.at(
+                    ("metadata", "id"),
+                    "error",
+                    "duplicate-id",
+                    f"{doc.kind} `{doc.id}` is already defined at {first.file}:{first.line}",
+                    "ids are unique per kind: rename one of them",
+                )
+            )
             continue
         same_kind[doc.id] = doc
     return by_kind, diagnostics
@@ -58,7 +82,11 @@ def _fits(metric: Metric, value: float) -> str | None:
     if (low is not None and value < low) or (high is not None and value > high):
         if high is None:
             return f"a value in {metric.spec.unit} cannot be negative; found {value:g}"
-        what = "an NPS score" if metric.spec.calculation.type == "nps" else f"a value in {metric.spec.unit}"
+        what = (
+            "an NPS score"
+            if metric.spec.calculation.type == "nps"
+            else f"a value in {metric.spec.unit}"
+        )
         return f"{what} lies between {low:g} and {high:g}; found {value:g}"
     return None
 
@@ -82,13 +110,21 @@ _REFERENCED_KIND = {"metric": "Metric", "goal": "Goal", "SLA contract": "SLACont
 
 
 def _unknown(
-    broken: Broken, doc: LoadedDocument, loc: Loc, what: str, ref: str, known: Mapping[str, object], code: str
+    broken: Broken,
+    doc: LoadedDocument,
+    loc: Loc,
+    what: str,
+    ref: str,
+    known: Mapping[str, object],
+    code: str,
 ) -> list[Diagnostic]:
     if (_REFERENCED_KIND.get(what, ""), ref) in broken:
         return []
     hint = did_you_mean(ref, sorted(known)) if known else f"no {what} is defined yet"
     if hint and not hint.startswith("did"):
-        hint = f"known {what}s: " + ", ".join(f"`{k}`" for k in sorted(known)[:12]) if known else hint
+        hint = (
+            f"known {what}s: " + ", ".join(f"`{k}`" for k in sorted(known)[:12]) if known else hint
+        )
     return [doc.at(loc, "error", code, f"unknown {what} `{ref}`", hint)]
 
 
@@ -98,17 +134,25 @@ def _metric_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
         assert isinstance(metric, Metric)
         units = metric.spec.calculation.units()
         if metric.spec.unit not in units:
-            yield doc.at(("spec", "unit"), "error", "unit-calculation",
-                         f"the `{metric.spec.calculation.type}` calculation does not produce {metric.spec.unit}",
-                         "use one of: " + ", ".join(units))
+            yield doc.at(
+                ("spec", "unit"),
+                "error",
+                "unit-calculation",
+                f"the `{metric.spec.calculation.type}` calculation does not produce {metric.spec.unit}",
+                "use one of: " + ", ".join(units),
+            )
 
 
-def _check_value(doc: LoadedDocument, loc: Loc, metric: Metric | None, value: float | None) -> Iterator[Diagnostic]:
+def _check_value(
+    doc: LoadedDocument, loc: Loc, metric: Metric | None, value: float | None
+) -> Iterator[Diagnostic]:
     if metric is None or value is None:
         return
     problem = _fits(metric, value)
     if problem:
-        yield doc.at(loc, "error", "unit-range", problem, f"`{metric.id}` is measured in {metric.spec.unit}")
+        yield doc.at(
+            loc, "error", "unit-range", problem, f"`{metric.id}` is measured in {metric.spec.unit}"
+        )
 
 
 def _goal_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
@@ -123,22 +167,44 @@ def _goal_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
             if spec.metric in metrics:
                 metric = metrics[spec.metric].model  # type: ignore[assignment]
             else:
-                yield from _unknown(broken, doc, ("spec", "metric"), "metric", spec.metric, metrics, "unknown-metric")
+                yield from _unknown(
+                    broken,
+                    doc,
+                    ("spec", "metric"),
+                    "metric",
+                    spec.metric,
+                    metrics,
+                    "unknown-metric",
+                )
         if spec.parent is not None:
             if spec.parent == goal.id:
-                yield doc.at(("spec", "parent"), "error", "unknown-goal", "a goal cannot be its own parent")
+                yield doc.at(
+                    ("spec", "parent"), "error", "unknown-goal", "a goal cannot be its own parent"
+                )
             elif spec.parent not in goals:
-                yield from _unknown(broken, doc, ("spec", "parent"), "goal", spec.parent, goals, "unknown-goal")
+                yield from _unknown(
+                    broken, doc, ("spec", "parent"), "goal", spec.parent, goals, "unknown-goal"
+                )
         if spec.baseline is not None:
             yield from _check_value(doc, ("spec", "baseline", "value"), metric, spec.baseline.value)
         if spec.target is not None:
             yield from _check_value(doc, ("spec", "target", "value"), metric, spec.target.value)
         for index, milestone in enumerate(spec.milestones):
-            yield from _check_value(doc, ("spec", "milestones", index, "value"), metric, milestone.value)
+            yield from _check_value(
+                doc, ("spec", "milestones", index, "value"), metric, milestone.value
+            )
         for index, guardrail in enumerate(spec.guardrails):
             loc: Loc = ("spec", "guardrails", index)
             if guardrail.metric not in metrics:
-                yield from _unknown(broken, doc, (*loc, "metric"), "metric", guardrail.metric, metrics, "unknown-metric")
+                yield from _unknown(
+                    broken,
+                    doc,
+                    (*loc, "metric"),
+                    "metric",
+                    guardrail.metric,
+                    metrics,
+                    "unknown-metric",
+                )
                 continue
             guarded = metrics[guardrail.metric].model
             assert isinstance(guarded, Metric)
@@ -151,20 +217,32 @@ def _goal_dates(doc: LoadedDocument, goal: Goal) -> Iterator[Diagnostic]:
     spec = goal.spec
     baseline_start = spec.baseline.period.first_day() if spec.baseline is not None else None
     if spec.target is not None and baseline_start is not None and spec.target.by < baseline_start:
-        yield doc.at(("spec", "target", "by"), "error", "deadline-before-baseline",
-                     f"the deadline {spec.target.by} is before the baseline period {spec.baseline.period}",  # type: ignore[union-attr]
-                     "the deadline must come after the month the baseline was measured in")
+        yield doc.at(
+            ("spec", "target", "by"),
+            "error",
+            "deadline-before-baseline",
+            f"the deadline {spec.target.by} is before the baseline period {spec.baseline.period}",  # type: ignore[union-attr]
+            "the deadline must come after the month the baseline was measured in",
+        )
     previous = baseline_start
     for index, milestone in enumerate(spec.milestones):
         loc: Loc = ("spec", "milestones", index, "by")
         if previous is not None and milestone.by <= previous:
-            yield doc.at(loc, "error", "milestones-order",
-                         f"milestone {index + 1} ({milestone.by}) is not after the one before it (or the baseline)",
-                         "list milestones in date order, between the baseline and the deadline")
+            yield doc.at(
+                loc,
+                "error",
+                "milestones-order",
+                f"milestone {index + 1} ({milestone.by}) is not after the one before it (or the baseline)",
+                "list milestones in date order, between the baseline and the deadline",
+            )
         elif spec.target is not None and milestone.by > spec.target.by:
-            yield doc.at(loc, "error", "milestones-order",
-                         f"milestone {index + 1} ({milestone.by}) is after the deadline {spec.target.by}",
-                         "a milestone comes before the deadline")
+            yield doc.at(
+                loc,
+                "error",
+                "milestones-order",
+                f"milestone {index + 1} ({milestone.by}) is after the deadline {spec.target.by}",
+                "a milestone comes before the deadline",
+            )
         previous = milestone.by
 
 
@@ -177,41 +255,76 @@ def _contract_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
         for index, objective in enumerate(contract.spec.objectives):
             loc: Loc = ("spec", "objectives", index)
             if objective.id in objectives:
-                yield doc.at((*loc, "id"), "error", "duplicate-id",
-                             f"objective `{objective.id}` appears twice in this contract")
+                yield doc.at(
+                    (*loc, "id"),
+                    "error",
+                    "duplicate-id",
+                    f"objective `{objective.id}` appears twice in this contract",
+                )
             metric = metrics[objective.metric].model if objective.metric in metrics else None
             if metric is None:
-                yield from _unknown(broken, doc, (*loc, "metric"), "metric", objective.metric, metrics, "unknown-metric")
+                yield from _unknown(
+                    broken,
+                    doc,
+                    (*loc, "metric"),
+                    "metric",
+                    objective.metric,
+                    metrics,
+                    "unknown-metric",
+                )
             else:
                 assert isinstance(metric, Metric)
                 yield from _check_value(doc, (*loc, "target"), metric, objective.target)
-                yield from _check_value(doc, (*loc, "internal_target"), metric, objective.internal_target)
+                yield from _check_value(
+                    doc, (*loc, "internal_target"), metric, objective.internal_target
+                )
             objectives[objective.id] = metric  # type: ignore[assignment]
         for index, exclusion in enumerate(contract.spec.exclusions):
             for position, ref in enumerate(exclusion.objectives):
                 if ref not in objectives:
-                    yield from _unknown(broken, doc, ("spec", "exclusions", index, "objectives", position),
-                                   "objective", ref, objectives, "unknown-objective")
+                    yield from _unknown(
+                        broken,
+                        doc,
+                        ("spec", "exclusions", index, "objectives", position),
+                        "objective",
+                        ref,
+                        objectives,
+                        "unknown-objective",
+                    )
         for index, rule in enumerate(contract.spec.credits.rules):
             loc = ("spec", "credits", "rules", index)
             for position, ref in enumerate(rule.objectives):
                 if ref not in objectives:
-                    yield from _unknown(broken, doc, (*loc, "objectives", position), "objective", ref, objectives, "unknown-objective")
+                    yield from _unknown(
+                        broken,
+                        doc,
+                        (*loc, "objectives", position),
+                        "objective",
+                        ref,
+                        objectives,
+                        "unknown-objective",
+                    )
             if rule.type == "bands":
                 covered = [objectives.get(ref) for ref in (rule.objectives or list(objectives))]
                 yield from _band_checks(doc, loc, rule.bands, [m for m in covered if m is not None])
 
 
-def _band_checks(doc: LoadedDocument, loc: Loc, bands: list, metrics: list[Metric]) -> Iterator[Diagnostic]:
+def _band_checks(
+    doc: LoadedDocument, loc: Loc, bands: list, metrics: list[Metric]
+) -> Iterator[Diagnostic]:
     directions = {m.spec.better for m in metrics}
     for position, band in enumerate(bands):
         edge = "below" if band.below is not None else "above"
         wrong = "lower" if edge == "below" else "higher"
         if wrong in directions:
             expected = "above" if edge == "below" else "below"
-            yield doc.at((*loc, "bands", position, edge), "error", "band-direction",
-                         f"a `{edge}` band for a metric where {wrong} is better",
-                         f"use `{expected}`: the credit applies when the value is on the bad side of the edge")
+            yield doc.at(
+                (*loc, "bands", position, edge),
+                "error",
+                "band-direction",
+                f"a `{edge}` band for a metric where {wrong} is better",
+                f"use `{expected}`: the credit applies when the value is on the bad side of the edge",
+            )
         for metric in metrics:
             value = band.below if band.below is not None else band.above
             problem = _fits(metric, value)
@@ -231,27 +344,54 @@ def _playbook_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
         protects = playbook.spec.protects
         for index, ref in enumerate(protects.metrics):
             if ref not in metrics:
-                yield from _unknown(broken, doc, ("spec", "protects", "metrics", index), "metric", ref, metrics, "unknown-metric")
+                yield from _unknown(
+                    broken,
+                    doc,
+                    ("spec", "protects", "metrics", index),
+                    "metric",
+                    ref,
+                    metrics,
+                    "unknown-metric",
+                )
         for index, ref in enumerate(protects.objectives):
             loc: Loc = ("spec", "protects", "objectives", index)
             contract_id, slash, objective_id = ref.partition("/")
             if not slash or not contract_id or not objective_id:
-                yield doc.at(loc, "error", "unknown-objective", f"`{ref}` does not name an SLA objective",
-                             "write `contract_id/objective_id`")
+                yield doc.at(
+                    loc,
+                    "error",
+                    "unknown-objective",
+                    f"`{ref}` does not name an SLA objective",
+                    "write `contract_id/objective_id`",
+                )
             elif contract_id not in contracts:
-                yield from _unknown(broken, doc, loc, "SLA contract", contract_id, contracts, "unknown-objective")
+                yield from _unknown(
+                    broken, doc, loc, "SLA contract", contract_id, contracts, "unknown-objective"
+                )
             else:
                 contract = contracts[contract_id].model
                 assert isinstance(contract, SLAContract)
                 ids = {objective.id: objective for objective in contract.spec.objectives}
                 if objective_id not in ids:
-                    yield from _unknown(broken, doc, loc, f"objective of `{contract_id}`", objective_id, ids, "unknown-objective")
+                    yield from _unknown(
+                        broken,
+                        doc,
+                        loc,
+                        f"objective of `{contract_id}`",
+                        objective_id,
+                        ids,
+                        "unknown-objective",
+                    )
         if locales is not None:
             for index, template in enumerate(playbook.spec.templates):
                 if template.locale not in locales:
-                    yield doc.at(("spec", "templates", index, "locale"), "warning", "template-locale",
-                                 f"locale `{template.locale}` is not one of the program's locales ({', '.join(locales)})",
-                                 "add it to `locales` in program.yaml or fix the template's locale")
+                    yield doc.at(
+                        ("spec", "templates", index, "locale"),
+                        "warning",
+                        "template-locale",
+                        f"locale `{template.locale}` is not one of the program's locales ({', '.join(locales)})",
+                        "add it to `locales` in program.yaml or fix the template's locale",
+                    )
 
 
 def _roadmap_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
@@ -265,24 +405,46 @@ def _roadmap_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
         for p_index, phase in enumerate(roadmap.spec.phases):
             p_loc: Loc = ("spec", "phases", p_index)
             if phase.to_day > HORIZON_DAYS:
-                yield doc.at((*p_loc, "to_day"), "error", "roadmap-horizon",
-                             f"phase `{phase.id}` ends on day {phase.to_day}, beyond the {HORIZON_DAYS}-day horizon",
-                             "plan beyond a year in next year's roadmap")
+                yield doc.at(
+                    (*p_loc, "to_day"),
+                    "error",
+                    "roadmap-horizon",
+                    f"phase `{phase.id}` ends on day {phase.to_day}, beyond the {HORIZON_DAYS}-day horizon",
+                    "plan beyond a year in next year's roadmap",
+                )
             for i_index, item in enumerate(phase.items):
                 loc: Loc = (*p_loc, "items", i_index)
                 for g_index, ref in enumerate(item.goals):
                     if ref not in goals:
-                        yield from _unknown(broken, doc, (*loc, "goals", g_index), "goal", ref, goals, "unknown-goal")
+                        yield from _unknown(
+                            broken,
+                            doc,
+                            (*loc, "goals", g_index),
+                            "goal",
+                            ref,
+                            goals,
+                            "unknown-goal",
+                        )
                 if start is None:
                     continue
                 due_loc: Loc = (*loc, "due" if item.due is not None else "due_day")
                 day = (item_due_date(item, start) - start).days
                 if day < 0 or day > HORIZON_DAYS:
                     end = start + timedelta(days=HORIZON_DAYS)
-                    yield doc.at(due_loc, "error", "roadmap-horizon",
-                                 f"item `{item.id}` is due on day {day}, outside the roadmap's {HORIZON_DAYS} days "
-                                 f"({start} to {end})", "move it into the horizon or into next year's roadmap")
+                    yield doc.at(
+                        due_loc,
+                        "error",
+                        "roadmap-horizon",
+                        f"item `{item.id}` is due on day {day}, outside the roadmap's {HORIZON_DAYS} days "
+                        f"({start} to {end})",
+                        "move it into the horizon or into next year's roadmap",
+                    )
                 elif not phase.from_day <= day <= phase.to_day:
-                    yield doc.at(due_loc, "warning", "roadmap-phase-window",
-                                 f"item `{item.id}` is due on day {day}, outside its phase `{phase.id}` "
-                                 f"(days {phase.from_day}–{phase.to_day})", "move the item to the phase it falls in")
+                    yield doc.at(
+                        due_loc,
+                        "warning",
+                        "roadmap-phase-window",
+                        f"item `{item.id}` is due on day {day}, outside its phase `{phase.id}` "
+                        f"(days {phase.from_day}–{phase.to_day})",
+                        "move the item to the phase it falls in",
+                    )

@@ -24,10 +24,16 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
 def combined_schema() -> dict[str, Any]:
     """One schema for every kind, dispatching on `kind` with if/then (editors show the right fields)."""
-    refs, top = models_json_schema([(cls, "validation") for cls in KINDS.values()], by_alias=True,
-                                   ref_template="#/$defs/{model}")
+    refs, top = models_json_schema(
+        [(cls, "validation") for cls in KINDS.values()],
+        by_alias=True,
+        ref_template="#/$defs/{model}",
+    )
     branches = [
-        {"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": refs[(cls, "validation")]}
+        {
+            "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+            "then": refs[(cls, "validation")],
+        }
         for kind, cls in KINDS.items()
     ]
     return {

@@ -28,7 +28,11 @@ from app.spec.program import SmartRules
 
 Letter = Literal["S", "M", "A", "R", "T"]
 CODES: dict[str, str] = {
-    "S": "smart-specific", "M": "smart-measurable", "A": "smart-achievable", "R": "smart-relevant", "T": "smart-time-bound",
+    "S": "smart-specific",
+    "M": "smart-measurable",
+    "A": "smart-achievable",
+    "R": "smart-relevant",
+    "T": "smart-time-bound",
 }
 _FIGURE = re.compile(r"\d")
 
@@ -60,13 +64,19 @@ class SmartScorecard:
 
     def summary(self) -> str:
         """`S M A R T` with a failing letter in lower case and one that does not apply as `-`."""
-        return " ".join(c.letter if c.passed else ("-" if c.passed is None else c.letter.lower()) for c in self.checks)
+        return " ".join(
+            c.letter if c.passed else ("-" if c.passed is None else c.letter.lower())
+            for c in self.checks
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "goal": self.goal_id,
             "passed": self.passed,
-            "checks": {c.letter: {"passed": c.passed, "code": c.code, "message": c.message} for c in self.checks},
+            "checks": {
+                c.letter: {"passed": c.passed, "code": c.code, "message": c.message}
+                for c in self.checks
+            },
         }
 
 
@@ -81,9 +91,16 @@ def monthly_change(metric: Metric, baseline: float, target: float, months: int) 
 
 
 def score_goal(goal: Goal, metric: Metric | None, rules: SmartRules, today: date) -> SmartScorecard:
-    return SmartScorecard(goal.id, (
-        _specific(goal), _measurable(goal, metric), _achievable(goal, metric, rules), _relevant(goal), _time_bound(goal, today),
-    ))
+    return SmartScorecard(
+        goal.id,
+        (
+            _specific(goal),
+            _measurable(goal, metric),
+            _achievable(goal, metric, rules),
+            _relevant(goal),
+            _time_bound(goal, today),
+        ),
+    )
 
 
 def _specific(goal: Goal) -> SmartCheck:
@@ -91,11 +108,23 @@ def _specific(goal: Goal) -> SmartCheck:
     if goal.spec.is_deliverable:
         if _FIGURE.search(goal.metadata.title):
             return SmartCheck("S", True, "the deliverable and its date are named in the title")
-        return SmartCheck("S", False, f"the title `{goal.metadata.title}` does not say what is delivered by when", title_loc)
+        return SmartCheck(
+            "S",
+            False,
+            f"the title `{goal.metadata.title}` does not say what is delivered by when",
+            title_loc,
+        )
     if _FIGURE.search(goal.metadata.title):
-        return SmartCheck("S", True, f"{goal.spec.metric} on {goal.spec.scope.describe() if goal.spec.scope.filters() else 'the metric default scope'}, with a figure in the title")
+        return SmartCheck(
+            "S",
+            True,
+            f"{goal.spec.metric} on {goal.spec.scope.describe() if goal.spec.scope.filters() else 'the metric default scope'}, with a figure in the title",
+        )
     return SmartCheck(
-        "S", False, f"the title `{goal.metadata.title}` is vague: it states no figure (from/to value, change or date)", title_loc
+        "S",
+        False,
+        f"the title `{goal.metadata.title}` is vague: it states no figure (from/to value, change or date)",
+        title_loc,
     )
 
 
@@ -103,13 +132,25 @@ def _measurable(goal: Goal, metric: Metric | None) -> SmartCheck:
     if goal.spec.is_deliverable:
         return SmartCheck("M", None, "a deliverable is done or not done")
     if goal.spec.target is None:
-        return SmartCheck("M", False, "no target: add `target: {value, by}` in the metric's unit", ("spec",))
+        return SmartCheck(
+            "M", False, "no target: add `target: {value, by}` in the metric's unit", ("spec",)
+        )
     if metric is None:
-        return SmartCheck("M", False, f"the metric `{goal.spec.metric}` is not in the catalogue", ("spec", "metric"))
+        return SmartCheck(
+            "M",
+            False,
+            f"the metric `{goal.spec.metric}` is not in the catalogue",
+            ("spec", "metric"),
+        )
     low, high = unit_range(metric)
     value = goal.spec.target.value
     if (low is not None and value < low) or (high is not None and value > high):
-        return SmartCheck("M", False, f"the target {value:g} does not fit {metric.spec.unit}", ("spec", "target", "value"))
+        return SmartCheck(
+            "M",
+            False,
+            f"the target {value:g} does not fit {metric.spec.unit}",
+            ("spec", "target", "value"),
+        )
     return SmartCheck("M", True, f"target {value:g} {metric.spec.unit}")
 
 
@@ -118,9 +159,16 @@ def _achievable(goal: Goal, metric: Metric | None, rules: SmartRules) -> SmartCh
     if spec.is_deliverable:
         return SmartCheck("A", None, "not a measured change")
     if spec.baseline is None:
-        return SmartCheck("A", False, "no baseline: add `baseline: {value, period}` so the planned change can be judged", ("spec",))
+        return SmartCheck(
+            "A",
+            False,
+            "no baseline: add `baseline: {value, period}` so the planned change can be judged",
+            ("spec",),
+        )
     if spec.target is None or metric is None:
-        return SmartCheck("A", False, "the change cannot be judged without a target and a known metric", ("spec",))
+        return SmartCheck(
+            "A", False, "the change cannot be judged without a target and a known metric", ("spec",)
+        )
     months = Month.of(spec.target.by).index - spec.baseline.period.index
     change = monthly_change(metric, spec.baseline.value, spec.target.value, months)
     unit = "points" if metric.spec.unit in ("percent", "score") else "% of the baseline"
@@ -129,11 +177,19 @@ def _achievable(goal: Goal, metric: Metric | None, rules: SmartRules) -> SmartCh
         return SmartCheck("A", True, f"{change:.2f} {unit} a month, within the bound of {bound:g}")
     if spec.achievability and spec.achievability.strip():
         shown = "a baseline of 0" if change is None else f"{change:.2f} {unit} a month"
-        return SmartCheck("A", True, f"{shown}, above the bound of {bound:g}, with a written rationale")
+        return SmartCheck(
+            "A", True, f"{shown}, above the bound of {bound:g}, with a written rationale"
+        )
     if change is None:
-        return SmartCheck("A", False, "a baseline of 0 makes the relative change unbounded; write `achievability`", ("spec", "baseline", "value"))
+        return SmartCheck(
+            "A",
+            False,
+            "a baseline of 0 makes the relative change unbounded; write `achievability`",
+            ("spec", "baseline", "value"),
+        )
     return SmartCheck(
-        "A", False,
+        "A",
+        False,
         f"needs {change:.2f} {unit} a month, more than the program's bound of {bound:g}; "
         "move the deadline, lower the target or write `achievability`",
         ("spec", "target", "value"),
@@ -145,7 +201,12 @@ def _relevant(goal: Goal) -> SmartCheck:
         return SmartCheck("R", True, "relevance is written")
     if goal.spec.parent:
         return SmartCheck("R", True, f"serves the goal `{goal.spec.parent}`")
-    return SmartCheck("R", False, "say why this goal matters in `relevance`, or link it to a `parent` goal", ("spec",))
+    return SmartCheck(
+        "R",
+        False,
+        "say why this goal matters in `relevance`, or link it to a `parent` goal",
+        ("spec",),
+    )
 
 
 def _time_bound(goal: Goal, today: date) -> SmartCheck:
@@ -154,15 +215,27 @@ def _time_bound(goal: Goal, today: date) -> SmartCheck:
         if spec.deliverable.completed_on is not None:
             return SmartCheck("T", True, f"delivered on {spec.deliverable.completed_on}")
         if spec.status == "active" and spec.deliverable.due < today:
-            return SmartCheck("T", False, f"the due date {spec.deliverable.due} has passed and nothing is delivered",
-                              ("spec", "deliverable", "due"))
+            return SmartCheck(
+                "T",
+                False,
+                f"the due date {spec.deliverable.due} has passed and nothing is delivered",
+                ("spec", "deliverable", "due"),
+            )
         return SmartCheck("T", True, f"due {spec.deliverable.due}")
     if spec.target is None:
         return SmartCheck("T", False, "no deadline: add `target.by`", ("spec",))
     if spec.baseline is not None and Month.of(spec.target.by) <= spec.baseline.period:
-        return SmartCheck("T", False, f"the deadline {spec.target.by} is not after the baseline month {spec.baseline.period}",
-                          ("spec", "target", "by"))
+        return SmartCheck(
+            "T",
+            False,
+            f"the deadline {spec.target.by} is not after the baseline month {spec.baseline.period}",
+            ("spec", "target", "by"),
+        )
     if spec.status == "active" and spec.target.by < today:
-        return SmartCheck("T", False, f"the deadline {spec.target.by} has passed while the goal is still active",
-                          ("spec", "target", "by"))
+        return SmartCheck(
+            "T",
+            False,
+            f"the deadline {spec.target.by} has passed while the goal is still active",
+            ("spec", "target", "by"),
+        )
     return SmartCheck("T", True, f"by {spec.target.by}")

@@ -35,8 +35,16 @@ def template_diagnostics(doc: LoadedDocument) -> list[Diagnostic]:
         line, column = doc.parsed.locate(loc)
         if start is not None:
             line, column = start + finding.line_offset, 1
-        out.append(Diagnostic(
-            doc.file, line, column, finding.severity, finding.code, finding.message,
-            ".".join(map(str, loc)), finding.hint,
-        ))
+        out.append(
+            Diagnostic(
+                doc.file,
+                line,
+                column,
+                finding.severity,
+                finding.code,
+                finding.message,
+                ".".join(map(str, loc)),
+                finding.hint,
+            )
+        )
     return out

@@ -63,7 +63,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 class Mark:
     """Where one node starts; `children` mirrors the data (dict by key, list by index)."""
 
-    __slots__ = ("line", "column", "key_line", "key_column", "style", "children")
+    __slots__ = ("children", "column", "key_column", "key_line", "line", "style")
 
     def __init__(self, line: int, column: int, style: str | None = None) -> None:
         self.line = line
@@ -142,15 +142,27 @@ class _Builder:
         self.expansion: yaml.Node | None = None
         self.diagnostics: list[Diagnostic] = []
 
-    def _error(self, node: yaml.Node, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    def _error(
+        self, node: yaml.Node, code: str, message: str, hint: str | None = None
+    ) -> Diagnostic:
         return Diagnostic(
-            self.file, node.start_mark.line + 1, node.start_mark.column + 1, "error", code, message, hint=hint
+            self.file,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            "error",
+            code,
+            message,
+            hint=hint,
         )
 
     def build(self, node: yaml.Node, ancestors: frozenset[int] = frozenset()) -> tuple[Any, Mark]:
         identity = id(node)
         if identity in ancestors:
-            raise _Refused(self._error(node, "yaml-recursive-alias", "an alias refers to a node that contains it"))
+            raise _Refused(
+                self._error(
+                    node, "yaml-recursive-alias", "an alias refers to a node that contains it"
+                )
+            )
         outermost = False
         if identity in self.seen:
             self.expanded += 1
@@ -175,10 +187,14 @@ class _Builder:
 
     def _build(self, node: yaml.Node, identity: int, ancestors: frozenset[int]) -> tuple[Any, Mark]:
         if len(ancestors) > MAX_DEPTH:
-            raise _Refused(self._error(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
+            raise _Refused(
+                self._error(node, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+            )
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, tag), Mark(node.start_mark.line + 1, node.start_mark.column + 1, node.style)
+            return self._scalar(node, tag), Mark(
+                node.start_mark.line + 1, node.start_mark.column + 1, node.style
+            )
         if tag not in _ALLOWED_TAGS:
             raise _Refused(self._tag_error(node, tag))
         mark = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
@@ -194,7 +210,9 @@ class _Builder:
             return items, mark
         return self._mapping(node, mark, inner)
 
-    def _mapping(self, node: yaml.MappingNode, mark: Mark, inner: frozenset[int]) -> tuple[dict[Any, Any], Mark]:
+    def _mapping(
+        self, node: yaml.MappingNode, mark: Mark, inner: frozenset[int]
+    ) -> tuple[dict[Any, Any], Mark]:
         data: dict[Any, Any] = {}
         marks: dict[Any, Mark] = {}
         first_line: dict[Any, int] = {}
@@ -213,7 +231,11 @@ class _Builder:
                 hash(key)
             except TypeError:
                 raise _Refused(
-                    self._error(key_node, "yaml-key-type", "a mapping key must be a plain value, not a list or mapping")
+                    self._error(
+                        key_node,
+                        "yaml-key-type",
+                        "a mapping key must be a plain value, not a list or mapping",
+                    )
                 ) from None
             key_line = key_node.start_mark.line + 1
             if key in first_line:
@@ -248,7 +270,9 @@ class _Builder:
             if tag == "tag:yaml.org,2002:float":
                 return self.loader.construct_yaml_float(node)
         except (ValueError, yaml.YAMLError) as exc:
-            raise _Refused(self._error(node, "yaml-value", f"cannot read the number {node.value!r}: {exc}")) from None
+            raise _Refused(
+                self._error(node, "yaml-value", f"cannot read the number {node.value!r}: {exc}")
+            ) from None
         if tag == _MERGE_TAG:
             return node.value
         raise _Refused(self._tag_error(node, tag))
@@ -273,7 +297,11 @@ def _decode(data: bytes | str, file: str) -> tuple[str | None, list[Diagnostic]]
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
             Diagnostic(
-                file, line, column, "error", "yaml-encoding",
+                file,
+                line,
+                column,
+                "error",
+                "yaml-encoding",
                 f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
                 hint="save the file as UTF-8 in your editor",
             )
@@ -300,11 +328,21 @@ def _syntax_diagnostic(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
     offending = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in offending[: len(offending) - len(offending.lstrip())] or "'\\t'" in problem:
         return Diagnostic(
-            file, line, column, "error", "yaml-tab", "a tab is used for indentation",
+            file,
+            line,
+            column,
+            "error",
+            "yaml-tab",
+            "a tab is used for indentation",
             hint="YAML indents with spaces only: replace the tab with spaces",
         )
     return Diagnostic(
-        file, line, column, "error", "yaml-syntax", message,
+        file,
+        line,
+        column,
+        "error",
+        "yaml-syntax",
+        message,
         hint="check the indentation and the `:` and `-` on this line and the line before",
     )
 
@@ -318,10 +356,19 @@ def parse_yaml(data: bytes | str, file: str) -> tuple[list[ParsedDocument], list
     text, diagnostics = _decode(data, file)
     if text is None:
         return [], diagnostics
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
         return [], [
-            Diagnostic(file, 1, 1, "warning", "yaml-empty-file", "the file holds no YAML document",
-                       hint="add a document or delete the file")
+            Diagnostic(
+                file,
+                1,
+                1,
+                "warning",
+                "yaml-empty-file",
+                "the file holds no YAML document",
+                hint="add a document or delete the file",
+            )
         ]
     loader_class = _FastSafeLoader if _nesting_bound(text) < 2_000 else _SafeLoader
     documents: list[ParsedDocument] = []
@@ -339,20 +386,31 @@ def parse_yaml(data: bytes | str, file: str) -> tuple[list[ParsedDocument], list
                 diagnostics.append(refused.diagnostic)
                 continue
             except RecursionError:
-                diagnostics.append(builder._error(node, "yaml-too-deep", "the document nests too deeply"))
+                diagnostics.append(
+                    builder._error(node, "yaml-too-deep", "the document nests too deeply")
+                )
                 continue
             diagnostics.extend(builder.diagnostics)
             if value is None:
                 diagnostics.append(
-                    Diagnostic(file, mark.line, mark.column, "warning", "yaml-empty-document",
-                               "an empty document (nothing between two `---`)", hint="remove the extra `---`")
+                    Diagnostic(
+                        file,
+                        mark.line,
+                        mark.column,
+                        "warning",
+                        "yaml-empty-document",
+                        "an empty document (nothing between two `---`)",
+                        hint="remove the extra `---`",
+                    )
                 )
                 continue
             documents.append(ParsedDocument(value, mark, file))
     except yaml.YAMLError as exc:
         diagnostics.append(_syntax_diagnostic(exc, file, text))
     except RecursionError:
-        diagnostics.append(Diagnostic(file, 1, 1, "error", "yaml-too-deep", "the file nests too deeply"))
+        diagnostics.append(
+            Diagnostic(file, 1, 1, "error", "yaml-too-deep", "the file nests too deeply")
+        )
     finally:
         loader.dispose()
     return documents, diagnostics

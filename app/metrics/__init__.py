@@ -3,5 +3,13 @@
 from app.metrics.compute import KpiValue, Series, compute_kpis, compute_series, contact_metrics
 from app.metrics.record import ComputeSummary, refresh_after_import, write_computed_actuals
 
-__all__ = ["ComputeSummary", "KpiValue", "Series", "compute_kpis", "compute_series", "contact_metrics",
-           "refresh_after_import", "write_computed_actuals"]
+__all__ = [
+    "ComputeSummary",
+    "KpiValue",
+    "Series",
+    "compute_kpis",
+    "compute_series",
+    "contact_metrics",
+    "refresh_after_import",
+    "write_computed_actuals",
+]

@@ -72,8 +72,13 @@ class KpiValue:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "metric": self.metric, "period": str(self.period), "scope": dict(self.scope), "value": self.value,
-            "numerator": self.numerator, "denominator": self.denominator, "sample_size": self.sample_size,
+            "metric": self.metric,
+            "period": str(self.period),
+            "scope": dict(self.scope),
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "sample_size": self.sample_size,
         }
 
 
@@ -118,9 +123,18 @@ def compute_kpis(
 ) -> list[KpiValue]:
     """Values of `metrics` (default: every catalogue metric computed from contacts) for `months`,
     on each metric's scope narrowed by `scope`, optionally split by one dimension (`by`)."""
-    chosen = contact_metrics(program) if metrics is None else [_contact_metric(program, metric_id) for metric_id in metrics]
-    return compute_series(bind, program, [Series(metric, effective_scope(metric, scope)) for metric in chosen],
-                          months=months, by=by)
+    chosen = (
+        contact_metrics(program)
+        if metrics is None
+        else [_contact_metric(program, metric_id) for metric_id in metrics]
+    )
+    return compute_series(
+        bind,
+        program,
+        [Series(metric, effective_scope(metric, scope)) for metric in chosen],
+        months=months,
+        by=by,
+    )
 
 
 def _contact_metric(program: Program, metric_id: str) -> Metric:
@@ -136,7 +150,12 @@ def _contact_metric(program: Program, metric_id: str) -> Metric:
 
 
 def compute_series(
-    bind: Bind, program: Program, series: Sequence[Series], *, months: Sequence[Month], by: str | None = None
+    bind: Bind,
+    program: Program,
+    series: Sequence[Series],
+    *,
+    months: Sequence[Month],
+    by: str | None = None,
 ) -> list[KpiValue]:
     """Values for each (metric, scope) series and month, series by series, months in order within
     each (without `by`: exactly one value per series and month). One scan serves every rate, mean
@@ -146,7 +165,9 @@ def compute_series(
         raise ValueError(f"cannot split by {by!r}; choose one of: {', '.join(DIMENSIONS)}")
     if not months:
         return []
-    kinds = [kind_of(item.metric.spec.calculation) for item in series]  # a hand-entered metric fails here
+    kinds = [
+        kind_of(item.metric.spec.calculation) for item in series
+    ]  # a hand-entered metric fails here
     wanted = sorted(set(months))
     window = Window.covering(wanted, program.timezone)
     scanned = [(index, item) for index, item in enumerate(series) if kinds[index] != "backlog"]
@@ -214,12 +235,16 @@ def _unit_seconds(metric: Metric) -> float:
 def _scan_rows(
     conn: Connection, scanned: Sequence[tuple[int, Series]], window: Window, by: str | None
 ) -> tuple[list[Any], list[Column]]:
-    statement, columns = scan(CONTACTS, window, by, [(item.metric, item.scope) for _, item in scanned])
+    statement, columns = scan(
+        CONTACTS, window, by, [(item.metric, item.scope) for _, item in scanned]
+    )
     return list(conn.execute(statement).mappings()), columns
 
 
 def _scan_values(
-    scanned_rows: tuple[list[Any], list[Column]], scanned: Sequence[tuple[int, Series]], by: str | None,
+    scanned_rows: tuple[list[Any], list[Column]],
+    scanned: Sequence[tuple[int, Series]],
+    by: str | None,
     withdrawn: dict[tuple[int, Month, str | None], int],
 ) -> tuple[dict[int, dict[tuple[Month, str | None], KpiValue]], dict[Month, int]]:
     rows, columns = scanned_rows
@@ -247,10 +272,14 @@ def _repeated(
     for index, item in scanned_series:
         calculation = item.metric.spec.calculation
         if isinstance(calculation, Fcr) and calculation.repeat_window is not None:
-            by_window[RepeatWindow(duration_seconds(calculation.repeat_window))].append((index, item))
+            by_window[RepeatWindow(duration_seconds(calculation.repeat_window))].append(
+                (index, item)
+            )
     counts: dict[tuple[int, Month, str | None], int] = {}
     for repeat, chosen in by_window.items():
-        statement, names = repeat_query([(item.metric, item.scope) for _, item in chosen], repeat, window, by)
+        statement, names = repeat_query(
+            [(item.metric, item.scope) for _, item in chosen], repeat, window, by
+        )
         for row in conn.execute(statement).mappings():
             month = Month.parse(row["period"])
             group = row["grp"] if by is not None else None
@@ -259,7 +288,9 @@ def _repeated(
     return counts
 
 
-def _value(item: Series, month: Month, by: str | None, group: Any, row: Any, names: Column, withdrawn: int) -> KpiValue:
+def _value(
+    item: Series, month: Month, by: str | None, group: Any, row: Any, names: Column, withdrawn: int
+) -> KpiValue:
     metric = item.metric
     kind = kind_of(metric.spec.calculation)
     total = float(row[names.total] or 0) - withdrawn
@@ -274,7 +305,9 @@ def _value(item: Series, month: Month, by: str | None, group: Any, row: Any, nam
     if kind == "mean":
         numerator = total / _unit_seconds(metric)
         return KpiValue(metric.id, month, scope, numerator / size, numerator, float(size), size)
-    return KpiValue(metric.id, month, scope, None, None, None, size)  # percentile: filled in by _with_percentiles
+    return KpiValue(
+        metric.id, month, scope, None, None, None, size
+    )  # percentile: filled in by _with_percentiles
 
 
 def _percentile_rows(conn: Connection, item: Series, window: Window, by: str | None) -> list[Any]:
@@ -291,12 +324,24 @@ def _with_percentiles(
         base = values.get(key)
         if base is None:
             continue
-        values[key] = KpiValue(base.metric, base.period, base.scope, float(row["value"]) / unit, None, None, int(row["n"]))
+        values[key] = KpiValue(
+            base.metric,
+            base.period,
+            base.scope,
+            float(row["value"]) / unit,
+            None,
+            None,
+            int(row["n"]),
+        )
     return values
 
 
 def _backlogs(
-    conn: Connection, series: Sequence[Series], months: Sequence[Month], window: Window, by: str | None
+    conn: Connection,
+    series: Sequence[Series],
+    months: Sequence[Month],
+    window: Window,
+    by: str | None,
 ) -> dict[int, dict[tuple[Month, str | None], KpiValue]]:
     ends = [window.end_of(month) for month in months]
     results: dict[int, dict[tuple[Month, str | None], KpiValue]] = defaultdict(dict)
@@ -304,16 +349,22 @@ def _backlogs(
         calculation = item.metric.spec.calculation
         if not isinstance(calculation, Backlog):
             continue
-        older_than = timedelta(seconds=duration_seconds(calculation.older_than) if calculation.older_than else 0)
+        older_than = timedelta(
+            seconds=duration_seconds(calculation.older_than) if calculation.older_than else 0
+        )
         open_at: dict[tuple[int, str | None], int] = defaultdict(int)
-        for row in conn.execute(backlog_query(item.metric, item.scope, older_than, ends, by)).mappings():
+        for row in conn.execute(
+            backlog_query(item.metric, item.scope, older_than, ends, by)
+        ).mappings():
             group = row["grp"] if by is not None else None
             for position in range(int(row["opened"]), int(row["closed"])):
                 open_at[(position, group)] += int(row["contacts"])
         for (position, group), count in open_at.items():
             month = months[position]
             scope = _scope_dict(item.scope, by, group)
-            results[index][(month, group)] = KpiValue(item.metric.id, month, scope, float(count), None, None, count)
+            results[index][(month, group)] = KpiValue(
+                item.metric.id, month, scope, float(count), None, None, count
+            )
     return results
 
 
@@ -337,5 +388,9 @@ def _assemble(
                 continue
             has_data = contacts_per_month.get(month, 0) > 0
             value = 0.0 if counts and has_data else None
-            out.append(KpiValue(item.metric.id, month, _scope_dict(item.scope, None, None), value, None, None, 0))
+            out.append(
+                KpiValue(
+                    item.metric.id, month, _scope_dict(item.scope, None, None), value, None, None, 0
+                )
+            )
     return out

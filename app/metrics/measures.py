@@ -23,7 +23,6 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, false, literal, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.store.durations import seconds_between
 from app.spec.common import duration_seconds
 from app.spec.metric import (
     AbandonmentRate,
@@ -39,10 +38,12 @@ from app.spec.metric import (
     ResolutionTime,
     ServiceLevel,
 )
+from app.store.durations import seconds_between
 
 Kind = Literal["share", "mean", "percentile", "count", "backlog"]
 PERCENTILES: dict[str, tuple[int, int]] = {"median": (1, 2), "p90": (9, 10)}
 """Percentiles as exact fractions a/b, so the row arithmetic stays in integers on both databases."""
+
 
 @dataclass(frozen=True)
 class RepeatWindow:
@@ -93,20 +94,32 @@ def kind_of(calculation: Calculation) -> Kind:
         return "backlog"
     if isinstance(calculation, (FirstResponseTime, ResolutionTime)):
         return {"share_within": "share", "mean": "mean"}.get(calculation.statistic, "percentile")  # type: ignore[return-value]
-    if isinstance(calculation, Aht) or (isinstance(calculation, Ces) and calculation.method == "mean"):
+    if isinstance(calculation, Aht) or (
+        isinstance(calculation, Ces) and calculation.method == "mean"
+    ):
         return "mean"
     if isinstance(calculation, (Csat, Nps, Ces, Fcr, ServiceLevel, AbandonmentRate)):
         return "share"
-    raise ValueError(f"calculation {getattr(calculation, 'type', calculation)!r} is not computed from contacts")
+    raise ValueError(
+        f"calculation {getattr(calculation, 'type', calculation)!r} is not computed from contacts"
+    )
 
 
 def measure_for(calculation: Calculation, c: Any) -> Measure:
     """The SQL definition of a contact calculation over columns `c` (the contacts table's `.c`).
     Raises ValueError for a hand-entered one."""
     if isinstance(calculation, Csat):
-        return Measure("share", _answer(c.csat, 1, calculation.scale), _flag(c.csat >= calculation.satisfied_from))
+        return Measure(
+            "share",
+            _answer(c.csat, 1, calculation.scale),
+            _flag(c.csat >= calculation.satisfied_from),
+        )
     if isinstance(calculation, Nps):
-        net = case((c.nps >= calculation.promoters_from, 1), (c.nps <= calculation.detractors_to, -1), else_=0)
+        net = case(
+            (c.nps >= calculation.promoters_from, 1),
+            (c.nps <= calculation.detractors_to, -1),
+            else_=0,
+        )
         return Measure("share", _answer(c.nps, 0, 10), net)
     if isinstance(calculation, Ces):
         answered = _answer(c.ces, 1, calculation.scale)
@@ -123,32 +136,51 @@ def measure_for(calculation: Calculation, c: Any) -> Measure:
             total = total + part
         return Measure("mean", and_(_not_abandoned(c), known), total, seconds=True)
     if isinstance(calculation, (FirstResponseTime, ResolutionTime)):
-        waited = c.first_response_seconds if isinstance(calculation, FirstResponseTime) else c.resolution_seconds
+        waited = (
+            c.first_response_seconds
+            if isinstance(calculation, FirstResponseTime)
+            else c.resolution_seconds
+        )
         sample = waited.is_not(None)
         if calculation.statistic == "share_within":
             limit = duration_seconds(calculation.threshold or "")
             return Measure("share", sample, _flag(waited <= limit))
         if calculation.statistic == "mean":
             return Measure("mean", sample, waited, seconds=True)
-        return Measure("percentile", sample, waited, seconds=True, percentile=PERCENTILES[calculation.statistic])
+        return Measure(
+            "percentile",
+            sample,
+            waited,
+            seconds=True,
+            percentile=PERCENTILES[calculation.statistic],
+        )
     if isinstance(calculation, ServiceLevel):
         return _service_level(calculation, c)
     if isinstance(calculation, AbandonmentRate):
         offered = c.abandoned.is_not(None)
         if calculation.short_abandon:
-            short = and_(c.abandoned == true(), c.wait_seconds.is_not(None),
-                         c.wait_seconds <= duration_seconds(calculation.short_abandon))
+            short = and_(
+                c.abandoned == true(),
+                c.wait_seconds.is_not(None),
+                c.wait_seconds <= duration_seconds(calculation.short_abandon),
+            )
             offered = and_(offered, not_(short))
         return Measure("share", offered, _flag(c.abandoned == true()))
     if isinstance(calculation, ContactVolume):
         return Measure("count", true(), literal(1))
     if isinstance(calculation, Backlog):
         return Measure("backlog", _not_abandoned(c), literal(1))
-    raise ValueError(f"calculation {getattr(calculation, 'type', calculation)!r} is not computed from contacts")
+    raise ValueError(
+        f"calculation {getattr(calculation, 'type', calculation)!r} is not computed from contacts"
+    )
 
 
 def _fcr(calculation: Fcr, c: Any) -> Measure:
-    repeat = None if calculation.repeat_window is None else RepeatWindow(duration_seconds(calculation.repeat_window))
+    repeat = (
+        None
+        if calculation.repeat_window is None
+        else RepeatWindow(duration_seconds(calculation.repeat_window))
+    )
     return Measure("share", c.fcr.in_(("yes", "no")), _flag(c.fcr == "yes"), repeat=repeat)
 
 

@@ -10,19 +10,33 @@ databases. The WHERE clause bounds `created_at` by the first and last month, so 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
-from sqlalchemy import Float, Select, Table, and_, case, cast, func, literal, literal_column, or_, select, true
+from sqlalchemy import (
+    Float,
+    Select,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.sql.elements import ColumnElement, True_
 from sqlalchemy.sql.selectable import FromClause
 
 from app.metrics.measures import RepeatWindow, came_back, measure_for
-from app.store.durations import seconds_later
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.metric import Metric
+from app.store.durations import seconds_later
 from app.store.tables import Contact
 
 CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
@@ -37,11 +51,11 @@ class Window:
     """bounds[i] is the start of months[i]; the last one is the end of the last month."""
 
     @classmethod
-    def covering(cls, months: Sequence[Month], tz: str) -> "Window":
+    def covering(cls, months: Sequence[Month], tz: str) -> Window:
         if not months:
             raise ValueError("at least one month is needed")
         run = tuple(min(months).until(max(months)))
-        return cls(run, tuple(month.start(tz) for month in run) + (run[-1].end(tz),))
+        return cls(run, (*tuple(month.start(tz) for month in run), run[-1].end(tz)))
 
     @property
     def start(self) -> datetime:
@@ -64,7 +78,9 @@ def period_label(created_at: ColumnElement[Any], window: Window) -> ColumnElemen
         if last - first == 1:
             return literal(str(window.months[first]))
         middle = (first + last) // 2
-        return case((created_at < window.bounds[middle], label(first, middle)), else_=label(middle, last))
+        return case(
+            (created_at < window.bounds[middle], label(first, middle)), else_=label(middle, last)
+        )
 
     return label(0, len(window.months))
 
@@ -75,7 +91,9 @@ def in_window(created_at: ColumnElement[Any], window: Window) -> ColumnElement[b
 
 def scope_condition(scope: Scope, c: Any) -> ColumnElement[bool]:
     """The scope's filters as bound `IN` parameters; everything when it restricts nothing."""
-    conditions = [getattr(c, dimension).in_(values) for dimension, values in scope.filters().items()]
+    conditions = [
+        getattr(c, dimension).in_(values) for dimension, values in scope.filters().items()
+    ]
     return and_(*conditions) if conditions else true()
 
 
@@ -98,15 +116,23 @@ def repeat_query(
     if by is not None:
         keys.append(getattr(c, by).label("grp"))
     names = [f"r{index}_repeated" for index in range(len(series))]
-    columns = [func.count().filter(scope_condition(scope, c)).label(name) for (_, scope), name in zip(series, names)]
+    columns = [
+        func.count().filter(scope_condition(scope, c)).label(name)
+        for (_, scope), name in zip(series, names)
+    ]
     returned = (
         select(literal(1))
-        .where(came_back(repeat, c, later.c), later.c.created_at <= seconds_later(c.created_at, repeat.seconds + 1))
+        .where(
+            came_back(repeat, c, later.c),
+            later.c.created_at <= seconds_later(c.created_at, repeat.seconds + 1),
+        )
         .exists()
     )
     statement = (
         select(*keys, *columns)
-        .where(in_window(c.created_at, window), c.fcr == "yes", c.customer_id.is_not(None), returned)
+        .where(
+            in_window(c.created_at, window), c.fcr == "yes", c.customer_id.is_not(None), returned
+        )
         .group_by(*keys)
     )
     return statement, names
@@ -158,11 +184,13 @@ def scan(
         measure = measure_for(metric.spec.calculation, c)
         in_scope = scope_condition(scope, c)
         counted = and_(in_scope, measure.sample)
-        names.append(Column(
-            aggregate(func.sum(measure.contribution).filter(counted), f"s{index}_total"),
-            aggregate(_count_where(counted), f"s{index}_size"),
-            aggregate(_count_where(in_scope), f"s{index}_in"),
-        ))
+        names.append(
+            Column(
+                aggregate(func.sum(measure.contribution).filter(counted), f"s{index}_total"),
+                aggregate(_count_where(counted), f"s{index}_size"),
+                aggregate(_count_where(in_scope), f"s{index}_in"),
+            )
+        )
     statement = select(*keys, *aggregates).where(in_window(c.created_at, window)).group_by(*keys)
     return statement, names
 
@@ -198,7 +226,13 @@ def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | Non
     steps = (r.n - 1) * fraction_a
     lower = steps // fraction_b + 1
     upper_weight = cast(steps % fraction_b, Float) / fraction_b
-    value = func.sum(case((r.rn == lower, r.d * (1 - upper_weight)), (r.rn == lower + 1, r.d * upper_weight), else_=0))
+    value = func.sum(
+        case(
+            (r.rn == lower, r.d * (1 - upper_weight)),
+            (r.rn == lower + 1, r.d * upper_weight),
+            else_=0,
+        )
+    )
     groups = [r.period] + ([r.grp] if by is not None else [])
     return (
         select(*groups, func.max(r.n).label("n"), value.label("value"))
@@ -221,7 +255,9 @@ def backlog_query(
     c = CONTACTS.c
     keys: list[ColumnElement[Any]] = [getattr(c, by).label("grp")] if by is not None else []
     never = literal(len(ends))
-    opened = case(*((c.created_at < end - older_than, literal(i)) for i, end in enumerate(ends)), else_=never)
+    opened = case(
+        *((c.created_at < end - older_than, literal(i)) for i, end in enumerate(ends)), else_=never
+    )
     closed = case(
         (c.resolved_at.is_(None), never),
         *((c.resolved_at < end, literal(i)) for i, end in enumerate(ends)),
@@ -234,7 +270,10 @@ def backlog_query(
             scope_condition(scope, c),
             measure_for(metric.spec.calculation, c).sample,
             c.created_at < ends[-1] - older_than,
-            or_(c.resolved_at.is_(None), and_(c.resolved_at >= ends[0], c.resolution_seconds >= older_than.total_seconds())),
+            or_(
+                c.resolved_at.is_(None),
+                and_(c.resolved_at >= ends[0], c.resolution_seconds >= older_than.total_seconds()),
+            ),
         )
         .group_by(*keys)
     )

@@ -43,8 +43,12 @@ class ComputeSummary:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "months": [str(month) for month in self.months], "series": self.series, "recorded": self.recorded,
-            "revised": self.revised, "unchanged": self.unchanged, "kept_manual": self.kept_manual,
+            "months": [str(month) for month in self.months],
+            "series": self.series,
+            "recorded": self.recorded,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
+            "kept_manual": self.kept_manual,
             "no_value": self.no_value,
         }
 
@@ -64,7 +68,9 @@ def _unchanged(latest: Actual, value: KpiValue) -> bool:
     )
 
 
-def write_computed_actuals(session: Session, program: Program, *, months: list[Month], author: str = "cxgov") -> ComputeSummary:
+def write_computed_actuals(
+    session: Session, program: Program, *, months: list[Month], author: str = "cxgov"
+) -> ComputeSummary:
     """Compute every measured series from contacts for `months` and append the changed values as
     `source="computed"` revisions (flushed in `session`; the caller commits).
 
@@ -76,18 +82,27 @@ def write_computed_actuals(session: Session, program: Program, *, months: list[M
     covers every month it touched — revises that month."""
     wanted = sorted(set(months))
     summary = ComputeSummary(months=wanted)
-    series = [Series(program.metrics[metric_id], scope) for metric_id, scope in measured_series(program)
-              if program.metrics[metric_id].from_contacts]
+    series = [
+        Series(program.metrics[metric_id], scope)
+        for metric_id, scope in measured_series(program)
+        if program.metrics[metric_id].from_contacts
+    ]
     summary.series = len(series)
     if not series or not wanted:
         return summary
     values = compute_series(session.get_bind(), program, series, months=wanted)
     current = {
         (actual.metric, actual.scope_key, actual.period): actual
-        for actual in latest_actuals(session, metrics={item.metric.id for item in series}, since=wanted[0], until=wanted[-1])
+        for actual in latest_actuals(
+            session, metrics={item.metric.id for item in series}, since=wanted[0], until=wanted[-1]
+        )
     }
     batch = session.execute(select(func.max(ImportBatch.id))).scalar()
-    reason = f"recomputed: contacts changed (batch {batch})" if batch is not None else "recomputed: contacts changed"
+    reason = (
+        f"recomputed: contacts changed (batch {batch})"
+        if batch is not None
+        else "recomputed: contacts changed"
+    )
     scope_keys = [item.scope.key() for item in series for _ in wanted]
     for value, scope_key in zip(values, scope_keys, strict=True):
         latest = current.get((value.metric, scope_key, str(value.period)))
@@ -100,12 +115,22 @@ def write_computed_actuals(session: Session, program: Program, *, months: list[M
         if latest is not None and _unchanged(latest, value):
             summary.unchanged += 1
             continue
-        summary.written.append(append_revision(
-            session, metric=value.metric, scope_key=scope_key, period=value.period, value=value.value,
-            numerator=value.numerator, denominator=value.denominator, sample_size=value.sample_size,
-            source="computed", author=author, reason=None if latest is None else reason,
-            expected_revision=0 if latest is None else latest.revision,
-        ))
+        summary.written.append(
+            append_revision(
+                session,
+                metric=value.metric,
+                scope_key=scope_key,
+                period=value.period,
+                value=value.value,
+                numerator=value.numerator,
+                denominator=value.denominator,
+                sample_size=value.sample_size,
+                source="computed",
+                author=author,
+                reason=None if latest is None else reason,
+                expected_revision=0 if latest is None else latest.revision,
+            )
+        )
         if latest is None:
             summary.recorded += 1
         else:
@@ -113,7 +138,9 @@ def write_computed_actuals(session: Session, program: Program, *, months: list[M
     return summary
 
 
-def refresh_after_import(engine: Engine, program: Program, *, batch_id: int, author: str) -> ComputeSummary:
+def refresh_after_import(
+    engine: Engine, program: Program, *, batch_id: int, author: str
+) -> ComputeSummary:
     """Bring the computed actuals up to date with what import batch `batch_id` changed (one transaction)."""
     months = contact_months(engine, program.timezone, since_batch=batch_id)
     with session_scope(engine) as session:

@@ -17,7 +17,12 @@ from typing import Literal
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from app.playbooks.sandbox import JINJA_INTERNAL_NAMES, PlaybookEnvironment, unsafe_constructs, variable_lines
+from app.playbooks.sandbox import (
+    JINJA_INTERNAL_NAMES,
+    PlaybookEnvironment,
+    unsafe_constructs,
+    variable_lines,
+)
 from app.spec.playbook import Playbook
 
 Path = tuple[str | int, ...]
@@ -65,7 +70,10 @@ def _syntax_finding(text: ParsedText) -> TemplateFinding:
     error = text.syntax_error
     assert error is not None
     return TemplateFinding(
-        text.path, max((error.lineno or 1) - 1, 0), "error", "template-syntax",
+        text.path,
+        max((error.lineno or 1) - 1, 0),
+        "error",
+        "template-syntax",
         f"template {text.template_id!r} ({text.locale}): {error.message}",
         "variables are written {{ name }}; conditions {% if name %} … {% endif %}",
     )
@@ -85,42 +93,64 @@ def check_templates(playbook: Playbook) -> list[TemplateFinding]:
             continue
         refused = unsafe_constructs(text.ast)
         for construct in refused:
-            findings.append(TemplateFinding(
-                text.path, construct.lineno - 1, "error", "template-forbidden",
-                f"template {text.template_id!r} ({text.locale}): {construct.message}", construct.hint,
-            ))
+            findings.append(
+                TemplateFinding(
+                    text.path,
+                    construct.lineno - 1,
+                    "error",
+                    "template-forbidden",
+                    f"template {text.template_id!r} ({text.locale}): {construct.message}",
+                    construct.hint,
+                )
+            )
         lines = variable_lines(text.ast)
         used.update(lines)
         for name, lineno in lines.items():
-            if name in declared or name in JINJA_INTERNAL_NAMES:  # internals are reported as forbidden
+            if (
+                name in declared or name in JINJA_INTERNAL_NAMES
+            ):  # internals are reported as forbidden
                 continue
-            findings.append(TemplateFinding(
-                text.path, lineno - 1, "error", "template-undeclared-variable",
-                f"template {text.template_id!r} ({text.locale}) uses the variable {name!r}, "
-                f"which the playbook does not declare",
-                f"declare it under spec.variables (declared: {declared_list})",
-            ))
+            findings.append(
+                TemplateFinding(
+                    text.path,
+                    lineno - 1,
+                    "error",
+                    "template-undeclared-variable",
+                    f"template {text.template_id!r} ({text.locale}) uses the variable {name!r}, "
+                    f"which the playbook does not declare",
+                    f"declare it under spec.variables (declared: {declared_list})",
+                )
+            )
 
     seen: dict[tuple[str, str], int] = {}
     for index, template in enumerate(playbook.spec.templates):
         key = (template.id, template.locale)
         if key in seen:
-            findings.append(TemplateFinding(
-                ("spec", "templates", index, "id"), 0, "error", "template-duplicate",
-                f"template {template.id!r} exists twice in locale {template.locale!r} "
-                f"(templates {seen[key]} and {index})",
-                "give each locale of a template its own `locale`, or rename one of them",
-            ))
+            findings.append(
+                TemplateFinding(
+                    ("spec", "templates", index, "id"),
+                    0,
+                    "error",
+                    "template-duplicate",
+                    f"template {template.id!r} exists twice in locale {template.locale!r} "
+                    f"(templates {seen[key]} and {index})",
+                    "give each locale of a template its own `locale`, or rename one of them",
+                )
+            )
         else:
             seen[key] = index
 
     if all(text.ast is not None for text in parsed):
         for index, variable in enumerate(playbook.spec.variables):
             if variable.name not in used:
-                findings.append(TemplateFinding(
-                    ("spec", "variables", index, "name"), 0, "warning", "template-unused-variable",
-                    f"variable {variable.name!r} is declared but no template uses it",
-                    "remove it, or use it in a template as {{ " + variable.name + " }}",
-                ))
+                findings.append(
+                    TemplateFinding(
+                        ("spec", "variables", index, "name"),
+                        0,
+                        "warning",
+                        "template-unused-variable",
+                        f"variable {variable.name!r} is declared but no template uses it",
+                        "remove it, or use it in a template as {{ " + variable.name + " }}",
+                    )
+                )
     return findings
-

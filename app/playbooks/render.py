@@ -69,7 +69,9 @@ def template_locales(playbook: Playbook, template_id: str) -> list[str]:
     return [t.locale for t in playbook.spec.templates if t.id == template_id]
 
 
-def choose_template(playbook: Playbook, template_id: str, *, locale: str | None, default_locale: str) -> tuple[Template, str]:
+def choose_template(
+    playbook: Playbook, template_id: str, *, locale: str | None, default_locale: str
+) -> tuple[Template, str]:
     """The template version to use and a note saying which locale was picked and why.
 
     Order: the requested locale, the same language in another region (`de-AT` → `de`), the
@@ -95,16 +97,24 @@ def choose_template(playbook: Playbook, template_id: str, *, locale: str | None,
         if found is None:
             continue
         if found.locale == wanted:
-            return found, f"Rendered in {found.locale}" + (" (requested)." if locale else " (the program's default).")
+            return found, f"Rendered in {found.locale}" + (
+                " (requested)." if locale else " (the program's default)."
+            )
         if reason == "same language":
-            return found, f"No {wanted} version of {template_id!r}; rendered in {found.locale}, the same language."
-        return found, f"No {wanted} version of {template_id!r}; rendered in the program's default locale, {found.locale}."
+            return (
+                found,
+                f"No {wanted} version of {template_id!r}; rendered in {found.locale}, the same language.",
+            )
+        return (
+            found,
+            f"No {wanted} version of {template_id!r}; rendered in the program's default locale, {found.locale}.",
+        )
     first = versions[0]
     return first, (
         f"No {wanted} version of {template_id!r} and none in the program's default locale {default_locale}; "
         f"rendered in {first.locale}, the only locale available."
-        if len(versions) == 1 else
-        f"No {wanted} version of {template_id!r} and none in the program's default locale {default_locale}; "
+        if len(versions) == 1
+        else f"No {wanted} version of {template_id!r} and none in the program's default locale {default_locale}; "
         f"rendered in {first.locale} (available: {', '.join(t.locale for t in versions)})."
     )
 
@@ -139,7 +149,9 @@ def _compile(env: PlaybookEnvironment, source: str) -> CompiledTemplate:
     return env.from_string(source)
 
 
-def render_source(source: str, context: Mapping[str, Any], *, env: PlaybookEnvironment, max_chars: int) -> str:
+def render_source(
+    source: str, context: Mapping[str, Any], *, env: PlaybookEnvironment, max_chars: int
+) -> str:
     """Render one text in the sandbox, stopping as soon as the output passes `max_chars`."""
     compiled = _compile(env, source)
     parts: list[str] = []
@@ -175,8 +187,14 @@ def _refuse_unsafe(template: Template, env: PlaybookEnvironment, where: str) -> 
     return reads
 
 
-def _context(playbook: Playbook, reads: Mapping[str, int], variables: Mapping[str, str], *, where: str,
-             placeholders: bool) -> dict[str, str]:
+def _context(
+    playbook: Playbook,
+    reads: Mapping[str, int],
+    variables: Mapping[str, str],
+    *,
+    where: str,
+    placeholders: bool,
+) -> dict[str, str]:
     declared = {v.name: v for v in playbook.spec.variables}
     unknown = sorted(set(variables) - set(declared))
     if unknown:
@@ -191,10 +209,14 @@ def _context(playbook: Playbook, reads: Mapping[str, int], variables: Mapping[st
             f"`cxgov validate` shows where"
         )
     values = {name: str(variables.get(name) or "") for name in declared}
-    missing = [name for name in sorted(reads) if declared[name].required and not values[name].strip()]
+    missing = [
+        name for name in sorted(reads) if declared[name].required and not values[name].strip()
+    ]
     if missing and not placeholders:
         if len(missing) == 1:
-            raise RenderError(f"missing required variable: {missing[0]} ({declared[missing[0]].description})")
+            raise RenderError(
+                f"missing required variable: {missing[0]} ({declared[missing[0]].description})"
+            )
         raise RenderError(
             f"missing required variables: {', '.join(missing)} "
             f"({'; '.join(f'{name}: {declared[name].description}' for name in missing)})"
@@ -221,18 +243,27 @@ def render_template(
     it; an optional one left out renders as empty. With `placeholders=True` (a live preview
     while the agent is still typing) a missing required variable shows as `[name]` instead.
     """
-    template, note = choose_template(playbook, template_id, locale=locale, default_locale=default_locale)
+    template, note = choose_template(
+        playbook, template_id, locale=locale, default_locale=default_locale
+    )
     where = f"template {template_id!r} ({template.locale}) of playbook {playbook.id!r}:"
     env = _environment(max_chars)
     reads = _refuse_unsafe(template, env, where)
-    context = _context(playbook, reads, variables, where=where.rstrip(":"), placeholders=placeholders)
+    context = _context(
+        playbook, reads, variables, where=where.rstrip(":"), placeholders=placeholders
+    )
     try:
         with deadline(time_limit):
-            subject = None if template.subject is None else render_source(
-                template.subject, context, env=env, max_chars=max_chars)
+            subject = (
+                None
+                if template.subject is None
+                else render_source(template.subject, context, env=env, max_chars=max_chars)
+            )
             body = render_source(template.body, context, env=env, max_chars=max_chars)
     except RenderTimeout:
-        raise RenderError(f"{where} rendering took longer than {time_limit:g} s and was stopped") from None
+        raise RenderError(
+            f"{where} rendering took longer than {time_limit:g} s and was stopped"
+        ) from None
     except OutputTooLarge as exc:
         raise RenderError(f"{where} {exc}; the render was stopped") from None
     except SecurityError as exc:

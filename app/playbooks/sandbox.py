@@ -26,32 +26,86 @@ MAX_OUTPUT_CHARS = 50_000
 """The longest text a template may render to (subject or body), in characters."""
 
 ALLOWED_FILTERS: frozenset[str] = frozenset(
-    {"default", "d", "upper", "lower", "title", "capitalize", "trim", "replace", "truncate", "wordwrap", "e", "escape"}
+    {
+        "default",
+        "d",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "trim",
+        "replace",
+        "truncate",
+        "wordwrap",
+        "e",
+        "escape",
+    }
 )
 ALLOWED_TESTS: frozenset[str] = frozenset(
     {"defined", "undefined", "none", "string", "eq", "ne", "equalto", "in", "lower", "upper"}
 )
 JINJA_INTERNAL_NAMES: frozenset[str] = frozenset(
-    {"self", "loop", "caller", "varargs", "kwargs", "super", "range", "dict", "lipsum", "cycler", "joiner",
-     "namespace", "config", "request", "environment", "context"}
+    {
+        "self",
+        "loop",
+        "caller",
+        "varargs",
+        "kwargs",
+        "super",
+        "range",
+        "dict",
+        "lipsum",
+        "cycler",
+        "joiner",
+        "namespace",
+        "config",
+        "request",
+        "environment",
+        "context",
+    }
 )
 """Names that mean something to Jinja2 (or to other Jinja hosts) rather than being a playbook variable."""
 
 _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const, nodes.Filter,
-    nodes.Test, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr, nodes.Concat,
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.If,
+    nodes.Name,
+    nodes.Const,
+    nodes.Filter,
+    nodes.Test,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.CondExpr,
+    nodes.Concat,
     nodes.Keyword,
 )
 
 _WHY: dict[type[nodes.Node], tuple[str, str]] = {
-    nodes.Getattr: ("attribute access (`x.name`)", "use the variable itself, e.g. {{ customer_name }}; declare one variable per value"),
-    nodes.Getitem: ("item access (`x[...]`)", "declare a separate variable for each value you need"),
+    nodes.Getattr: (
+        "attribute access (`x.name`)",
+        "use the variable itself, e.g. {{ customer_name }}; declare one variable per value",
+    ),
+    nodes.Getitem: (
+        "item access (`x[...]`)",
+        "declare a separate variable for each value you need",
+    ),
     nodes.Slice: ("slicing (`x[a:b]`)", "use the `truncate` filter to shorten a text"),
-    nodes.Call: ("a function or method call", "templates may only show variables, optionally through allowed filters"),
+    nodes.Call: (
+        "a function or method call",
+        "templates may only show variables, optionally through allowed filters",
+    ),
     nodes.For: ("a `for` loop", "write the text out; templates have no loops"),
     nodes.Macro: ("a macro", "write the text out; templates have no macros"),
     nodes.CallBlock: ("a `call` block", "write the text out"),
-    nodes.FilterBlock: ("a `filter` block", "apply an allowed filter to a variable instead: {{ name|upper }}"),
+    nodes.FilterBlock: (
+        "a `filter` block",
+        "apply an allowed filter to a variable instead: {{ name|upper }}",
+    ),
     nodes.With: ("a `with` block", "use the declared variables directly"),
     nodes.Assign: ("`set`", "declare a playbook variable instead"),
     nodes.AssignBlock: ("a `set` block", "declare a playbook variable instead"),
@@ -81,7 +135,10 @@ def _describe(node: nodes.Node) -> tuple[str, str]:
     for kind, why in _WHY.items():
         if isinstance(node, kind):
             return why
-    return (f"the construct `{type(node).__name__}`", "templates may only show variables, `if` and allowed filters")
+    return (
+        f"the construct `{type(node).__name__}`",
+        "templates may only show variables, `if` and allowed filters",
+    )
 
 
 def _walk(node: nodes.Node) -> Iterator[nodes.Node]:
@@ -101,26 +158,42 @@ def unsafe_constructs(template: nodes.Template) -> list[Construct]:
             found.append(Construct(line, f"{what} is not allowed in a playbook template", hint))
             return
         if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            found.append(Construct(
-                line, f"the filter `{node.name}` is not allowed in a playbook template",
-                f"allowed filters: {', '.join(sorted(ALLOWED_FILTERS))}",
-            ))
+            found.append(
+                Construct(
+                    line,
+                    f"the filter `{node.name}` is not allowed in a playbook template",
+                    f"allowed filters: {', '.join(sorted(ALLOWED_FILTERS))}",
+                )
+            )
             return
         if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
-            found.append(Construct(
-                line, f"the test `is {node.name}` is not allowed in a playbook template",
-                f"allowed tests: {', '.join(sorted(ALLOWED_TESTS))}",
-            ))
+            found.append(
+                Construct(
+                    line,
+                    f"the test `is {node.name}` is not allowed in a playbook template",
+                    f"allowed tests: {', '.join(sorted(ALLOWED_TESTS))}",
+                )
+            )
             return
-        if isinstance(node, (nodes.Filter, nodes.Test)) and (node.dyn_args is not None or node.dyn_kwargs is not None):
-            found.append(Construct(line, "`*args`/`**kwargs` are not allowed in a playbook template",
-                                   "pass filter arguments as plain constants"))
+        if isinstance(node, (nodes.Filter, nodes.Test)) and (
+            node.dyn_args is not None or node.dyn_kwargs is not None
+        ):
+            found.append(
+                Construct(
+                    line,
+                    "`*args`/`**kwargs` are not allowed in a playbook template",
+                    "pass filter arguments as plain constants",
+                )
+            )
             return
         if isinstance(node, nodes.Name) and node.name in JINJA_INTERNAL_NAMES:
-            found.append(Construct(
-                line, f"`{node.name}` is a Jinja2 internal, not a playbook variable",
-                "use only the variables declared in the playbook (rename a variable that has this name)",
-            ))
+            found.append(
+                Construct(
+                    line,
+                    f"`{node.name}` is a Jinja2 internal, not a playbook variable",
+                    "use only the variables declared in the playbook (rename a variable that has this name)",
+                )
+            )
             return
         for child in node.iter_child_nodes():
             visit(child)
@@ -145,7 +218,7 @@ class OutputTooLarge(Exception):
 def _capped_replace(limit: int) -> Callable[..., str]:
     def replace(value: Any, old: Any, new: Any, count: int | None = None) -> str:
         text, old, new = str(value), str(old), str(new)
-        hits = (len(text) + 1 if old == "" else text.count(old))
+        hits = len(text) + 1 if old == "" else text.count(old)
         if count is not None and count >= 0:
             hits = min(hits, count)
         if len(text) + hits * (len(new) - len(old)) > limit:
@@ -172,6 +245,10 @@ class PlaybookEnvironment(ImmutableSandboxedEnvironment):
         if operator_name == "**":
             raise OutputTooLarge("`**` is not allowed in a playbook template")
         sized, times = (left, right) if hasattr(left, "__len__") else (right, left)
-        if hasattr(sized, "__len__") and isinstance(times, int) and len(sized) * times > self.max_chars:
+        if (
+            hasattr(sized, "__len__")
+            and isinstance(times, int)
+            and len(sized) * times > self.max_chars
+        ):
             raise OutputTooLarge(f"`*` would build a value longer than {self.max_chars:,} items")
         return super().call_binop(context, operator_name, left, right)

@@ -62,10 +62,15 @@ def _fields_of(key: _Same) -> dict[str, str]:
     playbook = key.playbook
     spec = playbook.spec
     steps = " ".join(
-        " ".join(part for part in (step.instruction, step.escalation or "") if part) for step in spec.steps
+        " ".join(part for part in (step.instruction, step.escalation or "") if part)
+        for step in spec.steps
     )
-    texts = {"title": playbook.metadata.title, "tags": " ".join(spec.tags), "situation": spec.situation,
-             "steps": steps}
+    texts = {
+        "title": playbook.metadata.title,
+        "tags": " ".join(spec.tags),
+        "situation": spec.situation,
+        "steps": steps,
+    }
     return {name: _searchable(text) for name, text in texts.items()}
 
 
@@ -86,7 +91,9 @@ def _objective_metric(program: Program, objective: str) -> str | None:
     return next((o.metric for o in contract.spec.objectives if o.id == objective_id), None)
 
 
-def _protects(program: Program, playbook: Playbook, *, metric: str | None, objective: str | None) -> bool:
+def _protects(
+    program: Program, playbook: Playbook, *, metric: str | None, objective: str | None
+) -> bool:
     listed = playbook.spec.protects
     if metric is not None and metric in listed.metrics:
         return True
@@ -98,14 +105,21 @@ def _protects(program: Program, playbook: Playbook, *, metric: str | None, objec
     return via_metric is not None and via_metric in listed.metrics
 
 
-def playbooks_protecting(program: Program, *, metric: str | None = None, objective: str | None = None) -> list[Playbook]:
+def playbooks_protecting(
+    program: Program, *, metric: str | None = None, objective: str | None = None
+) -> list[Playbook]:
     """Playbooks for a goal's metric or an SLA objective (`contract_id/objective_id`), by title."""
-    found = [pb for pb in program.playbooks.values() if _protects(program, pb, metric=metric, objective=objective)]
+    found = [
+        pb
+        for pb in program.playbooks.values()
+        if _protects(program, pb, metric=metric, objective=objective)
+    ]
     return sorted(found, key=lambda pb: (pb.metadata.title.casefold(), pb.id))
 
 
-def search_playbooks(program: Program, text: str = "", *, channel: str | None = None,
-                     protects: str | None = None) -> list[PlaybookHit]:
+def search_playbooks(
+    program: Program, text: str = "", *, channel: str | None = None, protects: str | None = None
+) -> list[PlaybookHit]:
     """Playbooks in which every word of `text` starts a word somewhere (case-insensitive), best first.
 
     A word may match in any field; hits with more words in the title come first, then by title.
@@ -125,7 +139,12 @@ def search_playbooks(program: Program, text: str = "", *, channel: str | None = 
         fields = _fields(playbook)
         if not all(any(_found(word, value) for value in fields.values()) for word in words):
             continue
-        matched = tuple(name for name in SEARCH_FIELDS if any(_found(word, fields[name]) for word in words))
+        matched = tuple(
+            name for name in SEARCH_FIELDS if any(_found(word, fields[name]) for word in words)
+        )
         title_words = sum(_found(word, fields["title"]) for word in words)
         hits.append(PlaybookHit(playbook, matched, title_words))
-    return sorted(hits, key=lambda hit: (-hit.title_words, hit.playbook.metadata.title.casefold(), hit.playbook.id))
+    return sorted(
+        hits,
+        key=lambda hit: (-hit.title_words, hit.playbook.metadata.title.casefold(), hit.playbook.id),
+    )

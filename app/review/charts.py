@@ -22,12 +22,22 @@ CHART_WIDTH = 560
 
 def _goal_view(item: Mapping[str, Any]) -> SimpleNamespace:
     goal = item["goal"]
-    periods = [SimpleNamespace(period=Month.parse(p["period"]), planned=p["planned"], actual=p["actual"])
-               for p in item["history"]]
-    forecast = (SimpleNamespace(value=item["forecast_value"], at=Month.parse(item["forecast_at"]))
-                if item["forecast_value"] is not None and item["forecast_at"] else None)
-    return SimpleNamespace(title=goal["title"], unit=goal["unit"], target=goal["target"], periods=periods,
-                           forecast=forecast)
+    periods = [
+        SimpleNamespace(period=Month.parse(p["period"]), planned=p["planned"], actual=p["actual"])
+        for p in item["history"]
+    ]
+    forecast = (
+        SimpleNamespace(value=item["forecast_value"], at=Month.parse(item["forecast_at"]))
+        if item["forecast_value"] is not None and item["forecast_at"]
+        else None
+    )
+    return SimpleNamespace(
+        title=goal["title"],
+        unit=goal["unit"],
+        target=goal["target"],
+        periods=periods,
+        forecast=forecast,
+    )
 
 
 def review_charts(document: Mapping[str, Any]) -> dict[str, alt.TopLevelMixin]:

@@ -53,8 +53,11 @@ figure{margin:1rem 0}figure img{max-width:100%}figcaption{color:#4a5560;font-siz
 
 def to_html(document: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     e = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>{e(title_of(document))}</title><style>{CSS}</style></head><body>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(title_of(document))}</title><style>{CSS}</style></head><body>",
+    ]
     for block in layout(document, charts=list(images)):
         if isinstance(block, Heading):
             parts.append(f"<h{block.level}>{e(block.text)}</h{block.level}>")
@@ -64,12 +67,16 @@ def to_html(document: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
             parts.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + "</ul>")
         elif isinstance(block, Table):
             head = "".join(f"<th>{e(h)}</th>" for h in block.headers)
-            body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block.rows
+            )
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         elif isinstance(block, Chart):
             data = base64.b64encode(images[block.name]).decode("ascii")
-            parts.append(f'<figure><img alt="{e(block.caption, quote=True)}" src="data:image/png;base64,{data}">'
-                         f"<figcaption>{e(block.caption)}</figcaption></figure>")
+            parts.append(
+                f'<figure><img alt="{e(block.caption, quote=True)}" src="data:image/png;base64,{data}">'
+                f"<figcaption>{e(block.caption)}</figcaption></figure>"
+            )
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -80,22 +87,41 @@ def to_pdf(document: Mapping[str, Any], images: Mapping[str, bytes]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table as PdfTable
-    from reportlab.platypus import TableStyle
     from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import (
+        Image,
+        ListFlowable,
+        ListItem,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
+    from reportlab.platypus import Table as PdfTable
 
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=12.5)
     cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5)
     head_cell = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
-    tones = {"normal": body, "note": ParagraphStyle("note", parent=body, textColor=colors.HexColor("#4a5560")),
-             "warning": ParagraphStyle("warning", parent=body, textColor=colors.HexColor("#8e0000"),
-                                       fontName="Helvetica-Bold")}
+    tones = {
+        "normal": body,
+        "note": ParagraphStyle("note", parent=body, textColor=colors.HexColor("#4a5560")),
+        "warning": ParagraphStyle(
+            "warning", parent=body, textColor=colors.HexColor("#8e0000"), fontName="Helvetica-Bold"
+        ),
+    }
     headings = {1: styles["Title"], 2: styles["Heading2"], 3: styles["Heading3"]}
     buffer = io.BytesIO()
-    pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=title_of(document), author="cxgov")
+    pdf = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title_of(document),
+        author="cxgov",
+    )
     width = pdf.width
     story: list[Any] = []
     x = xml_escape
@@ -105,17 +131,27 @@ def to_pdf(document: Mapping[str, Any], images: Mapping[str, bytes]) -> bytes:
         elif isinstance(block, Para):
             story.append(Paragraph(x(block.text), tones[block.tone]))
         elif isinstance(block, Bullets):
-            story.append(ListFlowable([ListItem(Paragraph(x(i), body), leftIndent=10) for i in block.items],
-                                      bulletType="bullet", start="•", leftIndent=10))
+            story.append(
+                ListFlowable(
+                    [ListItem(Paragraph(x(i), body), leftIndent=10) for i in block.items],
+                    bulletType="bullet",
+                    start="•",
+                    leftIndent=10,
+                )
+            )
         elif isinstance(block, Table):
             rows = [[Paragraph(x(h), head_cell) for h in block.headers]]
             rows += [[Paragraph(x(c), cell) for c in row] for row in block.rows]
             table = PdfTable(rows, colWidths=_col_widths(block, width), repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#cfd6dd")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#cfd6dd")),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story.append(table)
         elif isinstance(block, Chart):
             data = images[block.name]
@@ -141,9 +177,14 @@ def _longest_word(texts: Sequence[str]) -> int:
 def _col_widths(table: Table, width: float) -> Sequence[float]:
     """Each column at least as wide as its longest word (numbers and months never break), the rest
     shared by how much more text each column holds; summing to `width`."""
-    columns = [[table.headers[i], *(row[i] for row in table.rows)] for i in range(len(table.headers))]
-    least = [max(_longest_word(col[1:]) * CHAR_WIDTH, _longest_word(col[:1]) * CHAR_WIDTH * BOLD) + CELL_PADDING
-             for col in columns]
+    columns = [
+        [table.headers[i], *(row[i] for row in table.rows)] for i in range(len(table.headers))
+    ]
+    least = [
+        max(_longest_word(col[1:]) * CHAR_WIDTH, _longest_word(col[:1]) * CHAR_WIDTH * BOLD)
+        + CELL_PADDING
+        for col in columns
+    ]
     wanted = [max(len(text) for text in col) * CHAR_WIDTH + CELL_PADDING for col in columns]
     if sum(least) >= width:
         return [width * w / sum(least) for w in least]
@@ -164,4 +205,3 @@ def export(document: Mapping[str, Any], fmt: str) -> bytes:
 
     images = chart_images(document)
     return to_html(document, images).encode("utf-8") if fmt == "html" else to_pdf(document, images)
-

@@ -49,8 +49,14 @@ class Chart:
 Block = Heading | Para | Bullets | Table | Chart
 
 SECTIONS: tuple[str, ...] = (
-    "Headline", "Goals needing attention", "SLA misses", "Service credits", "Stale data",
-    "Action items from earlier reviews", "Meeting record", "All goals",
+    "Headline",
+    "Goals needing attention",
+    "SLA misses",
+    "Service credits",
+    "Stale data",
+    "Action items from earlier reviews",
+    "Meeting record",
+    "All goals",
 )
 
 
@@ -60,7 +66,11 @@ def money(amount: str | Decimal, currency: str) -> str:
 
 def title_of(document: Mapping[str, Any]) -> str:
     pack = document["pack"]
-    what = "Quarterly business review" if pack["kind"] == "quarterly" else "Monthly steering-committee review"
+    what = (
+        "Quarterly business review"
+        if pack["kind"] == "quarterly"
+        else "Monthly steering-committee review"
+    )
     months = pack["months"]
     span = months[0] if len(months) == 1 else f"{months[0]} – {months[-1]}"
     return f"{pack['program']} — {what}, {span}"
@@ -69,13 +79,19 @@ def title_of(document: Mapping[str, Any]) -> str:
 def _state(document: Mapping[str, Any]) -> str:
     review = document["review"]
     if review["status"] == "closed":
-        return (f"Closed by {review['closed_by']} on {str(review['closed_at'])[:10]}; the numbers are frozen as they "
-                "were shown in the meeting.")
-    stage = {"draft": "Draft", "in_meeting": "In the meeting"}.get(review["status"], review["status"])
+        return (
+            f"Closed by {review['closed_by']} on {str(review['closed_at'])[:10]}; the numbers are frozen as they "
+            "were shown in the meeting."
+        )
+    stage = {"draft": "Draft", "in_meeting": "In the meeting"}.get(
+        review["status"], review["status"]
+    )
     return f"{stage}: the numbers are live until the review is closed."
 
 
-def _findings(document: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+def _findings(
+    document: Mapping[str, Any],
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     record = document["record"]
     findings = {f["key"]: f for f in record["findings"]}
     actions: dict[str, list[dict[str, Any]]] = {}
@@ -85,15 +101,30 @@ def _findings(document: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], d
     return findings, actions
 
 
-def _settlement(key: str, findings: Mapping[str, dict[str, Any]], actions: Mapping[str, list[dict[str, Any]]]) -> list[Block]:
+def _settlement(
+    key: str, findings: Mapping[str, dict[str, Any]], actions: Mapping[str, list[dict[str, Any]]]
+) -> list[Block]:
     finding = findings.get(key)
     if finding and finding["accepted_no_action"]:
         return [Para(f"Accepted, no action: {finding['acceptance_reason']}", "note")]
-    blocks: list[Block] = [Para(f"Root cause: {finding['root_cause']}" if finding and finding["root_cause"]
-                                else "Root cause: not recorded yet", "normal" if finding else "warning")]
+    blocks: list[Block] = [
+        Para(
+            f"Root cause: {finding['root_cause']}"
+            if finding and finding["root_cause"]
+            else "Root cause: not recorded yet",
+            "normal" if finding else "warning",
+        )
+    ]
     items = actions.get(key, [])
     if items:
-        blocks.append(Bullets(tuple(f"{i['description']} — {i['owner']}, due {i['due']} ({i['status']})" for i in items)))
+        blocks.append(
+            Bullets(
+                tuple(
+                    f"{i['description']} — {i['owner']}, due {i['due']} ({i['status']})"
+                    for i in items
+                )
+            )
+        )
     else:
         blocks.append(Para("Corrective actions: none recorded yet", "warning"))
     return blocks
@@ -105,37 +136,73 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
     head, currency = pack["headline"], pack["headline"]["currency"]
     findings, actions = _findings(document)
     units = {g["goal_id"]: g["unit"] for g in pack["goals"]}
-    blocks: list[Block] = [Heading(1, title_of(document)), Para(_state(document), "note"),
-                           Para(f"Evaluated as of {pack['as_of']}; months covered: {', '.join(pack['months'])}.", "note")]
+    blocks: list[Block] = [
+        Heading(1, title_of(document)),
+        Para(_state(document), "note"),
+        Para(
+            f"Evaluated as of {pack['as_of']}; months covered: {', '.join(pack['months'])}.", "note"
+        ),
+    ]
     if document.get("revisions"):
-        blocks.append(Para("Revised since this review (the frozen numbers below are unchanged):", "warning"))
+        blocks.append(
+            Para("Revised since this review (the frozen numbers below are unchanged):", "warning")
+        )
         blocks.append(Bullets(tuple(r["message"] for r in document["revisions"])))
 
     blocks.append(Heading(2, "Headline"))
-    counts = ", ".join(f"{n} {status_label(s)}" for s, n in head["goals_by_status"].items()) or "none"
+    counts = (
+        ", ".join(f"{n} {status_label(s)}" for s, n in head["goals_by_status"].items()) or "none"
+    )
     exposure = head["exposure"]
-    blocks.append(Bullets((
-        f"Goals: {head['goals_total']} — {counts}",
-        f"Service credits owed for {', '.join(pack['months'])}: {money(head['credits_owed'], currency)}",
-        f"Exposure as of {pack['as_of']}: owed {money(exposure['owed'], currency)}, at risk "
-        f"{money(exposure['at_risk'], currency)}, projected {money(exposure['projected'], currency)}, total "
-        f"{money(exposure['total'], currency)}",
-        f"Roadmap: {len(head['roadmap_slipping'])} item(s) overdue or blocked",
-    )))
+    blocks.append(
+        Bullets(
+            (
+                f"Goals: {head['goals_total']} — {counts}",
+                f"Service credits owed for {', '.join(pack['months'])}: {money(head['credits_owed'], currency)}",
+                f"Exposure as of {pack['as_of']}: owed {money(exposure['owed'], currency)}, at risk "
+                f"{money(exposure['at_risk'], currency)}, projected {money(exposure['projected'], currency)}, total "
+                f"{money(exposure['total'], currency)}",
+                f"Roadmap: {len(head['roadmap_slipping'])} item(s) overdue or blocked",
+            )
+        )
+    )
     if "status" in charts:
         blocks.append(Chart("status", "Goal status by pillar"))
     blocks.append(Heading(3, "What changed since the last review"))
     if head["changes"]:
-        blocks.append(Table(("goal", "was", "now", ""), tuple(
-            (c["title"], status_label(c["previous"]), status_label(c["current"]), "worse" if c["worse"] else "better")
-            for c in head["changes"])))
+        blocks.append(
+            Table(
+                ("goal", "was", "now", ""),
+                tuple(
+                    (
+                        c["title"],
+                        status_label(c["previous"]),
+                        status_label(c["current"]),
+                        "worse" if c["worse"] else "better",
+                    )
+                    for c in head["changes"]
+                ),
+            )
+        )
     else:
         blocks.append(Para("No goal changed status."))
     if head["roadmap_slipping"]:
         blocks.append(Heading(3, "Roadmap slippage"))
-        blocks.append(Table(("item", "owner", "due", "status", "why"), tuple(
-            (i["title"], i["owner"] or "", i["due"], status_label(i["status"]), i["explanation"])
-            for i in head["roadmap_slipping"])))
+        blocks.append(
+            Table(
+                ("item", "owner", "due", "status", "why"),
+                tuple(
+                    (
+                        i["title"],
+                        i["owner"] or "",
+                        i["due"],
+                        status_label(i["status"]),
+                        i["explanation"],
+                    )
+                    for i in head["roadmap_slipping"]
+                ),
+            )
+        )
 
     blocks.append(Heading(2, "Goals needing attention"))
     if not pack["attention"]:
@@ -144,12 +211,28 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         goal = item["goal"]
         unit = goal["unit"]
         blocks.append(Heading(3, f"{goal['title']} — {status_label(goal['status'])}"))
-        blocks.append(Para(f"{goal['goal_id']} · owner {goal['owner'] or '—'} · {goal['explanation']}"))
-        blocks.append(Table(("month", "planned", "actual"), tuple(
-            (t["period"], format_value(t["planned"], unit), format_value(t["actual"], unit)) for t in item["trend"])))
-        forecast = (f"; forecast {format_value(item['forecast_value'], unit)} at {item['forecast_at']}"
-                    if item["forecast_value"] is not None else "")
-        blocks.append(Para(f"Trend: {item['direction']}; target {format_value(goal['target'], unit)}{forecast}."))
+        blocks.append(
+            Para(f"{goal['goal_id']} · owner {goal['owner'] or '—'} · {goal['explanation']}")
+        )
+        blocks.append(
+            Table(
+                ("month", "planned", "actual"),
+                tuple(
+                    (t["period"], format_value(t["planned"], unit), format_value(t["actual"], unit))
+                    for t in item["trend"]
+                ),
+            )
+        )
+        forecast = (
+            f"; forecast {format_value(item['forecast_value'], unit)} at {item['forecast_at']}"
+            if item["forecast_value"] is not None
+            else ""
+        )
+        blocks.append(
+            Para(
+                f"Trend: {item['direction']}; target {format_value(goal['target'], unit)}{forecast}."
+            )
+        )
         if item["key"] in charts:
             blocks.append(Chart(item["key"], goal["title"]))
         blocks.extend(_settlement(item["key"], findings, actions))
@@ -160,53 +243,121 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
     for miss in pack["sla_misses"]:
         value = "no value" if miss["value"] is None else f"{miss['value']:g}"
         blocks.append(Heading(3, f"{miss['counterparty']} — {miss['title']}, {miss['period']}"))
-        blocks.append(Para(f"{value} against a target of {miss['target']:g} ({miss['outcome']}); "
-                           f"{miss['consecutive_misses']} miss(es) in a row; credit {money(miss['credit'], miss['currency'])}. "
-                           f"{miss['explanation']}"))
+        blocks.append(
+            Para(
+                f"{value} against a target of {miss['target']:g} ({miss['outcome']}); "
+                f"{miss['consecutive_misses']} miss(es) in a row; credit {money(miss['credit'], miss['currency'])}. "
+                f"{miss['explanation']}"
+            )
+        )
         blocks.extend(_settlement(miss["key"], findings, actions))
 
     blocks.append(Heading(2, "Service credits"))
     if pack["credits"]:
-        blocks.append(Table(("contract", "month", "credit", "earn-back", "why"), tuple(
-            (f"{c['counterparty']} ({c['contract_id']})", c["period"], money(c["amount"], c["currency"]),
-             c["earn_back"].replace("_", " "), c["explanation"]) for c in pack["credits"])))
+        blocks.append(
+            Table(
+                ("contract", "month", "credit", "earn-back", "why"),
+                tuple(
+                    (
+                        f"{c['counterparty']} ({c['contract_id']})",
+                        c["period"],
+                        money(c["amount"], c["currency"]),
+                        c["earn_back"].replace("_", " "),
+                        c["explanation"],
+                    )
+                    for c in pack["credits"]
+                ),
+            )
+        )
     else:
         blocks.append(Para("No credit is owed for this period."))
 
     blocks.append(Heading(2, "Stale data"))
     if pack["stale"]:
-        blocks.append(Bullets(tuple(f"{s['kind']} {s['subject']}: {s['explanation']}" for s in pack["stale"])))
+        blocks.append(
+            Bullets(tuple(f"{s['kind']} {s['subject']}: {s['explanation']}" for s in pack["stale"]))
+        )
     else:
         blocks.append(Para("Every figure due has a value."))
 
     blocks.append(Heading(2, "Action items from earlier reviews"))
     if pack["actions"]:
-        blocks.append(Table(("action", "owner", "due", "status", "serves", "from"), tuple(
-            (a["description"], a["owner"], a["due"], a["status"], a["serves"] or "", a["from_period"] or "")
-            for a in pack["actions"])))
+        blocks.append(
+            Table(
+                ("action", "owner", "due", "status", "serves", "from"),
+                tuple(
+                    (
+                        a["description"],
+                        a["owner"],
+                        a["due"],
+                        a["status"],
+                        a["serves"] or "",
+                        a["from_period"] or "",
+                    )
+                    for a in pack["actions"]
+                ),
+            )
+        )
     else:
         blocks.append(Para("None carried over."))
 
     blocks.append(Heading(2, "Meeting record"))
     attendees = record["attendees"]
-    blocks.append(Para("Attendees: " + (", ".join(f"{a['name']} ({a['role']})" if a["role"] else a["name"]
-                                                   for a in attendees) or "none recorded")))
+    blocks.append(
+        Para(
+            "Attendees: "
+            + (
+                ", ".join(
+                    f"{a['name']} ({a['role']})" if a["role"] else a["name"] for a in attendees
+                )
+                or "none recorded"
+            )
+        )
+    )
     blocks.append(Heading(3, "Decisions"))
-    blocks.append(Bullets(tuple(f"{d['text']} ({d['recorded_by']})" for d in record["decisions"]))
-                  if record["decisions"] else Para("None recorded."))
+    blocks.append(
+        Bullets(tuple(f"{d['text']} ({d['recorded_by']})" for d in record["decisions"]))
+        if record["decisions"]
+        else Para("None recorded.")
+    )
     blocks.append(Heading(3, "Action items"))
     new_items = [i for i in record["action_items"] if not i["carried_from"]]
     if new_items:
-        blocks.append(Table(("action", "owner", "due", "status", "serves", "for"), tuple(
-            (i["description"], i["owner"], i["due"], i["status"],
-             f"{i['serves_kind']} {i['serves_id']}" if i["serves_kind"] else "", i["finding_key"] or "")
-            for i in new_items)))
+        blocks.append(
+            Table(
+                ("action", "owner", "due", "status", "serves", "for"),
+                tuple(
+                    (
+                        i["description"],
+                        i["owner"],
+                        i["due"],
+                        i["status"],
+                        f"{i['serves_kind']} {i['serves_id']}" if i["serves_kind"] else "",
+                        i["finding_key"] or "",
+                    )
+                    for i in new_items
+                ),
+            )
+        )
     else:
         blocks.append(Para("None recorded."))
 
     blocks.append(Heading(2, "All goals"))
-    blocks.append(Table(("goal", "pillar", "status", "month", "actual", "planned", "target"), tuple(
-        (g["title"], g["pillar"], status_label(g["status"]), g["judged_period"] or "",
-         format_value(g["actual"], units[g["goal_id"]]), format_value(g["planned"], units[g["goal_id"]]),
-         format_value(g["target"], units[g["goal_id"]])) for g in pack["goals"])))
+    blocks.append(
+        Table(
+            ("goal", "pillar", "status", "month", "actual", "planned", "target"),
+            tuple(
+                (
+                    g["title"],
+                    g["pillar"],
+                    status_label(g["status"]),
+                    g["judged_period"] or "",
+                    format_value(g["actual"], units[g["goal_id"]]),
+                    format_value(g["planned"], units[g["goal_id"]]),
+                    format_value(g["target"], units[g["goal_id"]]),
+                )
+                for g in pack["goals"]
+            ),
+        )
+    )
     return blocks

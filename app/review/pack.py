@@ -21,7 +21,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from app.evaluate import ExposureSummary, GoalEvaluation, ItemStatus, PhaseStatus, ProgramEvaluation, Transition
+from app.evaluate import (
+    ExposureSummary,
+    GoalEvaluation,
+    ItemStatus,
+    PhaseStatus,
+    ProgramEvaluation,
+    Transition,
+)
 from app.evaluate.goals import SEVERITY
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
@@ -209,16 +216,34 @@ class ReviewPack(JsonReady):
 
     def required_findings(self) -> dict[str, str]:
         """Finding key → what it is about: every item the committee must explain before closing."""
-        out = {a.key: f"goal {a.goal.goal_id} ({a.goal.status.replace('_', ' ')})" for a in self.attention}
-        out.update({m.key: f"SLA miss {m.contract_id}/{m.objective_id} in {m.period}" for m in self.sla_misses})
+        out = {
+            a.key: f"goal {a.goal.goal_id} ({a.goal.status.replace('_', ' ')})"
+            for a in self.attention
+        }
+        out.update(
+            {
+                m.key: f"SLA miss {m.contract_id}/{m.objective_id} in {m.period}"
+                for m in self.sla_misses
+            }
+        )
         return out
 
 
 def _row(goal: GoalEvaluation) -> GoalRow:
     return GoalRow(
-        goal_id=goal.goal_id, title=goal.title, pillar=goal.pillar, owner=goal.owner, status=goal.status,
-        previous_status=goal.previous_status, metric=goal.metric, scope_key=goal.scope_key, unit=goal.unit,
-        judged_period=goal.judged_period, actual=goal.actual, planned=goal.planned, target=goal.target,
+        goal_id=goal.goal_id,
+        title=goal.title,
+        pillar=goal.pillar,
+        owner=goal.owner,
+        status=goal.status,
+        previous_status=goal.previous_status,
+        metric=goal.metric,
+        scope_key=goal.scope_key,
+        unit=goal.unit,
+        judged_period=goal.judged_period,
+        actual=goal.actual,
+        planned=goal.planned,
+        target=goal.target,
         explanation=goal.explanation,
     )
 
@@ -235,28 +260,48 @@ def trend_direction(values: Sequence[float | None], better: str | None) -> str:
 
 
 def _attention(goal: GoalEvaluation, window: tuple[Month, ...], last: Month) -> AttentionGoal:
-    history = tuple(TrendPoint(p.period, p.planned, p.actual) for p in goal.periods if p.period <= last)
+    history = tuple(
+        TrendPoint(p.period, p.planned, p.actual) for p in goal.periods if p.period <= last
+    )
     by_month = {p.period: p for p in history}
     trend = tuple(by_month.get(m, TrendPoint(m, None, None)) for m in window)
     fc = goal.forecast
     return AttentionGoal(
-        key=goal_key(goal.goal_id), goal=_row(goal), trend=trend,
-        direction=trend_direction([p.actual for p in trend], goal.better), history=history,
+        key=goal_key(goal.goal_id),
+        goal=_row(goal),
+        trend=trend,
+        direction=trend_direction([p.actual for p in trend], goal.better),
+        history=history,
         forecast_at=fc.at if fc is not None and fc.value is not None else None,
         forecast_value=fc.value if fc is not None else None,
     )
 
 
-def _changes(evaluation: ProgramEvaluation, previous: ProgramEvaluation | None) -> tuple[Transition, ...]:
+def _changes(
+    evaluation: ProgramEvaluation, previous: ProgramEvaluation | None
+) -> tuple[Transition, ...]:
     if previous is None:
         return evaluation.rollup.transitions
     before = {g.goal_id: g.status for g in previous.goals}
     changes = [
-        Transition(g.goal_id, g.title, g.pillar, before[g.goal_id], g.status,
-                   SEVERITY.get(g.status, 0) > SEVERITY.get(before[g.goal_id], 0))
-        for g in evaluation.goals if g.goal_id in before and before[g.goal_id] != g.status
+        Transition(
+            g.goal_id,
+            g.title,
+            g.pillar,
+            before[g.goal_id],
+            g.status,
+            SEVERITY.get(g.status, 0) > SEVERITY.get(before[g.goal_id], 0),
+        )
+        for g in evaluation.goals
+        if g.goal_id in before and before[g.goal_id] != g.status
     ]
-    changes.sort(key=lambda t: (not t.worse, -(SEVERITY.get(t.current, 0) - SEVERITY.get(t.previous, 0)), t.goal_id))
+    changes.sort(
+        key=lambda t: (
+            not t.worse,
+            -(SEVERITY.get(t.current, 0) - SEVERITY.get(t.previous, 0)),
+            t.goal_id,
+        )
+    )
     return tuple(changes)
 
 
@@ -278,16 +323,26 @@ def build_pack(
     months = review_months(period, kind)
     last = months[-1]
     if evaluation.open_period != last.shift(1):
-        raise ValueError(f"the evaluation is as of {evaluation.as_of}; a review of {last} needs one as of "
-                         f"{review_as_of(period, kind)}")
-    window = months if kind == "quarterly" else tuple(last.shift(-i) for i in reversed(range(TREND_MONTHS)))
+        raise ValueError(
+            f"the evaluation is as of {evaluation.as_of}; a review of {last} needs one as of "
+            f"{review_as_of(period, kind)}"
+        )
+    window = (
+        months
+        if kind == "quarterly"
+        else tuple(last.shift(-i) for i in reversed(range(TREND_MONTHS)))
+    )
     attention = tuple(_attention(g, window, last) for g in evaluation.goals if g.needs_attention)
-    attention = tuple(sorted(attention, key=lambda a: (-SEVERITY.get(a.goal.status, 0), a.goal.goal_id)))
+    attention = tuple(
+        sorted(attention, key=lambda a: (-SEVERITY.get(a.goal.status, 0), a.goal.goal_id))
+    )
 
     misses: list[SlaMiss] = []
     credits: list[CreditDue] = []
     stale: list[StaleItem] = [
-        StaleItem("goal", g.goal_id, g.title, g.explanation) for g in evaluation.goals if g.status in STALE_STATUSES
+        StaleItem("goal", g.goal_id, g.title, g.explanation)
+        for g in evaluation.goals
+        if g.status in STALE_STATUSES
     ]
     owed = ZERO
     for contract in evaluation.contracts:
@@ -295,58 +350,116 @@ def build_pack(
         for month in months:
             credit = by_period.get(month)
             if credit is not None and credit.amount > 0:
-                credits.append(CreditDue(contract.contract_id, contract.counterparty, month, credit.amount,
-                                         contract.currency, credit.earn_back, credit.explanation))
+                credits.append(
+                    CreditDue(
+                        contract.contract_id,
+                        contract.counterparty,
+                        month,
+                        credit.amount,
+                        contract.currency,
+                        credit.earn_back,
+                        credit.explanation,
+                    )
+                )
                 if contract.in_program_currency and credit.earn_back != "waived":
                     owed += credit.amount
         for op in contract.objectives:
             if op.kind != "closed" or op.period not in months:
                 continue
             if op.outcome == "unmeasured":
-                stale.append(StaleItem("sla", f"{contract.contract_id}/{op.objective_id}", op.title,
-                                       f"no value for {op.period}" + (f" ({op.note})" if op.note else "")))
+                stale.append(
+                    StaleItem(
+                        "sla",
+                        f"{contract.contract_id}/{op.objective_id}",
+                        op.title,
+                        f"no value for {op.period}" + (f" ({op.note})" if op.note else ""),
+                    )
+                )
             if not op.counts_as_miss:
                 continue
             credit = by_period.get(op.period)
-            lines = [line for line in (credit.lines if credit else ()) if line.objective_id == op.objective_id]
+            lines = [
+                line
+                for line in (credit.lines if credit else ())
+                if line.objective_id == op.objective_id
+            ]
             amount = sum((line.amount for line in lines), ZERO)
-            why = "; ".join(line.explanation for line in lines) or "no credit for this miss under the contract's rules"
+            why = (
+                "; ".join(line.explanation for line in lines)
+                or "no credit for this miss under the contract's rules"
+            )
             if op.note:
                 why += f" (note: {op.note})"
-            misses.append(SlaMiss(
-                key=sla_key(contract.contract_id, op.objective_id, op.period), contract_id=contract.contract_id,
-                counterparty=contract.counterparty, objective_id=op.objective_id, title=op.title, metric=op.metric,
-                scope_key=op.scope_key, period=op.period, value=op.value, target=op.target, better=op.better,
-                outcome=op.outcome, consecutive_misses=op.consecutive_misses, credit=amount,
-                currency=contract.currency, explanation=why,
-            ))
+            misses.append(
+                SlaMiss(
+                    key=sla_key(contract.contract_id, op.objective_id, op.period),
+                    contract_id=contract.contract_id,
+                    counterparty=contract.counterparty,
+                    objective_id=op.objective_id,
+                    title=op.title,
+                    metric=op.metric,
+                    scope_key=op.scope_key,
+                    period=op.period,
+                    value=op.value,
+                    target=op.target,
+                    better=op.better,
+                    outcome=op.outcome,
+                    consecutive_misses=op.consecutive_misses,
+                    credit=amount,
+                    currency=contract.currency,
+                    explanation=why,
+                )
+            )
 
     figures: dict[tuple[str, str, Month], Figure] = {}
     for g in evaluation.goals:
         if g.metric and g.judged_period is not None and g.deliverable is None:
-            figures[(g.metric, g.scope_key, g.judged_period)] = Figure(g.metric, g.scope_key, g.judged_period, g.actual)
+            figures[(g.metric, g.scope_key, g.judged_period)] = Figure(
+                g.metric, g.scope_key, g.judged_period, g.actual
+            )
     for a in attention:
         for point in a.history:
             if a.goal.metric:
                 figures[(a.goal.metric, a.goal.scope_key, point.period)] = Figure(
-                    a.goal.metric, a.goal.scope_key, point.period, point.actual)
+                    a.goal.metric, a.goal.scope_key, point.period, point.actual
+                )
     for m in misses:
-        figures[(m.metric, m.scope_key, m.period)] = Figure(m.metric, m.scope_key, m.period, m.value)
+        figures[(m.metric, m.scope_key, m.period)] = Figure(
+            m.metric, m.scope_key, m.period, m.value
+        )
 
     rollup = evaluation.rollup
     return ReviewPack(
-        program=evaluation.program, kind=kind, period=last, months=months, as_of=evaluation.as_of,
+        program=evaluation.program,
+        kind=kind,
+        period=last,
+        months=months,
+        as_of=evaluation.as_of,
         headline=Headline(
-            goals_total=rollup.total, goals_by_status=dict(rollup.overall),
-            changes=_changes(evaluation, previous_evaluation), credits_owed=owed, currency=evaluation.currency,
-            exposure=evaluation.exposure, roadmap_slipping=evaluation.roadmap.slipping,
+            goals_total=rollup.total,
+            goals_by_status=dict(rollup.overall),
+            changes=_changes(evaluation, previous_evaluation),
+            credits_owed=owed,
+            currency=evaluation.currency,
+            exposure=evaluation.exposure,
+            roadmap_slipping=evaluation.roadmap.slipping,
             roadmap_phases=evaluation.roadmap.phases,
         ),
-        goals=tuple(_row(g) for g in evaluation.goals), attention=attention, sla_misses=tuple(misses),
-        credits=tuple(credits), stale=tuple(stale),
+        goals=tuple(_row(g) for g in evaluation.goals),
+        attention=attention,
+        sla_misses=tuple(misses),
+        credits=tuple(credits),
+        stale=tuple(stale),
         actions=tuple(
-            ActionFollowUp(a.id, a.description, a.owner, a.due, follow_up_status(a, evaluation.as_of),
-                           f"{a.serves_kind} {a.serves_id}" if a.serves_kind and a.serves_id else None, a.from_period)
+            ActionFollowUp(
+                a.id,
+                a.description,
+                a.owner,
+                a.due,
+                follow_up_status(a, evaluation.as_of),
+                f"{a.serves_kind} {a.serves_id}" if a.serves_kind and a.serves_id else None,
+                a.from_period,
+            )
             for a in previous_open_actions
         ),
         figures=tuple(figures[k] for k in sorted(figures, key=lambda k: (k[0], k[1], k[2].index))),

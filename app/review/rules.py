@@ -31,7 +31,9 @@ def _filled(text: str | None) -> bool:
 
 
 def closing_problems(
-    required: Mapping[str, str], findings: Mapping[str, FindingView], action_counts: Mapping[str, int]
+    required: Mapping[str, str],
+    findings: Mapping[str, FindingView],
+    action_counts: Mapping[str, int],
 ) -> list[str]:
     """One readable line per item that stops the review from closing (empty: it may close)."""
     problems = []
@@ -46,9 +48,13 @@ def closing_problems(
             missing.append("no root cause")
         count = action_counts.get(key, 0)
         if count < MIN_CORRECTIVE_ACTIONS:
-            missing.append(f"{count} corrective action(s), at least {MIN_CORRECTIVE_ACTIONS} needed")
+            missing.append(
+                f"{count} corrective action(s), at least {MIN_CORRECTIVE_ACTIONS} needed"
+            )
         if missing:
-            problems.append(f"{label}: {' and '.join(missing)} (or accept it with no action and a reason)")
+            problems.append(
+                f"{label}: {' and '.join(missing)} (or accept it with no action and a reason)"
+            )
     return problems
 
 
@@ -78,8 +84,18 @@ def revisions_since(figures: Iterable[Mapping[str, Any]], current: ActualsIndex)
         point = current.get(figure["metric"], figure["scope_key"], Month.parse(figure["period"]))
         now = None if point is None else point.value
         was = figure["value"]
-        same = (was is None and now is None) or (was is not None and now is not None and abs(was - now) < 1e-9)
+        same = (was is None and now is None) or (
+            was is not None and now is not None and abs(was - now) < 1e-9
+        )
         if not same:
-            out.append(Revision(figure["metric"], figure["scope_key"], figure["period"], was, now,
-                                None if point is None else point.revision))
+            out.append(
+                Revision(
+                    figure["metric"],
+                    figure["scope_key"],
+                    figure["period"],
+                    was,
+                    now,
+                    None if point is None else point.revision,
+                )
+            )
     return out

@@ -23,7 +23,9 @@ from app.store.actuals import latest_actuals
 
 
 def actuals_index(session: Session, *, metrics: Iterable[str] | None = None) -> ActualsIndex:
-    return ActualsIndex.from_rows(latest_actuals(session, metrics=None if metrics is None else sorted(set(metrics))))
+    return ActualsIndex.from_rows(
+        latest_actuals(session, metrics=None if metrics is None else sorted(set(metrics)))
+    )
 
 
 def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPack:
@@ -31,10 +33,18 @@ def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPac
     period, kind = Month.parse(review.period), review.kind
     actuals = actuals_index(session, metrics=program.metrics)
     evaluation = evaluate_program(program, actuals, as_of=review_as_of(period, kind))  # type: ignore[arg-type]
-    previous = (evaluate_program(program, actuals, as_of=previous_review_as_of(period, kind))  # type: ignore[arg-type]
-                if kind == "quarterly" else None)
-    return build_pack(evaluation, period=period, kind=kind,  # type: ignore[arg-type]
-                      previous_open_actions=carried_actions(session, review=review), previous_evaluation=previous)
+    previous = (
+        evaluate_program(program, actuals, as_of=previous_review_as_of(period, kind))  # type: ignore[arg-type]
+        if kind == "quarterly"
+        else None
+    )
+    return build_pack(
+        evaluation,
+        period=period,
+        kind=kind,  # type: ignore[arg-type]
+        previous_open_actions=carried_actions(session, review=review),
+        previous_evaluation=previous,
+    )
 
 
 def review_document(session: Session, *, program: Program, review: Review) -> dict[str, Any]:
@@ -46,15 +56,31 @@ def review_document(session: Session, *, program: Program, review: Review) -> di
     if snapshot is not None:
         figures = snapshot["pack"]["figures"]
         current = actuals_index(session, metrics=[f["metric"] for f in figures])
-        revisions = [{**r.to_dict(), "message": r.message()} for r in revisions_since(figures, current)]
-        return {"review": review_meta(review), "pack": snapshot["pack"], "record": snapshot["record"],
-                "revisions": revisions, "frozen": True}
+        revisions = [
+            {**r.to_dict(), "message": r.message()} for r in revisions_since(figures, current)
+        ]
+        return {
+            "review": review_meta(review),
+            "pack": snapshot["pack"],
+            "record": snapshot["record"],
+            "revisions": revisions,
+            "frozen": True,
+        }
     pack = pack_for(session, program=program, review=review)
-    return {"review": review_meta(review), "pack": pack.to_dict(), "record": record_of(session, review=review).to_dict(),
-            "revisions": [], "frozen": False}
+    return {
+        "review": review_meta(review),
+        "pack": pack.to_dict(),
+        "record": record_of(session, review=review).to_dict(),
+        "revisions": [],
+        "frozen": False,
+    }
 
 
 def close(session: Session, *, program: Program, review: Review, author: str) -> Review:
     """Close `review` with a pack built now (refused, naming what is missing, while items are unsettled)."""
-    return close_review(session, review_id=review.id, pack=pack_for(session, program=program, review=review),  # type: ignore[arg-type]
-                        author=author)
+    return close_review(
+        session,
+        review_id=review.id,
+        pack=pack_for(session, program=program, review=review),  # type: ignore[arg-type]
+        author=author,
+    )

@@ -41,12 +41,16 @@ class ReviewClosed(ReviewError):
 class ClosingRefused(ReviewError):
     def __init__(self, label: str, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        super().__init__(f"{label} cannot close yet; {len(self.problems)} item(s) are not settled:\n"
-                         + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__(
+            f"{label} cannot close yet; {len(self.problems)} item(s) are not settled:\n"
+            + "\n".join(f"  - {p}" for p in self.problems)
+        )
 
 
 def label(review: Review) -> str:
-    return f"the {'quarterly' if review.kind == 'quarterly' else 'monthly'} review of {review.period}"
+    return (
+        f"the {'quarterly' if review.kind == 'quarterly' else 'monthly'} review of {review.period}"
+    )
 
 
 def _text(value: str | None, what: str) -> str:
@@ -60,7 +64,9 @@ def _editable(session: Session, review_id: int) -> Review:
     if review is None:
         raise ReviewError(f"there is no review with id {review_id}")
     if review.status == "closed":
-        raise ReviewClosed(f"{label(review)} is closed and read-only; record it in the next review instead")
+        raise ReviewClosed(
+            f"{label(review)} is closed and read-only; record it in the next review instead"
+        )
     return review
 
 
@@ -70,26 +76,41 @@ def _touch(review: Review) -> None:
 
 def get_review(session: Session, *, period: Month, kind: str = "monthly") -> Review | None:
     month = review_period(period, kind)  # type: ignore[arg-type]
-    return session.execute(
-        select(Review).where(Review.period == str(month), Review.kind == kind)
-    ).scalars().first()
+    return (
+        session.execute(select(Review).where(Review.period == str(month), Review.kind == kind))
+        .scalars()
+        .first()
+    )
 
 
 def list_reviews(session: Session) -> list[Review]:
     """Newest period first."""
-    return list(session.execute(select(Review).order_by(Review.period.desc(), Review.id.desc())).scalars())  # type: ignore[attr-defined]
+    return list(
+        session.execute(select(Review).order_by(Review.period.desc(), Review.id.desc())).scalars()
+    )  # type: ignore[attr-defined]
 
 
 def previous_review(session: Session, *, review: Review) -> Review | None:
     """The review held before this one: the latest with an earlier period (or the same period, opened earlier)."""
-    return session.execute(
-        select(Review)
-        .where(or_(Review.period < review.period, and_(Review.period == review.period, Review.id < review.id)))
-        .order_by(Review.period.desc(), Review.id.desc())  # type: ignore[attr-defined]
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Review)
+            .where(
+                or_(
+                    Review.period < review.period,
+                    and_(Review.period == review.period, Review.id < review.id),
+                )
+            )
+            .order_by(Review.period.desc(), Review.id.desc())  # type: ignore[attr-defined]
+        )
+        .scalars()
+        .first()
+    )
 
 
-def open_review(session: Session, *, period: Month, kind: str = "monthly", author: str) -> tuple[Review, bool]:
+def open_review(
+    session: Session, *, period: Month, kind: str = "monthly", author: str
+) -> tuple[Review, bool]:
     """The draft review for the period, created if needed: (review, created). Carries open actions over."""
     if kind not in KINDS:
         raise ReviewError(f"a review is monthly or quarterly, not {kind!r}")
@@ -97,8 +118,14 @@ def open_review(session: Session, *, period: Month, kind: str = "monthly", autho
     if existing is not None:
         return existing, False
     now = utcnow()
-    review = Review(period=str(review_period(period, kind)), kind=kind, status="draft",  # type: ignore[arg-type]
-                    created_by=_text(author, "an author"), created_at=now, updated_at=now)
+    review = Review(
+        period=str(review_period(period, kind)),
+        kind=kind,
+        status="draft",  # type: ignore[arg-type]
+        created_by=_text(author, "an author"),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(review)
     session.flush()
     before = previous_review(session, review=review)
@@ -106,11 +133,22 @@ def open_review(session: Session, *, period: Month, kind: str = "monthly", autho
         for item in action_items(session, review_id=before.id):  # type: ignore[arg-type]
             if item.status != "open":
                 continue
-            session.add(ActionItem(
-                review_id=review.id, description=item.description, owner=item.owner, due=item.due, status="open",  # type: ignore[arg-type]
-                serves_kind=item.serves_kind, serves_id=item.serves_id, finding_key=None, carried_from=before.id,
-                origin_id=item.origin_id or item.id, recorded_by=item.recorded_by, updated_at=now,
-            ))
+            session.add(
+                ActionItem(
+                    review_id=review.id,
+                    description=item.description,
+                    owner=item.owner,
+                    due=item.due,
+                    status="open",  # type: ignore[arg-type]
+                    serves_kind=item.serves_kind,
+                    serves_id=item.serves_id,
+                    finding_key=None,
+                    carried_from=before.id,
+                    origin_id=item.origin_id or item.id,
+                    recorded_by=item.recorded_by,
+                    updated_at=now,
+                )
+            )
         session.flush()
     return review, True
 
@@ -124,10 +162,15 @@ def start_meeting(session: Session, *, review_id: int) -> Review:
     return review
 
 
-def add_attendee(session: Session, *, review_id: int, name: str, role: str | None = None) -> ReviewAttendee:
+def add_attendee(
+    session: Session, *, review_id: int, name: str, role: str | None = None
+) -> ReviewAttendee:
     review = _editable(session, review_id)
-    attendee = ReviewAttendee(review_id=review_id, name=_text(name, "an attendee's name"),
-                              role=role.strip() if role and role.strip() else None)
+    attendee = ReviewAttendee(
+        review_id=review_id,
+        name=_text(name, "an attendee's name"),
+        role=role.strip() if role and role.strip() else None,
+    )
     session.add(attendee)
     _touch(review)
     session.flush()
@@ -135,22 +178,38 @@ def add_attendee(session: Session, *, review_id: int, name: str, role: str | Non
 
 
 def record_finding(
-    session: Session, *, review_id: int, key: str, author: str, root_cause: str | None = None,
-    accepted_no_action: bool = False, acceptance_reason: str | None = None,
+    session: Session,
+    *,
+    review_id: int,
+    key: str,
+    author: str,
+    root_cause: str | None = None,
+    accepted_no_action: bool = False,
+    acceptance_reason: str | None = None,
 ) -> ReviewFinding:
     """Create or replace the finding for one attention item (`key` from the pack)."""
     review = _editable(session, review_id)
     if accepted_no_action and not (acceptance_reason and acceptance_reason.strip()):
         raise ReviewError("accepting an item with no action needs a reason")
-    finding = session.execute(
-        select(ReviewFinding).where(ReviewFinding.review_id == review_id, ReviewFinding.key == key)
-    ).scalars().first()
+    finding = (
+        session.execute(
+            select(ReviewFinding).where(
+                ReviewFinding.review_id == review_id, ReviewFinding.key == key
+            )
+        )
+        .scalars()
+        .first()
+    )
     if finding is None:
-        finding = ReviewFinding(review_id=review_id, key=_text(key, "a finding key"), recorded_by=author)
+        finding = ReviewFinding(
+            review_id=review_id, key=_text(key, "a finding key"), recorded_by=author
+        )
         session.add(finding)
     finding.root_cause = root_cause.strip() if root_cause and root_cause.strip() else None
     finding.accepted_no_action = accepted_no_action
-    finding.acceptance_reason = acceptance_reason.strip() if accepted_no_action and acceptance_reason else None
+    finding.acceptance_reason = (
+        acceptance_reason.strip() if accepted_no_action and acceptance_reason else None
+    )
     finding.recorded_by = _text(author, "an author")
     _touch(review)
     session.flush()
@@ -159,8 +218,12 @@ def record_finding(
 
 def add_decision(session: Session, *, review_id: int, text: str, author: str) -> ReviewDecision:
     review = _editable(session, review_id)
-    decision = ReviewDecision(review_id=review_id, text=_text(text, "a decision's text"),
-                              recorded_by=_text(author, "an author"), recorded_at=utcnow())
+    decision = ReviewDecision(
+        review_id=review_id,
+        text=_text(text, "a decision's text"),
+        recorded_by=_text(author, "an author"),
+        recorded_at=utcnow(),
+    )
     session.add(decision)
     _touch(review)
     session.flush()
@@ -172,15 +235,30 @@ def action_targets(program: Program) -> dict[str, dict[str, str]]:
     through one of its items."""
     return {
         "goal": {goal_id: goal.metadata.title for goal_id, goal in program.goals.items()},
-        "contract": {contract_id: contract.metadata.title for contract_id, contract in program.contracts.items()},
-        "roadmap": {item.id: item.title for roadmap in program.roadmaps.values()
-                    for phase in roadmap.spec.phases for item in phase.items},
+        "contract": {
+            contract_id: contract.metadata.title
+            for contract_id, contract in program.contracts.items()
+        },
+        "roadmap": {
+            item.id: item.title
+            for roadmap in program.roadmaps.values()
+            for phase in roadmap.spec.phases
+            for item in phase.items
+        },
     }
 
 
 def add_action_item(
-    session: Session, *, review_id: int, description: str, owner: str, due: date, author: str,
-    targets: Mapping[str, Mapping[str, str]], serves_kind: str | None = None, serves_id: str | None = None,
+    session: Session,
+    *,
+    review_id: int,
+    description: str,
+    owner: str,
+    due: date,
+    author: str,
+    targets: Mapping[str, Mapping[str, str]],
+    serves_kind: str | None = None,
+    serves_id: str | None = None,
     finding_key: str | None = None,
 ) -> ActionItem:
     """An action item; with `finding_key` it is one of that finding's corrective actions. What it
@@ -189,7 +267,9 @@ def add_action_item(
     if serves_kind is not None and serves_kind not in SERVES_KINDS:
         raise ReviewError(f"an action item serves a {', '.join(SERVES_KINDS)}, not {serves_kind!r}")
     if (serves_kind is None) != (serves_id is None or not serves_id.strip()):
-        raise ReviewError("say both what kind of thing an action item serves and its id, or neither")
+        raise ReviewError(
+            "say both what kind of thing an action item serves and its id, or neither"
+        )
     if serves_kind is not None and serves_id is not None:
         known = targets.get(serves_kind, {})
         if serves_id.strip() not in known:
@@ -197,10 +277,16 @@ def add_action_item(
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ReviewError(f"the program has no {serves_kind} {serves_id.strip()!r}.{hint}")
     item = ActionItem(
-        review_id=review_id, description=_text(description, "an action item's description"),
-        owner=_text(owner, "an action item's owner"), due=due, status="open", serves_kind=serves_kind,
-        serves_id=serves_id.strip() if serves_id else None, finding_key=finding_key,
-        recorded_by=_text(author, "an author"), updated_at=utcnow(),
+        review_id=review_id,
+        description=_text(description, "an action item's description"),
+        owner=_text(owner, "an action item's owner"),
+        due=due,
+        status="open",
+        serves_kind=serves_kind,
+        serves_id=serves_id.strip() if serves_id else None,
+        finding_key=finding_key,
+        recorded_by=_text(author, "an author"),
+        updated_at=utcnow(),
     )
     session.add(item)
     _touch(review)
@@ -223,18 +309,29 @@ def set_action_status(session: Session, *, action_id: int, status: str) -> Actio
 
 
 def action_items(session: Session, *, review_id: int) -> list[ActionItem]:
-    return list(session.execute(
-        select(ActionItem).where(ActionItem.review_id == review_id).order_by(ActionItem.id)  # type: ignore[arg-type]
-    ).scalars())
+    return list(
+        session.execute(
+            select(ActionItem).where(ActionItem.review_id == review_id).order_by(ActionItem.id)  # type: ignore[arg-type]
+        ).scalars()
+    )
 
 
 def carried_actions(session: Session, *, review: Review) -> list[ActionView]:
     """The action items carried into this review from earlier ones, with their current status."""
     periods = {r.id: r.period for r in session.execute(select(Review)).scalars()}
     return [
-        ActionView(id=i.id, description=i.description, owner=i.owner, due=i.due, status=i.status,  # type: ignore[arg-type]
-                   serves_kind=i.serves_kind, serves_id=i.serves_id, from_period=periods.get(i.carried_from))
-        for i in action_items(session, review_id=review.id) if i.carried_from is not None  # type: ignore[arg-type]
+        ActionView(
+            id=i.id,
+            description=i.description,
+            owner=i.owner,
+            due=i.due,
+            status=i.status,  # type: ignore[arg-type]
+            serves_kind=i.serves_kind,
+            serves_id=i.serves_id,
+            from_period=periods.get(i.carried_from),
+        )
+        for i in action_items(session, review_id=review.id)
+        if i.carried_from is not None  # type: ignore[arg-type]
     ]
 
 
@@ -249,8 +346,13 @@ class ReviewRecord:
     action_items: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"review": self.review, "attendees": self.attendees, "findings": self.findings,
-                "decisions": self.decisions, "action_items": self.action_items}
+        return {
+            "review": self.review,
+            "attendees": self.attendees,
+            "findings": self.findings,
+            "decisions": self.decisions,
+            "action_items": self.action_items,
+        }
 
 
 def _iso(moment: Any) -> str | None:
@@ -258,31 +360,62 @@ def _iso(moment: Any) -> str | None:
 
 
 def review_meta(review: Review) -> dict[str, Any]:
-    return {"id": review.id, "period": review.period, "kind": review.kind, "status": review.status,
-            "created_by": review.created_by, "created_at": _iso(review.created_at),
-            "closed_by": review.closed_by, "closed_at": _iso(review.closed_at)}
+    return {
+        "id": review.id,
+        "period": review.period,
+        "kind": review.kind,
+        "status": review.status,
+        "created_by": review.created_by,
+        "created_at": _iso(review.created_at),
+        "closed_by": review.closed_by,
+        "closed_at": _iso(review.closed_at),
+    }
 
 
 def record_of(session: Session, *, review: Review) -> ReviewRecord:
     rid = review.id
     periods = {r.id: r.period for r in session.execute(select(Review)).scalars()}
-    attendees = session.execute(select(ReviewAttendee).where(ReviewAttendee.review_id == rid)
-                                .order_by(ReviewAttendee.id)).scalars()  # type: ignore[arg-type]
-    findings = session.execute(select(ReviewFinding).where(ReviewFinding.review_id == rid)
-                               .order_by(ReviewFinding.key)).scalars()  # type: ignore[arg-type]
-    decisions = session.execute(select(ReviewDecision).where(ReviewDecision.review_id == rid)
-                                .order_by(ReviewDecision.id)).scalars()  # type: ignore[arg-type]
+    attendees = session.execute(
+        select(ReviewAttendee).where(ReviewAttendee.review_id == rid).order_by(ReviewAttendee.id)
+    ).scalars()  # type: ignore[arg-type]
+    findings = session.execute(
+        select(ReviewFinding).where(ReviewFinding.review_id == rid).order_by(ReviewFinding.key)
+    ).scalars()  # type: ignore[arg-type]
+    decisions = session.execute(
+        select(ReviewDecision).where(ReviewDecision.review_id == rid).order_by(ReviewDecision.id)
+    ).scalars()  # type: ignore[arg-type]
     return ReviewRecord(
         review=review_meta(review),
         attendees=[{"name": a.name, "role": a.role} for a in attendees],
-        findings=[{"key": f.key, "root_cause": f.root_cause, "accepted_no_action": f.accepted_no_action,
-                   "acceptance_reason": f.acceptance_reason, "recorded_by": f.recorded_by} for f in findings],
-        decisions=[{"text": d.text, "recorded_by": d.recorded_by, "recorded_at": _iso(d.recorded_at)}
-                   for d in decisions],
-        action_items=[{"id": i.id, "description": i.description, "owner": i.owner, "due": i.due.isoformat(),
-                       "status": i.status, "serves_kind": i.serves_kind, "serves_id": i.serves_id,
-                       "finding_key": i.finding_key, "carried_from": periods.get(i.carried_from),
-                       "recorded_by": i.recorded_by} for i in action_items(session, review_id=rid)],  # type: ignore[arg-type]
+        findings=[
+            {
+                "key": f.key,
+                "root_cause": f.root_cause,
+                "accepted_no_action": f.accepted_no_action,
+                "acceptance_reason": f.acceptance_reason,
+                "recorded_by": f.recorded_by,
+            }
+            for f in findings
+        ],
+        decisions=[
+            {"text": d.text, "recorded_by": d.recorded_by, "recorded_at": _iso(d.recorded_at)}
+            for d in decisions
+        ],
+        action_items=[
+            {
+                "id": i.id,
+                "description": i.description,
+                "owner": i.owner,
+                "due": i.due.isoformat(),
+                "status": i.status,
+                "serves_kind": i.serves_kind,
+                "serves_id": i.serves_id,
+                "finding_key": i.finding_key,
+                "carried_from": periods.get(i.carried_from),
+                "recorded_by": i.recorded_by,
+            }
+            for i in action_items(session, review_id=rid)
+        ],  # type: ignore[arg-type]
     )
 
 
@@ -292,10 +425,14 @@ def close_review(session: Session, *, review_id: int, pack: ReviewPack, author: 
     if review.status != "in_meeting":
         raise ReviewError(f"{label(review)} is a draft; start its meeting before closing it")
     if str(pack.period) != review.period or pack.kind != review.kind:
-        raise ReviewError(f"the pack is for the {pack.kind} review of {pack.period}, not {label(review)}")
+        raise ReviewError(
+            f"the pack is for the {pack.kind} review of {pack.period}, not {label(review)}"
+        )
     findings = {
         f.key: FindingView(f.key, f.root_cause, f.accepted_no_action, f.acceptance_reason)
-        for f in session.execute(select(ReviewFinding).where(ReviewFinding.review_id == review_id)).scalars()
+        for f in session.execute(
+            select(ReviewFinding).where(ReviewFinding.review_id == review_id)
+        ).scalars()
     }
     counts: dict[str, int] = {}
     for item in action_items(session, review_id=review_id):

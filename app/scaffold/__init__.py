@@ -41,8 +41,20 @@ CHECKOUT_INSTALL = """\
       - run: pip install ."""
 
 _TOKEN = re.compile(r"__[A-Z_]+__")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -54,11 +66,18 @@ class ScaffoldSettings:
     start: date
 
     @classmethod
-    def for_folder(cls, folder: Path, *, timezone: str, currency: str, today: date, name: str | None = None) -> "ScaffoldSettings":
+    def for_folder(
+        cls, folder: Path, *, timezone: str, currency: str, today: date, name: str | None = None
+    ) -> ScaffoldSettings:
         """Settings named after `folder`, starting on the first day of `today`'s month."""
         slug = re.sub(r"[^a-z0-9_]+", "_", folder.resolve().name.lower()).strip("_") or "cx_program"
-        return cls(name=name or f"{folder.resolve().name} CX program", program_id=slug[:63],
-                   timezone=timezone, currency=currency, start=Month.of(today).first_day())
+        return cls(
+            name=name or f"{folder.resolve().name} CX program",
+            program_id=slug[:63],
+            timezone=timezone,
+            currency=currency,
+            start=Month.of(today).first_day(),
+        )
 
 
 def render_template(template: str, tokens: dict[str, str]) -> str:
@@ -96,7 +115,10 @@ def tokens(settings: ScaffoldSettings, *, install: str = PACKAGE_INSTALL) -> dic
 def scaffold_files(settings: ScaffoldSettings, *, install: str = PACKAGE_INSTALL) -> dict[str, str]:
     """Every file of a new program repository: relative path → content."""
     values = tokens(settings, install=install)
-    return {path: render_template((TEMPLATES / name).read_text(encoding="utf-8"), values) for path, name in LAYOUT.items()}
+    return {
+        path: render_template((TEMPLATES / name).read_text(encoding="utf-8"), values)
+        for path, name in LAYOUT.items()
+    }
 
 
 def existing(root: Path, names: list[str]) -> list[str]:
@@ -109,11 +131,18 @@ def write_scaffold(root: Path, contents: dict[str, str]) -> list[str]:
     for name, text in contents.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:   # "x": never overwrite, even in a race
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
             handle.write(text)
         written.append(name)
     return written
 
 
-__all__ = ["CHECKOUT_INSTALL", "LAYOUT", "PACKAGE_INSTALL", "ScaffoldSettings", "existing", "scaffold_files",
-           "write_scaffold"]
+__all__ = [
+    "CHECKOUT_INSTALL",
+    "LAYOUT",
+    "PACKAGE_INSTALL",
+    "ScaffoldSettings",
+    "existing",
+    "scaffold_files",
+    "write_scaffold",
+]

@@ -27,7 +27,13 @@ Id = Annotated[
 ]
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(second|minute|hour|day|week)s?\s*$")
-UNIT_SECONDS: dict[str, int] = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+UNIT_SECONDS: dict[str, int] = {
+    "second": 1,
+    "minute": 60,
+    "hour": 3600,
+    "day": 86400,
+    "week": 604800,
+}
 
 
 def duration_seconds(text: str) -> float:
@@ -64,13 +70,19 @@ def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA timezone {name!r} (e.g. 'Europe/Berlin', 'America/Los_Angeles', 'UTC')") from None
+        raise ValueError(
+            f"unknown IANA timezone {name!r} (e.g. 'Europe/Berlin', 'America/Los_Angeles', 'UTC')"
+        ) from None
     return name
 
 
-TimeZoneName = Annotated[str, AfterValidator(_check_timezone), Field(examples=["America/Los_Angeles"])]
+TimeZoneName = Annotated[
+    str, AfterValidator(_check_timezone), Field(examples=["America/Los_Angeles"])
+]
 
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code", examples=["USD", "EUR"])]
+Currency = Annotated[
+    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code", examples=["USD", "EUR"])
+]
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 
@@ -104,7 +116,7 @@ class Scope(Strict):
         return ";".join(f"{dim}={','.join(values)}" for dim, values in self.filters().items())
 
     @classmethod
-    def from_key(cls, key: str) -> "Scope":
+    def from_key(cls, key: str) -> Scope:
         if not key:
             return cls()
         parts: dict[str, Any] = {}
@@ -118,13 +130,18 @@ class Scope(Strict):
         return not self.filters()
 
     def describe(self) -> str:
-        return ", ".join(f"{dim} {' or '.join(values)}" for dim, values in self.filters().items()) or "all contacts"
+        return (
+            ", ".join(f"{dim} {' or '.join(values)}" for dim, values in self.filters().items())
+            or "all contacts"
+        )
 
 
 class Metadata(Strict):
     id: Id
     title: str = Field(min_length=1)
-    owner: str | None = Field(default=None, description="Who answers for this document (name or e-mail).")
+    owner: str | None = Field(
+        default=None, description="Who answers for this document (name or e-mail)."
+    )
     description: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
 

@@ -20,7 +20,9 @@ class Baseline(Strict):
 
 class Target(Strict):
     value: float
-    by: date = Field(description="Deadline, YYYY-MM-DD; the goal is judged on the month that contains it.")
+    by: date = Field(
+        description="Deadline, YYYY-MM-DD; the goal is judged on the month that contains it."
+    )
 
 
 class Milestone(Strict):
@@ -38,20 +40,26 @@ class Guardrail(Strict):
     reason: str | None = None
 
     @model_validator(mode="after")
-    def _one_bound(self) -> "Guardrail":
+    def _one_bound(self) -> Guardrail:
         if self.min is None and self.max is None:
-            raise ValueError("a guardrail needs a bound: min (must not fall below) or max (must not rise above)")
+            raise ValueError(
+                "a guardrail needs a bound: min (must not fall below) or max (must not rise above)"
+            )
         return self
 
 
 class Deliverable(Strict):
     due: date
     completed_on: date | None = None
-    evidence: str | None = Field(default=None, description="Where the result can be seen (link, document).")
+    evidence: str | None = Field(
+        default=None, description="Where the result can be seen (link, document)."
+    )
 
 
 class GoalSpec(Strict):
-    metric: Id | None = Field(default=None, description="Metric id from the catalogue; absent for a deliverable.")
+    metric: Id | None = Field(
+        default=None, description="Metric id from the catalogue; absent for a deliverable."
+    )
     scope: Scope = Field(default_factory=Scope)
     baseline: Baseline | None = None
     target: Target | None = None
@@ -59,18 +67,23 @@ class GoalSpec(Strict):
     deliverable: Deliverable | None = None
     cadence: Literal["monthly", "quarterly"] = "monthly"
     pillar: Pillar
-    relevance: str | None = Field(default=None, description="Why this goal matters: the objective it serves.")
+    relevance: str | None = Field(
+        default=None, description="Why this goal matters: the objective it serves."
+    )
     parent: Id | None = Field(default=None, description="A goal this one contributes to.")
     guardrails: list[Guardrail] = Field(default_factory=list)
     achievability: str | None = Field(
-        default=None, description="Why a change steeper than the program's usual bound is achievable."
+        default=None,
+        description="Why a change steeper than the program's usual bound is achievable.",
     )
     status: Literal["active", "draft", "paused", "retired"] = "active"
 
     @model_validator(mode="after")
-    def _metric_or_deliverable(self) -> "GoalSpec":
+    def _metric_or_deliverable(self) -> GoalSpec:
         if self.metric is None and self.deliverable is None:
-            raise ValueError("a goal needs either `metric` (with baseline and target) or `deliverable` (with a due date)")
+            raise ValueError(
+                "a goal needs either `metric` (with baseline and target) or `deliverable` (with a due date)"
+            )
         if self.metric is not None and self.deliverable is not None:
             raise ValueError("a goal has either `metric` or `deliverable`, not both")
         if self.deliverable is not None and (self.target is not None or self.baseline is not None):

@@ -7,13 +7,15 @@ change to it is reported by `cxgov diff`.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from app.spec.common import Document, Duration, Scope, Strict
 
-Unit = Literal["percent", "score", "seconds", "minutes", "hours", "days", "count", "currency", "ratio"]
+Unit = Literal[
+    "percent", "score", "seconds", "minutes", "hours", "days", "count", "currency", "ratio"
+]
 TIME_UNITS: tuple[str, ...] = ("seconds", "minutes", "hours", "days")
 TIME_UNIT_SECONDS: dict[str, int] = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
@@ -33,12 +35,16 @@ class Calculation(Strict):
 class Csat(Calculation):
     type: Literal["csat"]
     scale: int = Field(default=5, ge=2, le=10, description="Points on the answer scale (1..scale).")
-    satisfied_from: int = Field(default=4, ge=1, description="Answers at or above this count as satisfied.")
+    satisfied_from: int = Field(
+        default=4, ge=1, description="Answers at or above this count as satisfied."
+    )
 
     @model_validator(mode="after")
-    def _within_scale(self) -> "Csat":
+    def _within_scale(self) -> Csat:
         if self.satisfied_from > self.scale:
-            raise ValueError(f"satisfied_from ({self.satisfied_from}) must be within the scale 1–{self.scale}")
+            raise ValueError(
+                f"satisfied_from ({self.satisfied_from}) must be within the scale 1–{self.scale}"
+            )
         return self
 
     def describe(self) -> str:
@@ -52,7 +58,7 @@ class Nps(Calculation):
     detractors_to: int = Field(default=6, ge=0, le=10)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Nps":
+    def _ordered(self) -> Nps:
         if self.detractors_to >= self.promoters_from:
             raise ValueError("detractors_to must be below promoters_from")
         return self
@@ -69,27 +75,34 @@ class Ces(Calculation):
     UNITS: ClassVar[tuple[str, ...]] = ("percent", "score")
     scale: int = Field(default=7, ge=2, le=10)
     agree_from: int = Field(default=5, ge=1)
-    method: Literal["share", "mean"] = Field(default="share", description="share of agreeing answers, or the mean answer")
+    method: Literal["share", "mean"] = Field(
+        default="share", description="share of agreeing answers, or the mean answer"
+    )
 
     def units(self) -> tuple[str, ...]:
         return ("percent",) if self.method == "share" else ("score",)
 
     @model_validator(mode="after")
-    def _within_scale(self) -> "Ces":
+    def _within_scale(self) -> Ces:
         if self.agree_from > self.scale:
-            raise ValueError(f"agree_from ({self.agree_from}) must be within the scale 1–{self.scale}")
+            raise ValueError(
+                f"agree_from ({self.agree_from}) must be within the scale 1–{self.scale}"
+            )
         return self
 
     def describe(self) -> str:
         if self.method == "mean":
             return f"mean answer on the 1–{self.scale} effort scale"
-        return f"share of answers {self.agree_from}–{self.scale} on the 1–{self.scale} agreement scale"
+        return (
+            f"share of answers {self.agree_from}–{self.scale} on the 1–{self.scale} agreement scale"
+        )
 
 
 class Fcr(Calculation):
     type: Literal["fcr"]
     repeat_window: Duration | None = Field(
-        default=None, description="A contact by the same customer within this window counts as not resolved."
+        default=None,
+        description="A contact by the same customer within this window counts as not resolved.",
     )
 
     def describe(self) -> str:
@@ -102,7 +115,9 @@ class Fcr(Calculation):
 class Aht(Calculation):
     type: Literal["aht"]
     UNITS: ClassVar[tuple[str, ...]] = TIME_UNITS
-    components: list[Literal["talk", "hold", "wrap"]] = Field(default_factory=lambda: ["talk", "hold", "wrap"], min_length=1)
+    components: list[Literal["talk", "hold", "wrap"]] = Field(
+        default_factory=lambda: ["talk", "hold", "wrap"], min_length=1
+    )
 
     def describe(self) -> str:
         return f"mean of {' + '.join(self.components)} time over answered contacts"
@@ -113,13 +128,15 @@ Statistic = Literal["mean", "median", "p90", "share_within"]
 
 class _Timing(Calculation):
     statistic: Statistic = "median"
-    threshold: Duration | None = Field(default=None, description="Required for statistic share_within.")
+    threshold: Duration | None = Field(
+        default=None, description="Required for statistic share_within."
+    )
 
     def units(self) -> tuple[str, ...]:
         return ("percent",) if self.statistic == "share_within" else TIME_UNITS
 
     @model_validator(mode="after")
-    def _threshold_when_share(self) -> "_Timing":
+    def _threshold_when_share(self) -> _Timing:
         if self.statistic == "share_within" and self.threshold is None:
             raise ValueError("statistic share_within needs a threshold, e.g. threshold: 1 hour")
         return self
@@ -148,15 +165,19 @@ class ResolutionTime(_Timing):
 class ServiceLevel(Calculation):
     type: Literal["service_level"]
     threshold: Duration = "20 seconds"
-    abandoned: Literal["ignored", "counted_against", "short_excluded", "within_threshold_met"] = Field(
-        default="short_excluded",
-        description=(
-            "ignored: answered within T / answered; counted_against: answered within T / (answered + abandoned); "
-            "short_excluded: answered within T / (answered + abandoned after the short-abandon threshold); "
-            "within_threshold_met: (answered within T + abandoned within T) / (answered + abandoned)"
-        ),
+    abandoned: Literal["ignored", "counted_against", "short_excluded", "within_threshold_met"] = (
+        Field(
+            default="short_excluded",
+            description=(
+                "ignored: answered within T / answered; counted_against: answered within T / (answered + abandoned); "
+                "short_excluded: answered within T / (answered + abandoned after the short-abandon threshold); "
+                "within_threshold_met: (answered within T + abandoned within T) / (answered + abandoned)"
+            ),
+        )
     )
-    short_abandon: Duration = Field(default="5 seconds", description="Used by abandoned: short_excluded.")
+    short_abandon: Duration = Field(
+        default="5 seconds", description="Used by abandoned: short_excluded."
+    )
 
     def describe(self) -> str:
         numerator = f"answered within {self.threshold}"
@@ -170,7 +191,9 @@ class ServiceLevel(Calculation):
 
 class AbandonmentRate(Calculation):
     type: Literal["abandonment_rate"]
-    short_abandon: Duration | None = Field(default=None, description="Abandons quicker than this are not counted at all.")
+    short_abandon: Duration | None = Field(
+        default=None, description="Abandons quicker than this are not counted at all."
+    )
 
     def describe(self) -> str:
         text = "abandoned / offered contacts"
@@ -182,7 +205,9 @@ class AbandonmentRate(Calculation):
 class Backlog(Calculation):
     type: Literal["backlog"]
     UNITS: ClassVar[tuple[str, ...]] = ("count",)
-    older_than: Duration | None = Field(default=None, description="Count only contacts open longer than this.")
+    older_than: Duration | None = Field(
+        default=None, description="Count only contacts open longer than this."
+    )
 
     def describe(self) -> str:
         text = "contacts still open at the end of the period"
@@ -219,30 +244,68 @@ class Manual(Calculation):
     """A figure entered by hand in the metric's unit (quarterly NPS from a vendor, agent turnover…)."""
 
     type: Literal["manual"]
-    UNITS: ClassVar[tuple[str, ...]] = ("percent", "score", "seconds", "minutes", "hours", "days", "count", "currency", "ratio")
+    UNITS: ClassVar[tuple[str, ...]] = (
+        "percent",
+        "score",
+        "seconds",
+        "minutes",
+        "hours",
+        "days",
+        "count",
+        "currency",
+        "ratio",
+    )
 
     def describe(self) -> str:
         return "entered by hand"
 
 
 AnyCalculation = Annotated[
-    Union[
-        Csat, Nps, Ces, Fcr, Aht, FirstResponseTime, ResolutionTime, ServiceLevel, AbandonmentRate,
-        Backlog, ContactVolume, ChurnRate, NetRevenueRetention, Manual,
-    ],
+    Csat
+    | Nps
+    | Ces
+    | Fcr
+    | Aht
+    | FirstResponseTime
+    | ResolutionTime
+    | ServiceLevel
+    | AbandonmentRate
+    | Backlog
+    | ContactVolume
+    | ChurnRate
+    | NetRevenueRetention
+    | Manual,
     Field(discriminator="type"),
 ]
 
 CONTACT_CALCULATIONS: frozenset[str] = frozenset(
-    {"csat", "nps", "ces", "fcr", "aht", "first_response_time", "resolution_time", "service_level",
-     "abandonment_rate", "backlog", "contact_volume"}
+    {
+        "csat",
+        "nps",
+        "ces",
+        "fcr",
+        "aht",
+        "first_response_time",
+        "resolution_time",
+        "service_level",
+        "abandonment_rate",
+        "backlog",
+        "contact_volume",
+    }
 )
 """Calculations computed from the contacts table; the others are entered by hand."""
 
 
 UNIT_SUFFIX: dict[str, str] = {
-    "percent": " %", "seconds": " s", "minutes": " min", "hours": " h", "days": " days", "score": "", "count": "",
-    "currency": "", "ratio": "",
+    "percent": " %",
+    "seconds": " s",
+    "minutes": " min",
+    "hours": " h",
+    "days": " days",
+    "score": "",
+    "count": "",
+    "currency": "",
+    "ratio": "",
 }
 
 
@@ -260,8 +323,12 @@ class MetricSpec(Strict):
     unit: Unit
     better: Literal["higher", "lower"] = Field(description="Which direction is an improvement.")
     calculation: AnyCalculation
-    definition: str = Field(min_length=1, description="The definition in plain language, for the committee.")
-    scope: Scope = Field(default_factory=Scope, description="Default scope when a goal or objective gives none.")
+    definition: str = Field(
+        min_length=1, description="The definition in plain language, for the committee."
+    )
+    scope: Scope = Field(
+        default_factory=Scope, description="Default scope when a goal or objective gives none."
+    )
     decimals: int = Field(default=1, ge=0, le=4)
 
 

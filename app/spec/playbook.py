@@ -20,7 +20,9 @@ class Protects(Strict):
 
 class Step(Strict):
     instruction: str = Field(min_length=1)
-    time_limit: Duration | None = Field(default=None, description="e.g. '15 minutes' for a triage step.")
+    time_limit: Duration | None = Field(
+        default=None, description="e.g. '15 minutes' for a triage step."
+    )
     escalation: str | None = Field(default=None, description="Who to escalate to, and when.")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Literal, Mapping
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -23,7 +24,7 @@ class StatusTolerances(Strict):
     at_risk_within: float = Field(default=15, ge=0, le=100)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "StatusTolerances":
+    def _ordered(self) -> StatusTolerances:
         if self.at_risk_within < self.on_track_within:
             raise ValueError("at_risk_within must be at least on_track_within")
         return self
@@ -60,7 +61,9 @@ class ProgramSpec(Strict):
     smart: SmartRules = Field(default_factory=SmartRules)
     default_locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     locales: list[str] = Field(default_factory=lambda: ["en"])
-    stale_after_days: int = Field(default=45, ge=1, description="A metric with no actual this long is stale.")
+    stale_after_days: int = Field(
+        default=45, ge=1, description="A metric with no actual this long is stale."
+    )
     access: Access = Field(default_factory=Access)
 
 
@@ -133,7 +136,10 @@ def measured_series(program: Program) -> list[tuple[str, Scope]]:
     for goal in program.goals.values():
         add(goal.spec.metric, goal.spec.scope)
         for guardrail in goal.spec.guardrails:
-            add(guardrail.metric, guardrail.scope if guardrail.scope is not None else goal.spec.scope)
+            add(
+                guardrail.metric,
+                guardrail.scope if guardrail.scope is not None else goal.spec.scope,
+            )
     for contract in program.contracts.values():
         for objective in contract.spec.objectives:
             add(objective.metric, objective.scope)

@@ -17,16 +17,20 @@ class Item(Strict):
     title: str = Field(min_length=1)
     owner: str | None = None
     due: date | None = None
-    due_day: int | None = Field(default=None, ge=0, description="Day offset from the program start.")
+    due_day: int | None = Field(
+        default=None, ge=0, description="Day offset from the program start."
+    )
     status: Literal["planned", "in_progress", "done", "blocked"] = "planned"
     completed_on: date | None = None
     blocked_reason: str | None = None
     goals: list[Id] = Field(default_factory=list, description="Goal ids this item serves.")
 
     @model_validator(mode="after")
-    def _one_due(self) -> "Item":
+    def _one_due(self) -> Item:
         if (self.due is None) == (self.due_day is None):
-            raise ValueError("an item has exactly one of `due` (a date) or `due_day` (days from the program start)")
+            raise ValueError(
+                "an item has exactly one of `due` (a date) or `due_day` (days from the program start)"
+            )
         return self
 
 
@@ -38,7 +42,7 @@ class Phase(Strict):
     items: list[Item] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Phase":
+    def _ordered(self) -> Phase:
         if self.to_day < self.from_day:
             raise ValueError("to_day is before from_day")
         return self

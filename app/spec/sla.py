@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -16,7 +16,7 @@ class Effective(Strict):
     to: date | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Effective":
+    def _ordered(self) -> Effective:
         if self.to is not None and self.to < self.from_:
             raise ValueError("effective.to is before effective.from")
         return self
@@ -24,7 +24,8 @@ class Effective(Strict):
 
 class Measurement(Strict):
     window: Literal["calendar_month"] = Field(
-        default="calendar_month", description="Spelled out on purpose: in OpenSLO `1m` is a minute, not a month."
+        default="calendar_month",
+        description="Spelled out on purpose: in OpenSLO `1m` is a minute, not a month.",
     )
     timezone: TimeZoneName
 
@@ -35,9 +36,12 @@ class Objective(Strict):
     metric: Id
     scope: Scope = Field(default_factory=Scope)
     target: float = Field(description="The contractual target, in the metric's unit.")
-    internal_target: float | None = Field(default=None, description="A stricter target the team steers by.")
+    internal_target: float | None = Field(
+        default=None, description="A stricter target the team steers by."
+    )
     allocation_percent: Percent | None = Field(
-        default=None, description="Share of the credit pool allocated to this objective (pool rules)."
+        default=None,
+        description="Share of the credit pool allocated to this objective (pool rules).",
     )
 
 
@@ -48,7 +52,7 @@ class Exclusion(Strict):
     objectives: list[Id] = Field(default_factory=list, description="Empty means every objective.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Exclusion":
+    def _ordered(self) -> Exclusion:
         if self.to < self.from_:
             raise ValueError("exclusion `to` is before `from`")
         return self
@@ -58,26 +62,35 @@ class Band(Strict):
     """A half-open attainment band: `below: 99.0` covers values < 99.0 (and ≥ the next lower edge)."""
 
     below: float | None = None
-    above: float | None = Field(default=None, description="For lower-is-better metrics: values > this.")
+    above: float | None = Field(
+        default=None, description="For lower-is-better metrics: values > this."
+    )
     percent: Percent = Field(description="Credit as a percentage of the monthly fee.")
 
     @model_validator(mode="after")
-    def _one_edge(self) -> "Band":
+    def _one_edge(self) -> Band:
         if (self.below is None) == (self.above is None):
-            raise ValueError("a band has exactly one edge: `below` (higher is better) or `above` (lower is better)")
+            raise ValueError(
+                "a band has exactly one edge: `below` (higher is better) or `above` (lower is better)"
+            )
         return self
 
 
 class BandsRule(Strict):
     type: Literal["bands"]
-    objectives: list[Id] = Field(default_factory=list, description="Objectives this rule applies to; empty: all.")
+    objectives: list[Id] = Field(
+        default_factory=list, description="Objectives this rule applies to; empty: all."
+    )
     bands: list[Band] = Field(min_length=1)
 
 
 class ConsecutiveMissesRule(Strict):
     type: Literal["consecutive_misses"]
     objectives: list[Id] = Field(default_factory=list)
-    count: int = Field(ge=1, description="A credit is owed once an objective has missed this many periods in a row.")
+    count: int = Field(
+        ge=1,
+        description="A credit is owed once an objective has missed this many periods in a row.",
+    )
     percent: Percent
 
 
@@ -96,7 +109,9 @@ class PoolRule(Strict):
     pool_percent: Percent
 
 
-CreditRule = Annotated[Union[BandsRule, ConsecutiveMissesRule, PerMissRule, PoolRule], Field(discriminator="type")]
+CreditRule = Annotated[
+    BandsRule | ConsecutiveMissesRule | PerMissRule | PoolRule, Field(discriminator="type")
+]
 
 
 class Cap(Strict):
@@ -104,14 +119,16 @@ class Cap(Strict):
     amount: Decimal | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _one(self) -> "Cap":
+    def _one(self) -> Cap:
         if (self.percent_of_fee is None) == (self.amount is None):
             raise ValueError("a cap is either `percent_of_fee` or `amount`")
         return self
 
 
 class EarnBack(Strict):
-    periods: int = Field(ge=1, description="A credit is waived when the next N periods all meet every objective.")
+    periods: int = Field(
+        ge=1, description="A credit is waived when the next N periods all meet every objective."
+    )
 
 
 class Credits(Strict):
@@ -119,7 +136,8 @@ class Credits(Strict):
     cap: Cap | None = None
     earn_back: EarnBack | None = None
     unmeasured: Literal["missed", "not_counted"] = Field(
-        default="missed", description="How a period without data counts for credits (it is always shown as unmeasured)."
+        default="missed",
+        description="How a period without data counts for credits (it is always shown as unmeasured).",
     )
 
 

@@ -42,7 +42,9 @@ def _period_text(period: Month | str) -> str:
 def latest_revision(session: Session, *, metric: str, scope_key: str, period: Month | str) -> int:
     """The latest revision number of one actual, 0 when there is none yet."""
     statement = select(func.max(Actual.revision)).where(
-        Actual.metric == metric, Actual.scope_key == scope_key, Actual.period == _period_text(period)
+        Actual.metric == metric,
+        Actual.scope_key == scope_key,
+        Actual.period == _period_text(period),
     )
     return int(session.execute(statement).scalar() or 0)
 
@@ -81,9 +83,19 @@ def append_revision(
             f"{where} already has a value (revision {latest}); a correction needs a reason (--reason …)."
         )
     actual = Actual(
-        metric=metric, scope_key=scope_key, period=month, revision=latest + 1, value=value,
-        numerator=numerator, denominator=denominator, sample_size=sample_size, source=source,
-        batch_id=batch_id, author=author.strip(), recorded_at=utcnow(), reason=reason.strip() if reason else None,
+        metric=metric,
+        scope_key=scope_key,
+        period=month,
+        revision=latest + 1,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        sample_size=sample_size,
+        source=source,
+        batch_id=batch_id,
+        author=author.strip(),
+        recorded_at=utcnow(),
+        reason=reason.strip() if reason else None,
     )
     savepoint = session.begin_nested()
     try:
@@ -110,7 +122,9 @@ def _stale_sqlite_snapshot(exc: OperationalError) -> bool:
     return getattr(exc.orig, "sqlite_errorcode", None) in SQLITE_BUSY_CODES
 
 
-def _latest_revisions_subquery(metrics: Iterable[str] | None, since: Month | None, until: Month | None):  # type: ignore[no-untyped-def]
+def _latest_revisions_subquery(
+    metrics: Iterable[str] | None, since: Month | None, until: Month | None
+):  # type: ignore[no-untyped-def]
     conditions = []
     if metrics is not None:
         conditions.append(Actual.metric.in_(list(metrics)))  # type: ignore[attr-defined]
@@ -119,7 +133,12 @@ def _latest_revisions_subquery(metrics: Iterable[str] | None, since: Month | Non
     if until is not None:
         conditions.append(Actual.period <= str(until))
     return (
-        select(Actual.metric, Actual.scope_key, Actual.period, func.max(Actual.revision).label("revision"))
+        select(
+            Actual.metric,
+            Actual.scope_key,
+            Actual.period,
+            func.max(Actual.revision).label("revision"),
+        )
         .where(*conditions)
         .group_by(Actual.metric, Actual.scope_key, Actual.period)
         .subquery()

@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-import app.review.tables  # noqa: F401 - registers the review tables on SQLModel.metadata
+import app.review.tables
 import app.store.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 ENV_VAR = "CXGOV_DATABASE_URL"
@@ -73,7 +73,9 @@ def make_engine(url: str) -> Engine:
     """A new engine. SQLite: foreign keys on, WAL, a busy timeout, transactions SQLAlchemy controls."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine

@@ -49,7 +49,10 @@ class seconds_later(FunctionElement[Any]):
 
     inherit_cache = True
     name = "seconds_later"
-    _traverse_internals = FunctionElement._traverse_internals + [("seconds", InternalTraversal.dp_plain_obj)]
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        *FunctionElement._traverse_internals,
+        ("seconds", InternalTraversal.dp_plain_obj),
+    ]
 
     def __init__(self, timestamp: ColumnElement[Any], seconds: float) -> None:
         self.seconds = float(seconds)

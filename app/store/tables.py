@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, Computed, DateTime, Float, Index, String, Text, UniqueConstraint, literal_column
+from sqlalchemy import (
+    Column,
+    Computed,
+    DateTime,
+    Float,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -18,35 +28,37 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; convert to UTC at the edge")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ImportBatch(SQLModel, table=True):
     __tablename__ = "import_batches"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    source: str = Field(sa_column=Column(String(64), nullable=False), description="mapping/profile name")
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(
+        sa_column=Column(String(64), nullable=False), description="mapping/profile name"
+    )
     file_name: str = Field(sa_column=Column(String(512), nullable=False))
     file_sha256: str = Field(sa_column=Column(String(64), nullable=False))
     started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    finished_at: Optional[datetime] = Field(default=None, sa_column=Column(UTCDateTime))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     author: str = Field(sa_column=Column(String(128), nullable=False))
     rows_read: int = 0
     rows_imported: int = 0
@@ -59,7 +71,9 @@ class ImportBatch(SQLModel, table=True):
 def _seconds_from_creation(column: str) -> Computed:
     """A stored generated column: the database fills it on every insert and update, so the KPI
     scans read a number instead of parsing two timestamps per contact and calculation."""
-    return Computed(seconds_until(literal_column("created_at"), literal_column(column)), persisted=True)
+    return Computed(
+        seconds_until(literal_column("created_at"), literal_column(column)), persisted=True
+    )
 
 
 class Contact(SQLModel, table=True):
@@ -72,35 +86,39 @@ class Contact(SQLModel, table=True):
         Index("ix_contacts_customer_created", "customer_id", "created_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source: str = Field(sa_column=Column(String(64), nullable=False))
     contact_id: str = Field(sa_column=Column(String(128), nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    channel: Optional[str] = Field(default=None, sa_column=Column(String(32)))
-    queue: Optional[str] = Field(default=None, sa_column=Column(String(64)))
-    team: Optional[str] = Field(default=None, sa_column=Column(String(64)))
-    agent_id: Optional[str] = Field(default=None, sa_column=Column(String(64)))
-    customer_id: Optional[str] = Field(default=None, sa_column=Column(String(128)))
-    priority: Optional[str] = Field(default=None, sa_column=Column(String(32)))
-    segment: Optional[str] = Field(default=None, sa_column=Column(String(64)))
-    first_response_at: Optional[datetime] = Field(default=None, sa_column=Column(UTCDateTime))
-    resolved_at: Optional[datetime] = Field(default=None, sa_column=Column(UTCDateTime))
-    wait_seconds: Optional[float] = None
-    abandoned: Optional[bool] = None
-    talk_seconds: Optional[float] = None
-    hold_seconds: Optional[float] = None
-    wrap_seconds: Optional[float] = None
-    fcr: Optional[str] = Field(default=None, sa_column=Column(String(8)), description="yes / no / pending")
-    csat: Optional[int] = None
-    nps: Optional[int] = None
-    ces: Optional[int] = None
-    batch_id: Optional[int] = Field(default=None, foreign_key="import_batches.id")
-    first_response_seconds: Optional[float] = Field(
-        default=None, sa_column=Column(Float, _seconds_from_creation("first_response_at")),
+    channel: str | None = Field(default=None, sa_column=Column(String(32)))
+    queue: str | None = Field(default=None, sa_column=Column(String(64)))
+    team: str | None = Field(default=None, sa_column=Column(String(64)))
+    agent_id: str | None = Field(default=None, sa_column=Column(String(64)))
+    customer_id: str | None = Field(default=None, sa_column=Column(String(128)))
+    priority: str | None = Field(default=None, sa_column=Column(String(32)))
+    segment: str | None = Field(default=None, sa_column=Column(String(64)))
+    first_response_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    wait_seconds: float | None = None
+    abandoned: bool | None = None
+    talk_seconds: float | None = None
+    hold_seconds: float | None = None
+    wrap_seconds: float | None = None
+    fcr: str | None = Field(
+        default=None, sa_column=Column(String(8)), description="yes / no / pending"
+    )
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+    batch_id: int | None = Field(default=None, foreign_key="import_batches.id")
+    first_response_seconds: float | None = Field(
+        default=None,
+        sa_column=Column(Float, _seconds_from_creation("first_response_at")),
         description="generated: seconds from created_at to first_response_at (blank if unknown or earlier)",
     )
-    resolution_seconds: Optional[float] = Field(
-        default=None, sa_column=Column(Float, _seconds_from_creation("resolved_at")),
+    resolution_seconds: float | None = Field(
+        default=None,
+        sa_column=Column(Float, _seconds_from_creation("resolved_at")),
         description="generated: seconds from created_at to resolved_at (blank if unknown or earlier)",
     )
 
@@ -110,11 +128,13 @@ class QuarantinedRow(SQLModel, table=True):
 
     __tablename__ = "quarantined_rows"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     batch_id: int = Field(foreign_key="import_batches.id", index=True)
     line_number: int
     raw: str = Field(sa_column=Column(Text, nullable=False), description="the row as JSON")
-    reasons: str = Field(sa_column=Column(Text, nullable=False), description="JSON list of reason codes/messages")
+    reasons: str = Field(
+        sa_column=Column(Text, nullable=False), description="JSON list of reason codes/messages"
+    )
 
 
 class FieldIssue(SQLModel, table=True):
@@ -122,7 +142,7 @@ class FieldIssue(SQLModel, table=True):
 
     __tablename__ = "field_issues"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     batch_id: int = Field(foreign_key="import_batches.id", index=True)
     line_number: int
     contact_id: str = Field(sa_column=Column(String(128), nullable=False))
@@ -140,17 +160,21 @@ class Actual(SQLModel, table=True):
         Index("ix_actuals_lookup", "metric", "scope_key", "period"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     metric: str = Field(sa_column=Column(String(64), nullable=False))
-    scope_key: str = Field(default="", sa_column=Column(String(256), nullable=False), description="Scope.key()")
+    scope_key: str = Field(
+        default="", sa_column=Column(String(256), nullable=False), description="Scope.key()"
+    )
     period: str = Field(sa_column=Column(String(7), nullable=False), description="YYYY-MM")
     revision: int = Field(ge=1)
-    value: Optional[float] = None
-    numerator: Optional[float] = None
-    denominator: Optional[float] = None
-    sample_size: Optional[int] = None
-    source: str = Field(sa_column=Column(String(16), nullable=False), description="computed / manual / imported")
-    batch_id: Optional[int] = Field(default=None, foreign_key="import_batches.id")
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    sample_size: int | None = None
+    source: str = Field(
+        sa_column=Column(String(16), nullable=False), description="computed / manual / imported"
+    )
+    batch_id: int | None = Field(default=None, foreign_key="import_batches.id")
     author: str = Field(sa_column=Column(String(128), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))

@@ -26,8 +26,8 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from app.periods import today_in
 from app.load import program_files
+from app.periods import today_in
 from app.spec.program import Program
 from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for
 
@@ -155,7 +155,9 @@ class PageContext:
 
     def evaluation(self) -> Any:
         changed = last_change(self.engine)
-        return evaluate_cached(str(self.root), self.files_hash, self.database_url, changed, self.as_of)
+        return evaluate_cached(
+            str(self.root), self.files_hash, self.database_url, changed, self.as_of
+        )
 
 
 def show_diagnostics(diagnostics: list[Any], root: Path) -> None:
@@ -167,8 +169,14 @@ def show_diagnostics(diagnostics: list[Any], root: Path) -> None:
         "`cxgov validate` lists the same findings."
     )
     rows = [
-        {"location": f"{d.file}:{d.line}:{d.column}", "severity": d.severity, "code": d.code, "path": d.path,
-         "message": d.message, "hint": d.hint or ""}
+        {
+            "location": f"{d.file}:{d.line}:{d.column}",
+            "severity": d.severity,
+            "code": d.code,
+            "path": d.path,
+            "message": d.message,
+            "hint": d.hint or "",
+        }
         for d in sorted(diagnostics)
     ]
     st.dataframe(rows, hide_index=True, width="stretch", key="diagnostics")
@@ -182,7 +190,9 @@ def page_setup(title: str, *, needs: Capability) -> PageContext:
     day = as_of()
     if not (root / "program.yaml").is_file():
         st.title(title)
-        st.error(f"No program.yaml in {root}. Start the app from a program's folder: `cxgov app PATH`.")
+        st.error(
+            f"No program.yaml in {root}. Start the app from a program's folder: `cxgov app PATH`."
+        )
         st.stop()
     files_hash = content_hash(root)
     result = load_cached(str(root), files_hash, day)

@@ -7,16 +7,40 @@ from app.spec.metric import UNIT_SUFFIX, format_value
 __all__ = ["STATUS_COLOR", "STATUS_LABEL", "UNIT_SUFFIX", "format_value", "status_label"]
 
 STATUS_LABEL: dict[str, str] = {
-    "achieved": "achieved", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-    "no_data": "no data", "missed": "missed", "done": "done", "done_late": "done late", "overdue": "overdue",
-    "due": "due", "planned": "planned", "in_progress": "in progress", "blocked": "blocked", "late": "late",
-    "due_soon": "due soon", "on_schedule": "on schedule",
+    "achieved": "achieved",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "no_data": "no data",
+    "missed": "missed",
+    "done": "done",
+    "done_late": "done late",
+    "overdue": "overdue",
+    "due": "due",
+    "planned": "planned",
+    "in_progress": "in progress",
+    "blocked": "blocked",
+    "late": "late",
+    "due_soon": "due soon",
+    "on_schedule": "on schedule",
 }
 
 STATUS_COLOR: dict[str, str] = {
-    "achieved": "#2e7d32", "done": "#2e7d32", "on_track": "#66bb6a", "due": "#90a4ae", "done_late": "#9ccc65",
-    "at_risk": "#f9a825", "off_track": "#c62828", "no_data": "#6d4c41", "missed": "#8e0000", "overdue": "#8e0000",
-    "planned": "#90a4ae", "in_progress": "#1f5f99", "blocked": "#c62828", "late": "#c62828", "due_soon": "#f9a825",
+    "achieved": "#2e7d32",
+    "done": "#2e7d32",
+    "on_track": "#66bb6a",
+    "due": "#90a4ae",
+    "done_late": "#9ccc65",
+    "at_risk": "#f9a825",
+    "off_track": "#c62828",
+    "no_data": "#6d4c41",
+    "missed": "#8e0000",
+    "overdue": "#8e0000",
+    "planned": "#90a4ae",
+    "in_progress": "#1f5f99",
+    "blocked": "#c62828",
+    "late": "#c62828",
+    "due_soon": "#f9a825",
 }
 
 

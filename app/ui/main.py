@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app.ui.context import (
-    as_of, auth_configured, content_hash, current_viewer, load_cached, program_root, show_diagnostics, signed_in,
+    as_of,
+    auth_configured,
+    content_hash,
+    current_viewer,
+    load_cached,
+    program_root,
+    show_diagnostics,
+    signed_in,
 )
 from app.ui.navigation import pages_for
 
@@ -19,7 +26,9 @@ def _no_access() -> None:
         if st.button("Sign in", type="primary", key="login"):
             st.login()
     else:
-        st.warning(f"{st.user.get('email')} has no role in this program. Ask its owner to add you to program.yaml's access list.")
+        st.warning(
+            f"{st.user.get('email')} has no role in this program. Ask its owner to add you to program.yaml's access list."
+        )
         if st.button("Sign out", key="logout"):
             st.logout()
 
@@ -28,12 +37,21 @@ def _run() -> None:
     root = program_root()
     if not (root / "program.yaml").is_file():
         st.title("cxgov")
-        st.error(f"No program.yaml in {root}. Start the app from a program's folder: `cxgov app PATH`.")
+        st.error(
+            f"No program.yaml in {root}. Start the app from a program's folder: `cxgov app PATH`."
+        )
         return
     result = load_cached(str(root), content_hash(root), as_of())
     if result.program is None or not result.ok:
-        st.navigation([st.Page(lambda: show_diagnostics(list(result.diagnostics), root), title="Validation errors",
-                               icon=":material/error:")]).run()
+        st.navigation(
+            [
+                st.Page(
+                    lambda: show_diagnostics(list(result.diagnostics), root),
+                    title="Validation errors",
+                    icon=":material/error:",
+                )
+            ]
+        ).run()
         return
     viewer = current_viewer(result.program)
     if viewer is None:
@@ -41,7 +59,9 @@ def _run() -> None:
         return
     sections = pages_for(viewer)
     if not sections:
-        st.navigation([st.Page(lambda: st.info("No page is available to your role yet."), title="cxgov")]).run()
+        st.navigation(
+            [st.Page(lambda: st.info("No page is available to your role yet."), title="cxgov")]
+        ).run()
         return
     with st.sidebar:
         st.caption(result.program.spec.name)
@@ -52,7 +72,10 @@ def _run() -> None:
             if auth_configured() and st.button("Sign out", key="logout"):
                 st.logout()
     navigation = {
-        section: [st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path) for page in pages]
+        section: [
+            st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path)
+            for page in pages
+        ]
         for section, pages in sections.items()
     }
     first = next(iter(navigation.values()))
@@ -66,7 +89,13 @@ def _landing(page: st.Page) -> st.Page:
     Streamlit serves its default page at `/` only, so were the first page the default, its own
     address (`/overview`, bookmarked or sent in a mail) would open under a "Page not found" box.
     """
-    return st.Page(lambda: st.switch_page(page), title="cxgov", url_path="start", default=True, visibility="hidden")
+    return st.Page(
+        lambda: st.switch_page(page),
+        title="cxgov",
+        url_path="start",
+        default=True,
+        visibility="hidden",
+    )
 
 
 _run()

@@ -34,14 +34,58 @@ MANAGERS = "Numbers and definitions"
 AGENTS = "Agents"
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview.py", "Overview", COMMITTEE, Capability.READ_MONEY, ":material/dashboard:", "overview"),
+    PageSpec(
+        "overview.py",
+        "Overview",
+        COMMITTEE,
+        Capability.READ_MONEY,
+        ":material/dashboard:",
+        "overview",
+    ),
     PageSpec("goals.py", "Goals", COMMITTEE, Capability.READ_PROGRAM, ":material/flag:", "goals"),
-    PageSpec("slas.py", "SLAs & credits", COMMITTEE, Capability.READ_MONEY, ":material/handshake:", "slas"),
-    PageSpec("roadmap.py", "Roadmap", COMMITTEE, Capability.READ_PROGRAM, ":material/timeline:", "roadmap"),
-    PageSpec("reviews.py", "Reviews", COMMITTEE, Capability.READ_MONEY, ":material/gavel:", "reviews"),
-    PageSpec("actuals.py", "Actuals", MANAGERS, Capability.READ_PROGRAM, ":material/edit_note:", "actuals"),
-    PageSpec("metrics.py", "Metric definitions", MANAGERS, Capability.READ_PROGRAM, ":material/functions:", "metrics"),
-    PageSpec("playbooks.py", "Playbooks", AGENTS, Capability.READ_PLAYBOOKS, ":material/menu_book:", "playbooks"),
+    PageSpec(
+        "slas.py",
+        "SLAs & credits",
+        COMMITTEE,
+        Capability.READ_MONEY,
+        ":material/handshake:",
+        "slas",
+    ),
+    PageSpec(
+        "roadmap.py",
+        "Roadmap",
+        COMMITTEE,
+        Capability.READ_PROGRAM,
+        ":material/timeline:",
+        "roadmap",
+    ),
+    PageSpec(
+        "reviews.py", "Reviews", COMMITTEE, Capability.READ_MONEY, ":material/gavel:", "reviews"
+    ),
+    PageSpec(
+        "actuals.py",
+        "Actuals",
+        MANAGERS,
+        Capability.READ_PROGRAM,
+        ":material/edit_note:",
+        "actuals",
+    ),
+    PageSpec(
+        "metrics.py",
+        "Metric definitions",
+        MANAGERS,
+        Capability.READ_PROGRAM,
+        ":material/functions:",
+        "metrics",
+    ),
+    PageSpec(
+        "playbooks.py",
+        "Playbooks",
+        AGENTS,
+        Capability.READ_PLAYBOOKS,
+        ":material/menu_book:",
+        "playbooks",
+    ),
 )
 
 

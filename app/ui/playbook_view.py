@@ -76,7 +76,9 @@ def link_to(playbook_id: str, template_id: str | None = None) -> str:
 
 
 def channel_options(program: Program) -> list[str]:
-    return sorted({channel for pb in program.playbooks.values() for channel in playbook_channels(pb)})
+    return sorted(
+        {channel for pb in program.playbooks.values() for channel in playbook_channels(pb)}
+    )
 
 
 def protect_options(program: Program) -> dict[str, str]:
@@ -88,7 +90,11 @@ def protect_options(program: Program) -> dict[str, str]:
             options[metric_id] = f"Metric: {metric.metadata.title if metric else metric_id}"
         for objective in playbook.spec.protects.objectives:
             options[objective] = f"SLA objective: {objective_label(program, objective)}"
-    return dict(sorted(options.items(), key=lambda item: (not item[1].startswith("SLA"), item[1].casefold())))
+    return dict(
+        sorted(
+            options.items(), key=lambda item: (not item[1].startswith("SLA"), item[1].casefold())
+        )
+    )
 
 
 def objective_label(program: Program, objective: str) -> str:
@@ -108,7 +114,11 @@ def template_ids(playbook: Playbook) -> list[str]:
 def locale_options(program: Program, playbook: Playbook, template_id: str) -> list[str]:
     """The program's locales, then any other locale the template exists in; the default first."""
     default = program.spec.default_locale
-    ordered = [default, *program.spec.locales, *(t.locale for t in playbook.spec.templates if t.id == template_id)]
+    ordered = [
+        default,
+        *program.spec.locales,
+        *(t.locale for t in playbook.spec.templates if t.id == template_id),
+    ]
     return list(dict.fromkeys(ordered))
 
 
@@ -138,8 +148,9 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def protecting_links_markdown(program: Program, *, metric: str | None = None, objective: str | None = None,
-                              label: str = "it") -> str | None:
+def protecting_links_markdown(
+    program: Program, *, metric: str | None = None, objective: str | None = None, label: str = "it"
+) -> str | None:
     """A Markdown line linking to the playbooks that protect a metric or objective; None if there are none."""
     found = playbooks_protecting(program, metric=metric, objective=objective)
     if not found:
@@ -148,8 +159,9 @@ def protecting_links_markdown(program: Program, *, metric: str | None = None, ob
     return f"Playbooks that protect {escape_markdown(label)}: {links}"
 
 
-def render_protecting_links(program: Program, *, metric: str | None = None, objective: str | None = None,
-                            label: str = "it") -> None:
+def render_protecting_links(
+    program: Program, *, metric: str | None = None, objective: str | None = None, label: str = "it"
+) -> None:
     """Show links to the playbooks protecting a goal's metric or an SLA objective (nothing if none).
 
     `label` names what is protected when the page lists several (e.g. an objective's title).

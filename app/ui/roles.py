@@ -30,7 +30,9 @@ class Capability(str, Enum):
 
 
 GRANTS: dict[Role, frozenset[Capability]] = {
-    "committee": frozenset({Capability.READ_PROGRAM, Capability.READ_MONEY, Capability.READ_PLAYBOOKS}),
+    "committee": frozenset(
+        {Capability.READ_PROGRAM, Capability.READ_MONEY, Capability.READ_PLAYBOOKS}
+    ),
     "manager": frozenset(Capability),
     "agent": frozenset({Capability.READ_PLAYBOOKS}),
 }
@@ -65,7 +67,10 @@ def role_for(email: str | None, access: Access) -> Role | None:
     if email:
         address = email.strip().lower()
         domain = "@" + address.rpartition("@")[2] if "@" in address else None
-        for match in (lambda entry: entry == address, lambda entry: domain is not None and entry == domain):
+        for match in (
+            lambda entry: entry == address,
+            lambda entry: domain is not None and entry == domain,
+        ):
             for role in ROLES:
                 entries = [entry.strip().lower() for entry in getattr(access, role)]
                 if any(match(entry) for entry in entries):

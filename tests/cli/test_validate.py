@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from app.cli import app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "load"))
-from load_fixture import GOAL, write_program  # noqa: E402
+from load_fixture import GOAL, write_program
 
 runner = CliRunner()
 TODAY = ["--today", "2026-03-01"]
@@ -26,7 +26,9 @@ def test_valid_program_exits_0_with_scorecards(tmp_path: Path) -> None:
 
 
 def test_errors_exit_1_grouped_by_file_with_hint(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["validate", str(write_program(tmp_path, {"goals/goals.yaml": BROKEN})), *TODAY])
+    result = runner.invoke(
+        app, ["validate", str(write_program(tmp_path, {"goals/goals.yaml": BROKEN})), *TODAY]
+    )
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == "goals/goals.yaml"
@@ -35,19 +37,43 @@ def test_errors_exit_1_grouped_by_file_with_hint(tmp_path: Path) -> None:
 
 
 def test_json_is_stable(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["validate", str(write_program(tmp_path, {"goals/goals.yaml": BROKEN})), "--format", "json", *TODAY])
+    result = runner.invoke(
+        app,
+        [
+            "validate",
+            str(write_program(tmp_path, {"goals/goals.yaml": BROKEN})),
+            "--format",
+            "json",
+            *TODAY,
+        ],
+    )
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert list(data) == ["diagnostics", "summary", "scorecards"]
     assert data["diagnostics"][0] == {
-        "severity": "error", "code": "schema-unknown-field", "file": "goals/goals.yaml", "line": 11, "column": 3,
-        "path": "spec.targte", "message": "unknown field `targte`", "hint": "did you mean `target`?",
+        "severity": "error",
+        "code": "schema-unknown-field",
+        "file": "goals/goals.yaml",
+        "line": 11,
+        "column": 3,
+        "path": "spec.targte",
+        "message": "unknown field `targte`",
+        "hint": "did you mean `target`?",
     }
     assert data["summary"]["errors"] == 1 and data["summary"]["ok"] is False
 
 
 def test_github_annotations(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["validate", str(write_program(tmp_path, {"goals/goals.yaml": BROKEN})), "--format", "github", *TODAY])
+    result = runner.invoke(
+        app,
+        [
+            "validate",
+            str(write_program(tmp_path, {"goals/goals.yaml": BROKEN})),
+            "--format",
+            "github",
+            *TODAY,
+        ],
+    )
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         "::error file=goals/goals.yaml,line=11,col=3,title=schema-unknown-field::"
@@ -72,7 +98,9 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_root_from_the_environment(tmp_path: Path) -> None:
     root = write_program(tmp_path, {"goals/goals.yaml": BROKEN})
-    result = runner.invoke(app, ["validate", "--format", "json", *TODAY], env={"CXGOV_ROOT": str(root)})
+    result = runner.invoke(
+        app, ["validate", "--format", "json", *TODAY], env={"CXGOV_ROOT": str(root)}
+    )
     assert result.exit_code == 1 and json.loads(result.output)["summary"]["errors"] == 1
 
 
@@ -80,8 +108,19 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["cxgov.json", "goal.json", "metric.json", "playbook.json", "program.json", "roadmap.json", "slacontract.json"]
-    assert json.loads((tmp_path / "s" / "goal.json").read_text())["properties"]["kind"]["const"] == "Goal"
+    assert names == [
+        "cxgov.json",
+        "goal.json",
+        "metric.json",
+        "playbook.json",
+        "program.json",
+        "roadmap.json",
+        "slacontract.json",
+    ]
+    assert (
+        json.loads((tmp_path / "s" / "goal.json").read_text())["properties"]["kind"]["const"]
+        == "Goal"
+    )
 
 
 def test_load_or_exit_prints_errors_and_exits_1(tmp_path: Path) -> None:

@@ -74,12 +74,14 @@ def test_channel_mix_and_seasonality(rows: list[dict[str, str]]) -> None:
     assert len(by_month[Month(2026, 1)]) > 1.25 * len(by_month[Month(2026, 8)])
 
 
-def test_survey_response_rate_is_realistic_and_social_is_not_surveyed(rows: list[dict[str, str]]) -> None:
+def test_survey_response_rate_is_realistic_and_social_is_not_surveyed(
+    rows: list[dict[str, str]],
+) -> None:
     answered = sum(1 for r in rows if r["csat"])
     assert 0.05 <= answered / len(rows) <= 0.20
     assert not any(r["csat"] for r in rows if r["channel"] == "social")
     assert {int(r["csat"]) for r in rows if r["csat"]} <= set(range(1, 6))
-    assert {int(r["nps"]) for r in rows if r["nps"]} <= set(range(0, 11))
+    assert {int(r["nps"]) for r in rows if r["nps"]} <= set(range(11))
 
 
 def test_csat_improves_after_the_program_starts(rows: list[dict[str, str]]) -> None:
@@ -113,7 +115,9 @@ def test_the_outage_month_has_long_phone_waits(rows: list[dict[str, str]]) -> No
 
 
 def test_extra_scope_values_from_the_program_appear(rows: list[dict[str, str]]) -> None:
-    plan = DemoPlan(as_of=AS_OF, months=1, extra_values={"queue": ("returns",), "team": ("night-shift",)})
+    plan = DemoPlan(
+        as_of=AS_OF, months=1, extra_values={"queue": ("returns",), "team": ("night-shift",)}
+    )
     generated = list(generate_contacts(plan))
     assert any(r["queue"] == "returns" for r in generated)
     assert any(r["team"] == "night-shift" for r in generated)
@@ -121,10 +125,13 @@ def test_extra_scope_values_from_the_program_appear(rows: list[dict[str, str]]) 
 
 def test_manual_figures_cover_every_month_and_keep_churn_consistent() -> None:
     plan = DemoPlan(as_of=AS_OF)
-    figures = manual_figures(plan, [
-        ("churn_rate", "segment=enterprise,mid-market", "churn_rate", "percent"),
-        ("kb_deflection", "", "manual", "percent"),
-    ])
+    figures = manual_figures(
+        plan,
+        [
+            ("churn_rate", "segment=enterprise,mid-market", "churn_rate", "percent"),
+            ("kb_deflection", "", "manual", "percent"),
+        ],
+    )
     churn = [f for f in figures if f.metric == "churn_rate"]
     assert [f.period for f in churn] == plan.window()
     for figure in churn:

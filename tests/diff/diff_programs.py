@@ -38,9 +38,15 @@ def build(docs: Docs) -> Program:
         groups[data["kind"]][model.id] = model
         sources[(data["kind"], model.id)] = Source(file=file, line=1)
     [settings] = groups["Program"].values()
-    return Program(settings=settings, metrics=groups["Metric"], goals=groups["Goal"],  # type: ignore[arg-type]
-                   contracts=groups["SLAContract"], playbooks=groups["Playbook"], roadmaps=groups["Roadmap"],
-                   sources=sources)
+    return Program(
+        settings=settings,
+        metrics=groups["Metric"],
+        goals=groups["Goal"],  # type: ignore[arg-type]
+        contracts=groups["SLAContract"],
+        playbooks=groups["Playbook"],
+        roadmaps=groups["Roadmap"],
+        sources=sources,
+    )
 
 
 def edited(kind: str, doc_id: str, edit: Callable[[dict[str, Any]], None]) -> Docs:
@@ -51,7 +57,11 @@ def edited(kind: str, doc_id: str, edit: Callable[[dict[str, Any]], None]) -> Do
 
 
 def without(kind: str, doc_id: str) -> Docs:
-    return [(f, d) for f, d in fixture_docs() if not (d["kind"] == kind and d["metadata"]["id"] == doc_id)]
+    return [
+        (f, d)
+        for f, d in fixture_docs()
+        if not (d["kind"] == kind and d["metadata"]["id"] == doc_id)
+    ]
 
 
 def diff_after(kind: str, doc_id: str, edit: Callable[[dict[str, Any]], None]) -> list[Change]:

@@ -10,12 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from diff_programs import FIXTURE
 from typer.testing import CliRunner, Result
 
 from app.cli import app
-from diff_programs import FIXTURE
 
-GIT_IDENTITY = ["-c", "user.name=cxgov tests", "-c", "user.email=tests@example.com", "-c", "commit.gpgsign=false"]
+GIT_IDENTITY = [
+    "-c",
+    "user.name=cxgov tests",
+    "-c",
+    "user.email=tests@example.com",
+    "-c",
+    "commit.gpgsign=false",
+]
 
 
 @dataclass
@@ -23,7 +30,12 @@ class Repo:
     root: Path
 
     def git(self, *args: str) -> str:
-        done = subprocess.run(["git", "-C", str(self.root), *GIT_IDENTITY, *args], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["git", "-C", str(self.root), *GIT_IDENTITY, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return done.stdout
 
     def commit(self, message: str) -> None:
@@ -45,9 +57,13 @@ class Repo:
         path.write_text("\n---\n".join(kept), encoding="utf-8")
 
     def diff(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(app, ["diff", *args, "--root", str(self.root), "--today", "2026-11-20"], env=env)
+        return CliRunner().invoke(
+            app, ["diff", *args, "--root", str(self.root), "--today", "2026-11-20"], env=env
+        )
 
-    def diff_json(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    def diff_json(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         result = self.diff(*args, "--format", "json", env=env)
         assert result.exit_code in (0, 1), result.output
         return result.exit_code, json.loads(result.stdout)

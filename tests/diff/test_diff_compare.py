@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from diff_programs import build, diff_after, edited, fixture_docs, one, without
 
 from app.diff import compare
 from app.diff.change import RANK
-from diff_programs import build, diff_after, edited, fixture_docs, one, without
 
 
 def spec(doc: dict[str, Any]) -> dict[str, Any]:
@@ -22,12 +22,13 @@ def test_identical_programs_have_no_changes() -> None:
 
 # --- Goal ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("goal", "new_target", "severity"),
     [
-        ("csat_to_85", 82, "softened"),    # higher is better: lowering the target lowers the bar
+        ("csat_to_85", 82, "softened"),  # higher is better: lowering the target lowers the bar
         ("csat_to_85", 88, "tightened"),
-        ("aht_down", 8.5, "tightened"),    # lower is better: lowering the AHT target raises the bar
+        ("aht_down", 8.5, "tightened"),  # lower is better: lowering the AHT target raises the bar
         ("aht_down", 9.5, "softened"),
     ],
 )
@@ -39,9 +40,13 @@ def test_goal_target_is_direction_aware(goal: str, new_target: float, severity: 
     assert change.after == f"{new_target:g}"
 
 
-@pytest.mark.parametrize(("by", "severity"), [("2027-06-30", "softened"), ("2027-01-31", "tightened")])
+@pytest.mark.parametrize(
+    ("by", "severity"), [("2027-06-30", "softened"), ("2027-01-31", "tightened")]
+)
 def test_goal_deadline(by: str, severity: str) -> None:
-    change = one(diff_after("Goal", "csat_to_85", lambda d: spec(d)["target"].update(by=by)), "deadline")
+    change = one(
+        diff_after("Goal", "csat_to_85", lambda d: spec(d)["target"].update(by=by)), "deadline"
+    )
     assert change.severity == severity
     assert ("later" if severity == "softened" else "earlier") in change.summary
 
@@ -50,20 +55,31 @@ def test_goal_deadline(by: str, severity: str) -> None:
     ("goal", "value", "severity"),
     [("csat_to_85", 75, "softened"), ("csat_to_85", 80, "tightened"), ("aht_down", 11, "softened")],
 )
-def test_goal_baseline_value_worse_makes_progress_look_larger(goal: str, value: float, severity: str) -> None:
-    change = one(diff_after("Goal", goal, lambda d: spec(d)["baseline"].update(value=value)), "baseline")
+def test_goal_baseline_value_worse_makes_progress_look_larger(
+    goal: str, value: float, severity: str
+) -> None:
+    change = one(
+        diff_after("Goal", goal, lambda d: spec(d)["baseline"].update(value=value)), "baseline"
+    )
     assert change.severity == severity
 
 
 def test_goal_baseline_period_breaks_comparability() -> None:
-    change = one(diff_after("Goal", "csat_to_85", lambda d: spec(d)["baseline"].update(period="2026-05")), "baseline")
+    change = one(
+        diff_after("Goal", "csat_to_85", lambda d: spec(d)["baseline"].update(period="2026-05")),
+        "baseline",
+    )
     assert change.severity == "breaking"
     assert change.before == "2026-06" and change.after == "2026-05"
 
 
 @pytest.mark.parametrize(
     ("scope", "severity"),
-    [({"channel": "chat"}, "softened"), ({}, "tightened"), ({"channel": ["phone", "social"]}, "breaking")],
+    [
+        ({"channel": "chat"}, "softened"),
+        ({}, "tightened"),
+        ({"channel": ["phone", "social"]}, "breaking"),
+    ],
 )
 def test_goal_scope(scope: dict[str, Any], severity: str) -> None:
     change = one(diff_after("Goal", "csat_to_85", lambda d: spec(d).update(scope=scope)), "scope")
@@ -77,7 +93,10 @@ def test_goal_guardrail_removed_is_softened() -> None:
 
 @pytest.mark.parametrize(("minimum", "severity"), [(65, "softened"), (72, "tightened")])
 def test_goal_guardrail_bound(minimum: float, severity: str) -> None:
-    change = one(diff_after("Goal", "aht_down", lambda d: spec(d)["guardrails"][0].update(min=minimum)), "guardrail")
+    change = one(
+        diff_after("Goal", "aht_down", lambda d: spec(d)["guardrails"][0].update(min=minimum)),
+        "guardrail",
+    )
     assert change.severity == severity
 
 
@@ -88,14 +107,26 @@ def test_goal_guardrail_added_is_tightened() -> None:
     assert one(diff_after("Goal", "csat_to_85", add), "guardrail").severity == "tightened"
 
 
-@pytest.mark.parametrize(("status", "severity"), [("retired", "softened"), ("paused", "softened"), ("draft", "info")])
+@pytest.mark.parametrize(
+    ("status", "severity"), [("retired", "softened"), ("paused", "softened"), ("draft", "info")]
+)
 def test_goal_status(status: str, severity: str) -> None:
-    assert one(diff_after("Goal", "csat_to_85", lambda d: spec(d).update(status=status)), "status").severity == severity
+    assert (
+        one(
+            diff_after("Goal", "csat_to_85", lambda d: spec(d).update(status=status)), "status"
+        ).severity
+        == severity
+    )
 
 
 def test_goal_removed_while_active_is_softened() -> None:
     change = one(compare(build(fixture_docs()), build(without("Goal", "csat_to_85"))), "removed")
-    assert (change.kind, change.doc_id, change.severity, change.side) == ("Goal", "csat_to_85", "softened", "base")
+    assert (change.kind, change.doc_id, change.severity, change.side) == (
+        "Goal",
+        "csat_to_85",
+        "softened",
+        "base",
+    )
 
 
 def test_goal_removed_while_draft_is_info() -> None:
@@ -105,11 +136,19 @@ def test_goal_removed_while_draft_is_info() -> None:
 
 
 def test_goal_metric_swap_breaks_comparability() -> None:
-    assert one(diff_after("Goal", "csat_to_85", lambda d: spec(d).update(metric="fcr")), "metric").severity == "breaking"
+    assert (
+        one(
+            diff_after("Goal", "csat_to_85", lambda d: spec(d).update(metric="fcr")), "metric"
+        ).severity
+        == "breaking"
+    )
 
 
 def test_goal_target_removed_is_softened() -> None:
-    assert one(diff_after("Goal", "csat_to_85", lambda d: spec(d).pop("target")), "target").severity == "softened"
+    assert (
+        one(diff_after("Goal", "csat_to_85", lambda d: spec(d).pop("target")), "target").severity
+        == "softened"
+    )
 
 
 def test_goal_milestone_later_and_lower_is_softened() -> None:
@@ -124,21 +163,31 @@ def test_goal_milestone_later_and_lower_is_softened() -> None:
 
 # --- Metric -------------------------------------------------------------------------------------
 
+
 def test_metric_parameter_change_breaks_comparability() -> None:
-    change = one(diff_after("Metric", "csat", lambda d: spec(d)["calculation"].update(satisfied_from=3)), "calculation")
+    change = one(
+        diff_after("Metric", "csat", lambda d: spec(d)["calculation"].update(satisfied_from=3)),
+        "calculation",
+    )
     assert change.severity == "breaking"
-    assert "actuals of `csat` before and after this change are computed differently" in change.summary
+    assert (
+        "actuals of `csat` before and after this change are computed differently" in change.summary
+    )
     assert "satisfied_from: 4 → 3" in change.summary
     assert "answers 3–5" in change.summary
 
 
 def test_metric_calculation_type_change_breaks_comparability() -> None:
-    change = one(diff_after("Metric", "fcr", lambda d: spec(d).update(calculation={"type": "manual"})), "calculation")
+    change = one(
+        diff_after("Metric", "fcr", lambda d: spec(d).update(calculation={"type": "manual"})),
+        "calculation",
+    )
     assert change.severity == "breaking" and "fcr → manual" in change.summary
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("unit", "ratio"), ("better", "lower")],
+    ("field", "value"),
+    [("unit", "ratio"), ("better", "lower")],
 )
 def test_metric_unit_and_direction_break_comparability(field: str, value: str) -> None:
     changes = diff_after("Metric", "fcr", lambda d: spec(d).update({field: value}))
@@ -146,16 +195,25 @@ def test_metric_unit_and_direction_break_comparability(field: str, value: str) -
 
 
 def test_metric_reworded_definition_is_info() -> None:
-    change = one(diff_after("Metric", "csat", lambda d: spec(d).update(definition="Happy answers.")), "definition")
+    change = one(
+        diff_after("Metric", "csat", lambda d: spec(d).update(definition="Happy answers.")),
+        "definition",
+    )
     assert change.severity == "info"
 
 
 def test_metric_default_scope_change_breaks_comparability() -> None:
-    change = one(diff_after("Metric", "frt_email", lambda d: spec(d).update(scope={"channel": ["email", "social"]})), "scope")
+    change = one(
+        diff_after(
+            "Metric", "frt_email", lambda d: spec(d).update(scope={"channel": ["email", "social"]})
+        ),
+        "scope",
+    )
     assert change.severity == "breaking"
 
 
 # --- SLAContract --------------------------------------------------------------------------------
+
 
 def objective(doc: dict[str, Any], objective_id: str) -> dict[str, Any]:
     return next(o for o in spec(doc)["objectives"] if o["id"] == objective_id)
@@ -163,28 +221,42 @@ def objective(doc: dict[str, Any], objective_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("target", "severity"), [(85, "softened"), (95, "tightened")])
 def test_contract_target_is_direction_aware(target: float, severity: str) -> None:
-    changes = diff_after("SLAContract", "acme_support", lambda d: objective(d, "email_first_response").update(target=target))
+    changes = diff_after(
+        "SLAContract",
+        "acme_support",
+        lambda d: objective(d, "email_first_response").update(target=target),
+    )
     assert one(changes, "target").severity == severity
 
 
 def test_contract_internal_target_lowered_is_softened() -> None:
-    changes = diff_after("SLAContract", "acme_support", lambda d: objective(d, "email_first_response").update(internal_target=92))
+    changes = diff_after(
+        "SLAContract",
+        "acme_support",
+        lambda d: objective(d, "email_first_response").update(internal_target=92),
+    )
     assert one(changes, "internal_target").severity == "softened"
 
 
 def test_contract_objective_removed_is_softened() -> None:
     def drop(doc: dict[str, Any]) -> None:
         spec(doc)["objectives"] = [o for o in spec(doc)["objectives"] if o["id"] != "csat"]
-        spec(doc)["credits"]["rules"] = [r for r in spec(doc)["credits"]["rules"] if r["type"] != "bands"]
+        spec(doc)["credits"]["rules"] = [
+            r for r in spec(doc)["credits"]["rules"] if r["type"] != "bands"
+        ]
 
     changes = diff_after("SLAContract", "acme_support", drop)
     assert one(changes, "objective").severity == "softened"
-    assert one(changes, "credits").severity == "softened"   # the band rule went with it
+    assert one(changes, "credits").severity == "softened"  # the band rule went with it
 
 
 @pytest.mark.parametrize(("percent", "severity"), [(2, "softened"), (10, "tightened")])
 def test_contract_credit_percentage(percent: float, severity: str) -> None:
-    changes = diff_after("SLAContract", "acme_support", lambda d: spec(d)["credits"]["rules"][0].update(percent=percent))
+    changes = diff_after(
+        "SLAContract",
+        "acme_support",
+        lambda d: spec(d)["credits"]["rules"][0].update(percent=percent),
+    )
     change = one(changes, "credits")
     assert change.severity == severity and change.path == ("spec", "credits", "rules", 0, "percent")
 
@@ -192,8 +264,8 @@ def test_contract_credit_percentage(percent: float, severity: str) -> None:
 def test_contract_band_edge_lowered_is_softened_and_percent_raised_tightened() -> None:
     def edit(doc: dict[str, Any]) -> None:
         bands = spec(doc)["credits"]["rules"][1]["bands"]
-        bands[0]["below"] = 75          # fewer results fall into the first band
-        bands[1]["percent"] = 15        # but the second band pays more
+        bands[0]["below"] = 75  # fewer results fall into the first band
+        bands[1]["percent"] = 15  # but the second band pays more
 
     changes = diff_after("SLAContract", "acme_support", edit)
     assert sorted(c.severity for c in changes) == ["softened", "tightened"]
@@ -214,36 +286,64 @@ def test_contract_cap(cap: dict[str, Any] | None, severity: str) -> None:
 
 
 def test_contract_earn_back_added_is_softened() -> None:
-    change = one(diff_after("SLAContract", "acme_support", lambda d: spec(d)["credits"].update(earn_back={"periods": 2})),
-                 "earn_back")
+    change = one(
+        diff_after(
+            "SLAContract",
+            "acme_support",
+            lambda d: spec(d)["credits"].update(earn_back={"periods": 2}),
+        ),
+        "earn_back",
+    )
     assert change.severity == "softened"
 
 
 def test_contract_unmeasured_not_counted_is_softened() -> None:
-    change = one(diff_after("SLAContract", "acme_support", lambda d: spec(d)["credits"].update(unmeasured="not_counted")),
-                 "unmeasured")
+    change = one(
+        diff_after(
+            "SLAContract",
+            "acme_support",
+            lambda d: spec(d)["credits"].update(unmeasured="not_counted"),
+        ),
+        "unmeasured",
+    )
     assert change.severity == "softened"
 
 
 def test_contract_exclusion_added_is_softened() -> None:
     exclusion = {"from": "2026-10-01", "to": "2026-10-03", "reason": "Vendor outage"}
-    change = one(diff_after("SLAContract", "acme_support", lambda d: spec(d).update(exclusions=[exclusion])), "exclusion")
+    change = one(
+        diff_after("SLAContract", "acme_support", lambda d: spec(d).update(exclusions=[exclusion])),
+        "exclusion",
+    )
     assert change.severity == "softened"
 
 
 def test_contract_removed_is_softened() -> None:
-    assert one(compare(build(fixture_docs()), build(without("SLAContract", "acme_support"))), "removed").severity == "softened"
+    assert (
+        one(
+            compare(build(fixture_docs()), build(without("SLAContract", "acme_support"))), "removed"
+        ).severity
+        == "softened"
+    )
 
 
 # --- Playbook -----------------------------------------------------------------------------------
+
 
 def steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return spec(doc)["steps"]  # type: ignore[no-any-return]
 
 
 def test_playbook_step_removed_is_softened_and_added_tightened() -> None:
-    assert one(diff_after("Playbook", "recovery", lambda d: steps(d).pop(1)), "steps").severity == "softened"
-    added = diff_after("Playbook", "recovery", lambda d: steps(d).append({"instruction": "Follow up a week later."}))
+    assert (
+        one(diff_after("Playbook", "recovery", lambda d: steps(d).pop(1)), "steps").severity
+        == "softened"
+    )
+    added = diff_after(
+        "Playbook",
+        "recovery",
+        lambda d: steps(d).append({"instruction": "Follow up a week later."}),
+    )
     assert one(added, "steps").severity == "tightened"
 
 
@@ -252,7 +352,9 @@ def test_playbook_steps_reordered_is_info() -> None:
     assert change.severity == "info" and change.summary == "steps reordered"
 
 
-@pytest.mark.parametrize(("limit", "severity"), [("2 days", "softened"), ("4 hours", "tightened"), (None, "softened")])
+@pytest.mark.parametrize(
+    ("limit", "severity"), [("2 days", "softened"), ("4 hours", "tightened"), (None, "softened")]
+)
 def test_playbook_time_limit(limit: str | None, severity: str) -> None:
     def edit(doc: dict[str, Any]) -> None:
         if limit is None:
@@ -264,16 +366,23 @@ def test_playbook_time_limit(limit: str | None, severity: str) -> None:
 
 
 def test_playbook_time_limit_same_duration_in_other_words_is_info() -> None:
-    change = one(diff_after("Playbook", "recovery", lambda d: steps(d)[2].update(time_limit="24 hours")), "time_limit")
+    change = one(
+        diff_after("Playbook", "recovery", lambda d: steps(d)[2].update(time_limit="24 hours")),
+        "time_limit",
+    )
     assert change.severity == "info" and "same duration" in change.summary
 
 
 def test_playbook_template_changed_is_info() -> None:
-    change = one(diff_after("Playbook", "recovery", lambda d: spec(d)["templates"][0].update(body="Sorry.")), "templates")
+    change = one(
+        diff_after("Playbook", "recovery", lambda d: spec(d)["templates"][0].update(body="Sorry.")),
+        "templates",
+    )
     assert change.severity == "info" and "body" in change.summary
 
 
 # --- Roadmap ------------------------------------------------------------------------------------
+
 
 def item(doc: dict[str, Any], item_id: str) -> dict[str, Any]:
     return next(i for p in spec(doc)["phases"] for i in p["items"] if i["id"] == item_id)
@@ -288,7 +397,9 @@ def item(doc: dict[str, Any], item_id: str) -> dict[str, Any]:
     ],
 )
 def test_roadmap_item_moved(item_id: str, edit: dict[str, Any], severity: str) -> None:
-    change = one(diff_after("Roadmap", "roadmap", lambda d: item(d, item_id).update(edit)), "item_due")
+    change = one(
+        diff_after("Roadmap", "roadmap", lambda d: item(d, item_id).update(edit)), "item_due"
+    )
     assert change.severity == severity
 
 
@@ -299,7 +410,9 @@ def test_roadmap_item_moved_from_a_date_to_the_same_day_number_is_no_change() ->
         entry.pop("due")
         entry["due_day"] = 76
 
-    assert [c.category for c in diff_after("Roadmap", "roadmap", edit) if c.category == "item_due"] == []
+    assert [
+        c.category for c in diff_after("Roadmap", "roadmap", edit) if c.category == "item_due"
+    ] == []
 
 
 def test_roadmap_item_dropped_and_unlinked() -> None:
@@ -307,19 +420,24 @@ def test_roadmap_item_dropped_and_unlinked() -> None:
         spec(doc)["phases"][1]["items"] = []
 
     assert one(diff_after("Roadmap", "roadmap", drop), "item").severity == "softened"
-    unlinked = diff_after("Roadmap", "roadmap", lambda d: item(d, "automation").update(goals=["aht_down"]))
+    unlinked = diff_after(
+        "Roadmap", "roadmap", lambda d: item(d, "automation").update(goals=["aht_down"])
+    )
     change = one(unlinked, "item_goals")
     assert change.severity == "softened" and "csat_to_85" in change.summary
 
 
 def test_roadmap_done_item_dropped_is_info() -> None:
     def drop(doc: dict[str, Any]) -> None:
-        spec(doc)["phases"][0]["items"] = [i for i in spec(doc)["phases"][0]["items"] if i["id"] != "dashboards"]
+        spec(doc)["phases"][0]["items"] = [
+            i for i in spec(doc)["phases"][0]["items"] if i["id"] != "dashboards"
+        ]
 
     assert one(diff_after("Roadmap", "roadmap", drop), "item").severity == "info"
 
 
 # --- Program settings, generic changes, ordering ------------------------------------------------
+
 
 def test_program_tolerance_loosened_and_timezone_changed() -> None:
     def edit(doc: dict[str, Any]) -> None:
@@ -332,8 +450,14 @@ def test_program_tolerance_loosened_and_timezone_changed() -> None:
 
 
 def test_unclassified_fields_are_still_reported_as_info() -> None:
-    changes = diff_after("Goal", "csat_to_85", lambda d: (d["metadata"].update(owner="new@example.com"),
-                                                          spec(d).update(relevance="Because.")))
+    changes = diff_after(
+        "Goal",
+        "csat_to_85",
+        lambda d: (
+            d["metadata"].update(owner="new@example.com"),
+            spec(d).update(relevance="Because."),
+        ),
+    )
     assert {(c.category, c.severity) for c in changes} == {("owner", "info"), ("relevance", "info")}
     assert one(changes, "owner").after == "new@example.com"
 
@@ -348,9 +472,14 @@ def test_added_document_is_info() -> None:
 
 def test_moved_document_is_matched_by_kind_and_id() -> None:
     docs = fixture_docs()
-    moved = [("goals/outcomes/csat.yaml" if d["metadata"]["id"] == "csat_to_85" else f, d) for f, d in docs]
+    moved = [
+        ("goals/outcomes/csat.yaml" if d["metadata"]["id"] == "csat_to_85" else f, d)
+        for f, d in docs
+    ]
     changes = compare(build(docs), build(moved))
-    assert [(c.category, c.before, c.after) for c in changes] == [("moved", "goals/goals.yaml", "goals/outcomes/csat.yaml")]
+    assert [(c.category, c.before, c.after) for c in changes] == [
+        ("moved", "goals/goals.yaml", "goals/outcomes/csat.yaml")
+    ]
 
 
 def test_changes_are_sorted_most_serious_first() -> None:
@@ -359,7 +488,9 @@ def test_changes_are_sorted_most_serious_first() -> None:
         spec(doc)["calculation"]["satisfied_from"] = 3
 
     changes = diff_after("Metric", "csat", edit)
-    assert [RANK[c.severity] for c in changes] == sorted((RANK[c.severity] for c in changes), reverse=True)
+    assert [RANK[c.severity] for c in changes] == sorted(
+        (RANK[c.severity] for c in changes), reverse=True
+    )
     assert changes[0].severity == "breaking"
 
 
@@ -369,4 +500,7 @@ def test_roadmap_phase_and_item_wording_are_info() -> None:
         item(doc, "automation")["title"] = "Automate status checks and password resets"
 
     changes = diff_after("Roadmap", "roadmap", edit)
-    assert {(c.category, c.severity) for c in changes} == {("phase", "info"), ("item_title", "info")}
+    assert {(c.category, c.severity) for c in changes} == {
+        ("phase", "info"),
+        ("item_title", "info"),
+    }

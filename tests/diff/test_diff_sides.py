@@ -30,7 +30,9 @@ def test_data_filter_refuses_paths_outside(tmp_path: Path) -> None:
     assert not (tmp_path / "escaped.yaml").exists()
 
 
-def test_without_filters_unsafe_members_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_filters_unsafe_members_are_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delattr(tarfile, "data_filter")
     into = tmp_path / "side"
     into.mkdir()

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from diff_repo import make_repo
 from typer.testing import CliRunner
 
 from app.cli import app
 from app.load import load_program
 from app.scaffold import CHECKOUT_INSTALL, LAYOUT, ScaffoldSettings, scaffold_files
-from diff_repo import make_repo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "cxgov.yml"
@@ -43,12 +43,15 @@ def run_init(folder: Path, *args: str) -> Any:
 
 # --- cxgov init ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("today", ["2026-11-23", "2026-12-31", "2027-05-01"])
 def test_init_output_validates_strictly_with_no_warnings(tmp_path: Path, today: str) -> None:
     folder = tmp_path / "Acme Support"
     result = run_init(folder, "--today", today, "--timezone", "Europe/Berlin", "--currency", "EUR")
     assert result.exit_code == 0, result.output
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == sorted(LAYOUT)
+    assert sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+    ) == sorted(LAYOUT)
     loaded = load_program(folder, strict=True, today=date.fromisoformat(today))
     assert loaded.ok and loaded.diagnostics == [], loaded.diagnostics
     program = loaded.program
@@ -73,7 +76,9 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "program.yaml"]
 
 
-@pytest.mark.parametrize("args", [["--timezone", "Mars/Olympus"], ["--currency", "dollars"], ["--today", "soon"]])
+@pytest.mark.parametrize(
+    "args", [["--timezone", "Mars/Olympus"], ["--currency", "dollars"], ["--today", "soon"]]
+)
 def test_init_usage_errors(tmp_path: Path, args: list[str]) -> None:
     result = run_init(tmp_path / "p", *args)
     assert result.exit_code == 2 and "Traceback" not in result.output
@@ -89,21 +94,28 @@ def test_init_quotes_a_program_name_that_is_not_plain_yaml(tmp_path: Path) -> No
 
 # --- workflow -----------------------------------------------------------------------------------
 
+
 def workflows() -> list[dict[str, Any]]:
-    scaffolded = scaffold_files(ScaffoldSettings("x", "x", "UTC", "USD", date(2026, 1, 1)))[".github/workflows/cxgov.yml"]
+    scaffolded = scaffold_files(ScaffoldSettings("x", "x", "UTC", "USD", date(2026, 1, 1)))[
+        ".github/workflows/cxgov.yml"
+    ]
     return [yaml.safe_load(WORKFLOW.read_text(encoding="utf-8")), yaml.safe_load(scaffolded)]
 
 
 def test_repository_workflow_is_the_scaffold_template_installing_from_the_checkout() -> None:
-    rendered = scaffold_files(ScaffoldSettings("x", "x", "UTC", "USD", date(2026, 1, 1)), install=CHECKOUT_INSTALL)
+    rendered = scaffold_files(
+        ScaffoldSettings("x", "x", "UTC", "USD", date(2026, 1, 1)), install=CHECKOUT_INSTALL
+    )
     assert WORKFLOW.read_text(encoding="utf-8") == rendered[".github/workflows/cxgov.yml"]
-    assert (REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8") == rendered[".pre-commit-config.yaml"]
+    assert (REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8") == rendered[
+        ".pre-commit-config.yaml"
+    ]
 
 
 @pytest.mark.parametrize("index", [0, 1], ids=["repository", "scaffold"])
 def test_workflow_runs_on_pull_requests_and_uses_only_known_actions(index: int) -> None:
     flow = workflows()[index]
-    triggers = flow.get("on", flow.get(True))   # YAML 1.1 reads a bare `on` as true
+    triggers = flow.get("on", flow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert "pull_request" in triggers
     assert flow["permissions"] == {"contents": "read", "pull-requests": "write"}
     steps = [step for job in flow["jobs"].values() for step in job["steps"]]
@@ -119,7 +131,9 @@ def test_workflow_runs_on_pull_requests_and_uses_only_known_actions(index: int) 
 @pytest.mark.parametrize("index", [0, 1], ids=["repository", "scaffold"])
 def test_workflow_names_only_real_commands_and_options(index: int) -> None:
     commands = {command.name for command in app.registered_commands}
-    runs = "\n".join(step.get("run", "") for job in workflows()[index]["jobs"].values() for step in job["steps"])
+    runs = "\n".join(
+        step.get("run", "") for job in workflows()[index]["jobs"].values() for step in job["steps"]
+    )
     assert re.search(r"^pip install (\.|cxgov)$", runs, re.M)
     invoked = re.findall(r"cxgov ([a-z-]+)((?: [^\n>|]*)?)", runs)
     assert {name for name, _ in invoked} == {"validate", "diff"}
@@ -132,7 +146,9 @@ def test_workflow_names_only_real_commands_and_options(index: int) -> None:
 
 def _run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run a workflow `run:` script the way Actions does (bash -e)."""
-    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_workflow_steps_work_on_a_pull_request_checkout(tmp_path: Path) -> None:
@@ -144,9 +160,14 @@ def test_workflow_steps_work_on_a_pull_request_checkout(tmp_path: Path) -> None:
     goals.write_text(goals.read_text().replace("    value: 85\n", "    value: 82\n"))
     flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     steps = {step.get("name"): step for step in flow["jobs"]["review"]["steps"]}
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "BASE_REF": "main", "LINK_BASE": "https://github.com/acme/cx/blob/abc/",
-           "APPROVAL_LABEL": flow["env"]["APPROVAL_LABEL"], "CXGOV_DATABASE_URL": ""}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "BASE_REF": "main",
+        "LINK_BASE": "https://github.com/acme/cx/blob/abc/",
+        "APPROVAL_LABEL": flow["env"]["APPROVAL_LABEL"],
+        "CXGOV_DATABASE_URL": "",
+    }
     validate = _run_step(steps["Validate the program"]["run"], work, env)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     summary = _run_step(steps["Summarise the change"]["run"], work, env)
@@ -154,20 +175,38 @@ def test_workflow_steps_work_on_a_pull_request_checkout(tmp_path: Path) -> None:
     comment = (work / "diff.md").read_text()
     assert "**1 change softens the program.**" in comment
     assert "(https://github.com/acme/cx/blob/abc/goals/goals.yaml#L15)" in comment
-    gate = _run_step(steps["Require the approval label for softening or breaking changes"]["run"], work, env)
-    assert gate.returncode == 1 and "::error::" in gate.stdout and "cxgov-softening-approved" in gate.stdout
-    goals.write_text(goals.read_text().replace("    value: 82\n", "    value: 87\n"))   # now a tightening
-    assert _run_step(steps["Require the approval label for softening or breaking changes"]["run"], work, env).returncode == 0
+    gate = _run_step(
+        steps["Require the approval label for softening or breaking changes"]["run"], work, env
+    )
+    assert (
+        gate.returncode == 1
+        and "::error::" in gate.stdout
+        and "cxgov-softening-approved" in gate.stdout
+    )
+    goals.write_text(
+        goals.read_text().replace("    value: 82\n", "    value: 87\n")
+    )  # now a tightening
+    assert (
+        _run_step(
+            steps["Require the approval label for softening or breaking changes"]["run"], work, env
+        ).returncode
+        == 0
+    )
 
 
 # --- pre-commit ---------------------------------------------------------------------------------
+
 
 def test_pre_commit_hook_manifest() -> None:
     [hook] = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "cxgov-validate" and hook["language"] == "python"
     assert hook["entry"] == "cxgov validate" and hook["pass_filenames"] is False
     pattern = re.compile(hook["files"])
-    assert pattern.search("goals/metrics.yaml") and pattern.search("roadmap/r.yml") and not pattern.search("README.md")
+    assert (
+        pattern.search("goals/metrics.yaml")
+        and pattern.search("roadmap/r.yml")
+        and not pattern.search("README.md")
+    )
     assert "validate" in {command.name for command in app.registered_commands}
 
 
@@ -176,6 +215,10 @@ def test_pre_commit_config_uses_the_local_hook() -> None:
     [repo] = config["repos"]
     [hook] = repo["hooks"]
     assert repo["repo"] == "local"
-    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("cxgov-validate", "cxgov validate", False)
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == (
+        "cxgov-validate",
+        "cxgov validate",
+        False,
+    )
     # `unsupported` is pre-commit 4.4's name for running what is on PATH (formerly `system`).
     assert hook["language"] == "unsupported" and config["minimum_pre_commit_version"] == "4.4.0"

@@ -21,8 +21,14 @@ from serving import free_port, wait_healthy
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path(os.environ.get("CXGOV_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REQUIRE = os.environ.get("CXGOV_REQUIRE_BROWSER") == "1"
 AS_OF = "2026-11-23"
 
@@ -44,7 +50,9 @@ def browser_ready() -> None:
     problem = _browser_problem()
     if problem:
         if REQUIRE:
-            pytest.fail(f"the browser test is required (CXGOV_REQUIRE_BROWSER=1) but cannot run: {problem}")
+            pytest.fail(
+                f"the browser test is required (CXGOV_REQUIRE_BROWSER=1) but cannot run: {problem}"
+            )
         pytest.skip(problem)
 
 
@@ -57,13 +65,22 @@ def app_url(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> It
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     env = {k: v for k, v in os.environ.items() if k != "CXGOV_DATABASE_URL"}
     script = Path(sys.executable).with_name("cxgov")
-    cxgov = [str(script)] if script.exists() else [sys.executable, "-c", "from app.cli import main; main()"]
-    subprocess.run([*cxgov, "demo", str(root), "--as-of", AS_OF], check=True, env=env, capture_output=True)
+    cxgov = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from app.cli import main; main()"]
+    )
+    subprocess.run(
+        [*cxgov, "demo", str(root), "--as-of", AS_OF], check=True, env=env, capture_output=True
+    )
     port = free_port()
     log = (tmp_path_factory.getbasetemp() / "cxgov-app.log").open("wb")
     process = subprocess.Popen(
         [*cxgov, "app", str(root), "--port", str(port), "--headless", "--address", "127.0.0.1"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -94,15 +111,21 @@ def test_every_page_renders_in_a_real_browser(app_url: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pages = [p for p in PAGES if p.path.is_file()]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             failures: list[str] = []
-            page.goto(f"{app_url}/", wait_until="domcontentloaded")  # the root moves on to the first page
+            page.goto(
+                f"{app_url}/", wait_until="domcontentloaded"
+            )  # the root moves on to the first page
             _settle(page, pages[0].title)
             if not page.url.endswith(f"/{pages[0].url_path}"):
                 failures.append(f"/ did not move on to /{pages[0].url_path}: {page.url}")
-            for spec in pages:  # every page at its own address, the first one too (a bookmark, a link in a mail)
+            for spec in (
+                pages
+            ):  # every page at its own address, the first one too (a bookmark, a link in a mail)
                 page.goto(f"{app_url}/{spec.url_path}", wait_until="domcontentloaded")
                 _settle(page, spec.title)
                 page.screenshot(path=str(ARTIFACTS / f"page-{spec.url_path}.png"), full_page=True)
@@ -110,7 +133,9 @@ def test_every_page_renders_in_a_real_browser(app_url: str) -> None:
                 if boxes.count():
                     failures.append(f"{spec.title}: {boxes.first.inner_text()[:500]}")
                 if page.get_by_text("Page not found").count():
-                    failures.append(f"{spec.title}: Streamlit says the page does not exist at /{spec.url_path}")
+                    failures.append(
+                        f"{spec.title}: Streamlit says the page does not exist at /{spec.url_path}"
+                    )
                 if not page.get_by_text("Local single-user mode").count():
                     failures.append(f"{spec.title}: the local-mode notice is missing")
             assert not failures, failures
@@ -125,16 +150,29 @@ def test_an_agent_fills_the_service_recovery_e_mail_in_a_real_browser(app_url: s
     from playwright.sync_api import sync_playwright
 
     fields = {
-        "How the customer is addressed": "Ms Weber", "The help-desk case number": "NW-482913",
-        "What went wrong": "the route import", "What we have done": "we corrected the routes.",
-        "The day you will check back": "Friday", "Your name as it appears": "Sam Ortiz",
+        "How the customer is addressed": "Ms Weber",
+        "The help-desk case number": "NW-482913",
+        "What went wrong": "the route import",
+        "What we have done": "we corrected the routes.",
+        "The day you will check back": "Friday",
+        "Your name as it appears": "Sam Ortiz",
     }
-    link = {"playbook": "service_recovery", "template": "apology_remedy", "locale": "de",
-            "customer_name": "Frau Weber", "case_id": "NW-1", "issue_summary": "dem Import",
-            "remedy": "Wir haben die Routen korrigiert.", "follow_up_date": "Freitag", "agent_name": "Sam"}
+    link = {
+        "playbook": "service_recovery",
+        "template": "apology_remedy",
+        "locale": "de",
+        "customer_name": "Frau Weber",
+        "case_id": "NW-1",
+        "issue_summary": "dem Import",
+        "remedy": "Wir haben die Routen korrigiert.",
+        "follow_up_date": "Freitag",
+        "agent_name": "Sam",
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             page.goto(f"{app_url}/playbooks", wait_until="domcontentloaded")
@@ -147,7 +185,9 @@ def test_an_agent_fills_the_service_recovery_e_mail_in_a_real_browser(app_url: s
                 field = page.get_by_role("textbox", name=label)
                 field.fill(value)
                 field.press("Enter")
-                page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+                page.wait_for_selector(
+                    '[data-testid="stStatusWidget"]', state="detached", timeout=60_000
+                )
             code = page.locator('[data-testid="stCode"]').filter(has_text="Dear Ms Weber,")
             code.first.wait_for(timeout=60_000)
             assert "we corrected the routes." in code.first.inner_text()
@@ -166,21 +206,32 @@ def test_an_agent_fills_the_service_recovery_e_mail_in_a_real_browser(app_url: s
 
 
 def test_the_committee_prepares_a_review_in_a_real_browser(app_url: str) -> None:
-    """Issue 6: the Reviews page in a real browser — prepare the October draft and see its pack."""
+    """The Reviews page in a real browser: prepare the last closed month's draft and see its pack."""
     from playwright.sync_api import sync_playwright
+
+    from app.periods import Month, today_in
+
+    month = Month.of(today_in("America/Los_Angeles")).shift(
+        -1
+    )  # program.yaml; the page's default: the last closed month
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             page.goto(f"{app_url}/reviews", wait_until="domcontentloaded")
             _settle(page, "Reviews")
             page.get_by_role("button", name="Prepare the draft").click()
+            page.get_by_text(f"Prepared the monthly review of {month}").wait_for(timeout=60_000)
             page.get_by_role("button", name="Start the meeting").wait_for(timeout=60_000)
-            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+            page.wait_for_selector(
+                '[data-testid="stStatusWidget"]', state="detached", timeout=60_000
+            )
             page.screenshot(path=str(ARTIFACTS / "reviews-draft.png"), full_page=True)
             assert not page.locator('[data-testid="stException"]').count()
-            assert page.get_by_text("2026-10").count()
+            assert page.get_by_text(f"Prepared the monthly review of {month}").count()
         finally:
             browser.close()

@@ -1,7 +1,7 @@
+import pytest
+
 from app.evaluate.forecast import MIN_POINTS, forecast, least_squares
 from app.periods import Month
-
-import pytest
 
 
 def test_least_squares_matches_a_hand_computed_line() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from evaluate_builders import deliverable, goal, metric, program
 
 from app.evaluate import ActualsIndex, evaluate_goals
 from app.evaluate.direction import progress_percent
 from app.evaluate.goals import deliverable_status
 from app.evaluate.plan import cadence_periods, planned_points, planned_value
 from app.periods import Month
-from evaluate_builders import deliverable, goal, metric, program
 
 CSAT = metric("csat")
 AHT = metric("aht", better="lower", unit="minutes")
@@ -26,12 +26,18 @@ def one(prog, values, as_of):  # type: ignore[no-untyped-def]
 
 # --- progress ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "expected"), [(77.0, 0.0), (78.0, 0.0), (81.5, 50.0), (85.0, 100.0), (90.0, 100.0)])
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(77.0, 0.0), (78.0, 0.0), (81.5, 50.0), (85.0, 100.0), (90.0, 100.0)]
+)
 def test_progress_higher_is_better_is_clamped(value: float, expected: float) -> None:
     assert progress_percent(value, 78.0, 85.0, "higher") == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(650.0, 0.0), (600.0, 0.0), (550.0, 50.0), (500.0, 100.0), (480.0, 100.0)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(650.0, 0.0), (600.0, 0.0), (550.0, 50.0), (500.0, 100.0), (480.0, 100.0)],
+)
 def test_progress_lower_is_better_counts_a_fall_as_progress(value: float, expected: float) -> None:
     assert progress_percent(value, 600.0, 500.0, "lower") == pytest.approx(expected)
 
@@ -42,6 +48,7 @@ def test_progress_of_a_hold_the_line_goal_is_all_or_nothing() -> None:
 
 
 # --- plan --------------------------------------------------------------------------------------
+
 
 def test_straight_line_plan() -> None:
     spec = goal("g").spec
@@ -61,25 +68,51 @@ def test_plan_goes_through_milestones() -> None:
 
 def test_cadence_periods_monthly_and_quarterly() -> None:
     assert [str(m) for m in cadence_periods(goal("g").spec)] == [
-        "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
+        "2026-06",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+        "2026-11",
+        "2026-12",
+        "2027-01",
+        "2027-02",
+        "2027-03",
+    ]
     assert [str(m) for m in cadence_periods(goal("g", cadence="quarterly").spec)] == [
-        "2026-06", "2026-09", "2026-12", "2027-03"]
+        "2026-06",
+        "2026-09",
+        "2026-12",
+        "2027-03",
+    ]
 
 
 # --- statuses ----------------------------------------------------------------------------------
 # Baseline 0 in June 2026, target 100 by April 2027: plan is 10 points a month, 30 in September.
 
+
 def linear_program(**kw):  # type: ignore[no-untyped-def]
-    return program(metrics=[SCORE], goals=[goal("g", metric_id="score", baseline=(0.0, "2026-06"),
-                                                 target=(100.0, "2027-04-30"))], **kw)
+    return program(
+        metrics=[SCORE],
+        goals=[
+            goal("g", metric_id="score", baseline=(0.0, "2026-06"), target=(100.0, "2027-04-30"))
+        ],
+        **kw,
+    )
 
 
-@pytest.mark.parametrize(("actual", "status"), [
-    (30.0, "on_track"), (25.0, "on_track"),  # exactly 5 points behind is still on track
-    (24.9, "at_risk"), (15.0, "at_risk"),     # exactly 15 behind is still at risk
-    (14.9, "off_track"), (-5.0, "off_track"),
-    (100.0, "achieved"),
-])
+@pytest.mark.parametrize(
+    ("actual", "status"),
+    [
+        (30.0, "on_track"),
+        (25.0, "on_track"),  # exactly 5 points behind is still on track
+        (24.9, "at_risk"),
+        (15.0, "at_risk"),  # exactly 15 behind is still at risk
+        (14.9, "off_track"),
+        (-5.0, "off_track"),
+        (100.0, "achieved"),
+    ],
+)
 def test_status_by_points_behind_plan(actual: float, status: str) -> None:
     e = one(linear_program(), {("score", "", "2026-09"): actual}, date(2026, 10, 15))
     assert e.status == status
@@ -88,7 +121,11 @@ def test_status_by_points_behind_plan(actual: float, status: str) -> None:
 
 
 def test_tolerances_come_from_the_program() -> None:
-    e = one(linear_program(on_track_within=10, at_risk_within=20), {("score", "", "2026-09"): 21.0}, date(2026, 10, 1))
+    e = one(
+        linear_program(on_track_within=10, at_risk_within=20),
+        {("score", "", "2026-09"): 21.0},
+        date(2026, 10, 1),
+    )
     assert e.status == "on_track"
 
 
@@ -107,8 +144,13 @@ def test_nothing_due_yet_is_judged_on_the_baseline() -> None:
 
 
 def test_deadline_passed_missed_achieved_or_no_data() -> None:
-    assert one(linear_program(), {("score", "", "2027-04"): 90.0}, date(2027, 5, 3)).status == "missed"
-    assert one(linear_program(), {("score", "", "2027-04"): 100.0}, date(2027, 6, 3)).status == "achieved"
+    assert (
+        one(linear_program(), {("score", "", "2027-04"): 90.0}, date(2027, 5, 3)).status == "missed"
+    )
+    assert (
+        one(linear_program(), {("score", "", "2027-04"): 100.0}, date(2027, 6, 3)).status
+        == "achieved"
+    )
     # A good value after the deadline does not rescue it: the deadline month is what counts.
     values = {("score", "", "2027-04"): 90.0, ("score", "", "2027-05"): 100.0}
     assert one(linear_program(), values, date(2027, 6, 3)).status == "missed"
@@ -116,10 +158,20 @@ def test_deadline_passed_missed_achieved_or_no_data() -> None:
 
 
 def test_lower_is_better_goal() -> None:
-    prog = program(metrics=[AHT], goals=[goal("aht_down", metric_id="aht", baseline=(10.0, "2026-06"),
-                                              target=(8.0, "2027-04-30"))])
-    assert one(prog, {("aht", "", "2026-09"): 9.4}, date(2026, 10, 2)).status == "on_track"   # 30 % vs plan 30 %
-    assert one(prog, {("aht", "", "2026-09"): 10.5}, date(2026, 10, 2)).status == "off_track"  # worse than baseline
+    prog = program(
+        metrics=[AHT],
+        goals=[
+            goal(
+                "aht_down", metric_id="aht", baseline=(10.0, "2026-06"), target=(8.0, "2027-04-30")
+            )
+        ],
+    )
+    assert (
+        one(prog, {("aht", "", "2026-09"): 9.4}, date(2026, 10, 2)).status == "on_track"
+    )  # 30 % vs plan 30 %
+    assert (
+        one(prog, {("aht", "", "2026-09"): 10.5}, date(2026, 10, 2)).status == "off_track"
+    )  # worse than baseline
     assert one(prog, {("aht", "", "2026-09"): 7.9}, date(2026, 10, 2)).status == "achieved"
 
 
@@ -140,7 +192,9 @@ def test_scope_key_merges_the_metric_default_scope() -> None:
 
 def test_inactive_goals_are_not_evaluated() -> None:
     prog = program(metrics=[CSAT], goals=[goal("a"), goal("b", status="paused")])
-    assert [e.goal_id for e in evaluate_goals(prog, ActualsIndex(), as_of=date(2026, 10, 1))] == ["a"]
+    assert [e.goal_id for e in evaluate_goals(prog, ActualsIndex(), as_of=date(2026, 10, 1))] == [
+        "a"
+    ]
 
 
 def test_latest_revision_is_used() -> None:
@@ -157,8 +211,13 @@ def test_latest_revision_is_used() -> None:
 
 # --- forecast ----------------------------------------------------------------------------------
 
+
 def test_forecast_at_the_deadline_hand_computed() -> None:
-    values = {("csat", "", "2026-07"): 79.0, ("csat", "", "2026-08"): 80.0, ("csat", "", "2026-09"): 80.5}
+    values = {
+        ("csat", "", "2026-07"): 79.0,
+        ("csat", "", "2026-08"): 80.0,
+        ("csat", "", "2026-09"): 80.5,
+    }
     e = one(program(metrics=[CSAT], goals=[goal("g")]), values, date(2026, 10, 5))
     # slope 0.75 a month through (Aug, 79.833): March 2027 is 7 months after August → 85.083
     assert e.forecast is not None and e.forecast.value == pytest.approx(79 + 5 / 6 + 0.75 * 7)
@@ -181,16 +240,25 @@ def test_forecast_that_falls_short() -> None:
 
 # --- guardrails --------------------------------------------------------------------------------
 
+
 def guarded(**bound: float):  # type: ignore[no-untyped-def]
     return program(metrics=[CSAT, FCR], goals=[goal("g", guardrails=[{"metric": "fcr", **bound}])])
 
 
 def test_guardrail_flags_an_achieved_goal() -> None:
-    values = {("csat", "", "2026-09"): 86.0, ("fcr", "", "2026-09"): 72.0, ("fcr", "", "2026-10"): 68.0}
+    values = {
+        ("csat", "", "2026-09"): 86.0,
+        ("fcr", "", "2026-09"): 72.0,
+        ("fcr", "", "2026-10"): 68.0,
+    }
     e = one(guarded(min=70.0), values, date(2026, 10, 20))
     assert e.status == "achieved" and e.guardrail_breached
     [check] = e.guardrails
-    assert check.value == 68.0 and check.period == Month(2026, 10) and "below its floor 70" in check.message
+    assert (
+        check.value == 68.0
+        and check.period == Month(2026, 10)
+        and "below its floor 70" in check.message
+    )
     assert "guardrail crossed" in e.explanation
 
 
@@ -204,13 +272,17 @@ def test_guardrail_within_bounds_or_without_data_is_not_flagged() -> None:
 
 # --- deliverables ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("completed", "as_of", "status"), [
-    ("2026-09-20", "2026-10-15", "done"),
-    ("2026-10-05", "2026-10-15", "done_late"),
-    (None, "2026-10-15", "overdue"),
-    (None, "2026-09-30", "due"),
-    ("2026-10-20", "2026-10-15", "overdue"),  # not done yet as of the 15th
-])
+
+@pytest.mark.parametrize(
+    ("completed", "as_of", "status"),
+    [
+        ("2026-09-20", "2026-10-15", "done"),
+        ("2026-10-05", "2026-10-15", "done_late"),
+        (None, "2026-10-15", "overdue"),
+        (None, "2026-09-30", "due"),
+        ("2026-10-20", "2026-10-15", "overdue"),  # not done yet as of the 15th
+    ],
+)
 def test_deliverable_status(completed: str | None, as_of: str, status: str) -> None:
     prog = program(goals=[deliverable("kb", due="2026-09-30", completed_on=completed)])
     e = one(prog, {}, date.fromisoformat(as_of))
@@ -229,4 +301,7 @@ def test_explanations_read_in_the_metrics_unit_and_decimals() -> None:
     """A committee reads "80.8 %", not the float 80.77777777777777 nor a unit-less 80.7778."""
     prog = program(metrics=[CSAT], goals=[goal("g")])
     e = one(prog, {("csat", "", "2026-07"): 79.0, ("csat", "", "2026-08"): 79.9}, date(2026, 9, 15))
-    assert e.explanation == "79.9 % in 2026-08 is 27.1 % of the way from 78.0 % to 85.0 %; plan 79.6 % (22.2 %): at or ahead of plan"
+    assert (
+        e.explanation
+        == "79.9 % in 2026-08 is 27.1 % of the way from 78.0 % to 85.0 %; plan 79.6 % (22.2 %): at or ahead of plan"
+    )

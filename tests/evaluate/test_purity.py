@@ -11,9 +11,28 @@ import app.evaluate
 
 PACKAGE = Path(app.evaluate.__file__).parent
 FORBIDDEN_MODULES = (
-    "streamlit", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "app.store", "app.load", "app.ingest", "app.ui",
-    "app.cli", "app.metrics", "os", "io", "pathlib", "shutil", "subprocess", "socket", "urllib", "requests",
-    "yaml", "random", "time",
+    "streamlit",
+    "sqlmodel",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "app.store",
+    "app.load",
+    "app.ingest",
+    "app.ui",
+    "app.cli",
+    "app.metrics",
+    "os",
+    "io",
+    "pathlib",
+    "shutil",
+    "subprocess",
+    "socket",
+    "urllib",
+    "requests",
+    "yaml",
+    "random",
+    "time",
 )
 FORBIDDEN_CALLS = {"open", "now", "today", "utcnow", "input", "print"}
 
@@ -30,7 +49,11 @@ def violations(source: str) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and _forbidden(node.module):
             found.append(f"from {node.module} import …")
         elif isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            name = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", "")
+            )
             if name in FORBIDDEN_CALLS:
                 found.append(f"call {name}()")
     return found
@@ -50,7 +73,11 @@ def test_the_checker_catches_what_it_forbids() -> None:
         "import os.path\nfrom datetime import date\nx = date.today()\ny = open('f')\n"
     )
     assert violations(bad) == [
-        "import streamlit", "from sqlmodel import …", "from app.store.db import …", "import os.path",
-        "call today()", "call open()",
+        "import streamlit",
+        "from sqlmodel import …",
+        "from app.store.db import …",
+        "import os.path",
+        "call today()",
+        "call open()",
     ]
     assert len(MODULES) >= 10

@@ -15,7 +15,9 @@ HEADER = list(CANONICAL_FIELDS)
 def write_csv(tmp_path: Path) -> Callable[..., Path]:
     """Write canonical rows (dicts; missing keys blank) to a CSV file and return its path."""
 
-    def write(rows: list[dict[str, object]], name: str = "contacts.csv", header: list[str] | None = None) -> Path:
+    def write(
+        rows: list[dict[str, object]], name: str = "contacts.csv", header: list[str] | None = None
+    ) -> Path:
         path = tmp_path / name
         columns = header or HEADER
         with path.open("w", newline="", encoding="utf-8") as handle:

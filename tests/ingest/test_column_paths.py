@@ -11,31 +11,143 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.ingest.mapping import CANONICAL_FIELDS, FieldMap
-from app.ingest.rows import PYTHON_WHITESPACE, FieldProblem, _column_converter, _converter, _map_values, _Plan
+from app.ingest.rows import (
+    PYTHON_WHITESPACE,
+    FieldProblem,
+    _column_converter,
+    _converter,
+    _map_values,
+    _Plan,
+)
 
-ZONES = [ZoneInfo("America/Los_Angeles"), ZoneInfo("Australia/Lord_Howe"), ZoneInfo("UTC"), ZoneInfo("Europe/Dublin")]
+ZONES = [
+    ZoneInfo("America/Los_Angeles"),
+    ZoneInfo("Australia/Lord_Howe"),
+    ZoneInfo("UTC"),
+    ZoneInfo("Europe/Dublin"),
+]
 SAMPLES = {
     "id": st.sampled_from(["", "C1", "x" * 128, "x" * 129, "é" * 128, "é" * 129, "C\x001"]),
-    "text": st.sampled_from(["", "phone", "Email", "y" * 32, "y" * 33, "y" * 64, "y" * 65, "ü" * 64, "ü" * 65, "tier\x002", "\x00"]),
-    "seconds": st.sampled_from(["", "0", "-0", "12", "1.5", "-3", "nan", "inf", "-inf", "1e3", "1_0", "abc", "1e308",
-                                "1e400", "1e-400", "+1", ".5", "5.", "00012", "1E5", "١٢", "0.1", "-0.0", "1.7976931348623157e308"]),
-    "bool": st.sampled_from(["", "true", "FALSE", "Yes", "n", "1", "0", "T", "maybe", "ＹＥＳ", "İ", "tRuE"]),
+    "text": st.sampled_from(
+        [
+            "",
+            "phone",
+            "Email",
+            "y" * 32,
+            "y" * 33,
+            "y" * 64,
+            "y" * 65,
+            "ü" * 64,
+            "ü" * 65,
+            "tier\x002",
+            "\x00",
+        ]
+    ),
+    "seconds": st.sampled_from(
+        [
+            "",
+            "0",
+            "-0",
+            "12",
+            "1.5",
+            "-3",
+            "nan",
+            "inf",
+            "-inf",
+            "1e3",
+            "1_0",
+            "abc",
+            "1e308",
+            "1e400",
+            "1e-400",
+            "+1",
+            ".5",
+            "5.",
+            "00012",
+            "1E5",
+            "١٢",
+            "0.1",
+            "-0.0",
+            "1.7976931348623157e308",
+        ]
+    ),
+    "bool": st.sampled_from(
+        ["", "true", "FALSE", "Yes", "n", "1", "0", "T", "maybe", "ＹＥＳ", "İ", "tRuE"]
+    ),
     "fcr": st.sampled_from(["", "yes", "NO", "Pending", "dunno", "PENDİNG", "ﬀ"]),
-    "rating": st.sampled_from(["", "0", "1", "4", "4.0", "+3", "1_0", "5", "7", "10", "11", "-1", "1e0", "2.5", "x",
-                               "9" * 30, "04", "٤", "-0", "00"]),
-    "timestamp": st.sampled_from([
-        "", "2026-01-31T23:30:00-08:00", "2026-01-31T23:30:00Z", "2026-03-08T02:30:00", "2026-11-01T01:30:00",
-        "2026-10-04T02:15:00", "2026-04-05T01:45:00", "2026-03-29T01:30:00", "2026-10-25T01:30:00",
-        "2026-01-31 23:30", "2026-01-31", "2026-01-31T23:30:00.123456+05:30", "31/01/2026 23:30", "yesterday",
-        "2026-02-30T00:00:00Z", "2026-02-29T00:00:00Z", "2024-02-29T12:00:00+01:00", "2026-01-31T23:30Z",
-        "2026-01-31T23:30:00.5", "2026-01-31T24:00:00", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
-        "2026-01-00T00:00:00Z", "2026-01-31T23:30:00-00:00", "2026-01-31T23:30:00+23:59", "2026-04-31T10:00:00",
-        "2026-01-31 23:30:00.1234567+00:00", "0999-01-01T00:00:00Z", "1000-01-01T00:30:00+01:00",
-        "9999-12-31T23:30:00-01:00", "9999-12-31T22:30:00+01:00", "2026-06-15T12:00:00+0200", "2026-06-15T12:00+02:00",
-        "2026-06-15T12:00:00.000+02:00", "2026-06-15t12:00:00", "2026-06-15T12:00:60",
-        "2026-03-08 02:30:00", "2026-11-01 01:30:00", "2026-06-15 12:00:00", "2026-06-15 7:05:00", "2026-6-15 12:00:00",
-        "2026-06-15T12:00", "2026-06-15 12:00", "2026-02-29 10:00:00", "2026-06-15 12:00:00 ",
-    ]),
+    "rating": st.sampled_from(
+        [
+            "",
+            "0",
+            "1",
+            "4",
+            "4.0",
+            "+3",
+            "1_0",
+            "5",
+            "7",
+            "10",
+            "11",
+            "-1",
+            "1e0",
+            "2.5",
+            "x",
+            "9" * 30,
+            "04",
+            "٤",
+            "-0",
+            "00",
+        ]
+    ),
+    "timestamp": st.sampled_from(
+        [
+            "",
+            "2026-01-31T23:30:00-08:00",
+            "2026-01-31T23:30:00Z",
+            "2026-03-08T02:30:00",
+            "2026-11-01T01:30:00",
+            "2026-10-04T02:15:00",
+            "2026-04-05T01:45:00",
+            "2026-03-29T01:30:00",
+            "2026-10-25T01:30:00",
+            "2026-01-31 23:30",
+            "2026-01-31",
+            "2026-01-31T23:30:00.123456+05:30",
+            "31/01/2026 23:30",
+            "yesterday",
+            "2026-02-30T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2024-02-29T12:00:00+01:00",
+            "2026-01-31T23:30Z",
+            "2026-01-31T23:30:00.5",
+            "2026-01-31T24:00:00",
+            "2026-13-01T00:00:00Z",
+            "2026-00-10T00:00:00Z",
+            "2026-01-00T00:00:00Z",
+            "2026-01-31T23:30:00-00:00",
+            "2026-01-31T23:30:00+23:59",
+            "2026-04-31T10:00:00",
+            "2026-01-31 23:30:00.1234567+00:00",
+            "0999-01-01T00:00:00Z",
+            "1000-01-01T00:30:00+01:00",
+            "9999-12-31T23:30:00-01:00",
+            "9999-12-31T22:30:00+01:00",
+            "2026-06-15T12:00:00+0200",
+            "2026-06-15T12:00+02:00",
+            "2026-06-15T12:00:00.000+02:00",
+            "2026-06-15t12:00:00",
+            "2026-06-15T12:00:60",
+            "2026-03-08 02:30:00",
+            "2026-11-01 01:30:00",
+            "2026-06-15 12:00:00",
+            "2026-06-15 7:05:00",
+            "2026-6-15 12:00:00",
+            "2026-06-15T12:00",
+            "2026-06-15 12:00",
+            "2026-02-29 10:00:00",
+            "2026-06-15 12:00:00 ",
+        ]
+    ),
 }
 
 
@@ -55,43 +167,77 @@ def per_value(name: str, spec: FieldMap, texts: list[str], zone: ZoneInfo) -> li
 def test_arrow_columns_agree_with_per_value_converters(data: st.DataObject) -> None:
     zone = data.draw(st.sampled_from(ZONES))
     for name, kind in CANONICAL_FIELDS.items():
-        for spec in (FieldMap(column="c"), FieldMap(column="c", unit="minutes") if kind == "seconds" else None,
-                     FieldMap(column="c", format="%d/%m/%Y %H:%M") if kind == "timestamp" else None,
-                     FieldMap(column="c", format="%Y-%m-%d %H:%M:%S") if kind == "timestamp" else None,
-                     FieldMap(column="c", format="%Y-%m-%dT%H:%M") if kind == "timestamp" else None):
+        for spec in (
+            FieldMap(column="c"),
+            FieldMap(column="c", unit="minutes") if kind == "seconds" else None,
+            FieldMap(column="c", format="%d/%m/%Y %H:%M") if kind == "timestamp" else None,
+            FieldMap(column="c", format="%Y-%m-%d %H:%M:%S") if kind == "timestamp" else None,
+            FieldMap(column="c", format="%Y-%m-%dT%H:%M") if kind == "timestamp" else None,
+        ):
             if spec is None:
                 continue
             texts = data.draw(st.lists(SAMPLES[kind], max_size=6))
             fast = _column_converter(name, spec, None, zone)(pa.array(texts, pa.string()))
             expected = per_value(name, spec, texts, zone)
-            if fast is not None:  # None: the column is converted value by value, by the per-value converter itself
+            if (
+                fast is not None
+            ):  # None: the column is converted value by value, by the per-value converter itself
                 assert fast.to_pylist() == expected, (name, texts, zone)
-                assert [type(value) for value in fast.to_pylist()] == [type(value) for value in expected], (name, texts)
+                assert [type(value) for value in fast.to_pylist()] == [
+                    type(value) for value in expected
+                ], (name, texts)
 
 
 def test_the_common_shapes_take_the_arrow_path() -> None:
     """The path is worth having only if it takes what exports hold."""
     zone = ZoneInfo("America/Los_Angeles")
     freshdesk = FieldMap(column="c", format="%Y-%m-%d %H:%M:%S")
-    assert _column_converter("created_at", freshdesk, None, zone)(pa.array(["2026-01-31 23:30:00", ""])) is not None
+    assert (
+        _column_converter("created_at", freshdesk, None, zone)(
+            pa.array(["2026-01-31 23:30:00", ""])
+        )
+        is not None
+    )
     columns = {
-        "created_at": ["2026-01-31T23:30:00-08:00", "2026-01-31 23:30:00", "2026-01-31T23:30:00.25Z", ""],
-        "wait_seconds": ["12", "0.5", "", "3e2"], "abandoned": ["true", "False", "", "no"], "fcr": ["Yes", "pending", "", "no"],
-        "csat": ["1", "5", "", "3"], "channel": ["phone", "", "chat", "Email"],
+        "created_at": [
+            "2026-01-31T23:30:00-08:00",
+            "2026-01-31 23:30:00",
+            "2026-01-31T23:30:00.25Z",
+            "",
+        ],
+        "wait_seconds": ["12", "0.5", "", "3e2"],
+        "abandoned": ["true", "False", "", "no"],
+        "fcr": ["Yes", "pending", "", "no"],
+        "csat": ["1", "5", "", "3"],
+        "channel": ["phone", "", "chat", "Email"],
     }
     for name, texts in columns.items():
-        assert _column_converter(name, FieldMap(column="c"), None, zone)(pa.array(texts, pa.string())) is not None, name
+        assert (
+            _column_converter(name, FieldMap(column="c"), None, zone)(pa.array(texts, pa.string()))
+            is not None
+        ), name
 
 
 def test_arrow_trims_what_python_strips() -> None:
-    assert PYTHON_WHITESPACE == "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    assert (
+        "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+        == PYTHON_WHITESPACE
+    )
 
 
-AROUND = st.text(alphabet=st.sampled_from([" ", "\t", "\x1c", "\x85", "\xa0", "\u3000", "\u200b", "a", "é", "İ", "ß"]), max_size=5)
+AROUND = st.text(
+    alphabet=st.sampled_from(
+        [" ", "\t", "\x1c", "\x85", "\xa0", "\u3000", "\u200b", "a", "é", "İ", "ß"]
+    ),
+    max_size=5,
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts=st.lists(AROUND, max_size=8), keys=st.lists(st.sampled_from(["a", "ss", "i̇", "é", "A", " a "]), max_size=3))
+@given(
+    texts=st.lists(AROUND, max_size=8),
+    keys=st.lists(st.sampled_from(["a", "ss", "i̇", "é", "A", " a "]), max_size=3),
+)
 def test_texts_are_stripped_and_mapped_as_python_would(texts: list[str], keys: list[str]) -> None:
     mapped = {key.strip().casefold(): f"to-{index}" for index, key in enumerate(keys)}
     plan = _Plan("channel", 0, 0, None, mapped, str, lambda texts: None, False, pa.string())

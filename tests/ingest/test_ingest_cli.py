@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def root(tmp_path: Path, database_url: str, engine: object, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(
+    tmp_path: Path, database_url: str, engine: object, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     program = tmp_path / "program"
     program.mkdir()
     (program / "program.yaml").write_text((ROOT / "program.yaml").read_text())
@@ -24,18 +26,34 @@ def root(tmp_path: Path, database_url: str, engine: object, monkeypatch: pytest.
     return program
 
 
-def test_ingest_json_summary_balances_and_quarantine_exits_1(root: Path, write_csv: Callable[..., Path]) -> None:
-    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00Z", "csat": 5},
-                      {"contact_id": "B", "created_at": "2026-07-01T09:00:00Z", "csat": 6},
-                      {"contact_id": "", "created_at": "2026-07-01T09:00:00Z"}])
-    result = runner.invoke(app, ["ingest", str(path), "--format", "json", "--root", str(root), "--by", "ana"])
+def test_ingest_json_summary_balances_and_quarantine_exits_1(
+    root: Path, write_csv: Callable[..., Path]
+) -> None:
+    path = write_csv(
+        [
+            {"contact_id": "A", "created_at": "2026-07-01T09:00:00Z", "csat": 5},
+            {"contact_id": "B", "created_at": "2026-07-01T09:00:00Z", "csat": 6},
+            {"contact_id": "", "created_at": "2026-07-01T09:00:00Z"},
+        ]
+    )
+    result = runner.invoke(
+        app, ["ingest", str(path), "--format", "json", "--root", str(root), "--by", "ana"]
+    )
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
-    assert (summary["rows_read"], summary["imported"], summary["quarantined"], summary["field_issues"]) == (3, 2, 1, 1)
+    assert (
+        summary["rows_read"],
+        summary["imported"],
+        summary["quarantined"],
+        summary["field_issues"],
+    ) == (3, 2, 1, 1)
     assert summary["quarantine_reasons"] == {"missing_id": 1}
     again = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
     assert again.exit_code == 1
-    assert "unchanged            2" in again.stdout and "= imported + updated + unchanged + quarantined" in again.stdout
+    assert (
+        "unchanged            2" in again.stdout
+        and "= imported + updated + unchanged + quarantined" in again.stdout
+    )
 
 
 def test_ingest_clean_file_with_profile_exits_0(root: Path, write_csv: Callable[..., Path]) -> None:
@@ -50,17 +68,27 @@ def test_ingest_usage_errors(root: Path, write_csv: Callable[..., Path], tmp_pat
     result = runner.invoke(app, ["ingest", str(path), "--profile", "nope", "--root", str(root)])
     assert result.exit_code == 2 and "shipped profiles are" in result.output
     bad = tmp_path / "bad.yaml"
-    bad.write_text("apiVersion: cxgov/v1\nkind: ContactMapping\nmetadata: {id: b, title: B}\nspec: {source: b}\n")
+    bad.write_text(
+        "apiVersion: cxgov/v1\nkind: ContactMapping\nmetadata: {id: b, title: B}\nspec: {source: b}\n"
+    )
     result = runner.invoke(app, ["ingest", str(path), "--mapping", str(bad), "--root", str(root)])
     assert result.exit_code == 1 and f"{bad}\n  4:" in result.output and "hint:" in result.output
     other = write_csv([{"x": "1"}], name="other.csv", header=["x"])
     result = runner.invoke(app, ["ingest", str(other), "--root", str(root)])
-    assert result.exit_code == 1 and "no column 'contact_id'" in result.output and "nothing was imported" in result.output
+    assert (
+        result.exit_code == 1
+        and "no column 'contact_id'" in result.output
+        and "nothing was imported" in result.output
+    )
 
 
-def test_ingest_brings_the_computed_actuals_up_to_date(tmp_path: Path, database_url: str, engine: object,
-                                                       monkeypatch: pytest.MonkeyPatch,
-                                                       write_csv: Callable[..., Path]) -> None:
+def test_ingest_brings_the_computed_actuals_up_to_date(
+    tmp_path: Path,
+    database_url: str,
+    engine: object,
+    monkeypatch: pytest.MonkeyPatch,
+    write_csv: Callable[..., Path],
+) -> None:
     import shutil
 
     program = tmp_path / "example"
@@ -68,30 +96,66 @@ def test_ingest_brings_the_computed_actuals_up_to_date(tmp_path: Path, database_
     shutil.copy(ROOT / "program.yaml", program / "program.yaml")
     shutil.copytree(ROOT / "goals", program / "goals")
     monkeypatch.setenv("CXGOV_DATABASE_URL", database_url)
-    path = write_csv([{"contact_id": "A", "created_at": "2026-07-01T09:00:00-07:00", "channel": "chat", "csat": 5},
-                      {"contact_id": "B", "created_at": "2026-07-02T09:00:00-07:00", "channel": "chat", "csat": 2},
-                      {"contact_id": "C", "created_at": "2026-08-03T09:00:00-07:00", "channel": "email", "csat": 4}])
+    path = write_csv(
+        [
+            {
+                "contact_id": "A",
+                "created_at": "2026-07-01T09:00:00-07:00",
+                "channel": "chat",
+                "csat": 5,
+            },
+            {
+                "contact_id": "B",
+                "created_at": "2026-07-02T09:00:00-07:00",
+                "channel": "chat",
+                "csat": 2,
+            },
+            {
+                "contact_id": "C",
+                "created_at": "2026-08-03T09:00:00-07:00",
+                "channel": "email",
+                "csat": 4,
+            },
+        ]
+    )
     result = runner.invoke(app, ["ingest", str(path), "--format", "json", "--root", str(program)])
     assert result.exit_code == 0, result.output
     computed = json.loads(result.stdout)["computed"]
     assert computed["months"] == ["2026-07", "2026-08"] and computed["recorded"] > 0
-    history = runner.invoke(app, ["actuals", "history", "csat", "--format", "json", "--root", str(program)])
-    values = {row["period"]: row["value"] for row in json.loads(history.stdout) if row["scope"] == "channel=chat,email,phone"}
+    history = runner.invoke(
+        app, ["actuals", "history", "csat", "--format", "json", "--root", str(program)]
+    )
+    values = {
+        row["period"]: row["value"]
+        for row in json.loads(history.stdout)
+        if row["scope"] == "channel=chat,email,phone"
+    }
     assert values == {"2026-07": 50.0, "2026-08": 100.0}
-    skipped = write_csv([{"contact_id": "D", "created_at": "2026-09-01T09:00:00-07:00", "csat": 5}], name="sep.csv")
-    result = runner.invoke(app, ["ingest", str(skipped), "--format", "json", "--no-compute", "--root", str(program)])
+    skipped = write_csv(
+        [{"contact_id": "D", "created_at": "2026-09-01T09:00:00-07:00", "csat": 5}], name="sep.csv"
+    )
+    result = runner.invoke(
+        app, ["ingest", str(skipped), "--format", "json", "--no-compute", "--root", str(program)]
+    )
     assert result.exit_code == 0 and json.loads(result.stdout)["computed"] is None
 
 
-def test_a_file_the_csv_module_refuses_is_a_message_not_an_internal_error(root: Path, tmp_path: Path) -> None:
+def test_a_file_the_csv_module_refuses_is_a_message_not_an_internal_error(
+    root: Path, tmp_path: Path
+) -> None:
     """A blank line hands the rest of the file to the csv module, which refuses a field over its
     128 KB limit: the user is told, nothing is imported."""
     path = tmp_path / "huge.csv"
-    path.write_text("contact_id,created_at,channel\nA,2026-07-01T09:00:00Z,phone\n\nB,2026-07-01T09:00:00Z,"
-                    + "x" * 200_000 + "\n")
+    path.write_text(
+        "contact_id,created_at,channel\nA,2026-07-01T09:00:00Z,phone\n\nB,2026-07-01T09:00:00Z,"
+        + "x" * 200_000
+        + "\n"
+    )
     result = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
     assert result.exit_code == 1, result.output
-    assert "field larger than field limit" in result.output and "nothing was imported" in result.output
+    assert (
+        "field larger than field limit" in result.output and "nothing was imported" in result.output
+    )
 
 
 def test_a_sqlite_too_old_to_deserialize_is_a_message_not_an_internal_error(
@@ -119,6 +183,16 @@ def test_other_commands_do_not_load_pyarrow() -> None:
     import sys
 
     probe = "import sys, app.cli; from app.ingest import builtin_profile; print('pyarrow' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "False"
+    )
     probe = "import sys; from app.ingest import ingest_file; print('pyarrow' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "True"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "True"
+    )

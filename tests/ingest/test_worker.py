@@ -26,12 +26,22 @@ GENERIC = builtin_profile("generic")
 def _rows() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for i in range(300):
-        rows.append({"contact_id": f"W{i}", "created_at": f"2026-02-{i % 28 + 1:02d}T{i % 24:02d}:15:00-05:00",
-                     "channel": ("phone", "chat", "email")[i % 3], "customer_id": f"cust{i % 17}",
-                     "first_response_at": f"2026-02-{i % 28 + 1:02d}T{i % 24:02d}:45:00-05:00" if i % 5 else "",
-                     "wait_seconds": i % 90, "abandoned": "false" if i % 11 else "true",
-                     "fcr": ("yes", "no", "pending")[i % 3], "csat": i % 5 + 1 if i % 4 else "",
-                     "nps": 14 if i % 37 == 0 else i % 11})  # an out-of-range NPS now and then: a field issue
+        rows.append(
+            {
+                "contact_id": f"W{i}",
+                "created_at": f"2026-02-{i % 28 + 1:02d}T{i % 24:02d}:15:00-05:00",
+                "channel": ("phone", "chat", "email")[i % 3],
+                "customer_id": f"cust{i % 17}",
+                "first_response_at": f"2026-02-{i % 28 + 1:02d}T{i % 24:02d}:45:00-05:00"
+                if i % 5
+                else "",
+                "wait_seconds": i % 90,
+                "abandoned": "false" if i % 11 else "true",
+                "fcr": ("yes", "no", "pending")[i % 3],
+                "csat": i % 5 + 1 if i % 4 else "",
+                "nps": 14 if i % 37 == 0 else i % 11,
+            }
+        )  # an out-of-range NPS now and then: a field issue
     rows[40]["contact_id"] = ""  # missing id: quarantined
     rows[77]["created_at"] = "last tuesday"  # unusable date: quarantined
     rows[250]["contact_id"] = "W3"  # a repeat of line 5, across chunk boundaries: quarantined
@@ -40,13 +50,28 @@ def _rows() -> list[dict[str, object]]:
 
 def _state(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
-        contacts = [dict(row) for row in conn.execute(
-            select(Contact.__table__).order_by(Contact.contact_id)).mappings()]  # type: ignore[attr-defined]
-        quarantined = [(row.line_number, json.loads(row.raw), json.loads(row.reasons)) for row in conn.execute(
-            select(QuarantinedRow).order_by(QuarantinedRow.line_number))]
-        issues = [tuple(row) for row in conn.execute(
-            select(FieldIssue.line_number, FieldIssue.contact_id, FieldIssue.field, FieldIssue.raw_value, FieldIssue.reason)
-            .order_by(FieldIssue.line_number, FieldIssue.field))]
+        contacts = [
+            dict(row)
+            for row in conn.execute(
+                select(Contact.__table__).order_by(Contact.contact_id)
+            ).mappings()
+        ]  # type: ignore[attr-defined]
+        quarantined = [
+            (row.line_number, json.loads(row.raw), json.loads(row.reasons))
+            for row in conn.execute(select(QuarantinedRow).order_by(QuarantinedRow.line_number))
+        ]
+        issues = [
+            tuple(row)
+            for row in conn.execute(
+                select(
+                    FieldIssue.line_number,
+                    FieldIssue.contact_id,
+                    FieldIssue.field,
+                    FieldIssue.raw_value,
+                    FieldIssue.reason,
+                ).order_by(FieldIssue.line_number, FieldIssue.field)
+            )
+        ]
     for contact in contacts:
         del contact["id"], contact["batch_id"]
     return {"contacts": contacts, "quarantined": quarantined, "issues": issues}
@@ -55,13 +80,22 @@ def _state(engine: Engine) -> dict[str, Any]:
 def _row_counts(engine: Engine) -> list[int]:
     """Rows in contacts, import batches, quarantine and field issues."""
     with engine.connect() as conn:
-        return [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
-                for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)]
+        return [
+            conn.execute(select(func.count()).select_from(t.__table__)).scalar_one()  # type: ignore[attr-defined]
+            for t in (Contact, ImportBatch, QuarantinedRow, FieldIssue)
+        ]
 
 
 def _ingest(engine: Engine, path: Path, **kwargs: Any) -> Any:
-    return ingest_file(engine, path, mapping=GENERIC, program_timezone="America/New_York", author="w", chunk_rows=64,
-                       **kwargs)
+    return ingest_file(
+        engine,
+        path,
+        mapping=GENERIC,
+        program_timezone="America/New_York",
+        author="w",
+        chunk_rows=64,
+        **kwargs,
+    )
 
 
 def test_the_worker_gives_exactly_what_parsing_here_gives(
@@ -98,7 +132,9 @@ def test_an_error_in_the_worker_is_raised_as_itself_and_nothing_is_kept(
 ) -> None:
     path = write_csv(_rows())
     with path.open("ab") as handle:
-        handle.write(b"W900,2026-02-01T10:00:00Z,caf\xe9\n")  # not UTF-8, after a few chunks were written
+        handle.write(
+            b"W900,2026-02-01T10:00:00Z,caf\xe9\n"
+        )  # not UTF-8, after a few chunks were written
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
     with pytest.raises(UnicodeDecodeError):
         _ingest(engine, path)
@@ -145,7 +181,9 @@ def test_an_interrupt_stops_the_worker_and_keeps_nothing(
         _ingest(engine, write_csv(_rows()), progress=interrupt)
     assert _workers(os.getpid()) == []
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(ImportBatch.__table__)).scalar_one() == 0  # type: ignore[attr-defined]
+        assert (
+            conn.execute(select(func.count()).select_from(ImportBatch.__table__)).scalar_one() == 0
+        )  # type: ignore[attr-defined]
 
 
 def _workers(parent: int) -> list[int]:
@@ -195,13 +233,21 @@ ingest_file(make_engine(sys.argv[1]), Path(sys.argv[2]), mapping=builtin_profile
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the worker through /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/self/cmdline").exists(), reason="finds the worker through /proc (Linux)"
+)
 def test_sigkill_of_the_importer_leaves_the_database_unchanged_and_no_worker(
     engine: Engine, database_url: str, write_csv: Callable[..., Path]
 ) -> None:
-    path = write_csv(_rows() * 40)  # 12,000 rows: the worker is still parsing when the importer dies
-    child = subprocess.Popen([sys.executable, "-c", CHILD, database_url, str(path)], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    path = write_csv(
+        _rows() * 40
+    )  # 12,000 rows: the worker is still parsing when the importer dies
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, database_url, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "progress 64"
@@ -237,20 +283,29 @@ except KeyboardInterrupt:
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the worker through /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/self/cmdline").exists(), reason="finds the worker through /proc (Linux)"
+)
 def test_ctrl_c_to_the_process_group_is_an_interrupt_not_a_parsing_failure(
     engine: Engine, database_url: str, write_csv: Callable[..., Path]
 ) -> None:
     path = write_csv(_rows() * 40)
-    child = subprocess.Popen([sys.executable, "-c", CTRL_C_CHILD, database_url, str(path)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                             start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_CHILD, database_url, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,
+    )
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "progress 64"
         workers = _workers(child.pid)
         assert len(workers) == 1
-        os.killpg(child.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the importer and its worker
+        os.killpg(
+            child.pid, signal.SIGINT
+        )  # what a terminal does on Ctrl-C: the importer and its worker
         out, err = child.communicate(timeout=30)
     finally:
         if child.poll() is None:
@@ -264,8 +319,12 @@ def test_ctrl_c_to_the_process_group_is_an_interrupt_not_a_parsing_failure(
 def test_the_worker_leaves_ctrl_c_to_the_importer() -> None:
     """A SIGINT meant for the whole process group must not end the worker on its own: the importer
     would then see a parsing failure before its own KeyboardInterrupt."""
-    worker = subprocess.Popen([sys.executable, "-m", "app.ingest.worker"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.ingest.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         time.sleep(2.0)  # let it start and block reading its arguments
         worker.send_signal(signal.SIGINT)
@@ -277,5 +336,7 @@ def test_the_worker_leaves_ctrl_c_to_the_importer() -> None:
 
 
 def test_a_worker_whose_importer_left_before_handing_over_the_file_exits_quietly() -> None:
-    finished = subprocess.run([sys.executable, "-m", "app.ingest.worker"], input=b"", capture_output=True, timeout=60)
+    finished = subprocess.run(
+        [sys.executable, "-m", "app.ingest.worker"], input=b"", capture_output=True, timeout=60
+    )
     assert (finished.returncode, finished.stdout, finished.stderr) == (1, b"", b"")

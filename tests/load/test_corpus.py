@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from load_fixture import CONTRACT, GOAL, METRICS, PLAYBOOK, PROGRAM, ROADMAP, TODAY, write_program
 
 from app.load import load_program
-from load_fixture import CONTRACT, GOAL, METRICS, PLAYBOOK, PROGRAM, ROADMAP, TODAY, write_program
 
 SERVICE_LEVEL = """\
 apiVersion: cxgov/v1
@@ -35,8 +35,10 @@ f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
 """
 
 NPS_GOAL = (
-    GOAL.replace("csat_up", "nps_up").replace("metric: csat", "metric: nps")
-    .replace("    value: 85", "    value: -150").replace("CSAT from 78 % to 85 %", "NPS by 5 points")
+    GOAL.replace("csat_up", "nps_up")
+    .replace("metric: csat", "metric: nps")
+    .replace("    value: 85", "    value: -150")
+    .replace("CSAT from 78 % to 85 %", "NPS by 5 points")
 )
 
 
@@ -75,21 +77,74 @@ CASES = [
     # YAML itself
     Case("syntax error", goal("  metric: csat", "  metric: csat: x"), G, 7, "yaml-syntax"),
     Case("tab indentation", goal("  pillar: process", "\tpillar: process"), G, 14, "yaml-tab"),
-    Case("python tag", goal("  pillar: process", "  pillar: !!python/object/apply:os.system [echo hi]"), G, 14, "yaml-tag"),
-    Case("custom tag", goal("  pillar: process", "  pillar: !include other.yaml"), G, 14, "yaml-tag"),
-    Case("duplicate key", goal("  pillar: process\n", "  pillar: process\n  relevance: again\n"), G, 16, "yaml-duplicate-key"),
+    Case(
+        "python tag",
+        goal("  pillar: process", "  pillar: !!python/object/apply:os.system [echo hi]"),
+        G,
+        14,
+        "yaml-tag",
+    ),
+    Case(
+        "custom tag", goal("  pillar: process", "  pillar: !include other.yaml"), G, 14, "yaml-tag"
+    ),
+    Case(
+        "duplicate key",
+        goal("  pillar: process\n", "  pillar: process\n  relevance: again\n"),
+        G,
+        16,
+        "yaml-duplicate-key",
+    ),
     Case("alias bomb", {"goals/bomb.yaml": BOMB}, "goals/bomb.yaml", 4, "yaml-alias-bomb"),
-    Case("recursive alias", {"goals/loop.yaml": "a: &a [x, *a]\n"}, "goals/loop.yaml", 1, "yaml-recursive-alias"),
-    Case("merge key", {"goals/merge.yaml": "a: &x {b: 1}\nc:\n  <<: *x\n"}, "goals/merge.yaml", 3, "yaml-merge-key"),
-    Case("not UTF-8", {G: GOAL.replace("Unhappy", "Ärgerliche").encode("latin-1")}, G, 15, "yaml-encoding"),
-    Case("empty file", {"goals/empty.yaml": "# nothing yet\n"}, "goals/empty.yaml", 1, "yaml-empty-file", "warning"),
+    Case(
+        "recursive alias",
+        {"goals/loop.yaml": "a: &a [x, *a]\n"},
+        "goals/loop.yaml",
+        1,
+        "yaml-recursive-alias",
+    ),
+    Case(
+        "merge key",
+        {"goals/merge.yaml": "a: &x {b: 1}\nc:\n  <<: *x\n"},
+        "goals/merge.yaml",
+        3,
+        "yaml-merge-key",
+    ),
+    Case(
+        "not UTF-8",
+        {G: GOAL.replace("Unhappy", "Ärgerliche").encode("latin-1")},
+        G,
+        15,
+        "yaml-encoding",
+    ),
+    Case(
+        "empty file",
+        {"goals/empty.yaml": "# nothing yet\n"},
+        "goals/empty.yaml",
+        1,
+        "yaml-empty-file",
+        "warning",
+    ),
     # the document envelope
-    Case("not a mapping", {"goals/list.yaml": "- a\n- b\n"}, "goals/list.yaml", 1, "doc-not-mapping"),
+    Case(
+        "not a mapping", {"goals/list.yaml": "- a\n- b\n"}, "goals/list.yaml", 1, "doc-not-mapping"
+    ),
     Case("no apiVersion", goal("apiVersion: cxgov/v1\n", ""), G, 1, "doc-api-version"),
-    Case("wrong apiVersion", goal("apiVersion: cxgov/v1", "apiVersion: cxgov/v2"), G, 1, "doc-api-version"),
+    Case(
+        "wrong apiVersion",
+        goal("apiVersion: cxgov/v1", "apiVersion: cxgov/v2"),
+        G,
+        1,
+        "doc-api-version",
+    ),
     Case("no kind", goal("kind: Goal\n", ""), G, 1, "doc-kind-missing"),
     Case("unknown kind", goal("kind: Goal", "kind: Gaol"), G, 2, "doc-kind-unknown"),
-    Case("Program outside program.yaml", {"goals/program.yaml": PROGRAM}, "goals/program.yaml", 2, "doc-program-location"),
+    Case(
+        "Program outside program.yaml",
+        {"goals/program.yaml": PROGRAM},
+        "goals/program.yaml",
+        2,
+        "doc-program-location",
+    ),
     Case("program.yaml missing", {"program.yaml": None}, "program.yaml", 1, "program-missing"),
     # one document against its schema
     Case("unknown field", goal("  target:", "  targte:"), G, 11, "schema-unknown-field"),
@@ -97,51 +152,197 @@ CASES = [
     Case("enum value", goal("pillar: process", "pillar: peeple"), G, 14, "schema-allowed-values"),
     Case("month format", goal("period: 2025-12", "period: 2025-13"), G, 10, "schema-invalid"),
     Case("date format", goal("by: 2026-10-31", "by: 31.10.2026"), G, 13, "schema-invalid"),
-    Case("number expected", goal("    value: 85", "    value: eighty-five"), G, 12, "schema-invalid"),
-    Case("duration without unit", {"goals/sl.yaml": SERVICE_LEVEL}, "goals/sl.yaml", 11, "schema-invalid"),
-    Case("calculation type typo", {"goals/sl.yaml": SERVICE_LEVEL.replace("type: service_level", "type: service_levl")},
-         "goals/sl.yaml", 10, "schema-allowed-values"),
+    Case(
+        "number expected", goal("    value: 85", "    value: eighty-five"), G, 12, "schema-invalid"
+    ),
+    Case(
+        "duration without unit",
+        {"goals/sl.yaml": SERVICE_LEVEL},
+        "goals/sl.yaml",
+        11,
+        "schema-invalid",
+    ),
+    Case(
+        "calculation type typo",
+        {"goals/sl.yaml": SERVICE_LEVEL.replace("type: service_level", "type: service_levl")},
+        "goals/sl.yaml",
+        10,
+        "schema-allowed-values",
+    ),
     # across documents
     Case("duplicate id", {"goals/more.yaml": GOAL}, "goals/more.yaml", 4, "duplicate-id"),
     Case("unknown goal metric", goal("metric: csat", "metric: csatt"), G, 7, "unknown-metric"),
-    Case("unknown parent goal", goal("  pillar: process\n", "  pillar: process\n  parent: nope\n"), G, 15, "unknown-goal"),
-    Case("unknown guardrail metric",
-         goal("  pillar: process\n", "  pillar: process\n  guardrails:\n    - metric: fcr\n      min: 70\n"), G, 16, "unknown-metric"),
-    Case("unknown objective metric", contract("metric: aht", "metric: ahtt"), "goals/sla.yaml", 19, "unknown-metric"),
-    Case("unknown credit-rule objective", contract("        objectives: [csat_85]", "        objectives: [csat_58]"),
-         "goals/sla.yaml", 29, "unknown-objective"),
-    Case("unknown exclusion objective", contract("maintenance\n      objectives: [csat_85]", "maintenance\n      objectives: [csat_58]"),
-         "goals/sla.yaml", 25, "unknown-objective"),
-    Case("unknown protected metric", playbook("metrics: [csat]", "metrics: [csay]"), "playbooks/recovery.yaml", 9, "unknown-metric"),
-    Case("unknown protected objective", playbook("acme/csat_85", "acme/csat_86"), "playbooks/recovery.yaml", 10, "unknown-objective"),
-    Case("unknown protected contract", playbook("acme/csat_85", "acne/csat_85"), "playbooks/recovery.yaml", 10, "unknown-objective"),
-    Case("unknown roadmap goal", roadmap("goals: [csat_up]", "goals: [csat_upp]"), "roadmap/plan.yaml", 16, "unknown-goal"),
+    Case(
+        "unknown parent goal",
+        goal("  pillar: process\n", "  pillar: process\n  parent: nope\n"),
+        G,
+        15,
+        "unknown-goal",
+    ),
+    Case(
+        "unknown guardrail metric",
+        goal(
+            "  pillar: process\n",
+            "  pillar: process\n  guardrails:\n    - metric: fcr\n      min: 70\n",
+        ),
+        G,
+        16,
+        "unknown-metric",
+    ),
+    Case(
+        "unknown objective metric",
+        contract("metric: aht", "metric: ahtt"),
+        "goals/sla.yaml",
+        19,
+        "unknown-metric",
+    ),
+    Case(
+        "unknown credit-rule objective",
+        contract("        objectives: [csat_85]", "        objectives: [csat_58]"),
+        "goals/sla.yaml",
+        29,
+        "unknown-objective",
+    ),
+    Case(
+        "unknown exclusion objective",
+        contract(
+            "maintenance\n      objectives: [csat_85]", "maintenance\n      objectives: [csat_58]"
+        ),
+        "goals/sla.yaml",
+        25,
+        "unknown-objective",
+    ),
+    Case(
+        "unknown protected metric",
+        playbook("metrics: [csat]", "metrics: [csay]"),
+        "playbooks/recovery.yaml",
+        9,
+        "unknown-metric",
+    ),
+    Case(
+        "unknown protected objective",
+        playbook("acme/csat_85", "acme/csat_86"),
+        "playbooks/recovery.yaml",
+        10,
+        "unknown-objective",
+    ),
+    Case(
+        "unknown protected contract",
+        playbook("acme/csat_85", "acne/csat_85"),
+        "playbooks/recovery.yaml",
+        10,
+        "unknown-objective",
+    ),
+    Case(
+        "unknown roadmap goal",
+        roadmap("goals: [csat_up]", "goals: [csat_upp]"),
+        "roadmap/plan.yaml",
+        16,
+        "unknown-goal",
+    ),
     Case("percent above 100", goal("    value: 85", "    value: 120"), G, 12, "unit-range"),
     Case("NPS below -100", {"goals/nps.yaml": NPS_GOAL}, "goals/nps.yaml", 12, "unit-range"),
-    Case("negative duration", contract("target: 8", "target: -2"), "goals/sla.yaml", 20, "unit-range"),
-    Case("calculation without the unit", {"goals/metrics.yaml": METRICS.replace("unit: percent", "unit: seconds", 1)},
-         "goals/metrics.yaml", 7, "unit-calculation"),
-    Case("deadline before baseline", goal("by: 2026-10-31", "by: 2025-06-30"), G, 13, "deadline-before-baseline"),
-    Case("milestones out of order",
-         goal("  pillar: process\n", "  pillar: process\n  milestones:\n    - value: 82\n      by: 2026-08-31\n"
-                                     "    - value: 80\n      by: 2026-05-31\n"), G, 19, "milestones-order"),
-    Case("roadmap item beyond 365 days", roadmap("due_day: 20", "due_day: 400"), "roadmap/plan.yaml", 15, "roadmap-horizon"),
-    Case("roadmap item outside its phase", roadmap("due_day: 20", "due_day: 45"), "roadmap/plan.yaml", 15,
-         "roadmap-phase-window", "warning"),
-    Case("band edge against the metric direction", contract("        objectives: [csat_85]", "        objectives: [aht_8]"),
-         "goals/sla.yaml", 31, "band-direction"),
-    Case("template locale not in the program", playbook("locale: en", "locale: de"), "playbooks/recovery.yaml", 16,
-         "template-locale", "warning"),
-    Case("template variable not declared (line inside a block scalar)",
-         playbook("        Sorry.\n", "        Sorry.\n        Hello {{ customer_name }}\n"), "playbooks/recovery.yaml", 19,
-         "template-undeclared-variable"),
+    Case(
+        "negative duration", contract("target: 8", "target: -2"), "goals/sla.yaml", 20, "unit-range"
+    ),
+    Case(
+        "calculation without the unit",
+        {"goals/metrics.yaml": METRICS.replace("unit: percent", "unit: seconds", 1)},
+        "goals/metrics.yaml",
+        7,
+        "unit-calculation",
+    ),
+    Case(
+        "deadline before baseline",
+        goal("by: 2026-10-31", "by: 2025-06-30"),
+        G,
+        13,
+        "deadline-before-baseline",
+    ),
+    Case(
+        "milestones out of order",
+        goal(
+            "  pillar: process\n",
+            "  pillar: process\n  milestones:\n    - value: 82\n      by: 2026-08-31\n"
+            "    - value: 80\n      by: 2026-05-31\n",
+        ),
+        G,
+        19,
+        "milestones-order",
+    ),
+    Case(
+        "roadmap item beyond 365 days",
+        roadmap("due_day: 20", "due_day: 400"),
+        "roadmap/plan.yaml",
+        15,
+        "roadmap-horizon",
+    ),
+    Case(
+        "roadmap item outside its phase",
+        roadmap("due_day: 20", "due_day: 45"),
+        "roadmap/plan.yaml",
+        15,
+        "roadmap-phase-window",
+        "warning",
+    ),
+    Case(
+        "band edge against the metric direction",
+        contract("        objectives: [csat_85]", "        objectives: [aht_8]"),
+        "goals/sla.yaml",
+        31,
+        "band-direction",
+    ),
+    Case(
+        "template locale not in the program",
+        playbook("locale: en", "locale: de"),
+        "playbooks/recovery.yaml",
+        16,
+        "template-locale",
+        "warning",
+    ),
+    Case(
+        "template variable not declared (line inside a block scalar)",
+        playbook("        Sorry.\n", "        Sorry.\n        Hello {{ customer_name }}\n"),
+        "playbooks/recovery.yaml",
+        19,
+        "template-undeclared-variable",
+    ),
     # SMART lint
-    Case("vague title", goal("Raise CSAT from 78 % to 85 % by October 2026", "Improve CSAT"), G, 5, "smart-specific", "warning"),
-    Case("no target", goal("  target:\n    value: 85\n    by: 2026-10-31\n", ""), G, 6, "smart-measurable", "warning"),
-    Case("too steep", goal("by: 2026-10-31", "by: 2026-02-28"), G, 12, "smart-achievable", "warning"),
-    Case("no relevance", goal("  relevance: Unhappy customers leave.\n", ""), G, 6, "smart-relevant", "warning"),
-    Case("deadline passed", goal("    value: 85\n    by: 2026-10-31", "    value: 80\n    by: 2026-02-28"), G, 13,
-         "smart-time-bound", "warning"),
+    Case(
+        "vague title",
+        goal("Raise CSAT from 78 % to 85 % by October 2026", "Improve CSAT"),
+        G,
+        5,
+        "smart-specific",
+        "warning",
+    ),
+    Case(
+        "no target",
+        goal("  target:\n    value: 85\n    by: 2026-10-31\n", ""),
+        G,
+        6,
+        "smart-measurable",
+        "warning",
+    ),
+    Case(
+        "too steep", goal("by: 2026-10-31", "by: 2026-02-28"), G, 12, "smart-achievable", "warning"
+    ),
+    Case(
+        "no relevance",
+        goal("  relevance: Unhappy customers leave.\n", ""),
+        G,
+        6,
+        "smart-relevant",
+        "warning",
+    ),
+    Case(
+        "deadline passed",
+        goal("    value: 85\n    by: 2026-10-31", "    value: 80\n    by: 2026-02-28"),
+        G,
+        13,
+        "smart-time-bound",
+        "warning",
+    ),
 ]
 
 
@@ -155,7 +356,9 @@ def test_broken_program_is_reported_at_the_exact_place(tmp_path: Path, case: Cas
     else:
         assert result.ok and result.program is not None
         strict = load_program(tmp_path, strict=True, today=TODAY)
-        assert (case.file, case.line, case.code, "error") in [(d.file, d.line, d.code, d.severity) for d in strict.diagnostics]
+        assert (case.file, case.line, case.code, "error") in [
+            (d.file, d.line, d.code, d.severity) for d in strict.diagnostics
+        ]
         assert not strict.ok and strict.program is None
 
 

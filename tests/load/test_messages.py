@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.load import load_program
 from load_fixture import GOAL, TODAY, write_program
 from test_corpus import SERVICE_LEVEL
+
+from app.load import load_program
 
 
 def only(tmp_path: Path, files: dict[str, str | bytes | None], code: str):
@@ -17,7 +18,11 @@ def only(tmp_path: Path, files: dict[str, str | bytes | None], code: str):
 
 
 def test_unknown_field_suggests_the_close_name(tmp_path: Path) -> None:
-    d = only(tmp_path, {"goals/goals.yaml": GOAL.replace("  target:", "  targte:")}, "schema-unknown-field")
+    d = only(
+        tmp_path,
+        {"goals/goals.yaml": GOAL.replace("  target:", "  targte:")},
+        "schema-unknown-field",
+    )
     assert d.path == "spec.targte"
     assert d.hint == "did you mean `target`?"
 
@@ -25,8 +30,11 @@ def test_unknown_field_suggests_the_close_name(tmp_path: Path) -> None:
 def test_unknown_field_suggests_an_alias(tmp_path: Path) -> None:
     from load_fixture import CONTRACT
 
-    d = only(tmp_path, {"goals/sla.yaml": CONTRACT.replace("    from: 2026-01-01", "    frm: 2026-01-01")},
-             "schema-unknown-field")
+    d = only(
+        tmp_path,
+        {"goals/sla.yaml": CONTRACT.replace("    from: 2026-01-01", "    frm: 2026-01-01")},
+        "schema-unknown-field",
+    )
     assert d.hint == "did you mean `from`?"
 
 
@@ -37,13 +45,21 @@ def test_union_tag_is_dropped_from_the_path(tmp_path: Path) -> None:
 
 
 def test_enum_lists_allowed_values(tmp_path: Path) -> None:
-    d = only(tmp_path, {"goals/goals.yaml": GOAL.replace("pillar: process", "pillar: culture")}, "schema-allowed-values")
+    d = only(
+        tmp_path,
+        {"goals/goals.yaml": GOAL.replace("pillar: process", "pillar: culture")},
+        "schema-allowed-values",
+    )
     assert "people, process or platform" in d.message
     assert "culture" in d.message
 
 
 def test_month_hint(tmp_path: Path) -> None:
-    d = only(tmp_path, {"goals/goals.yaml": GOAL.replace("period: 2025-12", "period: Dec 2025")}, "schema-invalid")
+    d = only(
+        tmp_path,
+        {"goals/goals.yaml": GOAL.replace("period: 2025-12", "period: Dec 2025")},
+        "schema-invalid",
+    )
     assert d.path == "spec.baseline.period"
     assert d.hint == "write a month as YYYY-MM, e.g. `2026-03`"
 
@@ -60,7 +76,11 @@ def test_duplicate_id_names_the_other_file_and_line(tmp_path: Path) -> None:
 
 
 def test_unknown_reference_suggests_the_known_id(tmp_path: Path) -> None:
-    d = only(tmp_path, {"goals/goals.yaml": GOAL.replace("metric: csat", "metric: cast")}, "unknown-metric")
+    d = only(
+        tmp_path,
+        {"goals/goals.yaml": GOAL.replace("metric: csat", "metric: cast")},
+        "unknown-metric",
+    )
     assert d.hint == "did you mean `csat`?"
 
 
@@ -75,6 +95,8 @@ def test_every_diagnostic_is_located_in_a_real_file(tmp_path: Path) -> None:
 
 def test_diagnostics_are_sorted_by_file_and_line(tmp_path: Path) -> None:
     broken = GOAL.replace("  target:", "  targte:").replace("metric: csat", "metric: nope")
-    result = load_program(write_program(tmp_path, {"goals/goals.yaml": broken, "goals/a.yaml": "- x\n"}), today=TODAY)
+    result = load_program(
+        write_program(tmp_path, {"goals/goals.yaml": broken, "goals/a.yaml": "- x\n"}), today=TODAY
+    )
     keys = [(d.file, d.line) for d in result.diagnostics]
     assert keys == sorted(keys) and keys[0][0] == "goals/a.yaml"

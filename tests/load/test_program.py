@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.load import load_program
 from load_fixture import GOAL, TODAY, write_program
+
+from app.load import load_program
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,10 @@ def test_locate_points_at_fields_and_falls_back_to_the_parent(tmp_path: Path) ->
     result = load_program(write_program(tmp_path), today=TODAY)
     assert result.locate("Goal", "csat_up", ("spec", "target", "value")) == ("goals/goals.yaml", 12)
     assert result.locate("Goal", "csat_up", ("spec", "milestones")) == ("goals/goals.yaml", 6)
-    assert result.locate("SLAContract", "acme", ("spec", "objectives", 1, "target")) == ("goals/sla.yaml", 20)
+    assert result.locate("SLAContract", "acme", ("spec", "objectives", 1, "target")) == (
+        "goals/sla.yaml",
+        20,
+    )
     assert result.locate("Goal", "csat_up") == ("goals/goals.yaml", 1)
     assert result.locate("Goal", "nope") is None
 
@@ -56,16 +60,24 @@ def test_achievable_bound_comes_from_the_program(tmp_path: Path) -> None:
     achievable = result.scorecards["csat_up"].letter("A")
     assert achievable.passed is False and "0.70 points a month" in achievable.message
     rationale = GOAL + "  achievability: A new survey vendor and coaching start in January.\n"
-    result = load_program(write_program(tmp_path, {"program.yaml": tight, "goals/goals.yaml": rationale}), today=TODAY)
+    result = load_program(
+        write_program(tmp_path, {"program.yaml": tight, "goals/goals.yaml": rationale}), today=TODAY
+    )
     assert result.scorecards["csat_up"].letter("A").passed is True
 
 
 def test_relative_change_for_non_percent_metrics(tmp_path: Path) -> None:
-    aht = (GOAL.replace("metric: csat", "metric: aht").replace("value: 78", "value: 10")
-           .replace("value: 85", "value: 8").replace("CSAT from 78 % to 85 %", "AHT from 10 to 8 minutes"))
+    aht = (
+        GOAL.replace("metric: csat", "metric: aht")
+        .replace("value: 78", "value: 10")
+        .replace("value: 85", "value: 8")
+        .replace("CSAT from 78 % to 85 %", "AHT from 10 to 8 minutes")
+    )
     result = load_program(write_program(tmp_path, {"goals/goals.yaml": aht}), today=TODAY)
     achievable = result.scorecards["csat_up"].letter("A")
-    assert achievable.passed is True and "2.00 % of the baseline" in achievable.message  # 20 % over 10 months
+    assert (
+        achievable.passed is True and "2.00 % of the baseline" in achievable.message
+    )  # 20 % over 10 months
 
 
 def test_the_repository_example_program_passes_strict() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from load_fixture import FILES, TODAY, write_program
 
 from app.load import load_program, parse_yaml
 from app.load.diagnostics import Diagnostic
-from load_fixture import FILES, TODAY, write_program
 
 
 def test_dates_stay_text_and_marks_are_one_based() -> None:
@@ -41,7 +41,11 @@ def test_documents_before_a_syntax_error_are_kept() -> None:
 
 
 def test_deep_nesting_is_refused_without_crashing() -> None:
-    for text in ("[" * 100_000, "- " * 50_000 + "x", "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 400))):
+    for text in (
+        "[" * 100_000,
+        "- " * 50_000 + "x",
+        "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 400)),
+    ):
         docs, diagnostics = parse_yaml(text, "f.yaml")
         assert docs == [] and diagnostics and diagnostics[0].severity == "error"
 
@@ -49,7 +53,7 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
 def test_the_python_loader_does_what_pyyaml_would_for_plain_yaml() -> None:
     text = FILES["goals/sla.yaml"]
     docs, diagnostics = parse_yaml(text, "f.yaml")
-    expected = yaml.load(text, Loader=type("L", (yaml.SafeLoader,), {}))  # noqa: S506 - SafeLoader subclass
+    expected = yaml.load(text, Loader=type("L", (yaml.SafeLoader,), {}))
     expected["spec"]["effective"]["from"] = str(expected["spec"]["effective"]["from"])
     for exclusion in expected["spec"]["exclusions"]:
         exclusion["from"], exclusion["to"] = str(exclusion["from"]), str(exclusion["to"])
@@ -71,6 +75,7 @@ def test_yaml_punctuation_soup_never_raises(text: str) -> None:
 
 
 # --- mutations of valid documents through the whole loader ---------------------------------------
+
 
 def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
     out = [prefix]
@@ -101,13 +106,20 @@ def _mutate(data: object, path: tuple, action: str, replacement: object) -> obje
 
 
 REPLACEMENTS = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.text(max_size=12),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     st.sampled_from(["2026-13-01", "1m", "-5", "csat", "Goal", "cxgov/v2", "../../etc/passwd"]),
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     file=st.sampled_from(sorted(FILES)),
     choice=st.integers(min_value=0, max_value=10_000),
@@ -129,18 +141,28 @@ def test_mutated_documents_end_in_diagnostics_never_exceptions(
     assert result.ok == (result.program is not None)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(file=st.sampled_from(sorted(FILES)), position=st.integers(0, 5000), garbage=st.text(max_size=8))
-def test_garbled_text_ends_in_diagnostics_never_exceptions(tmp_path_factory, file: str, position: int, garbage: str) -> None:
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    file=st.sampled_from(sorted(FILES)), position=st.integers(0, 5000), garbage=st.text(max_size=8)
+)
+def test_garbled_text_ends_in_diagnostics_never_exceptions(
+    tmp_path_factory, file: str, position: int, garbage: str
+) -> None:
     text = FILES[file]
     cut = position % (len(text) + 1)
-    root = write_program(tmp_path_factory.mktemp("p"), {file: text[:cut] + garbage + text[cut + len(garbage):]})
+    root = write_program(
+        tmp_path_factory.mktemp("p"), {file: text[:cut] + garbage + text[cut + len(garbage) :]}
+    )
     result = load_program(root, today=TODAY)
     assert all(isinstance(d, Diagnostic) for d in result.diagnostics)
     assert result.ok == (result.program is not None)
 
 
 def test_unreadable_bytes_in_the_middle_of_a_program_file(tmp_path: Path) -> None:
-    root = write_program(tmp_path, {"goals/goals.yaml": FILES["goals/goals.yaml"].encode() + b"\x00\xff\xfe"})
+    root = write_program(
+        tmp_path, {"goals/goals.yaml": FILES["goals/goals.yaml"].encode() + b"\x00\xff\xfe"}
+    )
     result = load_program(root, today=TODAY)
     assert not result.ok and result.diagnostics[0].file == "goals/goals.yaml"

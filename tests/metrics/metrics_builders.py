@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
@@ -14,31 +14,54 @@ from app.spec.program import Program, ProgramSettings
 from app.store.tables import Contact
 
 _ids = count(1)
-JAN = datetime(2026, 1, 14, 12, 0, tzinfo=timezone.utc)
+JAN = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
 """A moment safely inside January in every timezone."""
 
 
-def metric(metric_id: str, calculation: dict[str, Any], *, unit: str = "percent", better: str = "higher",
-           scope: dict[str, Any] | None = None) -> Metric:
-    spec: dict[str, Any] = {"unit": unit, "better": better, "calculation": calculation, "definition": metric_id}
+def metric(
+    metric_id: str,
+    calculation: dict[str, Any],
+    *,
+    unit: str = "percent",
+    better: str = "higher",
+    scope: dict[str, Any] | None = None,
+) -> Metric:
+    spec: dict[str, Any] = {
+        "unit": unit,
+        "better": better,
+        "calculation": calculation,
+        "definition": metric_id,
+    }
     if scope:
         spec["scope"] = scope
     return Metric.model_validate(
-        {"apiVersion": "cxgov/v1", "kind": "Metric", "metadata": {"id": metric_id, "title": metric_id}, "spec": spec}
+        {
+            "apiVersion": "cxgov/v1",
+            "kind": "Metric",
+            "metadata": {"id": metric_id, "title": metric_id},
+            "spec": spec,
+        }
     )
 
 
 def program(*metrics: Metric, tz: str = "America/Los_Angeles", **parts: Any) -> Program:
-    settings = ProgramSettings.model_validate({
-        "apiVersion": "cxgov/v1", "kind": "Program", "metadata": {"id": "test", "title": "Test"},
-        "spec": {"name": "Test", "start_date": "2026-01-01", "timezone": tz, "currency": "USD"},
-    })
+    settings = ProgramSettings.model_validate(
+        {
+            "apiVersion": "cxgov/v1",
+            "kind": "Program",
+            "metadata": {"id": "test", "title": "Test"},
+            "spec": {"name": "Test", "start_date": "2026-01-01", "timezone": tz, "currency": "USD"},
+        }
+    )
     return Program(settings=settings, metrics={m.id: m for m in metrics}, **parts)
 
 
 def contact(created_at: datetime = JAN, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {column.name: None for column in Contact.__table__.columns  # type: ignore[attr-defined]
-                           if column.name != "id" and column.computed is None}
+    row: dict[str, Any] = {
+        column.name: None
+        for column in Contact.__table__.columns  # type: ignore[attr-defined]
+        if column.name != "id" and column.computed is None
+    }
     row.update(source="test", contact_id=f"c{next(_ids)}", created_at=created_at)
     row.update(fields)
     return row

@@ -15,7 +15,13 @@ import pytest
 from conftest import make_playbook, template, variable
 from jinja2.exceptions import TemplateError
 
-from app.playbooks.render import RenderError, RenderTimeout, deadline, render_source, render_template
+from app.playbooks.render import (
+    RenderError,
+    RenderTimeout,
+    deadline,
+    render_source,
+    render_template,
+)
 from app.playbooks.sandbox import OutputTooLarge, PlaybookEnvironment
 
 CMD = "touch {marker}"
@@ -25,15 +31,24 @@ PAYLOADS: dict[str, str] = {
     "variable-class-mro": "{{ customer_name.__class__.__mro__ }}",
     "variable-init-globals": "{{ customer_name.__init__.__globals__ }}",
     "builtins-import": "{{ customer_name.__class__.__init__.__globals__['__builtins__']['__import__']('os').system('"
-                       + CMD + "') }}",
+    + CMD
+    + "') }}",
     "cycler-globals": "{{ cycler.__init__.__globals__.os.popen('" + CMD + "').read() }}",
     "joiner-globals": "{{ joiner.__init__.__globals__.os.system('" + CMD + "') }}",
     "namespace-globals": "{{ namespace.__init__.__globals__.os.system('" + CMD + "') }}",
     "lipsum-globals": "{{ lipsum.__globals__['os'].popen('" + CMD + "').read() }}",
-    "self-init-globals": "{{ self.__init__.__globals__.__builtins__.__import__('os').system('" + CMD + "') }}",
-    "self-context-walk": "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('" + CMD + "') }}",
-    "config-globals": "{{ config.__class__.__init__.__globals__['os'].popen('" + CMD + "').read() }}",
-    "request-application": "{{ request.application.__globals__.__builtins__.__import__('os').popen('" + CMD + "') }}",
+    "self-init-globals": "{{ self.__init__.__globals__.__builtins__.__import__('os').system('"
+    + CMD
+    + "') }}",
+    "self-context-walk": "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('"
+    + CMD
+    + "') }}",
+    "config-globals": "{{ config.__class__.__init__.__globals__['os'].popen('"
+    + CMD
+    + "').read() }}",
+    "request-application": "{{ request.application.__globals__.__builtins__.__import__('os').popen('"
+    + CMD
+    + "') }}",
     "str-format-attribute": "{{ '{0.__class__.__mro__}'.format(customer_name) }}",
     "format-map": "{{ '{x.__class__}'.format_map({'x': customer_name}) }}",
     "percent-format": "{{ '%s and %r' % (customer_name, customer_name.__class__) }}",
@@ -48,9 +63,9 @@ PAYLOADS: dict[str, str] = {
     "string-multiplication": "{{ 'a' * 10**9 }}",
     "exponential-set": "{% set x = 'aa' %}{% for i in range(64) %}{% set x = x ~ x %}{% endfor %}{{ x }}",
     "namespace-growth": "{% set ns = namespace(s='a') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
-                        "{% endfor %}{{ ns.s }}",
+    "{% endfor %}{{ ns.s }}",
     "replace-growth": "{{ customer_name|replace('', customer_name)|replace('', customer_name)"
-                      "|replace('', customer_name)|replace('', customer_name) }}",
+    "|replace('', customer_name)|replace('', customer_name) }}",
     "include-file": "{% include '/etc/passwd' %}",
     "import-module": "{% import 'os' as os %}{{ os }}",
     "extends": "{% extends 'base.html' %}",
@@ -68,7 +83,9 @@ def marker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def payload_playbook(body: str, marker: Path):
-    return make_playbook([template(body.replace("{marker}", str(marker)))], [variable("customer_name")])
+    return make_playbook(
+        [template(body.replace("{marker}", str(marker)))], [variable("customer_name")]
+    )
 
 
 def test_corpus_is_large_enough() -> None:
@@ -80,19 +97,36 @@ def test_payload_fails_with_clear_message_and_no_side_effect(name: str, marker: 
     playbook = payload_playbook(PAYLOADS[name], marker)
     started = time.monotonic()
     with pytest.raises(RenderError) as error:
-        render_template(playbook, "note", {"customer_name": "Ms Weber"}, locale="en", default_locale="en")
+        render_template(
+            playbook, "note", {"customer_name": "Ms Weber"}, locale="en", default_locale="en"
+        )
     message = str(error.value)
     assert "template 'note' (en) of playbook 'late_delivery'" in message
-    assert any(words in message for words in ("not allowed", "Jinja2 internal", "longer than", "took longer"))
+    assert any(
+        words in message
+        for words in ("not allowed", "Jinja2 internal", "longer than", "took longer")
+    )
     assert "Traceback" not in message
     assert not marker.exists()
     assert time.monotonic() - started < 5
 
 
 SANDBOX_ONLY = [
-    "cycler-globals", "joiner-globals", "lipsum-globals", "self-context-walk", "str-format-attribute",
-    "format-map", "mro-subclasses", "variable-init-globals", "attr-filter", "huge-range-loop", "dict-global",
-    "string-multiplication", "replace-growth", "namespace-growth", "builtins-import",
+    "cycler-globals",
+    "joiner-globals",
+    "lipsum-globals",
+    "self-context-walk",
+    "str-format-attribute",
+    "format-map",
+    "mro-subclasses",
+    "variable-init-globals",
+    "attr-filter",
+    "huge-range-loop",
+    "dict-global",
+    "string-multiplication",
+    "replace-growth",
+    "namespace-growth",
+    "builtins-import",
 ]
 
 
@@ -100,25 +134,33 @@ SANDBOX_ONLY = [
 def test_sandbox_alone_refuses_payload(name: str, marker: Path) -> None:
     """With the allow-list bypassed, the sandbox and limits still stop the payload."""
     source = PAYLOADS[name].replace("{marker}", str(marker))
-    with pytest.raises((TemplateError, OutputTooLarge, RenderTimeout)):
-        with deadline(1.0):
-            render_source(source, {"customer_name": "Ms Weber"}, env=PlaybookEnvironment(), max_chars=50_000)
+    with pytest.raises((TemplateError, OutputTooLarge, RenderTimeout)), deadline(1.0):
+        render_source(
+            source, {"customer_name": "Ms Weber"}, env=PlaybookEnvironment(), max_chars=50_000
+        )
     assert not marker.exists()
 
 
 def test_deadline_stops_an_endless_render() -> None:
     started = time.monotonic()
-    with pytest.raises(RenderTimeout):
-        with deadline(0.3):
-            render_source("{% for i in xs %}{% endfor %}", {"xs": itertools.count()}, env=PlaybookEnvironment(),
-                          max_chars=100)
+    with pytest.raises(RenderTimeout), deadline(0.3):
+        render_source(
+            "{% for i in xs %}{% endfor %}",
+            {"xs": itertools.count()},
+            env=PlaybookEnvironment(),
+            max_chars=100,
+        )
     assert 0.3 <= time.monotonic() - started < 2
 
 
 def test_output_limit_stops_an_endless_stream() -> None:
     with pytest.raises(OutputTooLarge):
-        render_source("{% for i in xs %}x{% endfor %}", {"xs": itertools.count()}, env=PlaybookEnvironment(),
-                      max_chars=10_000)
+        render_source(
+            "{% for i in xs %}x{% endfor %}",
+            {"xs": itertools.count()},
+            env=PlaybookEnvironment(),
+            max_chars=10_000,
+        )
 
 
 def test_deadline_restores_the_previous_trace_function() -> None:

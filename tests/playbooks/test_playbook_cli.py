@@ -13,8 +13,18 @@ REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 EXAMPLE_VARS = [
-    "--var", "customer_name=Ms Weber", "--var", "case_id=NW-482913", "--var", "issue_summary=the route import",
-    "--var", "remedy=we re-ran it.", "--var", "follow_up_date=Friday", "--var", "agent_name=Priya Nair",
+    "--var",
+    "customer_name=Ms Weber",
+    "--var",
+    "case_id=NW-482913",
+    "--var",
+    "issue_summary=the route import",
+    "--var",
+    "remedy=we re-ran it.",
+    "--var",
+    "follow_up_date=Friday",
+    "--var",
+    "agent_name=Priya Nair",
 ]
 
 
@@ -67,16 +77,39 @@ def test_list_json_with_filters(root: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [p["id"] for p in data["playbooks"]] == ["outage_notice"]
-    assert data["playbooks"][0]["templates"][0] == {"id": "notice", "channel": "sms", "locales": ["en"]}
-    protecting = json.loads(invoke("playbook", "list", str(root), "--protects", "csat", "--format", "json").stdout)
+    assert data["playbooks"][0]["templates"][0] == {
+        "id": "notice",
+        "channel": "sms",
+        "locales": ["en"],
+    }
+    protecting = json.loads(
+        invoke("playbook", "list", str(root), "--protects", "csat", "--format", "json").stdout
+    )
     assert [p["id"] for p in protecting["playbooks"]] == ["service_recovery"]
-    assert set(protecting["playbooks"][0]) == {"id", "title", "situation", "tags", "channels", "protects",
-                                               "templates", "matched"}
+    assert set(protecting["playbooks"][0]) == {
+        "id",
+        "title",
+        "situation",
+        "tags",
+        "channels",
+        "protects",
+        "templates",
+        "matched",
+    }
 
 
 def test_render_text_german(root: Path) -> None:
-    result = invoke("playbook", "render", "service_recovery", "apology_remedy", "--root", str(root),
-                    "--locale", "de", *EXAMPLE_VARS)
+    result = invoke(
+        "playbook",
+        "render",
+        "service_recovery",
+        "apology_remedy",
+        "--root",
+        str(root),
+        "--locale",
+        "de",
+        *EXAMPLE_VARS,
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Subject: Ihr Fall NW-482913: unsere Entschuldigung")
     assert "Guten Tag Ms Weber," in result.stdout
@@ -84,23 +117,46 @@ def test_render_text_german(root: Path) -> None:
 
 
 def test_render_json_falls_back_to_default_locale(root: Path) -> None:
-    result = invoke("playbook", "render", "service_recovery", "follow_up", "--root", str(root), "--locale", "fr",
-                    "--format", "json", *EXAMPLE_VARS)
+    result = invoke(
+        "playbook",
+        "render",
+        "service_recovery",
+        "follow_up",
+        "--root",
+        str(root),
+        "--locale",
+        "fr",
+        "--format",
+        "json",
+        *EXAMPLE_VARS,
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["locale_used"], data["requested_locale"], data["fell_back"]) == ("en", "fr", True)
     assert data["subject"] == "Checking in on your case NW-482913"
     assert data["body"].startswith("Dear Ms Weber,")
-    assert set(data) == {"playbook", "template", "channel", "requested_locale", "locale_used", "fell_back", "note",
-                         "subject", "body"}
+    assert set(data) == {
+        "playbook",
+        "template",
+        "channel",
+        "requested_locale",
+        "locale_used",
+        "fell_back",
+        "note",
+        "subject",
+        "body",
+    }
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["nope", "notice"], "no playbook 'nope'; playbooks: outage_notice, service_recovery"),
-    (["outage_notice", "nope"], "has no template 'nope'; its templates: notice"),
-    (["outage_notice", "notice"], "missing required variable: eta"),
-    (["outage_notice", "notice", "--var", "eat=5pm"], "unknown variable eat"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope", "notice"], "no playbook 'nope'; playbooks: outage_notice, service_recovery"),
+        (["outage_notice", "nope"], "has no template 'nope'; its templates: notice"),
+        (["outage_notice", "notice"], "missing required variable: eta"),
+        (["outage_notice", "notice", "--var", "eat=5pm"], "unknown variable eat"),
+    ],
+)
 def test_render_errors_exit_1_with_message(root: Path, args: list[str], message: str) -> None:
     result = invoke("playbook", "render", *args, "--root", str(root))
     assert result.exit_code == 1
@@ -110,9 +166,13 @@ def test_render_errors_exit_1_with_message(root: Path, args: list[str], message:
 
 def test_a_program_with_an_unsafe_template_is_refused(root: Path) -> None:
     path = root / "playbooks" / "outage.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("{{ eta }}", "{{ eta.__class__.__mro__ }}"),
-                    encoding="utf-8")
-    result = invoke("playbook", "render", "outage_notice", "notice", "--root", str(root), "--var", "eta=5pm")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{{ eta }}", "{{ eta.__class__.__mro__ }}"),
+        encoding="utf-8",
+    )
+    result = invoke(
+        "playbook", "render", "outage_notice", "notice", "--root", str(root), "--var", "eta=5pm"
+    )
     assert result.exit_code == 1
     assert "attribute access (`x.name`) is not allowed" in result.stderr
     assert "outage.yaml" in result.stderr
@@ -129,5 +189,7 @@ def test_bad_var_syntax_is_a_usage_error(root: Path, bad: str) -> None:
 
 
 def test_value_may_contain_equals_and_be_empty(root: Path) -> None:
-    result = invoke("playbook", "render", "outage_notice", "notice", "--root", str(root), "--var", "eta=a=b")
+    result = invoke(
+        "playbook", "render", "outage_notice", "notice", "--root", str(root), "--var", "eta=a=b"
+    )
     assert result.exit_code == 0 and result.stdout == "We are on it. Back by a=b.\n"

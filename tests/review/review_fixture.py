@@ -21,11 +21,19 @@ def story_program() -> Any:
         metrics=[metric("csat"), metric("uptime"), metric("aht", better="lower", unit="minutes")],
         goals=[
             goal("csat_up", baseline=(78.0, "2026-06"), target=(90.0, "2027-06-30")),
-            goal("aht_down", metric_id="aht", baseline=(10.0, "2026-06"), target=(8.0, "2027-06-30")),
+            goal(
+                "aht_down", metric_id="aht", baseline=(10.0, "2026-06"), target=(8.0, "2027-06-30")
+            ),
         ],
-        contracts=[contract("acme", effective_from="2026-07-01", fee="40000",
-                            objectives=[{"id": "uptime", "metric": "uptime", "target": 99.9}],
-                            rules=[{"type": "per_miss", "percent": 5}])],
+        contracts=[
+            contract(
+                "acme",
+                effective_from="2026-07-01",
+                fee="40000",
+                objectives=[{"id": "uptime", "metric": "uptime", "target": 99.9}],
+                rules=[{"type": "per_miss", "percent": 5}],
+            )
+        ],
     )
 
 
@@ -36,11 +44,21 @@ def story_values() -> dict[tuple[str, str, str], float]:
     return values
 
 
-def store_values(engine: Any, values: dict[tuple[str, str, str], float], *, reason: str | None = None) -> None:
+def store_values(
+    engine: Any, values: dict[tuple[str, str, str], float], *, reason: str | None = None
+) -> None:
     from app.store.actuals import append_revision
     from app.store.db import session_scope
 
     with session_scope(engine) as session:
         for (metric_id, scope_key, period), value in values.items():
-            append_revision(session, metric=metric_id, scope_key=scope_key, period=period, value=value,
-                            source="manual", author="fixture", reason=reason)
+            append_revision(
+                session,
+                metric=metric_id,
+                scope_key=scope_key,
+                period=period,
+                value=value,
+                source="manual",
+                author="fixture",
+                reason=reason,
+            )

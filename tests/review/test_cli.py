@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from ui.pagekit import copy_program, record_known_actuals
 
 from app.cli import app
-from ui.pagekit import copy_program, record_known_actuals
 
 
 @pytest.fixture
@@ -28,7 +28,9 @@ def run(root: Path, *args: str) -> object:
 
 def test_open_is_idempotent_and_show_prints_the_pack(root: Path) -> None:
     first = run(root, "open", "--period", "2026-10", "--author", "scheduler")
-    assert first.exit_code == 0 and "Opened the monthly review of 2026-10 as a draft" in first.output
+    assert (
+        first.exit_code == 0 and "Opened the monthly review of 2026-10 as a draft" in first.output
+    )
     again = run(root, "open", "--period", "2026-10")
     assert again.exit_code == 0 and "already exists (draft); nothing changed" in again.output
     shown = run(root, "show", "--period", "2026-10", "--format", "json")
@@ -49,7 +51,10 @@ def test_close_names_what_is_missing_and_exits_1(root: Path) -> None:
     assert run(root, "start", "--period", "2026-10").exit_code == 0
     refused = run(root, "close", "--period", "2026-10")
     assert refused.exit_code == 1
-    assert "SLA miss brightwater_support/phone_service_level in 2026-10: no root cause" in refused.output
+    assert (
+        "SLA miss brightwater_support/phone_service_level in 2026-10: no root cause"
+        in refused.output
+    )
 
 
 def test_quarter_and_usage_errors(root: Path) -> None:

@@ -11,7 +11,6 @@ import io
 import json
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,12 +30,13 @@ HOSTILE = "<script>alert('x')</script> & \"quotes\""
 @pytest.fixture(scope="module")
 def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The example program with four demo months in a SQLite store; the October review closed."""
+    from ui.pagekit import copy_program
+
     from app.demo.seed import seed_demo
     from app.load import load_program
     from app.review import store
     from app.review.service import close, pack_for
     from app.store.db import make_engine, session_scope, upgrade
-    from ui.pagekit import copy_program
 
     root = copy_program(tmp_path_factory.mktemp("demo") / "program")
     url = f"sqlite:///{root / 'review.db'}"
@@ -51,11 +51,20 @@ def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         required = pack_for(session, program=program, review=review).required_findings()
         assert required, "the demo is calibrated to have goals needing attention in October"
         for key in required:
-            store.record_finding(session, review_id=review.id, key=key, author="dana", root_cause=f"cause of {key}")
+            store.record_finding(
+                session, review_id=review.id, key=key, author="dana", root_cause=f"cause of {key}"
+            )
             for n in (1, 2):
-                store.add_action_item(session, review_id=review.id, description=f"action {n} for {key}", owner="priya",
-                                      due=date(2026, 12, 15), author="dana", finding_key=key,
-                                      targets=store.action_targets(program))
+                store.add_action_item(
+                    session,
+                    review_id=review.id,
+                    description=f"action {n} for {key}",
+                    owner="priya",
+                    due=date(2026, 12, 15),
+                    author="dana",
+                    finding_key=key,
+                    targets=store.action_targets(program),
+                )
         store.add_decision(session, review_id=review.id, text=HOSTILE, author="raj")
         close(session, program=program, review=review, author="dana")
         snapshot = json.loads(store.get_review(session, period=OCTOBER).snapshot)
@@ -66,8 +75,21 @@ def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def export(closed_demo: dict[str, Any], fmt: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
     monkeypatch.setenv("CXGOV_DATABASE_URL", closed_demo["url"])
     out = closed_demo["root"] / f"review.{fmt}"
-    result = CliRunner().invoke(app, ["review", "export", "--period", PERIOD, "--format", fmt, "--out", str(out),
-                                      "--root", str(closed_demo["root"])])
+    result = CliRunner().invoke(
+        app,
+        [
+            "review",
+            "export",
+            "--period",
+            PERIOD,
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            "--root",
+            str(closed_demo["root"]),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out.read_bytes()
 
@@ -77,9 +99,15 @@ def expected_numbers(snapshot: dict[str, Any]) -> list[str]:
     pack = snapshot["pack"]
     head, currency = pack["headline"], pack["headline"]["currency"]
     numbers = [money(head["credits_owed"], currency), money(head["exposure"]["total"], currency)]
-    numbers += [format_value(g["actual"], g["unit"]) for g in pack["goals"] if g["actual"] is not None]
+    numbers += [
+        format_value(g["actual"], g["unit"]) for g in pack["goals"] if g["actual"] is not None
+    ]
     for item in pack["attention"]:
-        numbers += [format_value(t["actual"], item["goal"]["unit"]) for t in item["trend"] if t["actual"] is not None]
+        numbers += [
+            format_value(t["actual"], item["goal"]["unit"])
+            for t in item["trend"]
+            if t["actual"] is not None
+        ]
     return numbers
 
 
@@ -87,14 +115,18 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_markdown_has_every_section_and_the_frozen_numbers(closed_demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markdown_has_every_section_and_the_frozen_numbers(
+    closed_demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = export(closed_demo, "md", monkeypatch).decode()
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
     assert headings == list(SECTIONS)
     for number in expected_numbers(closed_demo["snapshot"]):
         assert number in text
     for item in closed_demo["snapshot"]["pack"]["attention"]:
-        assert f"Root cause: cause of {item['key']}" in text and f"action 2 for {item['key']}" in text
+        assert (
+            f"Root cause: cause of {item['key']}" in text and f"action 2 for {item['key']}" in text
+        )
     assert "Closed by dana" in text and "Dana Whitfield (sponsor)" in text
 
 
@@ -104,7 +136,10 @@ def test_html_is_self_contained_escaped_and_carries_the_charts(
     from html.parser import HTMLParser
 
     page = export(closed_demo, "html", monkeypatch).decode()
-    assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+    assert (
+        "<script>" not in page
+        and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+    )
     images = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     attention = closed_demo["snapshot"]["pack"]["attention"]
     assert len(images) == 1 + len(attention)
@@ -150,7 +185,11 @@ def test_export_refuses_a_review_that_does_not_exist_and_a_bad_format(
 ) -> None:
     monkeypatch.setenv("CXGOV_DATABASE_URL", closed_demo["url"])
     root = str(closed_demo["root"])
-    missing = CliRunner().invoke(app, ["review", "export", "--period", "2026-03", "--format", "md", "--root", root])
+    missing = CliRunner().invoke(
+        app, ["review", "export", "--period", "2026-03", "--format", "md", "--root", root]
+    )
     assert missing.exit_code == 1 and "no monthly review for 2026-03" in missing.output
-    bad = CliRunner().invoke(app, ["review", "export", "--period", PERIOD, "--format", "docx", "--root", root])
+    bad = CliRunner().invoke(
+        app, ["review", "export", "--period", PERIOD, "--format", "docx", "--root", root]
+    )
     assert bad.exit_code == 2

@@ -11,7 +11,7 @@ from app.periods import Month
 from app.review import store
 from app.review.service import close, pack_for, review_document
 from app.store.db import session_scope
-from review.review_fixture import story_program, store_values, story_values
+from review.review_fixture import store_values, story_program, story_values
 
 SEP, OCT = Month(2026, 9), Month(2026, 10)
 PROGRAM = story_program()
@@ -26,14 +26,34 @@ def stored(engine: Engine) -> Engine:
 
 def settle(session, review_id: int) -> None:  # type: ignore[no-untyped-def]
     """Root cause and two corrective actions for the goal; the SLA miss accepted with a reason."""
-    store.record_finding(session, review_id=review_id, key="goal:csat_up", author="dana",
-                         root_cause="new hires answer chats without the knowledge base")
+    store.record_finding(
+        session,
+        review_id=review_id,
+        key="goal:csat_up",
+        author="dana",
+        root_cause="new hires answer chats without the knowledge base",
+    )
     for text in ("pair new hires with seniors", "add KB search to the chat console"):
-        store.add_action_item(session, review_id=review_id, description=text, owner="priya", due=date(2026, 10, 31),
-                              author="dana", serves_kind="goal", serves_id="csat_up", finding_key="goal:csat_up",
-                              targets=TARGETS)
-    store.record_finding(session, review_id=review_id, key="sla:acme/uptime/2026-09", author="dana",
-                         accepted_no_action=True, acceptance_reason="one-off data-centre outage, already credited")
+        store.add_action_item(
+            session,
+            review_id=review_id,
+            description=text,
+            owner="priya",
+            due=date(2026, 10, 31),
+            author="dana",
+            serves_kind="goal",
+            serves_id="csat_up",
+            finding_key="goal:csat_up",
+            targets=TARGETS,
+        )
+    store.record_finding(
+        session,
+        review_id=review_id,
+        key="sla:acme/uptime/2026-09",
+        author="dana",
+        accepted_no_action=True,
+        acceptance_reason="one-off data-centre outage, already credited",
+    )
 
 
 def test_full_lifecycle_draft_meeting_closed_read_only(stored: Engine) -> None:
@@ -46,7 +66,9 @@ def test_full_lifecycle_draft_meeting_closed_read_only(stored: Engine) -> None:
             close(session, program=PROGRAM, review=review, author="dana")
         store.start_meeting(session, review_id=review.id)
         settle(session, review.id)
-        store.add_decision(session, review_id=review.id, text="fund a KB sprint in Q4", author="raj")
+        store.add_decision(
+            session, review_id=review.id, text="fund a KB sprint in Q4", author="raj"
+        )
         closed = close(session, program=PROGRAM, review=review, author="dana")
         assert closed.status == "closed" and closed.closed_by == "dana" and closed.snapshot
     with session_scope(stored) as session:
@@ -55,7 +77,9 @@ def test_full_lifecycle_draft_meeting_closed_read_only(stored: Engine) -> None:
         for write in (
             lambda: store.add_attendee(session, review_id=review.id, name="late comer"),
             lambda: store.add_decision(session, review_id=review.id, text="x", author="y"),
-            lambda: store.record_finding(session, review_id=review.id, key="goal:csat_up", author="y", root_cause="z"),
+            lambda: store.record_finding(
+                session, review_id=review.id, key="goal:csat_up", author="y", root_cause="z"
+            ),
             lambda: store.start_meeting(session, review_id=review.id),
         ):
             with pytest.raises(store.ReviewClosed, match="closed and read-only"):
@@ -71,8 +95,16 @@ def test_closing_names_exactly_what_is_missing(stored: Engine) -> None:
     with session_scope(stored) as session:
         review, _ = store.open_review(session, period=SEP, author="dana")
         store.start_meeting(session, review_id=review.id)
-        store.add_action_item(session, review_id=review.id, description="pair new hires", owner="priya",
-                              due=date(2026, 10, 31), author="dana", finding_key="goal:csat_up", targets=TARGETS)
+        store.add_action_item(
+            session,
+            review_id=review.id,
+            description="pair new hires",
+            owner="priya",
+            due=date(2026, 10, 31),
+            author="dana",
+            finding_key="goal:csat_up",
+            targets=TARGETS,
+        )
         with pytest.raises(store.ClosingRefused) as refused:
             close(session, program=PROGRAM, review=review, author="dana")
         assert refused.value.problems == [
@@ -83,8 +115,14 @@ def test_closing_names_exactly_what_is_missing(stored: Engine) -> None:
         ]
         assert "cannot close yet; 2 item(s)" in str(refused.value)
         with pytest.raises(store.ReviewError, match="needs a reason"):
-            store.record_finding(session, review_id=review.id, key="sla:acme/uptime/2026-09", author="dana",
-                                 accepted_no_action=True, acceptance_reason="  ")
+            store.record_finding(
+                session,
+                review_id=review.id,
+                key="sla:acme/uptime/2026-09",
+                author="dana",
+                accepted_no_action=True,
+                acceptance_reason="  ",
+            )
         settle(session, review.id)
         assert close(session, program=PROGRAM, review=review, author="dana").status == "closed"
 
@@ -105,9 +143,17 @@ def test_open_actions_carry_over_to_the_next_review(stored: Engine) -> None:
         september, _ = store.open_review(session, period=SEP, author="dana")
         store.start_meeting(session, review_id=september.id)
         settle(session, september.id)
-        extra = store.add_action_item(session, review_id=september.id, description="renegotiate uptime SLA",
-                                      owner="lena", due=date(2026, 11, 30), author="dana", serves_kind="contract",
-                                      serves_id="acme", targets=TARGETS)
+        extra = store.add_action_item(
+            session,
+            review_id=september.id,
+            description="renegotiate uptime SLA",
+            owner="lena",
+            due=date(2026, 11, 30),
+            author="dana",
+            serves_kind="contract",
+            serves_id="acme",
+            targets=TARGETS,
+        )
         store.set_action_status(session, action_id=extra.id, status="done")
         close(session, program=PROGRAM, review=september, author="dana")
     with session_scope(stored) as session:
@@ -116,12 +162,15 @@ def test_open_actions_carry_over_to_the_next_review(stored: Engine) -> None:
         carried = store.action_items(session, review_id=october.id)
         assert [(i.description, i.status, i.carried_from) for i in carried] == [
             ("pair new hires with seniors", "open", september.id),
-            ("add KB search to the chat console", "open", september.id)]
+            ("add KB search to the chat console", "open", september.id),
+        ]
         store.set_action_status(session, action_id=carried[0].id, status="done")
         pack = pack_for(session, program=PROGRAM, review=october)
         # Due 2026-10-31, the October review is evaluated on 2026-11-01: still open means overdue.
         assert [(a.description, a.status, a.from_period) for a in pack.actions] == [
-            ("pair new hires with seniors", "done", "2026-09"), ("add KB search to the chat console", "overdue", "2026-09")]
+            ("pair new hires with seniors", "done", "2026-09"),
+            ("add KB search to the chat console", "overdue", "2026-09"),
+        ]
         # The closed September review keeps its own record untouched.
         sept_items = store.action_items(session, review_id=september.id)
         assert [i.status for i in sept_items] == ["open", "open", "done"]
@@ -139,9 +188,13 @@ def test_a_later_correction_does_not_rewrite_a_closed_review(stored: Engine) -> 
         doc = review_document(session, program=PROGRAM, review=review)
         csat = next(g for g in doc["pack"]["goals"] if g["goal_id"] == "csat_up")
         assert csat["actual"] == 78.5 and csat["status"] == "off_track"
-        assert [(r["metric"], r["period"], r["was"], r["now"], r["revision"]) for r in doc["revisions"]] == [
-            ("csat", "2026-09", 78.5, 80.5, 2)]
-        assert doc["revisions"][0]["message"] == "csat 2026-09: revised since this review: was 78.5, now 80.5"
+        assert [
+            (r["metric"], r["period"], r["was"], r["now"], r["revision"]) for r in doc["revisions"]
+        ] == [("csat", "2026-09", 78.5, 80.5, 2)]
+        assert (
+            doc["revisions"][0]["message"]
+            == "csat 2026-09: revised since this review: was 78.5, now 80.5"
+        )
         # A live pack for the same period would show the corrected number.
         live = pack_for(session, program=PROGRAM, review=review)
         assert next(g for g in live.goals if g.goal_id == "csat_up").actual == 80.5
@@ -150,11 +203,19 @@ def test_a_later_correction_does_not_rewrite_a_closed_review(stored: Engine) -> 
 def test_quarterly_review_lives_beside_the_monthly_one(stored: Engine) -> None:
     with session_scope(stored) as session:
         monthly, _ = store.open_review(session, period=SEP, author="dana")
-        qbr, created = store.open_review(session, period=Month(2026, 8), kind="quarterly", author="dana")
-        assert created and qbr.id != monthly.id and qbr.period == "2026-09" and qbr.kind == "quarterly"
+        qbr, created = store.open_review(
+            session, period=Month(2026, 8), kind="quarterly", author="dana"
+        )
+        assert (
+            created and qbr.id != monthly.id and qbr.period == "2026-09" and qbr.kind == "quarterly"
+        )
         pack = pack_for(session, program=PROGRAM, review=qbr)
         assert str(pack.headline.credits_owed) == "4000.00"
-        assert set(pack.required_findings()) == {"goal:csat_up", "sla:acme/uptime/2026-07", "sla:acme/uptime/2026-09"}
+        assert set(pack.required_findings()) == {
+            "goal:csat_up",
+            "sla:acme/uptime/2026-07",
+            "sla:acme/uptime/2026-09",
+        }
         assert [r.kind for r in store.list_reviews(session)] == ["quarterly", "monthly"]
 
 
@@ -162,18 +223,54 @@ def test_action_items_validate_what_they_serve(stored: Engine) -> None:
     with session_scope(stored) as session:
         review, _ = store.open_review(session, period=SEP, author="dana")
         with pytest.raises(store.ReviewError, match="serves a goal, contract, roadmap"):
-            store.add_action_item(session, review_id=review.id, description="x", owner="y", due=date(2026, 10, 1),
-                                  author="z", serves_kind="team", serves_id="t", targets=TARGETS)
-        with pytest.raises(store.ReviewError, match="the program has no goal 'csat_upp'. Did you mean 'csat_up'"):
-            store.add_action_item(session, review_id=review.id, description="x", owner="y",
-                                  due=date(2026, 10, 1), author="z", serves_kind="goal", serves_id="csat_upp",
-                                  targets=TARGETS)
-        with pytest.raises(store.ReviewError, match="the program has no contract 'csat_up'"):  # a goal's id
-            store.add_action_item(session, review_id=review.id, description="x", owner="y",
-                                  due=date(2026, 10, 1), author="z", serves_kind="contract", serves_id="csat_up",
-                                  targets=TARGETS)
+            store.add_action_item(
+                session,
+                review_id=review.id,
+                description="x",
+                owner="y",
+                due=date(2026, 10, 1),
+                author="z",
+                serves_kind="team",
+                serves_id="t",
+                targets=TARGETS,
+            )
+        with pytest.raises(
+            store.ReviewError, match=r"the program has no goal 'csat_upp'\. Did you mean 'csat_up'"
+        ):
+            store.add_action_item(
+                session,
+                review_id=review.id,
+                description="x",
+                owner="y",
+                due=date(2026, 10, 1),
+                author="z",
+                serves_kind="goal",
+                serves_id="csat_upp",
+                targets=TARGETS,
+            )
+        with pytest.raises(
+            store.ReviewError, match="the program has no contract 'csat_up'"
+        ):  # a goal's id
+            store.add_action_item(
+                session,
+                review_id=review.id,
+                description="x",
+                owner="y",
+                due=date(2026, 10, 1),
+                author="z",
+                serves_kind="contract",
+                serves_id="csat_up",
+                targets=TARGETS,
+            )
         with pytest.raises(store.ReviewError, match="owner is required"):
-            store.add_action_item(session, review_id=review.id, description="x", owner=" ", due=date(2026, 10, 1),
-                                  author="z", targets=TARGETS)
+            store.add_action_item(
+                session,
+                review_id=review.id,
+                description="x",
+                owner=" ",
+                due=date(2026, 10, 1),
+                author="z",
+                targets=TARGETS,
+            )
         with pytest.raises(store.ReviewError, match="open, done, dropped"):
             store.set_action_status(session, action_id=1, status="finished")

@@ -19,7 +19,9 @@ SCHEMA_DIR = REPO / "schema"
 @pytest.mark.parametrize("name", sorted(schemas()))
 def test_committed_schema_does_not_drift_from_the_models(name: str) -> None:
     committed = (SCHEMA_DIR / name).read_text(encoding="utf-8")
-    assert committed == render(schemas()[name]), f"run `cxgov schema --out schema` and commit {name}"
+    assert committed == render(schemas()[name]), (
+        f"run `cxgov schema --out schema` and commit {name}"
+    )
 
 
 def test_one_schema_per_kind_plus_the_combined_one() -> None:
@@ -38,13 +40,17 @@ def _documents() -> list[tuple[str, int, dict]]:
 def test_every_example_file_points_editors_at_the_schema() -> None:
     for path in program_files(REPO):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=") and first.endswith("schema/cxgov.json"), path
+        assert first.startswith("# yaml-language-server: $schema=") and first.endswith(
+            "schema/cxgov.json"
+        ), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == (SCHEMA_DIR / "cxgov.json").resolve(), path
 
 
 def test_the_committed_schema_validates_the_example_program() -> None:
-    validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / "cxgov.json").read_text(encoding="utf-8")))
+    validator = jsonschema.Draft202012Validator(
+        json.loads((SCHEMA_DIR / "cxgov.json").read_text(encoding="utf-8"))
+    )
     documents = _documents()
     assert len(documents) >= 20
     for file, line, data in documents:
@@ -53,7 +59,9 @@ def test_the_committed_schema_validates_the_example_program() -> None:
 
 
 def test_the_schema_rejects_what_the_models_reject() -> None:
-    validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / "cxgov.json").read_text(encoding="utf-8")))
+    validator = jsonschema.Draft202012Validator(
+        json.loads((SCHEMA_DIR / "cxgov.json").read_text(encoding="utf-8"))
+    )
     goal = next(data for _, _, data in _documents() if data["kind"] == "Goal")
     broken = {**goal, "spec": {**goal["spec"], "targte": goal["spec"].get("target")}}
     assert any("targte" in e.message for e in validator.iter_errors(broken))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +23,14 @@ from app.store.tables import Actual, ImportBatch
 
 
 def record(engine: Engine, **kwargs) -> Actual:  # type: ignore[no-untyped-def]
-    base = {"metric": "csat", "scope_key": "", "period": "2026-01", "value": 80.0, "source": "manual", "author": "ana"}
+    base = {
+        "metric": "csat",
+        "scope_key": "",
+        "period": "2026-01",
+        "value": 80.0,
+        "source": "manual",
+        "author": "ana",
+    }
     base.update(kwargs)
     with session_scope(engine) as session:
         return append_revision(session, **base)
@@ -45,7 +52,10 @@ def test_correction_needs_a_reason_and_keeps_the_history(engine: Engine) -> None
     assert corrected.revision == 2
     with session_scope(engine) as session:
         revisions = history(session, metric="csat")
-        assert [(a.revision, a.value, a.author) for a in revisions] == [(1, 80.0, "ana"), (2, 82.0, "ben")]
+        assert [(a.revision, a.value, a.author) for a in revisions] == [
+            (1, 80.0, "ana"),
+            (2, 82.0, "ben"),
+        ]
         assert [a.value for a in latest_actuals(session)] == [82.0]
 
 
@@ -68,12 +78,16 @@ def test_latest_actuals_one_per_key_filtered_by_metric_and_period(engine: Engine
     with session_scope(engine) as session:
         everything = latest_actuals(session)
         assert len(everything) == 5
-        window = latest_actuals(session, metrics=["csat"], since=Month(2026, 1), until=Month(2026, 1))
+        window = latest_actuals(
+            session, metrics=["csat"], since=Month(2026, 1), until=Month(2026, 1)
+        )
         assert [(a.scope_key, a.period, a.value, a.revision) for a in window] == [
             ("", "2026-01", 76.0, 2),
             ("channel=chat", "2026-01", 90.0, 1),
         ]
-        assert [a.value for a in history(session, metric="csat", scope_key="channel=chat")] == [90.0]
+        assert [a.value for a in history(session, metric="csat", scope_key="channel=chat")] == [
+            90.0
+        ]
 
 
 def test_last_change_follows_actuals_and_imports(engine: Engine) -> None:
@@ -82,9 +96,17 @@ def test_last_change_follows_actuals_and_imports(engine: Engine) -> None:
     actual = record(engine)
     with session_scope(engine) as session:
         assert last_change(session) == actual.recorded_at
-        later = datetime(2999, 1, 1, tzinfo=timezone.utc)
-        session.add(ImportBatch(source="generic", file_name="x.csv", file_sha256="0" * 64, started_at=later,
-                                finished_at=later, author="ana"))
+        later = datetime(2999, 1, 1, tzinfo=UTC)
+        session.add(
+            ImportBatch(
+                source="generic",
+                file_name="x.csv",
+                file_sha256="0" * 64,
+                started_at=later,
+                finished_at=later,
+                author="ana",
+            )
+        )
     with session_scope(engine) as session:
         assert last_change(session) == later
 
@@ -108,17 +130,31 @@ def test_two_people_correcting_at_once_one_gets_a_conflict(engine: Engine) -> No
 
         try:
             with session_scope(engine) as session:
-                latest = store.latest_revision(session, metric="csat", scope_key="", period="2026-01")
+                latest = store.latest_revision(
+                    session, metric="csat", scope_key="", period="2026-01"
+                )
                 both_read.wait()
-                store.append_revision(session, metric="csat", scope_key="", period="2026-01", value=value,
-                                      source="manual", author=author, reason="race", expected_revision=latest)
+                store.append_revision(
+                    session,
+                    metric="csat",
+                    scope_key="",
+                    period="2026-01",
+                    value=value,
+                    source="manual",
+                    author=author,
+                    reason="race",
+                    expected_revision=latest,
+                )
             result = "ok"
         except RevisionConflict:
             result = "conflict"
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=correct, args=(name, value)) for name, value in (("ana", 81.0), ("ben", 79.0))]
+    threads = [
+        threading.Thread(target=correct, args=(name, value))
+        for name, value in (("ana", 81.0), ("ben", 79.0))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

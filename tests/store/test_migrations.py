@@ -11,7 +11,15 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from app.store.db import current_revision, database_url, head_revision, make_engine, needs_upgrade, open_store, upgrade
+from app.store.db import (
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    needs_upgrade,
+    open_store,
+    upgrade,
+)
 
 
 def test_migrations_produce_exactly_the_model_metadata(engine: Engine) -> None:
@@ -24,7 +32,9 @@ def test_migrated_database_is_at_head_and_upgrade_is_idempotent(engine: Engine) 
     assert current_revision(engine) == head_revision() is not None
     upgrade(engine)
     assert not needs_upgrade(engine)
-    assert {"contacts", "import_batches", "quarantined_rows", "field_issues", "actuals"} <= set(inspect(engine).get_table_names())
+    assert {"contacts", "import_batches", "quarantined_rows", "field_issues", "actuals"} <= set(
+        inspect(engine).get_table_names()
+    )
 
 
 def test_empty_database_needs_upgrade(database_url: str) -> None:
@@ -36,7 +46,9 @@ def test_empty_database_needs_upgrade(database_url: str) -> None:
         engine.dispose()
 
 
-def test_default_store_is_a_sqlite_file_under_the_root_that_upgrades_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_store_is_a_sqlite_file_under_the_root_that_upgrades_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("CXGOV_DATABASE_URL", raising=False)
     url = database_url(tmp_path)
     assert url == f"sqlite:///{tmp_path.resolve() / '.cxgov' / 'cxgov.db'}"
@@ -45,6 +57,8 @@ def test_default_store_is_a_sqlite_file_under_the_root_that_upgrades_itself(tmp_
     assert current_revision(engine) == head_revision()
 
 
-def test_environment_variable_selects_another_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_selects_another_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CXGOV_DATABASE_URL", "postgresql+psycopg://someone@db.example/cx")
     assert database_url(tmp_path) == "postgresql+psycopg://someone@db.example/cx"

@@ -11,7 +11,9 @@ from ui.pagekit import PageFactory, copy_program, record_known_actuals, run_page
 
 
 @pytest.fixture
-def program_root(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def program_root(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """The example program in a temp folder, its store on this test's database (SQLite or PostgreSQL)."""
     from app.store.db import ENV_VAR, get_engine, upgrade
 

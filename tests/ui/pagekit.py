@@ -22,9 +22,19 @@ AS_OF = date(2026, 11, 23)
 PROGRAM_PARTS = ("program.yaml", "goals", "playbooks", "roadmap")
 
 KNOWN_ACTUALS: dict[tuple[str, str], dict[str, float]] = {
-    ("csat", "channel=chat,email,phone"): {"2026-06": 78.0, "2026-07": 78.9, "2026-08": 79.6, "2026-10": 80.8},
+    ("csat", "channel=chat,email,phone"): {
+        "2026-06": 78.0,
+        "2026-07": 78.9,
+        "2026-08": 79.6,
+        "2026-10": 80.8,
+    },
     ("frt_chat_30s", "channel=chat;segment=brightwater"): {
-        "2026-04": 86.0, "2026-05": 88.0, "2026-06": 87.0, "2026-07": 66.0, "2026-08": 70.0, "2026-09": 91.0,
+        "2026-04": 86.0,
+        "2026-05": 88.0,
+        "2026-06": 87.0,
+        "2026-07": 66.0,
+        "2026-08": 70.0,
+        "2026-09": 91.0,
         "2026-10": 93.0,
     },
 }
@@ -49,14 +59,23 @@ def record_known_actuals(engine: object) -> None:
     with session_scope(engine) as session:  # type: ignore[arg-type]
         for (metric, scope_key), values in KNOWN_ACTUALS.items():
             for period, value in values.items():
-                append_revision(session, metric=metric, scope_key=scope_key, period=period, value=value,
-                                source="manual", author="fixture")
+                append_revision(
+                    session,
+                    metric=metric,
+                    scope_key=scope_key,
+                    period=period,
+                    value=value,
+                    source="manual",
+                    author="fixture",
+                )
 
 
 PageFactory = Callable[..., AppTest]
 
 
-def run_page(name: str, root: Path, *, viewer: Viewer | None = None, as_of: date = AS_OF) -> AppTest:
+def run_page(
+    name: str, root: Path, *, viewer: Viewer | None = None, as_of: date = AS_OF
+) -> AppTest:
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
     at.session_state[ROOT_KEY] = str(root)
     at.session_state[AS_OF_KEY] = as_of

@@ -17,7 +17,9 @@ def revisions(database_url: str, metric: str, scope_key: str, period: str) -> li
     from app.store.db import get_engine, session_scope
 
     with session_scope(get_engine(database_url)) as session:
-        return [r for r in history(session, metric=metric, scope_key=scope_key) if r.period == period]
+        return [
+            r for r in history(session, metric=metric, scope_key=scope_key) if r.period == period
+        ]
 
 
 def fill(at: Any, *, metric: str, scope: str, period: str, value: float, reason: str = "") -> Any:
@@ -29,14 +31,18 @@ def fill(at: Any, *, metric: str, scope: str, period: str, value: float, reason:
     return at
 
 
-def test_a_recorded_figure_lands_in_the_database(program_root: Path, database_url: str, open_page: PageFactory) -> None:
+def test_a_recorded_figure_lands_in_the_database(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
     at = open_page("actuals", program_root, viewer=MANAGER)
     fill(at, metric="kb_deflection", scope="", period="2026-10", value=24.5)
     at.button(key="record.submit").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("revision 1" in s.value for s in at.success)
     stored = revisions(database_url, "kb_deflection", "", "2026-10")
-    assert [(r.revision, r.value, r.source, r.author) for r in stored] == [(1, 24.5, "manual", "priya.nair@example.com")]
+    assert [(r.revision, r.value, r.source, r.author) for r in stored] == [
+        (1, 24.5, "manual", "priya.nair@example.com")
+    ]
 
 
 def test_a_correction_without_a_reason_is_refused_and_with_one_recorded(
@@ -53,7 +59,9 @@ def test_a_correction_without_a_reason_is_refused_and_with_one_recorded(
     assert not at.error, [e.value for e in at.error]
     stored = revisions(database_url, "csat", CSAT_ALL, "2026-10")
     assert [(r.revision, r.value, r.reason) for r in stored] == [
-        (1, 80.8, None), (2, 81.2, "late survey answers arrived")]
+        (1, 80.8, None),
+        (2, 81.2, "late survey answers arrived"),
+    ]
 
 
 def test_a_correction_that_races_another_one_shows_the_conflict(
@@ -67,20 +75,41 @@ def test_a_correction_that_races_another_one_shows_the_conflict(
     assert any("revision 1" in i.value for i in at.info)
     # Another manager corrects the same figure after this page was drawn.
     with session_scope(get_engine(database_url)) as session:
-        append_revision(session, metric="csat", scope_key=CSAT_ALL, period="2026-10", value=82.0, source="manual",
-                        author="jonas.keller@example.com", reason="vendor re-export", expected_revision=1)
+        append_revision(
+            session,
+            metric="csat",
+            scope_key=CSAT_ALL,
+            period="2026-10",
+            value=82.0,
+            source="manual",
+            author="jonas.keller@example.com",
+            reason="vendor re-export",
+            expected_revision=1,
+        )
     at.button(key="record.submit").click().run()
     assert any("is at revision 2, not 1" in e.value for e in at.error), [e.value for e in at.error]
     stored = revisions(database_url, "csat", CSAT_ALL, "2026-10")
     assert [(r.revision, r.value, r.author) for r in stored] == [
-        (1, 80.8, "fixture"), (2, 82.0, "jonas.keller@example.com")]
+        (1, 80.8, "fixture"),
+        (2, 82.0, "jonas.keller@example.com"),
+    ]
 
 
-def test_history_shows_every_revision(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+def test_history_shows_every_revision(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
     at = open_page("actuals", known_root, viewer=MANAGER)
     at.selectbox(key="history.metric").set_value("frt_chat_30s").run()
     table = next(d.value for d in at.dataframe if "revision" in d.value.columns)
-    assert list(table["month"]) == ["2026-10", "2026-09", "2026-08", "2026-07", "2026-06", "2026-05", "2026-04"]
+    assert list(table["month"]) == [
+        "2026-10",
+        "2026-09",
+        "2026-08",
+        "2026-07",
+        "2026-06",
+        "2026-05",
+        "2026-04",
+    ]
     assert list(table["value"])[2] == "70.0 %"
 
 
@@ -96,7 +125,11 @@ def test_an_import_shows_preview_mapping_and_quarantine(
     )
     at = open_page("actuals", program_root, viewer=MANAGER)
     at.file_uploader(key="import.file").upload("october.csv", csv_text.encode(), "text/csv").run()
-    preview = next(d.value for d in at.dataframe if list(d.value.columns) == ["contact_id", "created_at", "channel", "csat"])
+    preview = next(
+        d.value
+        for d in at.dataframe
+        if list(d.value.columns) == ["contact_id", "created_at", "channel", "csat"]
+    )
     assert len(preview) == 4
     at.button(key="import.run").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -113,8 +146,13 @@ def test_an_import_shows_preview_mapping_and_quarantine(
 
     with session_scope(get_engine(database_url)) as session:
         assert session.execute(select(func.count()).select_from(Contact)).scalar() == 2
-        csat = session.execute(select(Actual.value).where(Actual.metric == "csat", Actual.period == "2026-10",
-                                                          Actual.scope_key == "channel=chat,email,phone")).scalar_one()
+        csat = session.execute(
+            select(Actual.value).where(
+                Actual.metric == "csat",
+                Actual.period == "2026-10",
+                Actual.scope_key == "channel=chat,email,phone",
+            )
+        ).scalar_one()
     assert csat == 100.0  # C1's 5; C2's 9 is out of range, so it is no answer
     assert any("Actuals brought up to date for 2026-10" in s for s in success)
 
@@ -126,11 +164,18 @@ def test_a_value_outside_the_unit_is_refused_like_the_cli_refuses_it(
     assert ctx_first_metric_is_manual(at)
     fill(at, metric="kb_deflection", scope="", period="2026-10", value=124.0)
     at.button(key="record.submit").click().run()
-    assert [e.value for e in at.error] == ["Not recorded: kb_deflection is a percentage: expected 0–100, got 124"]
+    assert [e.value for e in at.error] == [
+        "Not recorded: kb_deflection is a percentage: expected 0–100, got 124"
+    ]
     assert revisions(database_url, "kb_deflection", "", "2026-10") == []
 
 
 def ctx_first_metric_is_manual(at: Any) -> bool:
     """Hand entry is for figures nobody computes: the form opens on one of those."""
-    return at.selectbox(key="record.metric").value in {"agent_turnover", "churn_rate", "kb_deflection",
-                                                       "net_revenue_retention", "platform_uptime"}
+    return at.selectbox(key="record.metric").value in {
+        "agent_turnover",
+        "churn_rate",
+        "kb_deflection",
+        "net_revenue_retention",
+        "platform_uptime",
+    }

@@ -21,8 +21,13 @@ runner = CliRunner()
 
 
 def demo(root: Path, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    result = runner.invoke(app, ["demo", str(root), "--months", "2", "--as-of", "2026-11-23", "--format", "json", *extra])
-    return result.exit_code, json.loads(result.stdout) if result.exit_code == 0 else {"output": result.output}
+    result = runner.invoke(
+        app,
+        ["demo", str(root), "--months", "2", "--as-of", "2026-11-23", "--format", "json", *extra],
+    )
+    return result.exit_code, json.loads(result.stdout) if result.exit_code == 0 else {
+        "output": result.output
+    }
 
 
 def test_demo_fills_the_store_and_a_second_run_adds_nothing(program_root: Path) -> None:
@@ -42,7 +47,9 @@ def test_demo_fills_the_store_and_a_second_run_adds_nothing(program_root: Path) 
 
 def test_demo_refuses_a_broken_program_with_exit_1(tmp_path: Path) -> None:
     root = copy_program(tmp_path / "program")
-    (root / "goals" / "broken.yaml").write_text("apiVersion: cxgov/v1\nkind: Goal\nmetadata: {id: x}\n")
+    (root / "goals" / "broken.yaml").write_text(
+        "apiVersion: cxgov/v1\nkind: Goal\nmetadata: {id: x}\n"
+    )
     result = runner.invoke(app, ["demo", str(root)])
     assert result.exit_code == 1
     assert "broken.yaml" in result.output
@@ -63,10 +70,16 @@ def test_app_runs_the_package_entry_with_the_repo_config(tmp_path: Path) -> None
     command = streamlit_command(tmp_path, port=8765, headless=True, address="127.0.0.1")
     assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(ENTRY)
     assert ENTRY.is_file()
-    assert command[-3:] == ["--server.port=8765", "--server.headless=true", "--server.address=127.0.0.1"]
+    assert command[-3:] == [
+        "--server.port=8765",
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+    ]
 
 
-def test_a_first_run_of_cxgov_app_serves_and_opens_the_browser_without_a_prompt(tmp_path: Path) -> None:
+def test_a_first_run_of_cxgov_app_serves_and_opens_the_browser_without_a_prompt(
+    tmp_path: Path,
+) -> None:
     """The quick start's last command, as a newcomer runs it: not headless, no Streamlit
     credentials in their home yet. It must not stop at Streamlit's "Email:" prompt."""
     root = copy_program(tmp_path / "program")
@@ -77,13 +90,32 @@ def test_a_first_run_of_cxgov_app_serves_and_opens_the_browser_without_a_prompt(
     fake_browser = bin_dir / "xdg-open"  # what Streamlit calls to open the page on Linux
     fake_browser.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
     fake_browser.chmod(0o755)
-    env = {**os.environ, "HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "CXGOV_DATABASE_URL": f"sqlite:///{tmp_path / 'cxgov.db'}"}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CXGOV_DATABASE_URL": f"sqlite:///{tmp_path / 'cxgov.db'}",
+    }
     port = free_port()
-    command = [sys.executable, "-c", "from app.cli import main; main()", "app", str(root), "--port", str(port),
-               "--address", "127.0.0.1"]
-    process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    command = [
+        sys.executable,
+        "-c",
+        "from app.cli import main; main()",
+        "app",
+        str(root),
+        "--port",
+        str(port),
+        "--address",
+        "127.0.0.1",
+    ]
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process, timeout=60)
         deadline = time.monotonic() + 20

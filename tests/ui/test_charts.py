@@ -13,17 +13,38 @@ from app.periods import Month
 from app.ui.charts import GAP, attainment_chart, goal_chart, roadmap_gantt, status_by_pillar_chart
 
 
-def _goal(actuals: list[float | None], *, unit: str = "percent", target: float = 85.0) -> GoalEvaluation:
+def _goal(
+    actuals: list[float | None], *, unit: str = "percent", target: float = 85.0
+) -> GoalEvaluation:
     months = list(Month(2026, 6).until(Month(2026, 6 + len(actuals) - 1)))
     periods = tuple(
-        GoalPeriod(period=m, planned=78 + i, actual=a, progress=None, planned_progress=0, closed=True)
+        GoalPeriod(
+            period=m, planned=78 + i, actual=a, progress=None, planned_progress=0, closed=True
+        )
         for i, (m, a) in enumerate(zip(months, actuals))
     )
     return GoalEvaluation(
-        goal_id="csat_to_85", title="Raise CSAT", pillar="process", owner=None, metric="csat", scope_key="",
-        better="higher", unit=unit, status="on_track", previous_status=None, judged_period=months[-1], planned=80,
-        actual=actuals[-1], progress=None, planned_progress=None, behind_points=None, baseline=78, target=target,
-        deadline=date(2027, 3, 31), explanation="", periods=periods,
+        goal_id="csat_to_85",
+        title="Raise CSAT",
+        pillar="process",
+        owner=None,
+        metric="csat",
+        scope_key="",
+        better="higher",
+        unit=unit,
+        status="on_track",
+        previous_status=None,
+        judged_period=months[-1],
+        planned=80,
+        actual=actuals[-1],
+        progress=None,
+        planned_progress=None,
+        behind_points=None,
+        baseline=78,
+        target=target,
+        deadline=date(2027, 3, 31),
+        explanation="",
+        periods=periods,
         forecast=Forecast(at=Month(2027, 3), value=84.0, points_used=3),
     )
 
@@ -44,12 +65,16 @@ def test_a_missing_period_is_a_gap_not_a_zero() -> None:
 def test_percentage_axis_starts_at_zero_unless_the_reader_switches_it() -> None:
     honest = _layers(goal_chart(_goal([78.0, 79.0, 80.0])))[0]["encoding"]["y"]["scale"]
     assert honest == {"domain": [0, 100.0], "zero": True}
-    zoomed = _layers(goal_chart(_goal([78.0, 79.0, 80.0]), zero_based=False))[0]["encoding"]["y"]["scale"]
+    zoomed = _layers(goal_chart(_goal([78.0, 79.0, 80.0]), zero_based=False))[0]["encoding"]["y"][
+        "scale"
+    ]
     assert zoomed == {"zero": False}
 
 
 def test_minutes_axis_includes_zero_too() -> None:
-    scale = _layers(goal_chart(_goal([9.6, 9.4, 9.1], unit="minutes", target=8.64)))[0]["encoding"]["y"]["scale"]
+    scale = _layers(goal_chart(_goal([9.6, 9.4, 9.1], unit="minutes", target=8.64)))[0]["encoding"][
+        "y"
+    ]["scale"]
     assert scale == {"zero": True}
 
 
@@ -59,26 +84,64 @@ def test_the_target_line_and_the_forecast_are_drawn() -> None:
     assert target["mark"]["type"] == "rule"
     assert target["data"]["values"] == [{"series": "target", "value": 85.0}]
     forecast = [v for v in layers[0]["data"]["values"] if v["series"] == "forecast"]
-    assert forecast == [{"month": "2026-08-01", "series": "forecast", "value": 80.0},
-                        {"month": "2027-03-01", "series": "forecast", "value": 84.0}]
+    assert forecast == [
+        {"month": "2026-08-01", "series": "forecast", "value": 80.0},
+        {"month": "2027-03-01", "series": "forecast", "value": 84.0},
+    ]
 
 
 def test_attainment_marks_misses_and_shows_unmeasured_as_a_dash() -> None:
     def op(month: int, value: float | None, outcome: str) -> ObjectivePeriod:
-        return ObjectivePeriod("chat", "Chats within 30 s", "frt_chat_30s", "", Month(2026, month), "closed", value,
-                               80.0, "higher", outcome, outcome != "met", 0)  # type: ignore[arg-type]
+        return ObjectivePeriod(
+            "chat",
+            "Chats within 30 s",
+            "frt_chat_30s",
+            "",
+            Month(2026, month),
+            "closed",
+            value,
+            80.0,
+            "higher",
+            outcome,
+            outcome != "met",
+            0,
+        )  # type: ignore[arg-type]
 
-    spec = attainment_chart([op(7, 64.0, "missed"), op(8, None, "unmeasured"), op(9, 90.0, "met")]).to_dict()
+    spec = attainment_chart(
+        [op(7, 64.0, "missed"), op(8, None, "unmeasured"), op(9, 90.0, "met")]
+    ).to_dict()
     cells = spec["layer"][0]
-    assert cells["encoding"]["color"]["scale"]["domain"] == ["met", "missed", "excluded", "unmeasured"]
+    assert cells["encoding"]["color"]["scale"]["domain"] == [
+        "met",
+        "missed",
+        "excluded",
+        "unmeasured",
+    ]
     assert cells["encoding"]["color"]["scale"]["range"][1] == "#c62828"
     values = cells["data"]["values"] if "data" in cells else spec["data"]["values"]
-    assert [(v["outcome"], v["label"]) for v in values] == [("missed", "64.0"), ("unmeasured", "—"), ("met", "90.0")]
+    assert [(v["outcome"], v["label"]) for v in values] == [
+        ("missed", "64.0"),
+        ("unmeasured", "—"),
+        ("met", "90.0"),
+    ]
 
 
 def test_gantt_has_status_colours_and_todays_line() -> None:
     phases = [PhaseStatus("r", "p1", "Days 0–30", 0, 30, 1, 0, 0.0, {"overdue": 1})]
-    items = [ItemStatus("r", "p1", "kb", "Knowledge base", "aisha", date(2026, 7, 31), "overdue", 115, ("g",), "late")]
+    items = [
+        ItemStatus(
+            "r",
+            "p1",
+            "kb",
+            "Knowledge base",
+            "aisha",
+            date(2026, 7, 31),
+            "overdue",
+            115,
+            ("g",),
+            "late",
+        )
+    ]
     spec = roadmap_gantt(items, phases, start=date(2026, 7, 1), today=date(2026, 11, 23)).to_dict()
     bars, rule = spec["layer"]
     assert bars["data"]["values"][0]["from"] == "2026-07-01"
@@ -93,4 +156,3 @@ def test_status_by_pillar_counts_from_zero() -> None:
     spec = status_by_pillar_chart({"process": {"off_track": 2, "on_track": 3}}).to_dict()
     assert spec["encoding"]["x"]["scale"] == {"zero": True}
     assert sum(v["goals"] for v in spec["data"]["values"]) == 5
-

@@ -26,7 +26,9 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_demo_data(page: str, demo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_page_runs_on_the_demo_data(
+    page: str, demo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.store.db import ENV_VAR
 
     monkeypatch.delenv(ENV_VAR, raising=False)
@@ -35,7 +37,9 @@ def test_every_page_runs_on_the_demo_data(page: str, demo_root: Path, monkeypatc
     assert not at.error, [e.value for e in at.error]
 
 
-def test_the_demo_owes_the_planted_chat_credit(demo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_demo_owes_the_planted_chat_credit(
+    demo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.store.db import ENV_VAR
 
     monkeypatch.delenv(ENV_VAR, raising=False)

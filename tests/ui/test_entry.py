@@ -45,7 +45,9 @@ def test_an_agent_gets_no_committee_page(known_root: Path) -> None:
         assert [i.value for i in at.info] == ["No page is available to your role yet."]
 
 
-def test_a_broken_program_opens_to_its_diagnostics(program_root: Path, open_page: PageFactory) -> None:
+def test_a_broken_program_opens_to_its_diagnostics(
+    program_root: Path, open_page: PageFactory
+) -> None:
     break_a_goal(program_root)
     for at in (run_entry(program_root), open_page("goals", program_root)):
         assert not at.exception, [e.value for e in at.exception]
@@ -57,11 +59,18 @@ def test_a_broken_program_opens_to_its_diagnostics(program_root: Path, open_page
         assert not at.metric
 
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
-        "client_id": "cxgov", "client_secret": "secret", "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "cxgov",
+    "client_secret": "secret",
+    "server_metadata_url": "https://id.example.com/.well-known/openid-configuration",
+}
 
 
-def test_with_auth_configured_nobody_sees_the_program_before_signing_in(known_root: Path, open_page: PageFactory) -> None:
+def test_with_auth_configured_nobody_sees_the_program_before_signing_in(
+    known_root: Path, open_page: PageFactory
+) -> None:
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     at.secrets["auth"] = AUTH
     at.session_state[ROOT_KEY] = str(known_root)
@@ -77,4 +86,6 @@ def test_with_auth_configured_nobody_sees_the_program_before_signing_in(known_ro
     page.session_state[ROOT_KEY] = str(known_root)
     page.run()
     assert not page.exception and not page.metric
-    assert [w.value for w in page.warning] == ["You are not signed in with an account that has a role in this program."]
+    assert [w.value for w in page.warning] == [
+        "You are not signed in with an account that has a role in this program."
+    ]

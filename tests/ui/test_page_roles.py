@@ -25,10 +25,16 @@ def test_an_agent_is_refused_every_committee_and_manager_page(
     assert "$" not in shown and "fee" not in shown.lower()
 
 
-def test_the_committee_reads_actuals_but_has_no_write_controls(known_root: Path, open_page: PageFactory) -> None:
+def test_the_committee_reads_actuals_but_has_no_write_controls(
+    known_root: Path, open_page: PageFactory
+) -> None:
     at = open_page("actuals", known_root, viewer=COMMITTEE)
     assert not at.exception and not at.error
-    keys = {w.key for w in at.button} | {w.key for w in at.text_input} | {w.key for w in at.number_input}
+    keys = (
+        {w.key for w in at.button}
+        | {w.key for w in at.text_input}
+        | {w.key for w in at.number_input}
+    )
     assert not {"record.submit", "record.value", "import.run"} & keys
     assert any("Read-only" in c.value for c in at.caption)
     assert not at.get("file_uploader")

@@ -12,7 +12,11 @@ from app.ui.format import format_value, status_label
 from ui.pagekit import AS_OF, PageFactory
 
 PAGE_TITLES = {
-    "overview": "Overview", "goals": "Goals", "slas": "SLAs & credits", "roadmap": "Roadmap", "actuals": "Actuals",
+    "overview": "Overview",
+    "goals": "Goals",
+    "slas": "SLAs & credits",
+    "roadmap": "Roadmap",
+    "actuals": "Actuals",
     "metrics": "Metric definitions",
 }
 
@@ -34,14 +38,18 @@ def metrics_by_label(at: Any) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("page", sorted(PAGE_TITLES))
-def test_every_page_runs_on_the_example_program(page: str, known_root: Path, open_page: PageFactory) -> None:
+def test_every_page_runs_on_the_example_program(
+    page: str, known_root: Path, open_page: PageFactory
+) -> None:
     at = open_page(page, known_root)
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == [PAGE_TITLES[page]]
     assert any("Local single-user mode" in c.value for c in at.caption)
 
 
-def test_goals_table_shows_what_evaluate_returns(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+def test_goals_table_shows_what_evaluate_returns(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
     _, expected = evaluation(known_root, database_url)
     at = open_page("goals", known_root)
     table = at.dataframe[0].value.set_index("goal")
@@ -49,7 +57,9 @@ def test_goals_table_shows_what_evaluate_returns(known_root: Path, database_url:
     for goal in expected.goals:
         row = table.loc[goal.goal_id]
         assert row["status"] == status_label(goal.status)
-        assert row["actual"] == format_value(goal.actual, goal.unit, 1 if goal.metric != "nps" else 0)
+        assert row["actual"] == format_value(
+            goal.actual, goal.unit, 1 if goal.metric != "nps" else 0
+        )
     csat = next(g for g in expected.goals if g.goal_id == "csat_to_85")
     assert csat.actual == 80.8  # October, the last closed month with a value
     assert table.loc["csat_to_85", "actual"] == "80.8 %"
@@ -77,17 +87,25 @@ def test_slas_page_shows_the_credit_for_the_breach_streak(
     at.selectbox(key="slas.contract").set_value(brightwater.contract_id).run()
     assert not at.exception
     credit_tables = [d.value for d in at.dataframe if "explanation" in d.value.columns]
-    rows = [row for table in credit_tables for _, row in table.iterrows() if row["month"] == "2026-08"]
+    rows = [
+        row for table in credit_tables for _, row in table.iterrows() if row["month"] == "2026-08"
+    ]
     assert any(row["amount"] == fmt_money(august.amount, "USD") for row in rows)
     owed = [m.value for m in at.metric if m.label == "Owed"]
     assert owed[0] == fmt_money(expected.exposure.owed, "USD")  # the program total comes first
     contracts = at.dataframe[0].value.set_index("id")
     for contract in expected.contracts:
-        assert contracts.loc[contract.contract_id, "owed"] == fmt_money(contract.owed, contract.currency)
-        assert contracts.loc[contract.contract_id, "exposure"] == fmt_money(contract.exposure, contract.currency)
+        assert contracts.loc[contract.contract_id, "owed"] == fmt_money(
+            contract.owed, contract.currency
+        )
+        assert contracts.loc[contract.contract_id, "exposure"] == fmt_money(
+            contract.exposure, contract.currency
+        )
 
 
-def test_metric_definitions_list_every_metric_with_its_formula(known_root: Path, open_page: PageFactory) -> None:
+def test_metric_definitions_list_every_metric_with_its_formula(
+    known_root: Path, open_page: PageFactory
+) -> None:
     from app.load import load_program
 
     program = load_program(known_root, today=AS_OF).program
@@ -96,10 +114,14 @@ def test_metric_definitions_list_every_metric_with_its_formula(known_root: Path,
     assert sorted(table.index) == sorted(program.metrics)
     for metric_id, metric in program.metrics.items():
         assert table.loc[metric_id, "formula"] == metric.spec.calculation.describe()
-    assert table.loc["csat", "formula"] == "share of answers 4–5 among all CSAT answers on a 1–5 scale"
+    assert (
+        table.loc["csat", "formula"] == "share of answers 4–5 among all CSAT answers on a 1–5 scale"
+    )
 
 
-def test_roadmap_lists_what_is_slipping(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+def test_roadmap_lists_what_is_slipping(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
     _, expected = evaluation(known_root, database_url)
     at = open_page("roadmap", known_root)
     if expected.roadmap.slipping:

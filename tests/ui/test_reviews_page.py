@@ -57,7 +57,9 @@ def test_prepare_a_draft(known_root: Path, database_url: str, open_page: PageFac
     assert any(h.value == "SLA misses" for h in at.header)
 
 
-def test_record_the_meeting_and_close_only_when_settled(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+def test_record_the_meeting_and_close_only_when_settled(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
     from app.review import store
     from app.store.db import session_scope
 
@@ -82,14 +84,24 @@ def test_record_the_meeting_and_close_only_when_settled(known_root: Path, databa
     assert not at.exception and not at.error, [e.value for e in at.error]
     record = record_of(database_url)
     assert record["attendees"] == [{"name": "Raj Iyer", "role": "CFO"}]
-    assert [d["text"] for d in record["decisions"]] == ["Escalate Brightwater reporting to the vendor"]
-    assert [(f["key"], f["root_cause"]) for f in record["findings"]] == [(key, "The phone export stopped in April")]
-    assert [(i["description"], i["finding_key"], i["serves_id"]) for i in record["action_items"]] == [
-        ("Restore the export", key, "brightwater_support"), ("Backfill April to October", key, "brightwater_support")]
+    assert [d["text"] for d in record["decisions"]] == [
+        "Escalate Brightwater reporting to the vendor"
+    ]
+    assert [(f["key"], f["root_cause"]) for f in record["findings"]] == [
+        (key, "The phone export stopped in April")
+    ]
+    assert [
+        (i["description"], i["finding_key"], i["serves_id"]) for i in record["action_items"]
+    ] == [
+        ("Restore the export", key, "brightwater_support"),
+        ("Backfill April to October", key, "brightwater_support"),
+    ]
 
     at.button(key="reviews.close").click().run()
     errors = " ".join(e.value for e in at.error)
-    assert "cannot close yet" in errors and "brightwater\\_support/email\\_first\\_response" in errors
+    assert (
+        "cannot close yet" in errors and "brightwater\\_support/email\\_first\\_response" in errors
+    )
     assert "phone\\_service\\_level" not in errors  # settled above
     assert stored_review(database_url).status == "in_meeting"
 
@@ -97,10 +109,18 @@ def test_record_the_meeting_and_close_only_when_settled(known_root: Path, databa
     with session_scope(engine_of(database_url)) as session:
         from app.review.service import pack_for
 
-        for other in pack_for(session, program=_program(known_root), review=stored_review(database_url)).required_findings():
+        for other in pack_for(
+            session, program=_program(known_root), review=stored_review(database_url)
+        ).required_findings():
             if other != key:
-                store.record_finding(session, review_id=review_id, key=other, author="dana", accepted_no_action=True,
-                                     acceptance_reason="vendor export outage, tracked under the phone item")
+                store.record_finding(
+                    session,
+                    review_id=review_id,
+                    key=other,
+                    author="dana",
+                    accepted_no_action=True,
+                    acceptance_reason="vendor export outage, tracked under the phone item",
+                )
     at.button(key="reviews.close").click().run()
     assert not at.exception, [e.value for e in at.exception]
     closed = stored_review(database_url)
@@ -114,7 +134,9 @@ def _program(root: Path) -> Any:
     return load_program(root, today=date(2026, 11, 23)).program
 
 
-def test_read_a_closed_review_as_it_was(known_root: Path, database_url: str, open_page: PageFactory) -> None:
+def test_read_a_closed_review_as_it_was(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
     from app.review import store
     from app.review.service import close, pack_for
     from app.store.actuals import append_revision
@@ -125,19 +147,42 @@ def test_read_a_closed_review_as_it_was(known_root: Path, database_url: str, ope
         review, _ = store.open_review(session, period=OCTOBER, author="scheduler")
         store.start_meeting(session, review_id=review.id)
         for key in pack_for(session, program=program, review=review).required_findings():
-            store.record_finding(session, review_id=review.id, key=key, author="dana", accepted_no_action=True,
-                                 acceptance_reason="known data gap")
+            store.record_finding(
+                session,
+                review_id=review.id,
+                key=key,
+                author="dana",
+                accepted_no_action=True,
+                acceptance_reason="known data gap",
+            )
         close(session, program=program, review=review, author="dana")
-        append_revision(session, metric="csat", scope_key="channel=chat,email,phone", period="2026-10", value=81.4,
-                        source="manual", author="priya", reason="late survey answers")
+        append_revision(
+            session,
+            metric="csat",
+            scope_key="channel=chat,email,phone",
+            period="2026-10",
+            value=81.4,
+            source="manual",
+            author="priya",
+            reason="late survey answers",
+        )
     at = open_page("reviews", known_root, viewer=COMMITTEE)
     assert not at.exception, [e.value for e in at.exception]
     # Read-only: no recording forms, no close button.
-    assert not [b for b in at.button if b.key in ("reviews.start", "reviews.close", "attendee.submit")]
+    assert not [
+        b for b in at.button if b.key in ("reviews.start", "reviews.close", "attendee.submit")
+    ]
     assert any("Revised since this review" in w.value for w in at.warning)
-    assert any("csat \\[channel=chat,email,phone\\] 2026-10: revised since this review: was 80.8, now 81.4" in m.value
-               for m in at.markdown), [m.value for m in at.markdown]
-    goals = next(d.value for d in at.dataframe if "planned" in d.value.columns and "pillar" in d.value.columns)
+    assert any(
+        "csat \\[channel=chat,email,phone\\] 2026-10: revised since this review: was 80.8, now 81.4"
+        in m.value
+        for m in at.markdown
+    ), [m.value for m in at.markdown]
+    goals = next(
+        d.value
+        for d in at.dataframe
+        if "planned" in d.value.columns and "pillar" in d.value.columns
+    )
     csat = goals[goals["goal"].str.contains("CSAT")].iloc[0]
     assert csat["actual"] == "80.8 %"  # the frozen number, not the correction
 

@@ -16,14 +16,17 @@ ACCESS = Access(
 ALL_FILES = {page.file for page in PAGES}
 
 
-@pytest.mark.parametrize(("email", "role"), [
-    ("raj@example.com", "committee"),           # case-insensitive
-    ("priya@example.com", "manager"),
-    ("dana@example.com", "manager"),            # listed twice: the more capable role
-    ("sam@support.example.com", "agent"),       # by domain
-    ("eve@elsewhere.example.com", None),        # default_role none
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("email", "role"),
+    [
+        ("raj@example.com", "committee"),  # case-insensitive
+        ("priya@example.com", "manager"),
+        ("dana@example.com", "manager"),  # listed twice: the more capable role
+        ("sam@support.example.com", "agent"),  # by domain
+        ("eve@elsewhere.example.com", None),  # default_role none
+        (None, None),
+    ],
+)
 def test_role_for_maps_addresses_and_domains(email: str | None, role: str | None) -> None:
     assert role_for(email, ACCESS) == role
 

@@ -23,24 +23,48 @@ def _decimals(metric_id: str | None) -> int:
 filters = st.columns(4)
 pillars = filters[0].multiselect("Pillar", sorted({g.pillar for g in goals}), key="goals.pillar")
 owners = filters[1].multiselect("Owner", sorted({g.owner or "" for g in goals}), key="goals.owner")
-statuses = filters[2].multiselect("Status", sorted({g.status for g in goals}), key="goals.status", format_func=status_label)
-metrics = filters[3].multiselect("Metric", sorted({g.metric for g in goals if g.metric}), key="goals.metric")
-shown = [g for g in goals
-         if (not pillars or g.pillar in pillars) and (not owners or (g.owner or "") in owners)
-         and (not statuses or g.status in statuses) and (not metrics or g.metric in metrics)]
+statuses = filters[2].multiselect(
+    "Status", sorted({g.status for g in goals}), key="goals.status", format_func=status_label
+)
+metrics = filters[3].multiselect(
+    "Metric", sorted({g.metric for g in goals if g.metric}), key="goals.metric"
+)
+shown = [
+    g
+    for g in goals
+    if (not pillars or g.pillar in pillars)
+    and (not owners or (g.owner or "") in owners)
+    and (not statuses or g.status in statuses)
+    and (not metrics or g.metric in metrics)
+]
 st.dataframe(
-    [{"title": g.title, "status": status_label(g.status), "period": str(g.judged_period or ""),
-      "actual": format_value(g.actual, g.unit, _decimals(g.metric)),
-      "planned": format_value(g.planned, g.unit, _decimals(g.metric)),
-      "target": format_value(g.target, g.unit, _decimals(g.metric)), "pillar": g.pillar, "owner": g.owner or "",
-      "goal": g.goal_id} for g in shown],
-    hide_index=True, width="stretch", key="goals.table",
+    [
+        {
+            "title": g.title,
+            "status": status_label(g.status),
+            "period": str(g.judged_period or ""),
+            "actual": format_value(g.actual, g.unit, _decimals(g.metric)),
+            "planned": format_value(g.planned, g.unit, _decimals(g.metric)),
+            "target": format_value(g.target, g.unit, _decimals(g.metric)),
+            "pillar": g.pillar,
+            "owner": g.owner or "",
+            "goal": g.goal_id,
+        }
+        for g in shown
+    ],
+    hide_index=True,
+    width="stretch",
+    key="goals.table",
 )
 if not shown:
     st.stop()
 
-chosen_id = st.selectbox("Goal", [g.goal_id for g in shown], key="goals.chosen",
-                         format_func=lambda i: next(g.title for g in shown if g.goal_id == i))
+chosen_id = st.selectbox(
+    "Goal",
+    [g.goal_id for g in shown],
+    key="goals.chosen",
+    format_func=lambda i: next(g.title for g in shown if g.goal_id == i),
+)
 goal = next(g for g in shown if g.goal_id == chosen_id)
 spec = ctx.program.goals[goal.goal_id].spec
 decimals = _decimals(goal.metric)
@@ -50,14 +74,20 @@ st.markdown(f"**Status: {status_label(goal.status)}** — {goal.explanation}")
 if goal.needs_attention and goal.metric:
     render_protecting_links(ctx.program, metric=goal.metric)
 if goal.periods:
-    zero = st.toggle("Value axis from zero", value=True, key="goals.zero",
-                     help="Honest by default; switch off to zoom in on small changes.")
+    zero = st.toggle(
+        "Value axis from zero",
+        value=True,
+        key="goals.zero",
+        help="Honest by default; switch off to zoom in on small changes.",
+    )
     st.altair_chart(goal_chart(goal, zero_based=zero), width="stretch")
 if goal.forecast is not None:
     if goal.forecast.value is not None:
-        st.caption(f"Forecast for {goal.forecast.at}: {format_value(goal.forecast.value, goal.unit, decimals)} "
-                   f"from the last {goal.forecast.points_used} values — "
-                   f"{'reaches' if goal.forecast_reaches_target else 'does not reach'} the target.")
+        st.caption(
+            f"Forecast for {goal.forecast.at}: {format_value(goal.forecast.value, goal.unit, decimals)} "
+            f"from the last {goal.forecast.points_used} values — "
+            f"{'reaches' if goal.forecast_reaches_target else 'does not reach'} the target."
+        )
     else:
         st.caption(f"No forecast: {goal.forecast.refused}")
 
@@ -66,23 +96,47 @@ with card:
     st.markdown("**SMART card**")
     metric = ctx.program.metrics.get(goal.metric or "")
     smart = [
-        ("Specific", f"{metric.metadata.title if metric else 'deliverable'} — {spec.scope.describe()}"),
-        ("Measurable", metric.spec.calculation.describe() if metric else "done or not done by the due date"),
-        ("Achievable", spec.achievability or f"baseline {format_value(goal.baseline, goal.unit, decimals)} → "
-                       f"target {format_value(goal.target, goal.unit, decimals)}"),
+        (
+            "Specific",
+            f"{metric.metadata.title if metric else 'deliverable'} — {spec.scope.describe()}",
+        ),
+        (
+            "Measurable",
+            metric.spec.calculation.describe() if metric else "done or not done by the due date",
+        ),
+        (
+            "Achievable",
+            spec.achievability
+            or f"baseline {format_value(goal.baseline, goal.unit, decimals)} → "
+            f"target {format_value(goal.target, goal.unit, decimals)}",
+        ),
         ("Relevant", spec.relevance or "—"),
         ("Time-bound", str(goal.deadline or "—")),
     ]
-    st.dataframe([{"": k, "what": v} for k, v in smart], hide_index=True, width="stretch", key="goals.smart")
+    st.dataframe(
+        [{"": k, "what": v} for k, v in smart], hide_index=True, width="stretch", key="goals.smart"
+    )
     if goal.owner:
         st.caption(f"Owner: {goal.owner}")
 with rails:
     st.markdown("**Guardrails**")
     if goal.guardrails:
-        st.dataframe([{"metric": r.metric, "bound": f"min {r.min}" if r.min is not None else f"max {r.max}",
-                       "period": str(r.period or ""), "value": "—" if r.value is None else f"{r.value:g}",
-                       "breached": "yes" if r.breached else "no", "note": r.message} for r in goal.guardrails],
-                     hide_index=True, width="stretch", key="goals.guardrails")
+        st.dataframe(
+            [
+                {
+                    "metric": r.metric,
+                    "bound": f"min {r.min}" if r.min is not None else f"max {r.max}",
+                    "period": str(r.period or ""),
+                    "value": "—" if r.value is None else f"{r.value:g}",
+                    "breached": "yes" if r.breached else "no",
+                    "note": r.message,
+                }
+                for r in goal.guardrails
+            ],
+            hide_index=True,
+            width="stretch",
+            key="goals.guardrails",
+        )
     else:
         st.caption("No guardrail.")
 
@@ -92,10 +146,26 @@ if goal.metric:
     from app.store.db import session_scope
 
     with session_scope(ctx.engine) as session:
-        revisions = [r for r in history(session, metric=goal.metric, scope_key=goal.scope_key) if r.revision > 1]
+        revisions = [
+            r
+            for r in history(session, metric=goal.metric, scope_key=goal.scope_key)
+            if r.revision > 1
+        ]
     if revisions:
-        st.dataframe([{"month": r.period, "revision": r.revision, "value": format_value(r.value, goal.unit, decimals),
-                       "by": r.author, "reason": r.reason or ""} for r in revisions],
-                     hide_index=True, width="stretch", key="goals.corrections")
+        st.dataframe(
+            [
+                {
+                    "month": r.period,
+                    "revision": r.revision,
+                    "value": format_value(r.value, goal.unit, decimals),
+                    "by": r.author,
+                    "reason": r.reason or "",
+                }
+                for r in revisions
+            ],
+            hide_index=True,
+            width="stretch",
+            key="goals.corrections",
+        )
     else:
         st.caption("No correction: every value is its first revision.")

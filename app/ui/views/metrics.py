@@ -14,19 +14,32 @@ st.caption(
     "one goes through a pull request and `cxgov diff` reports it."
 )
 rows = catalogue_rows(ctx.program)
-search = st.text_input("Filter", key="metrics.filter", placeholder="id, title or calculation").strip().lower()
-shown = [r for r in rows if not search or search in f"{r['id']} {r['title']} {r['calculation']}".lower()]
+search = (
+    st.text_input("Filter", key="metrics.filter", placeholder="id, title or calculation")
+    .strip()
+    .lower()
+)
+shown = [
+    r for r in rows if not search or search in f"{r['id']} {r['title']} {r['calculation']}".lower()
+]
 st.dataframe(
-    [{k: r[k] for k in ("id", "title", "unit", "better", "calculation", "formula", "used by")} for r in shown],
-    hide_index=True, width="stretch", key="metrics.table",
+    [
+        {k: r[k] for k in ("id", "title", "unit", "better", "calculation", "formula", "used by")}
+        for r in shown
+    ],
+    hide_index=True,
+    width="stretch",
+    key="metrics.table",
 )
 for row in shown:
     metric = ctx.program.metrics[row["id"]]
     with st.expander(f"{metric.metadata.title} (`{metric.id}`)"):
         st.markdown(f"**Formula:** {metric.spec.calculation.describe()}")
         st.markdown(f"**Parameters:** {parameters_text(metric.spec.calculation)}")
-        st.markdown(f"**Unit:** {metric.spec.unit}, {metric.spec.better} is better, "
-                    f"{metric.spec.decimals} decimal(s) · **default scope:** {metric.spec.scope.describe()}")
+        st.markdown(
+            f"**Unit:** {metric.spec.unit}, {metric.spec.better} is better, "
+            f"{metric.spec.decimals} decimal(s) · **default scope:** {metric.spec.scope.describe()}"
+        )
         st.text(metric.spec.definition)
         users = used_by(ctx.program, metric.id)
         st.caption("Used by: " + (", ".join(users) if users else "nothing yet"))

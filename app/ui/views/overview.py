@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -15,11 +15,17 @@ from app.ui.roles import Capability
 ctx = page_setup("Overview", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
 rollup, exposure, roadmap = evaluation.rollup, evaluation.exposure, evaluation.roadmap
-st.caption(f"{evaluation.program} · as of {evaluation.as_of} · {evaluation.open_period} is month to date")
+st.caption(
+    f"{evaluation.program} · as of {evaluation.as_of} · {evaluation.open_period} is month to date"
+)
 
 cols = st.columns(4)
 cols[0].metric("Goals", rollup.total)
-cols[1].metric("Off track or missed", rollup.off_track_or_worse, help="Off track, missed, overdue, or no value for the last closed month")
+cols[1].metric(
+    "Off track or missed",
+    rollup.off_track_or_worse,
+    help="Off track, missed, overdue, or no value for the last closed month",
+)
 cols[2].metric("Worse than last period", rollup.worse)
 cols[3].metric("Guardrails breached", rollup.guardrail_breaches)
 
@@ -28,39 +34,83 @@ with left:
     st.subheader("Goal status by pillar")
     if rollup.by_pillar:
         st.altair_chart(status_by_pillar_chart(rollup.by_pillar), width="stretch")
-    st.dataframe([{"status": status_label(s), "goals": n} for s, n in rollup.overall.items()],
-                 hide_index=True, key="overview.status")
+    st.dataframe(
+        [{"status": status_label(s), "goals": n} for s, n in rollup.overall.items()],
+        hide_index=True,
+        key="overview.status",
+    )
 with right:
     st.subheader("Got worse since last period")
     worse = [t for t in rollup.transitions if t.worse]
     if worse:
-        st.dataframe([{"goal": t.title, "pillar": t.pillar, "was": status_label(t.previous), "now": status_label(t.current)}
-                      for t in worse], hide_index=True, width="stretch", key="overview.worse")
+        st.dataframe(
+            [
+                {
+                    "goal": t.title,
+                    "pillar": t.pillar,
+                    "was": status_label(t.previous),
+                    "now": status_label(t.current),
+                }
+                for t in worse
+            ],
+            hide_index=True,
+            width="stretch",
+            key="overview.worse",
+        )
     else:
         st.success("No goal got worse since the last period.")
 
 st.subheader("Service credits")
-money_row([("Owed (closed months)", exposure.owed), ("Provisional (this month so far)", exposure.provisional),
-           ("At risk", exposure.at_risk), ("Total exposure", exposure.total)], exposure.currency)
+money_row(
+    [
+        ("Owed (closed months)", exposure.owed),
+        ("Provisional (this month so far)", exposure.provisional),
+        ("At risk", exposure.at_risk),
+        ("Total exposure", exposure.total),
+    ],
+    exposure.currency,
+)
 if exposure.other_currencies:
-    st.caption("Contracts in other currencies, not converted: " + "; ".join(
-        f"{code}: " + ", ".join(f"{k} {v}" for k, v in amounts.items()) for code, amounts in exposure.other_currencies.items()))
+    st.caption(
+        "Contracts in other currencies, not converted: "
+        + "; ".join(
+            f"{code}: " + ", ".join(f"{k} {v}" for k, v in amounts.items())
+            for code, amounts in exposure.other_currencies.items()
+        )
+    )
 
 st.subheader("Roadmap")
 if roadmap.phases:
     st.dataframe(
-        [{"phase": p.title, "days": f"{p.from_day}–{p.to_day}", "items": p.items, "done": p.done,
-          "complete": None if p.completion_percent is None else f"{p.completion_percent:.0f} %",
-          "overdue": p.counts.get("overdue", 0), "blocked": p.counts.get("blocked", 0)} for p in roadmap.phases],
-        hide_index=True, width="stretch", key="overview.phases",
+        [
+            {
+                "phase": p.title,
+                "days": f"{p.from_day}–{p.to_day}",
+                "items": p.items,
+                "done": p.done,
+                "complete": None
+                if p.completion_percent is None
+                else f"{p.completion_percent:.0f} %",
+                "overdue": p.counts.get("overdue", 0),
+                "blocked": p.counts.get("blocked", 0),
+            }
+            for p in roadmap.phases
+        ],
+        hide_index=True,
+        width="stretch",
+        key="overview.phases",
     )
 slipping = len(roadmap.slipping)
-st.caption(f"{slipping} item(s) overdue or blocked." if slipping else "No roadmap item is overdue or blocked.")
+st.caption(
+    f"{slipping} item(s) overdue or blocked."
+    if slipping
+    else "No roadmap item is overdue or blocked."
+)
 
 st.subheader("Data freshness")
 changed = last_change(ctx.engine)
 if changed:
-    age = datetime.now(timezone.utc) - datetime.fromisoformat(changed)
+    age = datetime.now(UTC) - datetime.fromisoformat(changed)
     st.write(f"Numbers last changed {changed[:16].replace('T', ' ')} UTC ({age.days} day(s) ago).")
 else:
     st.warning("No actuals recorded yet: run `cxgov demo` or import a contact export.")

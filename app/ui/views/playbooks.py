@@ -71,15 +71,27 @@ linked = not link.empty and st.session_state.get(APPLIED_LINK) != link
 if linked:
     apply_link(link)
 
-st.caption("Type what happened; the best match opens at once. Fill in the customer's details and copy the message.")
+st.caption(
+    "Type what happened; the best match opens at once. Fill in the customer's details and copy the message."
+)
 search_col, channel_col, protects_col = st.columns([2, 1, 1])
-text = search_col.text_input("Search playbooks", key=SEARCH, placeholder="e.g. apology, outage, callback, refund")
+text = search_col.text_input(
+    "Search playbooks", key=SEARCH, placeholder="e.g. apology, outage, callback, refund"
+)
 channels = channel_options(program)
-channel = channel_col.selectbox("Channel", [None, *channels], key=CHANNEL,
-                                format_func=lambda c: "All channels" if c is None else c)
+channel = channel_col.selectbox(
+    "Channel",
+    [None, *channels],
+    key=CHANNEL,
+    format_func=lambda c: "All channels" if c is None else c,
+)
 protected = protect_options(program)
-protects = protects_col.selectbox("Protects", [None, *protected], key=PROTECTS,
-                                  format_func=lambda p: "Any goal or SLA" if p is None else protected.get(p, p))
+protects = protects_col.selectbox(
+    "Protects",
+    [None, *protected],
+    key=PROTECTS,
+    format_func=lambda p: "Any goal or SLA" if p is None else protected.get(p, p),
+)
 
 hits = search_playbooks(program, text, channel=channel, protects=protects)
 if not hits:
@@ -95,7 +107,9 @@ elif st.session_state.get(CHOSEN) not in ids:
     st.session_state[CHOSEN] = ids[0]
 by_id = {hit.playbook.id: hit for hit in hits}
 chosen = st.radio(
-    f"{len(hits)} playbook{'s' if len(hits) != 1 else ''}", ids, key=CHOSEN,
+    f"{len(hits)} playbook{'s' if len(hits) != 1 else ''}",
+    ids,
+    key=CHOSEN,
     format_func=lambda i: by_id[i].playbook.metadata.title,
     captions=[f"matched in {', '.join(hit.matched)}" if text.strip() else "" for hit in hits],
 )
@@ -105,7 +119,9 @@ spec = playbook.spec
 st.divider()
 st.subheader(playbook.metadata.title)
 st.text(spec.situation)
-guarded = [protected.get(m, m) for m in spec.protects.metrics] + [protected.get(o, o) for o in spec.protects.objectives]
+guarded = [protected.get(m, m) for m in spec.protects.metrics] + [
+    protected.get(o, o) for o in spec.protects.objectives
+]
 if guarded:
     st.caption("Protects: " + "; ".join(guarded))
 
@@ -114,9 +130,12 @@ with steps_area:
     st.markdown("**Steps**")
     done = 0
     for number, step in enumerate(spec.steps, start=1):
-        done += st.checkbox(f"{number} · {step.instruction}", key=f"playbooks.{playbook.id}.step.{number}")
+        done += st.checkbox(
+            f"{number} · {step.instruction}", key=f"playbooks.{playbook.id}.step.{number}"
+        )
         notes = ([f"Within {step.time_limit}."] if step.time_limit else []) + (
-            [f"Escalation: {step.escalation}"] if step.escalation else [])
+            [f"Escalation: {step.escalation}"] if step.escalation else []
+        )
         if notes:
             st.caption(" ".join(notes))
     st.caption(f"{done} of {len(spec.steps)} steps done.")
@@ -138,13 +157,19 @@ with message_area:
     if st.session_state.get(LOCALE) not in locales:
         st.session_state[LOCALE] = default_locale
     available = set(template_locales(playbook, template_id))
-    locale = locale_col.selectbox("Customer's language", locales, key=LOCALE,
-                                  format_func=lambda code: code if code in available else f"{code} (no version yet)")
+    locale = locale_col.selectbox(
+        "Customer's language",
+        locales,
+        key=LOCALE,
+        format_func=lambda code: code if code in available else f"{code} (no version yet)",
+    )
     st.query_params.from_dict({"playbook": playbook.id, "template": template_id, "locale": locale})
     st.session_state[APPLIED_LINK] = parse_link(st.query_params.to_dict(), program)
 
     try:
-        version, note = choose_template(playbook, template_id, locale=locale, default_locale=default_locale)
+        version, note = choose_template(
+            playbook, template_id, locale=locale, default_locale=default_locale
+        )
     except RenderError as exc:
         st.error(str(exc))
         st.stop()
@@ -159,19 +184,31 @@ with message_area:
         st.markdown("**For this customer** (fields marked * are required)")
     for variable in variables:
         values[variable.name] = st.text_input(
-            f"{variable.description}{' *' if variable.required else ''}", key=VARIABLE.format(variable.name),
-            placeholder=variable.example or "", help=f"Template variable `{variable.name}`",
+            f"{variable.description}{' *' if variable.required else ''}",
+            key=VARIABLE.format(variable.name),
+            placeholder=variable.example or "",
+            help=f"Template variable `{variable.name}`",
         )
 
     missing = missing_required(variables, values)
     if missing:
-        st.warning(f"Still missing (required): {', '.join(v.name for v in missing)}. "
-                   "The preview shows [name] in their place.")
+        st.warning(
+            f"Still missing (required): {', '.join(v.name for v in missing)}. "
+            "The preview shows [name] in their place."
+        )
     try:
-        rendered = render_template(playbook, template_id, values, locale=locale, default_locale=default_locale,
-                                   placeholders=bool(missing))
+        rendered = render_template(
+            playbook,
+            template_id,
+            values,
+            locale=locale,
+            default_locale=default_locale,
+            placeholders=bool(missing),
+        )
     except RenderError as exc:
-        st.error(f"This template cannot be filled in: {exc}. Tell the playbook's owner ({playbook.metadata.owner}).")
+        st.error(
+            f"This template cannot be filled in: {exc}. Tell the playbook's owner ({playbook.metadata.owner})."
+        )
         st.stop()
 
     message = message_text(rendered.subject, rendered.body)
@@ -186,5 +223,11 @@ with message_area:
             st.code(rendered.subject, language=None, wrap_lines=True)
             st.caption("Message")
         st.code(rendered.body, language=None, wrap_lines=True)
-        st.download_button("Download as text", data=message, file_name=f"{playbook.id}-{template_id}-{rendered.locale_used}.txt",
-                           mime="text/plain", key="playbooks.download", icon=":material/download:")
+        st.download_button(
+            "Download as text",
+            data=message,
+            file_name=f"{playbook.id}-{template_id}-{rendered.locale_used}.txt",
+            mime="text/plain",
+            key="playbooks.download",
+            icon=":material/download:",
+        )

@@ -43,8 +43,12 @@ def review_label(review: Any) -> str:
 def prepare_form(ctx: PageContext) -> None:
     with st.form("reviews.prepare"):
         st.markdown("**Prepare a review**")
-        period_text = st.text_input("Month (YYYY-MM)", value=str(Month.of(ctx.as_of).shift(-1)), key="prepare.period")
-        quarterly = st.checkbox("Quarterly business review of that month's quarter", key="prepare.quarterly")
+        period_text = st.text_input(
+            "Month (YYYY-MM)", value=str(Month.of(ctx.as_of).shift(-1)), key="prepare.period"
+        )
+        quarterly = st.checkbox(
+            "Quarterly business review of that month's quarter", key="prepare.quarterly"
+        )
         if not st.form_submit_button("Prepare the draft", type="primary", key="prepare.submit"):
             return
     try:
@@ -54,15 +58,25 @@ def prepare_form(ctx: PageContext) -> None:
         return
     try:
         with session_scope(ctx.engine) as session:
-            review, created = store.open_review(session, period=period, kind="quarterly" if quarterly else "monthly",
-                                                author=ctx.viewer.author)
-            carried = sum(1 for i in store.action_items(session, review_id=review.id) if i.carried_from is not None)
+            review, created = store.open_review(
+                session,
+                period=period,
+                kind="quarterly" if quarterly else "monthly",
+                author=ctx.viewer.author,
+            )
+            carried = sum(
+                1
+                for i in store.action_items(session, review_id=review.id)
+                if i.carried_from is not None
+            )
     except store.ReviewError as exc:
         st.error(str(exc))
         return
     st.session_state[CHOSEN_KEY] = review.id
     if created:
-        st.success(f"Prepared {store.label(review)} as a draft; {carried} open action item(s) carried over.")
+        st.success(
+            f"Prepared {store.label(review)} as a draft; {carried} open action item(s) carried over."
+        )
     else:
         st.info(f"{store.label(review).capitalize()} already exists ({review.status}).")
 
@@ -74,12 +88,18 @@ def draw(document: dict[str, Any]) -> None:
         if isinstance(block, Heading):
             (st.header if block.level <= 2 else st.subheader)(block.text, anchor=False)
         elif isinstance(block, Para):
-            {"warning": st.warning, "note": st.caption}.get(block.tone, st.markdown)(plain(block.text))
+            {"warning": st.warning, "note": st.caption}.get(block.tone, st.markdown)(
+                plain(block.text)
+            )
         elif isinstance(block, Bullets):
             st.markdown("\n".join(f"- {plain(item)}" for item in block.items))
         elif isinstance(block, Table):
-            st.dataframe([dict(zip(block.headers, row)) for row in block.rows], hide_index=True, width="stretch",
-                         key=f"reviews.table.{index}")
+            st.dataframe(
+                [dict(zip(block.headers, row)) for row in block.rows],
+                hide_index=True,
+                width="stretch",
+                key=f"reviews.table.{index}",
+            )
         elif isinstance(block, Chart):
             st.altair_chart(charts[block.name], width="stretch", key=f"reviews.chart.{index}")
 
@@ -90,8 +110,12 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         required = pack_for(session, program=ctx.program, review=review).required_findings()
         items = store.action_items(session, review_id=review.id)
     author = ctx.viewer.author
-    if review.status == "draft" and st.button("Start the meeting", type="primary", key="reviews.start"):
-        _write(ctx, lambda s: store.start_meeting(s, review_id=review.id), "The meeting has started.")
+    if review.status == "draft" and st.button(
+        "Start the meeting", type="primary", key="reviews.start"
+    ):
+        _write(
+            ctx, lambda s: store.start_meeting(s, review_id=review.id), "The meeting has started."
+        )
         st.rerun()
 
     left, right = st.columns(2)
@@ -100,26 +124,45 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         name = st.text_input("Name", key="attendee.name")
         role = st.text_input("Role (optional)", key="attendee.role")
         if st.form_submit_button("Add attendee", key="attendee.submit"):
-            _write(ctx, lambda s: store.add_attendee(s, review_id=review.id, name=name, role=role), f"Added {name}.")
+            _write(
+                ctx,
+                lambda s: store.add_attendee(s, review_id=review.id, name=name, role=role),
+                f"Added {name}.",
+            )
     with right, st.form("reviews.decision", clear_on_submit=True):
         st.markdown("**Decision**")
         text = st.text_area("What was decided", key="decision.text")
         if st.form_submit_button("Record decision", key="decision.submit"):
-            _write(ctx, lambda s: store.add_decision(s, review_id=review.id, text=text, author=author),
-                   "Decision recorded.")
+            _write(
+                ctx,
+                lambda s: store.add_decision(s, review_id=review.id, text=text, author=author),
+                "Decision recorded.",
+            )
 
     keys = list(required)
     if keys:
         with st.form("reviews.finding"):
-            st.markdown("**Root cause** (for each goal off track, at risk or missed, and each SLA miss)")
+            st.markdown(
+                "**Root cause** (for each goal off track, at risk or missed, and each SLA miss)"
+            )
             key = st.selectbox("Item", keys, format_func=lambda k: required[k], key="finding.key")
             cause = st.text_area("Root cause", key="finding.cause")
             accepted = st.checkbox("Accepted, no action", key="finding.accepted")
             reason = st.text_input("Reason for accepting with no action", key="finding.reason")
             if st.form_submit_button("Record finding", key="finding.submit"):
-                _write(ctx, lambda s: store.record_finding(
-                    s, review_id=review.id, key=key, author=author, root_cause=cause, accepted_no_action=accepted,
-                    acceptance_reason=reason), "Finding recorded.")
+                _write(
+                    ctx,
+                    lambda s: store.record_finding(
+                        s,
+                        review_id=review.id,
+                        key=key,
+                        author=author,
+                        root_cause=cause,
+                        accepted_no_action=accepted,
+                        acceptance_reason=reason,
+                    ),
+                    "Finding recorded.",
+                )
 
     with st.form("reviews.action", clear_on_submit=True):
         st.markdown("**Action item** (a corrective action when it names the item it answers)")
@@ -127,37 +170,66 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         cols = st.columns(3)
         owner = cols[0].text_input("Owner", key="action.owner")
         due = cols[1].date_input("Due", value=ctx.as_of + timedelta(days=30), key="action.due")
-        finding = cols[2].selectbox("Answers", ["", *keys], format_func=lambda k: required.get(k, "—"),
-                                    key="action.finding")
+        finding = cols[2].selectbox(
+            "Answers", ["", *keys], format_func=lambda k: required.get(k, "—"), key="action.finding"
+        )
         targets = store.action_targets(ctx.program)
         options = [(kind, target_id) for kind in store.SERVES_KINDS for target_id in targets[kind]]
-        serves = st.selectbox("Serves (a goal, contract or roadmap item of the program)", [None, *options],
-                              key="action.serves",
-                              format_func=lambda o: "—" if o is None else f"{o[0]}: {targets[o[0]][o[1]]} ({o[1]})")
+        serves = st.selectbox(
+            "Serves (a goal, contract or roadmap item of the program)",
+            [None, *options],
+            key="action.serves",
+            format_func=lambda o: "—" if o is None else f"{o[0]}: {targets[o[0]][o[1]]} ({o[1]})",
+        )
         if st.form_submit_button("Add action item", key="action.submit"):
             kind, target_id = serves if serves is not None else (None, None)
-            _write(ctx, lambda s: store.add_action_item(
-                s, review_id=review.id, description=description, owner=owner, due=due, author=author,
-                targets=targets, serves_kind=kind, serves_id=target_id, finding_key=finding or None),
-                "Action item added.")
+            _write(
+                ctx,
+                lambda s: store.add_action_item(
+                    s,
+                    review_id=review.id,
+                    description=description,
+                    owner=owner,
+                    due=due,
+                    author=author,
+                    targets=targets,
+                    serves_kind=kind,
+                    serves_id=target_id,
+                    finding_key=finding or None,
+                ),
+                "Action item added.",
+            )
 
     if items:
         with st.form("reviews.status"):
             st.markdown("**Action item status**")
-            item_id = st.selectbox("Action item", [i.id for i in items], key="status.item",
-                                   format_func=lambda i: next(f"{x.description} ({x.owner}, {x.status})"
-                                                              for x in items if x.id == i))
+            item_id = st.selectbox(
+                "Action item",
+                [i.id for i in items],
+                key="status.item",
+                format_func=lambda i: next(
+                    f"{x.description} ({x.owner}, {x.status})" for x in items if x.id == i
+                ),
+            )
             status = st.selectbox("Status", store.ACTION_STATUSES, key="status.value")
             if st.form_submit_button("Update status", key="status.submit"):
-                _write(ctx, lambda s: store.set_action_status(s, action_id=item_id, status=status), "Status updated.")
+                _write(
+                    ctx,
+                    lambda s: store.set_action_status(s, action_id=item_id, status=status),
+                    "Status updated.",
+                )
 
-    if review.status == "in_meeting" and st.button("Close the review", type="primary", key="reviews.close"):
+    if review.status == "in_meeting" and st.button(
+        "Close the review", type="primary", key="reviews.close"
+    ):
         try:
             with session_scope(ctx.engine) as session:
                 close(session, program=ctx.program, review=review, author=author)
         except store.ClosingRefused as exc:
-            st.error(f"{store.label(review).capitalize()} cannot close yet:\n\n"
-                     + "\n".join(f"- {plain(p)}" for p in exc.problems))
+            st.error(
+                f"{store.label(review).capitalize()} cannot close yet:\n\n"
+                + "\n".join(f"- {plain(p)}" for p in exc.problems)
+            )
         except store.ReviewError as exc:
             st.error(str(exc))
         else:
@@ -177,9 +249,14 @@ def _write(ctx: PageContext, action: Any, done: str) -> None:
 def downloads(document: dict[str, Any], name: str) -> None:
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS):
-        col.download_button(f"Download {fmt.upper()}", data=lambda fmt=fmt: export(document, fmt),
-                            file_name=f"{name}.{fmt}", mime=MEDIA_TYPES[fmt], key=f"reviews.download.{fmt}",
-                            on_click="ignore")
+        col.download_button(
+            f"Download {fmt.upper()}",
+            data=lambda fmt=fmt: export(document, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=MEDIA_TYPES[fmt],
+            key=f"reviews.download.{fmt}",
+            on_click="ignore",
+        )
 
 
 ctx = page_setup("Reviews", needs=Capability.READ_MONEY)
@@ -189,13 +266,30 @@ with session_scope(ctx.engine) as session:
 if not reviews:
     st.info("No review yet: prepare one above (or with `cxgov review open --period YYYY-MM`).")
     st.stop()
-st.dataframe([{"period": r.period, "kind": r.kind, "status": status_label(r.status) if r.status != "in_meeting"
-               else "in meeting", "prepared by": r.created_by, "closed by": r.closed_by or ""} for r in reviews],
-             hide_index=True, width="stretch", key="reviews.list")
+st.dataframe(
+    [
+        {
+            "period": r.period,
+            "kind": r.kind,
+            "status": status_label(r.status) if r.status != "in_meeting" else "in meeting",
+            "prepared by": r.created_by,
+            "closed by": r.closed_by or "",
+        }
+        for r in reviews
+    ],
+    hide_index=True,
+    width="stretch",
+    key="reviews.list",
+)
 ids = [r.id for r in reviews]
 if st.session_state.get(CHOSEN_KEY) not in ids:
     st.session_state[CHOSEN_KEY] = ids[0]
-chosen = st.selectbox("Review", ids, key=CHOSEN_KEY, format_func=lambda i: review_label(next(r for r in reviews if r.id == i)))
+chosen = st.selectbox(
+    "Review",
+    ids,
+    key=CHOSEN_KEY,
+    format_func=lambda i: review_label(next(r for r in reviews if r.id == i)),
+)
 review = next(r for r in reviews if r.id == chosen)
 if review.status != "closed":
     with st.expander("Record the meeting", expanded=True):

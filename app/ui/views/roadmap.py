@@ -12,25 +12,50 @@ from app.ui.roles import Capability
 ctx = page_setup("Roadmap", needs=Capability.READ_PROGRAM)
 evaluation = ctx.evaluation()
 roadmap = evaluation.roadmap
-st.caption(f"Day 0 is {ctx.program.start_date}; today is day {(ctx.as_of - ctx.program.start_date).days}.")
+st.caption(
+    f"Day 0 is {ctx.program.start_date}; today is day {(ctx.as_of - ctx.program.start_date).days}."
+)
 if not roadmap.items:
     st.info("The program has no roadmap items.")
     st.stop()
-st.altair_chart(roadmap_gantt(roadmap.items, roadmap.phases, start=ctx.program.start_date, today=ctx.as_of),
-                width="stretch")
+st.altair_chart(
+    roadmap_gantt(roadmap.items, roadmap.phases, start=ctx.program.start_date, today=ctx.as_of),
+    width="stretch",
+)
 st.subheader("Overdue or blocked")
 if roadmap.slipping:
     titles = {g.goal_id: g.title for g in evaluation.goals}
     st.dataframe(
-        [{"item": i.title, "owner": i.owner or "", "due": i.due.isoformat(), "status": status_label(i.status),
-          "why": i.explanation, "goals it serves": ", ".join(titles.get(g, g) for g in i.goals)} for i in roadmap.slipping],
-        hide_index=True, width="stretch", key="roadmap.slipping",
+        [
+            {
+                "item": i.title,
+                "owner": i.owner or "",
+                "due": i.due.isoformat(),
+                "status": status_label(i.status),
+                "why": i.explanation,
+                "goals it serves": ", ".join(titles.get(g, g) for g in i.goals),
+            }
+            for i in roadmap.slipping
+        ],
+        hide_index=True,
+        width="stretch",
+        key="roadmap.slipping",
     )
 else:
     st.success("Nothing is overdue or blocked.")
 st.subheader("Phases")
 st.dataframe(
-    [{"phase": p.title, "days": f"{p.from_day}–{p.to_day}", "items": p.items, "done": p.done,
-      "complete": None if p.completion_percent is None else f"{p.completion_percent:.0f} %"} for p in roadmap.phases],
-    hide_index=True, width="stretch", key="roadmap.phases",
+    [
+        {
+            "phase": p.title,
+            "days": f"{p.from_day}–{p.to_day}",
+            "items": p.items,
+            "done": p.done,
+            "complete": None if p.completion_percent is None else f"{p.completion_percent:.0f} %",
+        }
+        for p in roadmap.phases
+    ],
+    hide_index=True,
+    width="stretch",
+    key="roadmap.phases",
 )

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -34,17 +34,25 @@ DURATIONS = {"first_response_seconds": "first_response_at", "resolution_seconds"
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     columns = [
-        sa.Column(name, sa.Float(), sa.Computed(SECONDS_FROM_CREATION[dialect].format(end=end), persisted=True))
+        sa.Column(
+            name,
+            sa.Float(),
+            sa.Computed(SECONDS_FROM_CREATION[dialect].format(end=end), persisted=True),
+        )
         for name, end in DURATIONS.items()
     ]
-    with op.batch_alter_table('contacts', recreate='always' if dialect == 'sqlite' else 'never') as batch_op:
+    with op.batch_alter_table(
+        "contacts", recreate="always" if dialect == "sqlite" else "never"
+    ) as batch_op:
         for column in columns:
             batch_op.add_column(column)
-        batch_op.create_index('ix_contacts_customer_created', ['customer_id', 'created_at'], unique=False)
+        batch_op.create_index(
+            "ix_contacts_customer_created", ["customer_id", "created_at"], unique=False
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('contacts') as batch_op:
-        batch_op.drop_index('ix_contacts_customer_created')
+    with op.batch_alter_table("contacts") as batch_op:
+        batch_op.drop_index("ix_contacts_customer_created")
         for name in DURATIONS:
             batch_op.drop_column(name)
