@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from _timing import median_seconds  # noqa: E402  benchmarks/_timing.py
 
-from app.cli.common import load_or_exit  # noqa: E402
 from app.metrics import ComputeSummary, compute_kpis, write_computed_actuals  # noqa: E402
 from app.periods import Month  # noqa: E402
+from app.service.program import valid_program  # noqa: E402
 from app.store.db import make_engine, upgrade  # noqa: E402
 from app.store.tables import Contact  # noqa: E402
 
@@ -166,7 +166,7 @@ def load_postgresql(engine: Engine, rows: int) -> None:
 
 
 def bench(name: str, engine: Engine, rows: int, repeat: int) -> None:
-    program = load_or_exit(ROOT)
+    program = valid_program(ROOT)
     upgrade(engine)
     started = time.perf_counter()
     (load_sqlite if name == "sqlite" else load_postgresql)(engine, rows)

@@ -20,7 +20,6 @@ from _timing import (
     median_seconds,  # benchmarks/_timing.py (run scripts as python benchmarks/NAME.py)
 )
 
-from app.demo.seed import seed_demo
 from app.evaluate import evaluate_program
 from app.load import load_program
 from app.periods import Month
@@ -28,7 +27,9 @@ from app.review import store
 from app.review.charts import chart_images
 from app.review.export import to_html, to_markdown, to_pdf
 from app.review.pack import review_as_of
-from app.review.service import actuals_index, pack_for, review_document
+from app.service.demo import seed_demo
+from app.service.program import actuals_in
+from app.service.reviews import document_of, pack_for
 from app.store.db import make_engine, session_scope, upgrade
 
 AS_OF = date(2026, 11, 23)
@@ -46,8 +47,8 @@ def main() -> None:
         seed_demo(engine, program, as_of=AS_OF, months=4)
         with session_scope(engine) as session:
             review, _ = store.open_review(session, period=Month(2026, 10), author="bench")
-            actuals = actuals_index(session, metrics=program.metrics)
-            document = review_document(session, program=program, review=review)
+            actuals = actuals_in(session, metrics=program.metrics)
+            document = document_of(session, program=program, review=review)
             chart_images(document)  # warm vl-convert's engine once, as a running app has
             images = chart_images(document)
             results = {

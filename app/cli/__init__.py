@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from app.cli import (
     actuals,
@@ -20,9 +22,33 @@ from app.cli import (
     status,
     validate,
 )
+from app.cli.report import text_diagnostics
+from app.errors import CxgovError, Invalid
+
+
+def report_error(exc: CxgovError) -> int:
+    """Print a refused request for the person at the terminal; its exit code."""
+    typer.echo(f"cxgov: {exc.message}", err=True)
+    if isinstance(exc, Invalid) and exc.diagnostics:
+        typer.echo(text_diagnostics(sorted(exc.diagnostics)), err=True)
+    if exc.hint:
+        typer.echo(f"  hint: {exc.hint}", err=True)
+    return exc.exit_code
+
+
+class CxgovGroup(TyperGroup):
+    """The top-level group: every `CxgovError` a command raises is reported here, once."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CxgovError as exc:
+            raise typer.Exit(code=report_error(exc)) from None
+
 
 app = typer.Typer(
     name="cxgov",
+    cls=CxgovGroup,
     help="Customer-experience program governance as code.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -40,7 +66,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("cxgov: interrupted; nothing was written.", err=True)
         sys.exit(130)
-    except Exception as exc:
+    except Exception as exc:  # last line of defence at the edge
         if os.environ.get("CXGOV_DEBUG"):
             raise
         typer.echo(f"cxgov: internal error: {type(exc).__name__}: {exc}", err=True)

@@ -13,14 +13,12 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from app.cli.common import Format, load_or_exit
-from app.periods import Month
+from app.cli.common import Format, parse_month
+from app.service.actuals import Actual, record_actual, revisions
+from app.service.actuals import scope_key as scope_key_of
+from app.service.database import open_store
+from app.service.program import valid_program
 from app.spec.common import Scope
-from app.spec.metric import Metric
-from app.spec.program import effective_scope
-from app.store.actuals import ActualsError, append_revision, history
-from app.store.db import open_store, session_scope
-from app.store.tables import Actual
 
 actuals_app = typer.Typer(
     help="Actuals: record hand-entered figures and corrections, show history.", no_args_is_help=True
@@ -32,42 +30,21 @@ ScopeOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"cxgov: {message}", err=True)
-    return typer.Exit(code=code)
-
-
 def parse_scope(items: list[str] | None) -> Scope:
     """`--scope channel=chat --scope priority=high` → Scope; repeated dimensions mean "any of"."""
     values: dict[str, list[str]] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise _fail(f"--scope expects key=value, got {item!r}", 2)
+            raise typer.BadParameter(f"expected key=value, got {item!r}", param_hint="--scope")
         values.setdefault(key.strip(), []).append(value.strip())
     try:
         return Scope(**{key: vals[0] if len(vals) == 1 else vals for key, vals in values.items()})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise _fail(
-            f"bad --scope ({problems}); dimensions are {', '.join(Scope.DIMENSIONS)}", 2
+        raise typer.BadParameter(
+            f"{problems}; dimensions are {', '.join(Scope.DIMENSIONS)}", param_hint="--scope"
         ) from None
-
-
-def value_problem(metric: Metric, value: float) -> str | None:
-    """Why `value` cannot be a value of this metric's unit, or None when it fits."""
-    unit = metric.spec.unit
-    if value != value:
-        return "the value is not a number"
-    if unit == "percent" and not 0 <= value <= 100:
-        return f"{metric.id} is a percentage: expected 0–100, got {value:g}"
-    if metric.spec.calculation.type == "nps" and not -100 <= value <= 100:
-        return f"{metric.id} is an NPS: expected −100 to +100, got {value:g}"
-    if unit in ("count", "seconds", "minutes", "hours", "days", "ratio") and value < 0:
-        return f"{metric.id} is measured in {unit}: it cannot be negative ({value:g})"
-    if unit == "count" and not float(value).is_integer():
-        return f"{metric.id} is a count: expected a whole number, got {value:g}"
-    return None
 
 
 def _row(actual: Actual) -> dict[str, object]:
@@ -115,44 +92,25 @@ def record(
     root: RootOption = Path("."),
 ) -> None:
     """Record a hand-entered value; a second value for the same month is a correction and needs --reason."""
-    try:
-        month = Month.parse(period)
-    except ValueError as exc:
-        raise _fail(f"--period: {exc}", 2) from None
+    month = parse_month(period, option="--period")
+    assert month is not None
     wanted = parse_scope(scope)
-    program = load_or_exit(root)
-    found = program.metrics.get(metric)
-    if found is None:
-        raise _fail(
-            f"no metric {metric!r} in the catalogue; known: {', '.join(sorted(program.metrics)) or '(none)'}",
-            1,
-        )
-    problem = value_problem(found, value)
-    if problem:
-        raise _fail(problem, 1)
-    if (numerator is None) != (denominator is None):
-        raise _fail("give both --numerator and --denominator, or neither", 2)
-    if denominator is not None and denominator <= 0:
-        raise _fail("--denominator must be positive", 1)
-    scope_key = effective_scope(found, wanted).key()
-    try:
-        with session_scope(open_store(root)) as session:
-            actual = append_revision(
-                session,
-                metric=metric,
-                scope_key=scope_key,
-                period=month,
-                value=value,
-                numerator=numerator,
-                denominator=denominator,
-                source="manual",
-                author=by or getpass.getuser(),
-                reason=reason,
-                expected_revision=expected_revision,
-            )
-            row = _row(actual)
-    except ActualsError as exc:
-        raise _fail(str(exc), 1) from None
+    program = valid_program(root)
+    actual = record_actual(
+        open_store(root),
+        program,
+        metric=metric,
+        period=month,
+        value=value,
+        scope=wanted,
+        numerator=numerator,
+        denominator=denominator,
+        author=by or getpass.getuser(),
+        reason=reason,
+        expected_revision=expected_revision,
+    )
+    row = _row(actual)
+    scope_key = actual.scope_key
     if format is Format.json:
         typer.echo(json.dumps(row, indent=2))
     else:
@@ -170,14 +128,10 @@ def history_command(
     root: RootOption = Path("."),
 ) -> None:
     """Every revision of a metric's actuals: who recorded what, when and why."""
-    scope_key = None
-    if scope:
-        program = load_or_exit(root)
-        found = program.metrics.get(metric)
-        wanted = parse_scope(scope)
-        scope_key = (effective_scope(found, wanted) if found else wanted).key()
-    with session_scope(open_store(root)) as session:
-        rows = [_row(actual) for actual in history(session, metric=metric, scope_key=scope_key)]
+    scope_key = scope_key_of(valid_program(root), metric, parse_scope(scope)) if scope else None
+    rows = [
+        _row(actual) for actual in revisions(open_store(root), metric=metric, scope_key=scope_key)
+    ]
     if format is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return

@@ -13,8 +13,9 @@ from typing import Annotated, Any
 import typer
 
 import app as package
-from app.cli.common import Format, RootArg, check_root, load_or_exit, parse_date
-from app.periods import today_in
+from app.cli.common import Format, RootArg, parse_date
+from app.service.database import open_store
+from app.service.program import as_of_or_today, check_root, valid_program
 
 ENTRY = Path(package.__file__).resolve().parent / "ui" / "main.py"
 ROOT_ENV = "CXGOV_ROOT"
@@ -99,15 +100,14 @@ def demo(
     output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Fill the program's database with a seeded, realistic demo year and compute its actuals."""
-    from app.demo.seed import seed_demo
-    from app.store.db import open_store
+    from app.service.demo import seed_demo
 
     day = parse_date(as_of, option="--as-of")
-    program = load_or_exit(root, today=day)
+    program = valid_program(root, today=day)
     summary = seed_demo(
         open_store(root.resolve()),
         program,
-        as_of=day or today_in(program.timezone),
+        as_of=as_of_or_today(program, day),
         seed=seed,
         months=months,
     )

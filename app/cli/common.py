@@ -1,4 +1,4 @@
-"""What every `cxgov` command shares: the program-root argument and loading the program or exiting."""
+"""What every `cxgov` command shares: the program-root argument, output formats, parsing dates and months."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.report import text_diagnostics
 from app.periods import Month
-from app.spec.program import Program
 
 RootArg = Annotated[
     Path,
@@ -63,30 +61,3 @@ def parse_month(value: str | None, *, option: str) -> Month | None:
         return Month.parse(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
-
-
-def check_root(root: Path) -> Path:
-    """The root as given, or exit 2 (a usage error) when it is not a folder."""
-    if not root.is_dir():
-        typer.echo(
-            f"cxgov: {root} is not a folder; pass the program root (the folder with program.yaml).",
-            err=True,
-        )
-        raise typer.Exit(code=2)
-    return root
-
-
-def load_or_exit(root: Path, *, today: date | None = None) -> Program:
-    """The validated program; otherwise its error diagnostics on stderr and exit 1 (exit 2 for a bad root)."""
-    from app.load import load_program
-
-    result = load_program(check_root(root), today=today)
-    if result.program is None:
-        errors = [d for d in result.diagnostics if d.severity == "error"]
-        typer.echo(
-            f"cxgov: the program at {root} has {len(errors)} error(s); `cxgov validate` explains them all:",
-            err=True,
-        )
-        typer.echo(text_diagnostics(errors), err=True)
-        raise typer.Exit(code=1)
-    return result.program

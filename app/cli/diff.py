@@ -7,7 +7,6 @@ nothing); 2 usage errors (an unknown revision or folder, a bad option).
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import date
 from enum import Enum
@@ -29,8 +28,11 @@ from app.diff import (
 )
 from app.diff.render import escape_cell
 from app.diff.sides import Side, SideError, open_side
+from app.errors import StoreError
 from app.evaluate import ActualsIndex
 from app.load import LoadResult, load_program
+from app.service.database import existing_store
+from app.service.program import read_actuals
 from app.spec.program import Program
 
 
@@ -75,39 +77,20 @@ def _located(change: Change, sides: dict[str, tuple[Side, LoadResult]]) -> Chang
 
 
 def _actuals(root: Path) -> ActualsIndex | None:
-    """Recorded actuals of the program's store, or None when there is no store to read.
+    """Recorded actuals of the program's store, or None when there is none to read.
 
     Never creates or upgrades a database: a diff only reads."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.store.actuals import latest_actuals
-    from app.store.db import ENV_VAR, make_engine, needs_upgrade, session_scope
-
-    url = os.environ.get(ENV_VAR, "").strip()
-    if not url:
-        path = root.resolve() / ".cxgov" / "cxgov.db"
-        if not path.is_file():
-            return None
-        url = f"sqlite:///{path}"
-    engine = make_engine(url)
     try:
-        if needs_upgrade(engine):
-            typer.echo(
-                "cxgov diff: the database schema is behind; credit effects in money left out "
-                "(run `cxgov db upgrade`).",
-                err=True,
-            )
+        engine = existing_store(root)
+        if engine is None:
             return None
-        with session_scope(engine) as session:
-            return ActualsIndex.from_rows(latest_actuals(session))
-    except SQLAlchemyError as exc:
-        typer.echo(
-            f"cxgov diff: cannot read actuals ({type(exc).__name__}); credit effects in money left out.",
-            err=True,
-        )
+        try:
+            return read_actuals(engine)
+        finally:
+            engine.dispose()
+    except StoreError as exc:
+        typer.echo(f"cxgov diff: {exc.message}; credit effects in money left out.", err=True)
         return None
-    finally:
-        engine.dispose()
 
 
 def _money(base: Program, head: Program, root: Path, today: date) -> list[Change]:

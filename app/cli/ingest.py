@@ -10,34 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli.common import Format, load_or_exit
+from app.cli.common import Format
 from app.cli.report import text_diagnostics
-from app.ingest import builtin_profile, load_mapping, profile_names
-from app.ingest.mapping import Mapping
-from app.ingest.profiles import UnknownProfile
-from app.metrics import refresh_after_import
-from app.store.db import open_store
+from app.service.database import open_store
+from app.service.imports import choose_mapping, import_file, profile_names
+from app.service.program import valid_program
 
 if TYPE_CHECKING:
-    from app.ingest.importer import ImportSummary
-
-
-def _mapping(mapping_file: Path | None, profile: str | None) -> Mapping:
-    if mapping_file and profile:
-        typer.echo("cxgov: give --mapping or --profile, not both", err=True)
-        raise typer.Exit(code=2)
-    if mapping_file:
-        mapping, diagnostics = load_mapping(mapping_file)
-        if diagnostics:
-            typer.echo(text_diagnostics(sorted(diagnostics)), err=True)
-        if mapping is None:
-            raise typer.Exit(code=1)
-        return mapping
-    try:
-        return builtin_profile(profile or "generic")
-    except UnknownProfile as exc:
-        typer.echo(f"cxgov: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+    from app.service.imports import ImportSummary
 
 
 def format_summary(summary: ImportSummary) -> str:
@@ -88,61 +68,37 @@ def ingest_command(
 ) -> None:
     """Import a contact export, then recompute the actuals it changes. Exit 1 when rows had to be
     quarantined (they are listed in the store)."""
-    from app.ingest import FILE_ERRORS, ingest_file  # pyarrow: only when importing
-
-    mapping = _mapping(mapping_file, profile)
-    program = load_or_exit(root)
+    chosen = choose_mapping(mapping_file, profile)
+    if chosen.warnings:
+        typer.echo(text_diagnostics(chosen.warnings), err=True)
+    program = valid_program(root)
     engine = open_store(root)
-    show_progress = format is Format.text and sys.stderr.isatty()
-    try:
-        if show_progress:
-            from rich.progress import (
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
+    author = by or getpass.getuser()
+    if format is Format.text and sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            with Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                transient=True,
-            ) as bar:
-                task = bar.add_task(f"importing {file.name}")
-                summary = ingest_file(
-                    engine,
-                    file,
-                    mapping=mapping,
-                    program_timezone=program.timezone,
-                    author=by or getpass.getuser(),
-                    progress=lambda n: bar.update(
-                        task, description=f"importing {file.name}: {n:,} rows"
-                    ),
-                )
-        else:
-            summary = ingest_file(
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
+        ) as bar:
+            task = bar.add_task(f"importing {file.name}")
+            outcome = import_file(
                 engine,
+                program,
                 file,
-                mapping=mapping,
-                program_timezone=program.timezone,
-                author=by or getpass.getuser(),
+                mapping=chosen.mapping,
+                author=author,
+                compute=compute,
+                progress=lambda n: bar.update(
+                    task, description=f"importing {file.name}: {n:,} rows"
+                ),
             )
-    except FILE_ERRORS as exc:
-        typer.echo(f"cxgov: {file}: {exc}; nothing was imported.", err=True)
-        raise typer.Exit(code=1) from None
-    computed = None
-    if compute and (summary.imported or summary.updated):
-        computed = refresh_after_import(
-            engine, program, batch_id=summary.batch_id, author=by or getpass.getuser()
+    else:
+        outcome = import_file(
+            engine, program, file, mapping=chosen.mapping, author=author, compute=compute
         )
+    summary, computed = outcome.summary, outcome.computed
     if format is Format.json:
-        typer.echo(
-            json.dumps(
-                {**summary.as_dict(), "computed": computed.as_dict() if computed else None},
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps(outcome.as_dict(), indent=2))
     else:
         typer.echo(format_summary(summary))
         if computed:

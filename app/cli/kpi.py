@@ -11,28 +11,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.actuals import actuals_app
-from app.cli.common import Format, RootOption, load_or_exit, parse_month
-from app.metrics import KpiValue, compute_kpis, write_computed_actuals
-from app.metrics.compute import DIMENSIONS, contact_months
+from app.cli.common import Format, RootOption, parse_month
+from app.display.labels import format_value
+from app.service.actuals import DIMENSIONS, KpiValue, kpis, recompute
+from app.service.database import open_store
+from app.service.program import valid_program
 from app.spec.program import Program
-from app.store.actuals import ActualsError
-from app.store.db import open_store, session_scope
-from app.ui.format import format_value
 
 FormatOption = Annotated[
     Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")
 ]
-
-
-def _store_failure(exc: SQLAlchemyError) -> typer.Exit:
-    typer.echo(
-        f"cxgov: the database cannot be read: {type(exc).__name__}: {getattr(exc, 'orig', exc)}",
-        err=True,
-    )
-    return typer.Exit(code=1)
 
 
 def _text(program: Program, values: list[KpiValue]) -> str:
@@ -73,22 +63,9 @@ def kpi(
 ) -> None:
     """KPI values for a month, computed from the contacts for every catalogue metric that has a calculation."""
     month = parse_month(period, option="--period")
-    if by is not None and by not in DIMENSIONS:
-        raise typer.BadParameter(f"choose one of: {', '.join(DIMENSIONS)}", param_hint="--by")
-    program = load_or_exit(root)
-    unknown = [metric_id for metric_id in metric or [] if metric_id not in program.metrics]
-    if unknown:
-        raise typer.BadParameter(
-            f"not in the catalogue: {', '.join(unknown)}", param_hint="--metric"
-        )
-    try:
-        values = compute_kpis(
-            open_store(root), program, months=[month], metrics=metric or None, by=by
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--metric") from None
-    except SQLAlchemyError as exc:
-        raise _store_failure(exc) from None
+    assert month is not None
+    program = valid_program(root)
+    values = kpis(open_store(root), program, month=month, metrics=metric, by=by)
     if format is Format.json:
         typer.echo(json.dumps([value.as_dict() for value in values], indent=2))
     else:
@@ -116,38 +93,21 @@ def compute(
     """Compute the actuals the goals and SLA objectives measure; only changed values add a revision."""
     first = parse_month(from_, option="--from")
     last = parse_month(to, option="--to")
-    if first and last and last < first:
-        raise typer.BadParameter(f"{last} is before --from {first}", param_hint="--to")
-    program = load_or_exit(root)
-    try:
-        engine = open_store(root)
-        months = contact_months(engine, program.timezone)
-        if not months and not (first and last):
-            typer.echo(
-                "no contacts imported yet: nothing to compute (import an export with `cxgov ingest`)"
-            )
-            return
-        first = first or months[0]
-        last = last or months[-1]
-        if last < first:
-            raise typer.BadParameter(
-                f"the contacts end in {last}, before --from {first}", param_hint="--from"
-            )
-        with session_scope(engine) as session:
-            summary = write_computed_actuals(
-                session, program, months=list(first.until(last)), author=author
-            )
-    except SQLAlchemyError as exc:
-        raise _store_failure(exc) from None
-    except ActualsError as exc:
-        typer.echo(f"cxgov: {exc}", err=True)
-        raise typer.Exit(code=1) from None
+    program = valid_program(root)
+    done = recompute(open_store(root), program, first=first, last=last, author=author)
+    if done is None:
+        typer.echo(
+            "no contacts imported yet: nothing to compute (import an export with `cxgov ingest`)"
+        )
+        return
+    summary = done.summary
     if format is Format.json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
     typer.echo(
-        f"computed {summary.series} series for {first}–{last}: {summary.recorded} recorded, {summary.revised} revised, "
-        f"{summary.unchanged} unchanged, {summary.kept_manual} kept (entered by hand), {summary.no_value} without data"
+        f"computed {summary.series} series for {done.first}–{done.last}: {summary.recorded} recorded, "
+        f"{summary.revised} revised, {summary.unchanged} unchanged, {summary.kept_manual} kept (entered by hand), "
+        f"{summary.no_value} without data"
     )
 
 

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli.common import Format, RootArg, RootOption, load_or_exit
-from app.playbooks.render import Rendered, RenderError, render_template
+from app.cli.common import Format, RootArg, RootOption
+from app.errors import NotFound, UsageError
+from app.playbooks.render import Rendered, render_template
 from app.playbooks.search import PlaybookHit, playbook_channels, search_playbooks
+from app.service.program import valid_program
 from app.spec.playbook import Playbook
 
 playbook_app = typer.Typer(
@@ -27,11 +29,6 @@ FormatOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"cxgov: {message}", err=True)
-    return typer.Exit(code=code)
-
-
 def parse_vars(items: list[str] | None) -> dict[str, str]:
     """`--var name=value` (repeatable) → {name: value}; the value may contain `=` and be empty."""
     values: dict[str, str] = {}
@@ -39,9 +36,9 @@ def parse_vars(items: list[str] | None) -> dict[str, str]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise _fail(f"--var expects name=value, got {item!r}", 2)
+            raise UsageError(f"--var expects name=value, got {item!r}")
         if name in values:
-            raise _fail(f"--var {name} is given twice", 2)
+            raise UsageError(f"--var {name} is given twice")
         values[name] = value
     return values
 
@@ -118,7 +115,7 @@ def list_command(
     output: FormatOption = Format.text,
 ) -> None:
     """List playbooks, best match first."""
-    hits = search_playbooks(load_or_exit(root), search, channel=channel, protects=protects)
+    hits = search_playbooks(valid_program(root), search, channel=channel, protects=protects)
     if output is Format.json:
         typer.echo(
             json.dumps(
@@ -148,17 +145,14 @@ def render_command(
 ) -> None:
     """Fill a playbook's message template; missing required variables are named."""
     values = parse_vars(var)
-    program = load_or_exit(root)
+    program = valid_program(root)
     playbook = program.playbooks.get(playbook_id)
     if playbook is None:
         known = ", ".join(sorted(program.playbooks)) or "none"
-        raise _fail(f"no playbook {playbook_id!r}; playbooks: {known}", 1)
-    try:
-        rendered = render_template(
-            playbook, template_id, values, locale=locale, default_locale=program.spec.default_locale
-        )
-    except RenderError as exc:
-        raise _fail(str(exc), 1) from None
+        raise NotFound(f"no playbook {playbook_id!r}; playbooks: {known}")
+    rendered = render_template(
+        playbook, template_id, values, locale=locale, default_locale=program.spec.default_locale
+    )
     if output is Format.json:
         typer.echo(json.dumps(_rendered_json(playbook, rendered), indent=2, ensure_ascii=False))
         return

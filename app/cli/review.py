@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.cli.common import Format, RootOption, check_root, load_or_exit, parse_month
+from app.cli.common import Format, RootOption, parse_month
+from app.errors import FileProblem
 from app.periods import Month
+from app.service import reviews
+from app.service.database import open_store
+from app.service.program import check_root, valid_program
 
 review_app = typer.Typer(
     help="Steering-committee reviews: prepare, show, close and export.", no_args_is_help=True
@@ -58,29 +61,6 @@ def _kind(quarter: bool) -> str:
     return "quarterly" if quarter else "monthly"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"cxgov: {message}", err=True)
-    return typer.Exit(code=1)
-
-
-def _session(root: Path):  # type: ignore[no-untyped-def]
-    from app.store.db import open_store, session_scope
-
-    return session_scope(open_store(root))
-
-
-def _find(session: Any, month: Month, kind: str) -> Any:
-    from app.review.store import get_review
-
-    review = get_review(session, period=month, kind=kind)
-    if review is None:
-        option = " --quarter" if kind == "quarterly" else ""
-        raise _fail(
-            f"there is no {kind} review for {month}; create it with `cxgov review open --period {month}{option}`"
-        )
-    return review
-
-
 def open_cmd(
     period: PeriodOpt,
     quarter: QuarterOpt = False,
@@ -88,50 +68,30 @@ def open_cmd(
     root: RootOption = Path("."),
 ) -> None:
     """Create the draft review for a period (a scheduler can run it before the meeting); open items carry over."""
-    from app.review.store import ReviewError, action_items, label, open_review
-
     month = _month(period)
-    load_or_exit(root)
-    try:
-        with _session(root) as session:
-            review, created = open_review(session, period=month, kind=_kind(quarter), author=author)
-            carried = sum(
-                1 for i in action_items(session, review_id=review.id) if i.carried_from is not None
-            )
-            text = label(review)
-    except ReviewError as exc:
-        raise _fail(str(exc)) from None
-    except SQLAlchemyError as exc:
-        raise _fail(
-            f"cannot write the review: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
-        ) from None
-    if created:
-        typer.echo(f"Opened {text} as a draft; {carried} open action item(s) carried over.")
+    valid_program(root)
+    opened = reviews.open_review(open_store(root), period=month, kind=_kind(quarter), author=author)
+    if opened.created:
+        typer.echo(
+            f"Opened {opened.label} as a draft; {opened.carried} open action item(s) carried over."
+        )
     else:
-        typer.echo(f"{text.capitalize()} already exists ({review.status}); nothing changed.")
+        typer.echo(
+            f"{opened.label.capitalize()} already exists ({opened.review.status}); nothing changed."
+        )
 
 
 def start_cmd(period: PeriodOpt, quarter: QuarterOpt = False, root: RootOption = Path(".")) -> None:
     """Move a draft review into its meeting."""
-    from app.review.store import ReviewError, label, start_meeting
-
     month = _month(period)
-    check_root(root)
-    try:
-        with _session(root) as session:
-            review = start_meeting(session, review_id=_find(session, month, _kind(quarter)).id)
-            text = label(review)
-    except ReviewError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(f"{text.capitalize()} is in its meeting.")
+    engine = open_store(check_root(root))
+    review = reviews.find_review(engine, period=month, kind=_kind(quarter))
+    started = reviews.start_meeting(engine, review_id=review.id)  # type: ignore[arg-type]
+    typer.echo(f"{reviews.label(started).capitalize()} is in its meeting.")
 
 
 def _document(root: Path, month: Month, kind: str) -> dict[str, Any]:
-    from app.review.service import review_document
-
-    program = load_or_exit(root)
-    with _session(root) as session:
-        return review_document(session, program=program, review=_find(session, month, kind))
+    return reviews.document_for(open_store(root), valid_program(root), period=month, kind=kind)
 
 
 def show_text(document: dict[str, Any]) -> str:
@@ -162,23 +122,12 @@ def close_cmd(
     root: RootOption = Path("."),
 ) -> None:
     """Close the review and freeze its numbers; refused (exit 1) while an item lacks a root cause or actions."""
-    from app.review.service import close
-    from app.review.store import ReviewError, label
-
     month = _month(period)
-    program = load_or_exit(root)
-    try:
-        with _session(root) as session:
-            review = close(
-                session,
-                program=program,
-                review=_find(session, month, _kind(quarter)),
-                author=author,
-            )
-            text = label(review)
-    except ReviewError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(f"Closed {text}; its numbers are frozen.")
+    program = valid_program(root)
+    engine = open_store(root)
+    review = reviews.find_review(engine, period=month, kind=_kind(quarter))
+    closed = reviews.close_review(engine, program, review_id=review.id, author=author)  # type: ignore[arg-type]
+    typer.echo(f"Closed {reviews.label(closed)}; its numbers are frozen.")
 
 
 def export_cmd(
@@ -193,16 +142,13 @@ def export_cmd(
     root: RootOption = Path("."),
 ) -> None:
     """Write the review as Markdown, HTML (charts embedded) or PDF; a closed review exports its snapshot."""
-    from app.review.export import export
-
     month = _month(period)
-    kind = _kind(quarter)
-    data = export(_document(root, month, kind), format.value)
+    data = reviews.export_review(_document(root, month, _kind(quarter)), format.value)
     target = out or Path(f"review-{'q-' if quarter else ''}{month}.{format.value}")
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise FileProblem(f"cannot write {target}: {exc.strerror or exc}") from None
     typer.echo(f"Wrote {target} ({len(data):,} bytes).")
 
 

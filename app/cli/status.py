@@ -1,6 +1,6 @@
 """`cxgov status` and `cxgov credits`: the committee's questions answered from the program and the store.
 
-Thin: load the program, read the latest actuals, call `app.evaluate`, print text or json.
+Thin: `app.service.program.program_state` loads, reads and evaluates; this prints text or json.
 Exit codes: 0 the report was produced (whatever the goals' statuses), 1 the program has errors
 or the store cannot be read, 2 a bad option (e.g. `--as-of 2026-13-01`) or a root that is not a folder.
 """
@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.cli.common import Format, RootArg, load_or_exit, parse_date, parse_month
-from app.evaluate import ActualsIndex, ContractEvaluation, ProgramEvaluation, evaluate_program
-from app.evaluate.money import fmt_money
-from app.periods import Month, today_in
-from app.spec.program import Program
+from app.cli.common import Format, RootArg, parse_date, parse_month
+from app.display.labels import fmt_money
+from app.evaluate import ContractEvaluation, ProgramEvaluation
+from app.periods import Month
+from app.service.program import program_state
 
 AsOf = Annotated[
     str | None,
@@ -36,27 +35,8 @@ PeriodOpt = Annotated[
 ]
 
 
-def _actuals(root: Path, program: Program) -> ActualsIndex:
-    from app.store.actuals import latest_actuals
-    from app.store.db import open_store, session_scope
-
-    try:
-        with session_scope(open_store(root)) as session:
-            return ActualsIndex.from_rows(latest_actuals(session, metrics=sorted(program.metrics)))
-    except SQLAlchemyError as exc:
-        typer.echo(
-            f"cxgov: cannot read the actuals: {type(exc).__name__}: {getattr(exc, 'orig', exc)}",
-            err=True,
-        )
-        raise typer.Exit(code=1) from None
-
-
-def _evaluate(root: Path, as_of_text: str | None) -> tuple[Program, ProgramEvaluation]:
-    as_of = parse_date(as_of_text, option="--as-of")
-    program = load_or_exit(root)
-    if as_of is None:
-        as_of = today_in(program.timezone)
-    return program, evaluate_program(program, _actuals(root, program), as_of=as_of)
+def _evaluate(root: Path, as_of_text: str | None) -> ProgramEvaluation:
+    return program_state(root, as_of=parse_date(as_of_text, option="--as-of")).evaluation
 
 
 def _num(value: float | None, decimals: int = 1) -> str:
@@ -130,7 +110,7 @@ def status_text(evaluation: ProgramEvaluation) -> str:
 
 def status(root: RootArg = Path("."), as_of: AsOf = None, format: FormatOpt = Format.text) -> None:
     """Every goal (planned, actual, progress, status, forecast, guardrails) and the roadmap summary."""
-    _, evaluation = _evaluate(root, as_of)
+    evaluation = _evaluate(root, as_of)
     typer.echo(
         json.dumps(status_json(evaluation), indent=2)
         if format is Format.json
@@ -238,7 +218,7 @@ def credits(
 ) -> None:
     """Per contract and objective: value, target, outcome, consecutive misses, credit and why; exposure totals."""
     month = parse_month(period, option="--period")
-    _, evaluation = _evaluate(root, as_of)
+    evaluation = _evaluate(root, as_of)
     month = month or evaluation.open_period.shift(-1)
     if month > evaluation.open_period.shift(1):
         raise typer.BadParameter(

@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import RootArg, check_root, parse_date
+from app.cli.common import RootArg, parse_date
 from app.cli.report import as_json, github_annotations, text_report
+from app.service.program import validate as validate_program
 
 
 class ReportFormat(str, Enum):
@@ -38,11 +39,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check every document of the program: schema, references, units, dates, SMART lint."""
-    from app.load import load_program
-
-    result = load_program(
-        check_root(root), strict=strict, today=parse_date(today, option="--today")
-    )
+    result = validate_program(root, strict=strict, today=parse_date(today, option="--today"))
     if output is ReportFormat.json:
         typer.echo(as_json(result))
     elif output is ReportFormat.github:

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.errors import UsageError
+
 GIT_TIMEOUT_S = 60
 
 
-class SideError(Exception):
+class SideError(UsageError):
     """BASE or HEAD names neither a folder nor a revision of the program's repository (a usage error)."""
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.errors import UsageError
 from app.ingest.mapping import PROFILES_DIR, Mapping
 from app.load import Diagnostic, has_errors, parse_yaml, to_model
 
 
-class UnknownProfile(LookupError):
-    pass
+class UnknownProfile(UsageError, LookupError):
+    """The command line or the app named a shipped profile that does not exist."""
 
 
 def profile_names() -> list[str]:

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from app.errors import FileProblem
 from app.ingest.mapping import (
     CANONICAL_FIELDS,
     RATING_RANGES,
@@ -110,7 +111,7 @@ class Chunk:
     issues: list[Issue]
 
 
-class MappingDoesNotFit(Exception):
+class MappingDoesNotFit(FileProblem):
     """The file's header lacks columns the mapping requires: nothing was imported."""
 
 

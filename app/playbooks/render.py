@@ -27,6 +27,7 @@ from jinja2 import Template as CompiledTemplate
 from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
 
+from app.errors import CxgovError
 from app.playbooks.sandbox import (
     MAX_OUTPUT_CHARS,
     OutputTooLarge,
@@ -40,7 +41,7 @@ TIME_LIMIT_SECONDS = 1.0
 """Wall-clock time one render (subject and body together) may take."""
 
 
-class RenderError(Exception):
+class RenderError(CxgovError):
     """A template could not be filled in; the message says why and what to do."""
 
 

@@ -1,6 +1,6 @@
 """The review's charts: the app's own Altair charts, drawn from the document, rendered to PNG.
 
-The charts come from `app.ui.charts` (one definition of each chart); here they are fed from the
+The charts come from `app.display.charts` (one definition of each chart); here they are fed from the
 review document (a frozen snapshot has plain values, so small read-only views stand in for the
 evaluation objects) and rendered with vl-convert for the HTML and PDF exports.
 """
@@ -13,8 +13,8 @@ from typing import Any
 
 import altair as alt
 
+from app.display.charts import goal_chart, status_by_pillar_chart
 from app.periods import Month
-from app.ui.charts import goal_chart, status_by_pillar_chart
 
 PNG_SCALE = 2
 CHART_WIDTH = 560

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from app.evaluate.money import fmt_money
-from app.ui.format import format_value, status_label
+from app.display.labels import fmt_money, format_value, status_label
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ followed up without anyone re-typing them.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,11 +17,19 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
+from app.errors import Refused
 from app.periods import Month
 from app.review.pack import KINDS, ActionView, ReviewPack, review_period
 from app.review.rules import FindingView, closing_problems
-from app.review.tables import ActionItem, Review, ReviewAttendee, ReviewDecision, ReviewFinding
+from app.review.snapshot import freeze
 from app.spec.program import Program
+from app.store.review_tables import (
+    ActionItem,
+    Review,
+    ReviewAttendee,
+    ReviewDecision,
+    ReviewFinding,
+)
 from app.store.tables import utcnow
 
 STATUSES: tuple[str, ...] = ("draft", "in_meeting", "closed")
@@ -30,7 +37,7 @@ ACTION_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
 SERVES_KINDS: tuple[str, ...] = ("goal", "contract", "roadmap")
 
 
-class ReviewError(Exception):
+class ReviewError(Refused):
     """A request the review store refuses; the message is written for the person who made it."""
 
 
@@ -446,10 +453,6 @@ def close_review(session: Session, *, review_id: int, pack: ReviewPack, author: 
     review.closed_at = utcnow()
     _touch(review)
     record = record_of(session, review=review).to_dict()
-    review.snapshot = json.dumps({"pack": pack.to_dict(), "record": record}, sort_keys=True)
+    review.snapshot = freeze(pack.to_dict(), record)
     session.flush()
     return review
-
-
-def snapshot_of(review: Review) -> dict[str, Any] | None:
-    return None if review.snapshot is None else json.loads(review.snapshot)

@@ -341,6 +341,21 @@ class Metric(Document):
         """A value of this metric as people read it, in its unit and with its decimals."""
         return format_value(value, self.spec.unit, self.spec.decimals)
 
+    def value_problem(self, value: float) -> str | None:
+        """Why `value` cannot be a value of this metric, or None when it fits its unit."""
+        unit = self.spec.unit
+        if value != value:
+            return "the value is not a number"
+        if unit == "percent" and not 0 <= value <= 100:
+            return f"{self.id} is a percentage: expected 0–100, got {value:g}"
+        if self.spec.calculation.type == "nps" and not -100 <= value <= 100:
+            return f"{self.id} is an NPS: expected −100 to +100, got {value:g}"
+        if unit in ("count", "seconds", "minutes", "hours", "days", "ratio") and value < 0:
+            return f"{self.id} is measured in {unit}: it cannot be negative ({value:g})"
+        if unit == "count" and not float(value).is_integer():
+            return f"{self.id} is a count: expected a whole number, got {value:g}"
+        return None
+
     @property
     def from_contacts(self) -> bool:
         return self.spec.calculation.type in CONTACT_CALCULATIONS

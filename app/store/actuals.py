@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from app.errors import Conflict, Refused
 from app.periods import Month
 from app.store.tables import Actual, ImportBatch, utcnow
 
@@ -23,7 +24,7 @@ ActualSource = Literal["computed", "manual", "imported"]
 SOURCES: tuple[str, ...] = ("computed", "manual", "imported")
 
 
-class ActualsError(Exception):
+class ActualsError(Refused):
     """A request the store refuses; the message is written for the person who made it."""
 
 
@@ -31,7 +32,7 @@ class CorrectionNeedsReason(ActualsError):
     pass
 
 
-class RevisionConflict(ActualsError):
+class RevisionConflict(ActualsError, Conflict):
     pass
 
 
@@ -69,7 +70,7 @@ def append_revision(
     if source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
     if not author.strip():
-        raise ValueError("an actual needs an author")
+        raise ActualsError("an actual needs an author")
     month = _period_text(period)
     latest = latest_revision(session, metric=metric, scope_key=scope_key, period=month)
     where = f"{metric} [{scope_key or 'all contacts'}] {month}"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from alembic import command
 from alembic.config import Config
@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-import app.review.tables
+import app.store.review_tables
 import app.store.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 ENV_VAR = "CXGOV_DATABASE_URL"
@@ -31,12 +31,24 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def database_url(root: Path) -> str:
-    """`CXGOV_DATABASE_URL` if set, else the program's own SQLite file (its folder is created)."""
+@overload
+def database_url(root: Path) -> str: ...
+@overload
+def database_url(root: Path, *, create: Literal[True]) -> str: ...
+@overload
+def database_url(root: Path, *, create: bool) -> str | None: ...
+def database_url(root: Path, *, create: bool = True) -> str | None:
+    """`CXGOV_DATABASE_URL` if set, else the program's own SQLite file `.cxgov/cxgov.db`.
+
+    With `create` (the default) the file's folder is made; without it, None when there is no file
+    yet, so that a reader leaves no trace."""
     url = os.environ.get(ENV_VAR, "").strip()
     if url:
         return url
     folder = Path(root).resolve() / ".cxgov"
+    if not create:
+        path = folder / "cxgov.db"
+        return f"sqlite:///{path}" if path.is_file() else None
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'cxgov.db'}"
 

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.engine import Engine
 
 from app.load import program_files
 from app.periods import today_in
+from app.service.database import Store, open_url, store_url
+from app.service.program import evaluate_at, last_change, validate
 from app.spec.program import Program
 from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for
 
@@ -64,48 +65,19 @@ def content_hash(root: Path) -> str:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def load_cached(root: str, files_hash: str, today: date) -> Any:
     """The loader's result (program + diagnostics) for one version of the program files."""
-    from app.load import load_program
-
-    return load_program(Path(root), today=today)
+    return validate(Path(root), today=today)
 
 
 @st.cache_resource(show_spinner=False)
-def engine_for(url: str) -> Engine:
-    from app.store.db import get_engine, needs_upgrade, upgrade
-
-    engine = get_engine(url)
-    if needs_upgrade(engine):
-        upgrade(engine)
-    return engine
-
-
-def store_engine(root: Path) -> Engine:
-    from app.store.db import database_url
-
-    return engine_for(database_url(root))
-
-
-def last_change(engine: Engine) -> str:
-    """When the numbers last changed, as text ("" for an empty store): the evaluation's cache key."""
-    from app.store.actuals import last_change as newest
-    from app.store.db import session_scope
-
-    with session_scope(engine) as session:
-        moment = newest(session)
-    return moment.isoformat() if moment else ""
+def engine_for(url: str) -> Store:
+    return open_url(url)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def evaluate_cached(root: str, files_hash: str, url: str, changed: str, day: date) -> Any:
-    """`evaluate_program` for one version of the program and one state of the store."""
-    from app.evaluate import ActualsIndex, evaluate_program
-    from app.store.actuals import latest_actuals
-    from app.store.db import session_scope
-
+    """The program's evaluation for one version of the program and one state of the store."""
     program = load_cached(root, files_hash, day).program
-    with session_scope(engine_for(url)) as session:
-        actuals = ActualsIndex.from_rows(latest_actuals(session))
-    return evaluate_program(program, actuals, as_of=day)
+    return evaluate_at(engine_for(url), program, day)
 
 
 def auth_configured() -> bool:
@@ -150,7 +122,7 @@ class PageContext:
     database_url: str
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> Store:
         return engine_for(self.database_url)
 
     def evaluation(self) -> Any:
@@ -184,8 +156,6 @@ def show_diagnostics(diagnostics: list[Any], root: Path) -> None:
 
 def page_setup(title: str, *, needs: Capability) -> PageContext:
     """Load what a page needs, or explain why it cannot be shown and stop the page."""
-    from app.store.db import database_url
-
     root = program_root()
     day = as_of()
     if not (root / "program.yaml").is_file():
@@ -215,4 +185,4 @@ def page_setup(title: str, *, needs: Capability) -> PageContext:
             "to require login and map roles from program.yaml's access list."
         )
     st.title(title)
-    return PageContext(root, result.program, viewer, day, files_hash, database_url(root))
+    return PageContext(root, result.program, viewer, day, files_hash, store_url(root))

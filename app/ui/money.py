@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from app.evaluate.money import fmt_money
+from app.display.labels import fmt_money
 
 
 def money_row(figures: list[tuple[str, Decimal]], currency: str) -> None:

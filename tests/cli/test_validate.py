@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -123,16 +124,16 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
     )
 
 
-def test_load_or_exit_prints_errors_and_exits_1(tmp_path: Path) -> None:
-    import typer
-
-    from app.cli.common import load_or_exit
+def test_a_broken_program_is_one_error_naming_every_diagnostic(tmp_path: Path) -> None:
+    from app.errors import InvalidProgram
+    from app.service.program import valid_program
 
     root = write_program(tmp_path, {"goals/goals.yaml": BROKEN})
-    try:
-        load_or_exit(root)
-    except typer.Exit as exit_:
-        assert exit_.exit_code == 1
-    else:
-        raise AssertionError("load_or_exit returned for a broken program")
-    assert load_or_exit(write_program(tmp_path / "ok")).goals["csat_up"].id == "csat_up"
+    with pytest.raises(InvalidProgram) as refused:
+        valid_program(root)
+    assert refused.value.exit_code == 1
+    assert refused.value.diagnostics and all(
+        d.severity == "error" for d in refused.value.diagnostics
+    )
+    assert f"{len(refused.value.diagnostics)} error(s)" in refused.value.message
+    assert valid_program(write_program(tmp_path / "ok")).goals["csat_up"].id == "csat_up"

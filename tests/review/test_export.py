@@ -17,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
+from app.display.labels import format_value
 from app.periods import Month
 from app.review.layout import SECTIONS, money
-from app.ui.format import format_value
 
 AS_OF = date(2026, 11, 23)
 PERIOD = "2026-10"
@@ -32,10 +32,10 @@ def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The example program with four demo months in a SQLite store; the October review closed."""
     from ui.pagekit import copy_program
 
-    from app.demo.seed import seed_demo
     from app.load import load_program
     from app.review import store
-    from app.review.service import close, pack_for
+    from app.service.demo import seed_demo
+    from app.service.reviews import close, pack_for
     from app.store.db import make_engine, session_scope, upgrade
 
     root = copy_program(tmp_path_factory.mktemp("demo") / "program")

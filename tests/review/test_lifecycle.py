@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from app.periods import Month
 from app.review import store
-from app.review.service import close, pack_for, review_document
+from app.service.reviews import close, document_of, pack_for
 from app.store.db import session_scope
 from review.review_fixture import store_values, story_program, story_values
 
@@ -84,7 +84,7 @@ def test_full_lifecycle_draft_meeting_closed_read_only(stored: Engine) -> None:
         ):
             with pytest.raises(store.ReviewClosed, match="closed and read-only"):
                 write()
-        doc = review_document(session, program=PROGRAM, review=review)
+        doc = document_of(session, program=PROGRAM, review=review)
         assert doc["frozen"] and doc["revisions"] == []
         assert doc["record"]["attendees"] == [{"name": "Dana Whitfield", "role": "sponsor"}]
         assert doc["record"]["decisions"][0]["text"] == "fund a KB sprint in Q4"
@@ -185,7 +185,7 @@ def test_a_later_correction_does_not_rewrite_a_closed_review(stored: Engine) -> 
     store_values(stored, {("csat", "", "2026-09"): 80.5}, reason="late survey answers")
     with session_scope(stored) as session:
         review = store.get_review(session, period=SEP)
-        doc = review_document(session, program=PROGRAM, review=review)
+        doc = document_of(session, program=PROGRAM, review=review)
         csat = next(g for g in doc["pack"]["goals"] if g["goal_id"] == "csat_up")
         assert csat["actual"] == 78.5 and csat["status"] == "off_track"
         assert [

@@ -118,7 +118,7 @@ def test_record_refuses_unknown_metric_bad_value_and_bad_usage(program: Path) ->
         "colour=red",
         *root,
     )
-    assert code == 2 and "bad --scope" in out
+    assert code == 2 and "--scope" in out and "dimensions are" in out
 
 
 def test_scoped_value_is_stored_under_the_scope_key(program: Path) -> None:

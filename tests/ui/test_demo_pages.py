@@ -14,8 +14,8 @@ PAGES = ("overview", "goals", "slas", "roadmap", "actuals", "metrics")
 
 @pytest.fixture(scope="module")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from app.demo.seed import seed_demo
     from app.load import load_program
+    from app.service.demo import seed_demo
     from app.store.db import ENV_VAR, open_store
 
     root = copy_program(tmp_path_factory.mktemp("demo") / "program")

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from app.display.labels import format_value, status_label
 from app.evaluate.money import fmt_money
-from app.ui.format import format_value, status_label
 from ui.pagekit import AS_OF, PageFactory
 
 PAGE_TITLES = {

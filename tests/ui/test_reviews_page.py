@@ -107,7 +107,7 @@ def test_record_the_meeting_and_close_only_when_settled(
 
     review_id = stored_review(database_url).id
     with session_scope(engine_of(database_url)) as session:
-        from app.review.service import pack_for
+        from app.service.reviews import pack_for
 
         for other in pack_for(
             session, program=_program(known_root), review=stored_review(database_url)
@@ -138,7 +138,7 @@ def test_read_a_closed_review_as_it_was(
     known_root: Path, database_url: str, open_page: PageFactory
 ) -> None:
     from app.review import store
-    from app.review.service import close, pack_for
+    from app.service.reviews import close, pack_for
     from app.store.actuals import append_revision
     from app.store.db import session_scope
 

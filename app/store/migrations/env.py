@@ -12,7 +12,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import app.review.tables
+import app.store.review_tables
 import app.store.tables  # noqa: F401 - registers the tables
 
 target_metadata = SQLModel.metadata

@@ -14,12 +14,21 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.display.labels import format_value
+from app.errors import CxgovError
 from app.periods import Month
+from app.service.actuals import record_actual, revisions
+from app.service.imports import (
+    choose_mapping,
+    field_issues,
+    import_file,
+    profile_names,
+    quarantine_report,
+    recent_imports,
+)
 from app.spec.common import Scope
 from app.spec.program import measured_series
 from app.ui.context import PageContext, page_setup
-from app.ui.format import format_value
-from app.ui.queries import field_issues, quarantine_report, recent_imports
 from app.ui.roles import Capability
 
 SEEN_KEY = "actuals.record.seen"
@@ -38,9 +47,6 @@ def scope_label(key: str) -> str:
 
 
 def record_tab(ctx: PageContext) -> None:
-    from app.store.actuals import ActualsError, append_revision, history
-    from app.store.db import session_scope
-
     # Figures entered by hand come first: contact-based metrics are computed, a manual value is a correction.
     metrics = sorted(ctx.program.metrics, key=lambda m: (ctx.program.metrics[m].from_contacts, m))
     metric_id = st.selectbox(
@@ -62,13 +68,12 @@ def record_tab(ctx: PageContext) -> None:
         return
     metric = ctx.program.metrics[metric_id]
     seen = st.session_state.get(SEEN_KEY)
-    with session_scope(ctx.engine) as session:
-        revisions = [
-            r
-            for r in history(session, metric=metric_id, scope_key=scope_key)
-            if r.period == str(period)
-        ]
-    current = revisions[-1] if revisions else None
+    this_month = [
+        r
+        for r in revisions(ctx.engine, metric=metric_id, scope_key=scope_key)
+        if r.period == str(period)
+    ]
+    current = this_month[-1] if this_month else None
     if current is None:
         st.info(f"No value yet for {period}: this will be revision 1.")
     else:
@@ -84,44 +89,34 @@ def record_tab(ctx: PageContext) -> None:
     key = (metric_id, scope_key, str(period))
     if st.button("Record", type="primary", key="record.submit"):
         expected = seen[1] if seen and seen[0] == key else (current.revision if current else 0)
-        from app.cli.actuals import value_problem
-
-        problem = None if value is None else value_problem(metric, float(value))
-        if value is None or problem:
-            st.error(f"Not recorded: {problem or 'enter a value to record.'}")
+        if value is None:
+            st.error("Not recorded: enter a value to record.")
         else:
             try:
-                with session_scope(ctx.engine) as session:
-                    actual = append_revision(
-                        session,
-                        metric=metric_id,
-                        scope_key=scope_key,
-                        period=period,
-                        value=float(value),
-                        source="manual",
-                        author=ctx.viewer.author,
-                        reason=reason or None,
-                        expected_revision=expected,
-                    )
-                    revision = actual.revision
-            except ActualsError as exc:
-                st.error(f"Not recorded: {exc}")
-            except ValueError as exc:
+                actual = record_actual(
+                    ctx.engine,
+                    ctx.program,
+                    metric=metric_id,
+                    scope=Scope.from_key(scope_key),
+                    period=period,
+                    value=float(value),
+                    author=ctx.viewer.author,
+                    reason=reason or None,
+                    expected_revision=expected,
+                )
+            except CxgovError as exc:
                 st.error(f"Not recorded: {exc}")
             else:
                 st.success(
                     f"Recorded {format_value(float(value), metric.spec.unit, metric.spec.decimals)} for "
-                    f"{metric_id} [{scope_label(scope_key)}] {period} as revision {revision}."
+                    f"{metric_id} [{scope_label(scope_key)}] {period} as revision {actual.revision}."
                 )
-                current_revision = revision
-                st.session_state[SEEN_KEY] = (key, current_revision)
+                st.session_state[SEEN_KEY] = (key, actual.revision)
                 return
     st.session_state[SEEN_KEY] = (key, current.revision if current else 0)
 
 
 def import_tab(ctx: PageContext) -> None:
-    from app.ingest import FILE_ERRORS, builtin_profile, ingest_file, profile_names
-
     upload = st.file_uploader("Contact export (CSV)", type=["csv"], key="import.file")
     names = profile_names()
     profile = st.selectbox(
@@ -130,7 +125,7 @@ def import_tab(ctx: PageContext) -> None:
         index=names.index("generic") if "generic" in names else 0,
         key="import.profile",
     )
-    mapping = builtin_profile(profile)
+    mapping = choose_mapping(profile=profile).mapping
     with st.expander(f"Mapping used: {mapping.metadata.title}"):
         st.dataframe(
             [
@@ -166,16 +161,13 @@ def import_tab(ctx: PageContext) -> None:
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(data)
         try:
-            summary = ingest_file(
-                ctx.engine,
-                path,
-                mapping=mapping,
-                program_timezone=ctx.program.timezone,
-                author=ctx.viewer.author,
+            outcome = import_file(
+                ctx.engine, ctx.program, path, mapping=mapping, author=ctx.viewer.author
             )
-        except FILE_ERRORS as exc:
+        except CxgovError as exc:
             st.error(f"Not imported: {exc}")
             return
+    summary, computed = outcome.summary, outcome.computed
     result = summary.as_dict()
     st.success(
         f"Read {result['rows_read']} rows: {result['imported']} new, {result['updated']} updated, "
@@ -202,12 +194,7 @@ def import_tab(ctx: PageContext) -> None:
             width="stretch",
             key="import.issues",
         )
-    if summary.imported or summary.updated:
-        from app.metrics import refresh_after_import
-
-        computed = refresh_after_import(
-            ctx.engine, ctx.program, batch_id=summary.batch_id, author=ctx.viewer.author
-        )
+    if computed is not None:
         st.success(
             f"Actuals brought up to date for {computed.months[0]} … {computed.months[-1]}: "
             f"{computed.recorded} recorded, {computed.revised} revised.",
@@ -216,9 +203,6 @@ def import_tab(ctx: PageContext) -> None:
 
 
 def history_tab(ctx: PageContext) -> None:
-    from app.store.actuals import history
-    from app.store.db import session_scope
-
     metric_id = st.selectbox(
         "Metric",
         sorted(ctx.program.metrics),
@@ -226,8 +210,7 @@ def history_tab(ctx: PageContext) -> None:
         format_func=lambda m: f"{ctx.program.metrics[m].metadata.title} ({m})",
     )
     metric = ctx.program.metrics[metric_id]
-    with session_scope(ctx.engine) as session:
-        rows = history(session, metric=metric_id)
+    rows = revisions(ctx.engine, metric=metric_id)
     scopes = sorted({r.scope_key for r in rows}) or scope_options(ctx, metric_id)
     scope_key = st.selectbox("Scope", scopes, key="history.scope", format_func=scope_label)
     shown = [r for r in rows if r.scope_key == scope_key]
@@ -280,7 +263,7 @@ def imports_section(ctx: PageContext) -> None:
 
 ctx = page_setup("Actuals", needs=Capability.READ_PROGRAM)
 if ctx.viewer.can(Capability.WRITE_ACTUALS):
-    record, upload, revisions, imports = st.tabs(
+    record, upload, history, imports = st.tabs(
         ["Record a figure", "Import contacts", "Revision history", "Imports"]
     )
     with record:
@@ -289,8 +272,8 @@ if ctx.viewer.can(Capability.WRITE_ACTUALS):
         import_tab(ctx)
 else:
     st.caption("Read-only: recording and importing actuals is for managers.")
-    revisions, imports = st.tabs(["Revision history", "Imports"])
-with revisions:
+    history, imports = st.tabs(["Revision history", "Imports"])
+with history:
     history_tab(ctx)
 with imports:
     imports_section(ctx)

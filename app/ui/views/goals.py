@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui.charts import goal_chart
+from app.display.charts import goal_chart
+from app.display.labels import format_value, status_label
+from app.service.actuals import revisions
 from app.ui.context import page_setup
-from app.ui.format import format_value, status_label
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
 
@@ -142,16 +143,12 @@ with rails:
 
 st.markdown("**Corrections to this goal's numbers**")
 if goal.metric:
-    from app.store.actuals import history
-    from app.store.db import session_scope
-
-    with session_scope(ctx.engine) as session:
-        revisions = [
-            r
-            for r in history(session, metric=goal.metric, scope_key=goal.scope_key)
-            if r.revision > 1
-        ]
-    if revisions:
+    corrections = [
+        r
+        for r in revisions(ctx.engine, metric=goal.metric, scope_key=goal.scope_key)
+        if r.revision > 1
+    ]
+    if corrections:
         st.dataframe(
             [
                 {
@@ -161,7 +158,7 @@ if goal.metric:
                     "by": r.author,
                     "reason": r.reason or "",
                 }
-                for r in revisions
+                for r in corrections
             ],
             hide_index=True,
             width="stretch",

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from app.ui.charts import status_by_pillar_chart
-from app.ui.context import last_change, page_setup
-from app.ui.format import status_label
+from app.display.charts import status_by_pillar_chart
+from app.display.labels import status_label
+from app.service.program import last_change
+from app.ui.context import page_setup
 from app.ui.money import money_row
 from app.ui.roles import Capability
 

@@ -1,7 +1,7 @@
 """Reviews: prepare the committee's review, record the meeting, close it, read a closed one as it was.
 
-The numbers come from `app.review` (which asks `evaluate`); writes go through `app.review.store`,
-the same functions `cxgov review` calls. A closed review is drawn from its frozen snapshot, with
+The numbers and every write go through `app.service.reviews`, the same use cases `cxgov review`
+calls. A closed review is drawn from its frozen snapshot, with
 the figures corrected since listed as "revised since this review". The committee and managers use
 this page; agents never reach it (it needs READ_MONEY).
 """
@@ -9,21 +9,21 @@ this page; agents never reach it (it needs READ_MONEY).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 
+from app.display.labels import status_label
+from app.errors import CxgovError
 from app.periods import Month
-from app.review import store
 from app.review.charts import review_charts
-from app.review.export import FORMATS, MEDIA_TYPES, export
+from app.review.export import FORMATS, MEDIA_TYPES
 from app.review.layout import Bullets, Chart, Heading, Para, Table, layout
-from app.review.service import close, pack_for, review_document
-from app.review.tables import Review
-from app.store.db import session_scope
+from app.service import reviews
+from app.service.reviews import ACTION_STATUSES, SERVES_KINDS, ClosingRefused
 from app.ui.context import PageContext, page_setup
-from app.ui.format import status_label
 from app.ui.roles import Capability
 
 CHOSEN_KEY = "reviews.chosen"
@@ -57,28 +57,22 @@ def prepare_form(ctx: PageContext) -> None:
         st.error(str(exc))
         return
     try:
-        with session_scope(ctx.engine) as session:
-            review, created = store.open_review(
-                session,
-                period=period,
-                kind="quarterly" if quarterly else "monthly",
-                author=ctx.viewer.author,
-            )
-            carried = sum(
-                1
-                for i in store.action_items(session, review_id=review.id)
-                if i.carried_from is not None
-            )
-    except store.ReviewError as exc:
+        opened = reviews.open_review(
+            ctx.engine,
+            period=period,
+            kind="quarterly" if quarterly else "monthly",
+            author=ctx.viewer.author,
+        )
+    except CxgovError as exc:
         st.error(str(exc))
         return
-    st.session_state[CHOSEN_KEY] = review.id
-    if created:
+    st.session_state[CHOSEN_KEY] = opened.review.id
+    if opened.created:
         st.success(
-            f"Prepared {store.label(review)} as a draft; {carried} open action item(s) carried over."
+            f"Prepared {opened.label} as a draft; {opened.carried} open action item(s) carried over."
         )
     else:
-        st.info(f"{store.label(review).capitalize()} already exists ({review.status}).")
+        st.info(f"{opened.label.capitalize()} already exists ({opened.review.status}).")
 
 
 def draw(document: dict[str, Any]) -> None:
@@ -106,15 +100,15 @@ def draw(document: dict[str, Any]) -> None:
 
 def record_forms(ctx: PageContext, review: Any) -> None:
     """What people record during the meeting: attendees, findings, actions, decisions; then close."""
-    with session_scope(ctx.engine) as session:
-        required = pack_for(session, program=ctx.program, review=review).required_findings()
-        items = store.action_items(session, review_id=review.id)
+    required = reviews.required_findings(ctx.engine, ctx.program, review_id=review.id)
+    items = reviews.action_items(ctx.engine, review_id=review.id)
     author = ctx.viewer.author
     if review.status == "draft" and st.button(
         "Start the meeting", type="primary", key="reviews.start"
     ):
         _write(
-            ctx, lambda s: store.start_meeting(s, review_id=review.id), "The meeting has started."
+            lambda: reviews.start_meeting(ctx.engine, review_id=review.id),
+            "The meeting has started.",
         )
         st.rerun()
 
@@ -125,8 +119,7 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         role = st.text_input("Role (optional)", key="attendee.role")
         if st.form_submit_button("Add attendee", key="attendee.submit"):
             _write(
-                ctx,
-                lambda s: store.add_attendee(s, review_id=review.id, name=name, role=role),
+                lambda: reviews.add_attendee(ctx.engine, review_id=review.id, name=name, role=role),
                 f"Added {name}.",
             )
     with right, st.form("reviews.decision", clear_on_submit=True):
@@ -134,8 +127,9 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         text = st.text_area("What was decided", key="decision.text")
         if st.form_submit_button("Record decision", key="decision.submit"):
             _write(
-                ctx,
-                lambda s: store.add_decision(s, review_id=review.id, text=text, author=author),
+                lambda: reviews.add_decision(
+                    ctx.engine, review_id=review.id, text=text, author=author
+                ),
                 "Decision recorded.",
             )
 
@@ -151,9 +145,8 @@ def record_forms(ctx: PageContext, review: Any) -> None:
             reason = st.text_input("Reason for accepting with no action", key="finding.reason")
             if st.form_submit_button("Record finding", key="finding.submit"):
                 _write(
-                    ctx,
-                    lambda s: store.record_finding(
-                        s,
+                    lambda: reviews.record_finding(
+                        ctx.engine,
                         review_id=review.id,
                         key=key,
                         author=author,
@@ -173,8 +166,8 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         finding = cols[2].selectbox(
             "Answers", ["", *keys], format_func=lambda k: required.get(k, "—"), key="action.finding"
         )
-        targets = store.action_targets(ctx.program)
-        options = [(kind, target_id) for kind in store.SERVES_KINDS for target_id in targets[kind]]
+        targets = reviews.action_targets(ctx.program)
+        options = [(kind, target_id) for kind in SERVES_KINDS for target_id in targets[kind]]
         serves = st.selectbox(
             "Serves (a goal, contract or roadmap item of the program)",
             [None, *options],
@@ -184,15 +177,14 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         if st.form_submit_button("Add action item", key="action.submit"):
             kind, target_id = serves if serves is not None else (None, None)
             _write(
-                ctx,
-                lambda s: store.add_action_item(
-                    s,
+                lambda: reviews.add_action_item(
+                    ctx.engine,
+                    ctx.program,
                     review_id=review.id,
                     description=description,
                     owner=owner,
                     due=due,
                     author=author,
-                    targets=targets,
                     serves_kind=kind,
                     serves_id=target_id,
                     finding_key=finding or None,
@@ -211,11 +203,10 @@ def record_forms(ctx: PageContext, review: Any) -> None:
                     f"{x.description} ({x.owner}, {x.status})" for x in items if x.id == i
                 ),
             )
-            status = st.selectbox("Status", store.ACTION_STATUSES, key="status.value")
+            status = st.selectbox("Status", ACTION_STATUSES, key="status.value")
             if st.form_submit_button("Update status", key="status.submit"):
                 _write(
-                    ctx,
-                    lambda s: store.set_action_status(s, action_id=item_id, status=status),
+                    lambda: reviews.set_action_status(ctx.engine, action_id=item_id, status=status),
                     "Status updated.",
                 )
 
@@ -223,24 +214,22 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         "Close the review", type="primary", key="reviews.close"
     ):
         try:
-            with session_scope(ctx.engine) as session:
-                close(session, program=ctx.program, review=review, author=author)
-        except store.ClosingRefused as exc:
+            reviews.close_review(ctx.engine, ctx.program, review_id=review.id, author=author)
+        except ClosingRefused as exc:
             st.error(
-                f"{store.label(review).capitalize()} cannot close yet:\n\n"
+                f"{reviews.label(review).capitalize()} cannot close yet:\n\n"
                 + "\n".join(f"- {plain(p)}" for p in exc.problems)
             )
-        except store.ReviewError as exc:
+        except CxgovError as exc:
             st.error(str(exc))
         else:
             st.rerun()
 
 
-def _write(ctx: PageContext, action: Any, done: str) -> None:
+def _write(action: Callable[[], object], done: str) -> None:
     try:
-        with session_scope(ctx.engine) as session:
-            action(session)
-    except store.ReviewError as exc:
+        action()
+    except CxgovError as exc:
         st.error(f"Not recorded: {exc}")
     else:
         st.success(done)
@@ -251,7 +240,7 @@ def downloads(document: dict[str, Any], name: str) -> None:
     for col, fmt in zip(cols, FORMATS):
         col.download_button(
             f"Download {fmt.upper()}",
-            data=lambda fmt=fmt: export(document, fmt),
+            data=lambda fmt=fmt: reviews.export_review(document, fmt),
             file_name=f"{name}.{fmt}",
             mime=MEDIA_TYPES[fmt],
             key=f"reviews.download.{fmt}",
@@ -261,9 +250,8 @@ def downloads(document: dict[str, Any], name: str) -> None:
 
 ctx = page_setup("Reviews", needs=Capability.READ_MONEY)
 prepare_form(ctx)
-with session_scope(ctx.engine) as session:
-    reviews = store.list_reviews(session)
-if not reviews:
+held = reviews.list_reviews(ctx.engine)
+if not held:
     st.info("No review yet: prepare one above (or with `cxgov review open --period YYYY-MM`).")
     st.stop()
 st.dataframe(
@@ -275,27 +263,26 @@ st.dataframe(
             "prepared by": r.created_by,
             "closed by": r.closed_by or "",
         }
-        for r in reviews
+        for r in held
     ],
     hide_index=True,
     width="stretch",
     key="reviews.list",
 )
-ids = [r.id for r in reviews]
+ids = [r.id for r in held]
 if st.session_state.get(CHOSEN_KEY) not in ids:
     st.session_state[CHOSEN_KEY] = ids[0]
 chosen = st.selectbox(
     "Review",
     ids,
     key=CHOSEN_KEY,
-    format_func=lambda i: review_label(next(r for r in reviews if r.id == i)),
+    format_func=lambda i: review_label(next(r for r in held if r.id == i)),
 )
-review = next(r for r in reviews if r.id == chosen)
+review = next(r for r in held if r.id == chosen)
 if review.status != "closed":
     with st.expander("Record the meeting", expanded=True):
         record_forms(ctx, review)
-with session_scope(ctx.engine) as session:
-    review = session.get(Review, chosen)
-    document = review_document(session, program=ctx.program, review=review)
+document = reviews.review_document(ctx.engine, ctx.program, review_id=chosen)
+review = next(r for r in reviews.list_reviews(ctx.engine) if r.id == chosen)
 downloads(document, f"review-{'q-' if review.kind == 'quarterly' else ''}{review.period}")
 draw(document)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui.charts import roadmap_gantt
+from app.display.charts import roadmap_gantt
+from app.display.labels import status_label
 from app.ui.context import page_setup
-from app.ui.format import status_label
 from app.ui.roles import Capability
 
 ctx = page_setup("Roadmap", needs=Capability.READ_PROGRAM)

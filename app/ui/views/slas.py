@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.evaluate.money import fmt_money
-from app.ui.charts import attainment_chart
+from app.display.charts import attainment_chart
+from app.display.labels import fmt_money
 from app.ui.context import page_setup
 from app.ui.money import money_row
 from app.ui.playbook_view import render_protecting_links

@@ -1,10 +1,23 @@
-"""How numbers read on the pages (display only; the values come from `evaluate` and the store)."""
+"""How statuses, values and amounts read, in the CLI, the app and the review exports alike.
+
+Values format through their metric's unit (`format_value`, defined with the units in the spec);
+amounts through `fmt_money` (defined where the credit explanations need it). Both are named here
+so that an edge needs one import for everything it prints.
+"""
 
 from __future__ import annotations
 
+from app.evaluate.money import fmt_money
 from app.spec.metric import UNIT_SUFFIX, format_value
 
-__all__ = ["STATUS_COLOR", "STATUS_LABEL", "UNIT_SUFFIX", "format_value", "status_label"]
+__all__ = [
+    "STATUS_COLOR",
+    "STATUS_LABEL",
+    "UNIT_SUFFIX",
+    "fmt_money",
+    "format_value",
+    "status_label",
+]
 
 STATUS_LABEL: dict[str, str] = {
     "achieved": "achieved",

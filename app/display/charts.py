@@ -13,8 +13,8 @@ from typing import Any
 
 import altair as alt
 
+from app.display.labels import STATUS_COLOR, status_label
 from app.periods import Month
-from app.ui.format import STATUS_COLOR, status_label
 
 GAP = "break-paths-show-domains"
 """Vega-Lite's `invalid` mode that breaks a line at a null instead of joining across it."""

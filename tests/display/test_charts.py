@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.display.charts import (
+    GAP,
+    attainment_chart,
+    goal_chart,
+    roadmap_gantt,
+    status_by_pillar_chart,
+)
 from app.evaluate.attainment import ObjectivePeriod
 from app.evaluate.forecast import Forecast
 from app.evaluate.goals import GoalEvaluation, GoalPeriod
 from app.evaluate.roadmap import ItemStatus, PhaseStatus
 from app.periods import Month
-from app.ui.charts import GAP, attainment_chart, goal_chart, roadmap_gantt, status_by_pillar_chart
 
 
 def _goal(

@@ -1,7 +1,7 @@
 """Fill a program's store with the demo year: contacts through the real importer, hand-entered
 figures through the append-only actuals, then computed actuals through the KPI engine.
 
-Everything goes through the same functions the CLI uses, so the demo also exercises them. Running
+Everything goes through the same use cases the CLI and the app call, so the demo exercises them. Running
 it twice adds nothing: the importer leaves an identical file unchanged, a manual figure is only
 recorded where the series has no value yet (a person's correction is never overwritten), and the
 KPI engine adds no revision for an unchanged value.
@@ -20,9 +20,14 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from app.demo.generate import COLUMNS, DemoPlan, ManualFigure, generate_contacts, manual_figures
+from app.ingest import builtin_profile
 from app.periods import Month
+from app.service.actuals import recompute
+from app.service.database import transaction
+from app.service.imports import DEFAULT_PROFILE, import_file
 from app.spec.metric import CONTACT_CALCULATIONS
 from app.spec.program import Program, measured_series
+from app.store.actuals import append_revision, latest_revision
 
 DEMO_AUTHOR = "cxgov demo"
 
@@ -95,37 +100,45 @@ def seed_demo(
     author: str = DEMO_AUTHOR,
     progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
-    from app.ingest import builtin_profile, ingest_file
-
     plan = plan_for(program, as_of=as_of, seed=seed, months=months)
+    window = plan.window()
     with tempfile.TemporaryDirectory(prefix="cxgov-demo-") as folder:
-        path = Path(folder) / f"demo-contacts-seed{seed}-{plan.window()[0]}-{as_of.isoformat()}.csv"
+        path = Path(folder) / f"demo-contacts-seed{seed}-{window[0]}-{as_of.isoformat()}.csv"
         count = write_csv(generate_contacts(plan), path)
-        summary = ingest_file(
+        imported = import_file(
             engine,
+            program,
             path,
-            mapping=builtin_profile("generic"),
-            program_timezone=program.timezone,
+            mapping=builtin_profile(DEFAULT_PROFILE),
             author=author,
+            compute=False,
             progress=progress,
         )
     recorded, kept = record_manual_figures(
         engine, manual_figures(plan, manual_series(program)), author=author
     )
-    computed = compute_actuals(engine, program, plan.window(), author=author)
-    window = plan.window()
-    return DemoSummary(window[0], window[-1], count, summary.as_dict(), recorded, kept, computed)
+    computed = recompute(engine, program, first=window[0], last=window[-1], author=author)
+    assert computed is not None  # both months given: always computed
+    return DemoSummary(
+        window[0],
+        window[-1],
+        count,
+        imported.summary.as_dict(),
+        recorded,
+        kept,
+        computed.summary.as_dict(),
+    )
 
 
 def record_manual_figures(
     engine: Engine, figures: list[ManualFigure], *, author: str
 ) -> tuple[int, int]:
-    """Record each figure whose series has no value yet for its month; (recorded, kept as they were)."""
-    from app.store.actuals import append_revision, latest_revision
-    from app.store.db import session_scope
+    """Record each figure whose series has no value yet for its month; (recorded, kept as they were).
 
+    The demo's own figures, not a person's: they skip the checks of `record_actual` and never
+    become corrections."""
     recorded = kept = 0
-    with session_scope(engine) as session:
+    with transaction(engine) as session:
         for figure in figures:
             if latest_revision(
                 session, metric=figure.metric, scope_key=figure.scope_key, period=figure.period
@@ -145,21 +158,3 @@ def record_manual_figures(
             )
             recorded += 1
     return recorded, kept
-
-
-def compute_actuals(
-    engine: Engine, program: Program, months: list[Month], *, author: str
-) -> dict[str, Any]:
-    """Run the KPI engine over the demo window; its own summary, made JSON-ready."""
-    from app.metrics import write_computed_actuals
-    from app.store.db import session_scope
-
-    with session_scope(engine) as session:
-        result = write_computed_actuals(session, program, months=months, author=author)
-    if hasattr(result, "as_dict"):
-        return dict(result.as_dict())
-    if hasattr(result, "to_dict"):
-        return dict(result.to_dict())
-    if isinstance(result, dict):
-        return result
-    return {"result": result if isinstance(result, (int, float, str)) else str(result)}

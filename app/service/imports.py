@@ -1,0 +1,165 @@
+"""Contact exports: choose the mapping, import a file and recompute, and the imports' reports.
+
+"Import, then bring the computed actuals up to date" is one use case: the CLI, the app and the
+demo all call `import_file`, so an import never moves the contacts without the actuals following.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from app.errors import FileProblem, Invalid, UsageError
+from app.ingest import builtin_profile, load_mapping
+from app.ingest import profile_names as profile_names
+from app.ingest.mapping import Mapping
+from app.load import Diagnostic
+from app.metrics import refresh_after_import
+from app.metrics.record import ComputeSummary
+from app.service.database import store_errors, transaction
+from app.spec.program import Program
+from app.store.tables import FieldIssue, ImportBatch, QuarantinedRow
+
+if TYPE_CHECKING:
+    from app.ingest.importer import ImportSummary as ImportSummary
+
+DEFAULT_PROFILE = "generic"
+
+
+@dataclass(frozen=True)
+class ChosenMapping:
+    mapping: Mapping
+    warnings: list[Diagnostic]
+
+
+def choose_mapping(mapping_file: Path | None = None, profile: str | None = None) -> ChosenMapping:
+    """A user's mapping file, or a shipped profile by name (default: generic); not both."""
+    if mapping_file is not None and profile is not None:
+        raise UsageError("give a mapping file or a profile, not both")
+    if mapping_file is None:
+        return ChosenMapping(builtin_profile(profile or DEFAULT_PROFILE), [])
+    mapping, diagnostics = load_mapping(mapping_file)
+    if mapping is None:
+        raise Invalid(f"the mapping {mapping_file} has errors", diagnostics)
+    return ChosenMapping(mapping, sorted(diagnostics))
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    summary: ImportSummary
+    computed: ComputeSummary | None
+    """The recompute that followed (None when nothing changed or it was not asked for)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.summary.as_dict(),
+            "computed": self.computed.as_dict() if self.computed else None,
+        }
+
+
+def import_file(
+    engine: Engine,
+    program: Program,
+    path: Path,
+    *,
+    mapping: Mapping,
+    author: str,
+    compute: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Import one export in one transaction, then recompute the actuals of every month it changed.
+
+    A file that cannot be read is a `FileProblem` and nothing is imported."""
+    from app.ingest import FILE_ERRORS, ingest_file  # pyarrow: only when importing
+
+    try:
+        with store_errors("import into"):
+            summary = ingest_file(
+                engine,
+                Path(path),
+                mapping=mapping,
+                program_timezone=program.timezone,
+                author=author,
+                progress=progress,
+            )
+    except FILE_ERRORS as exc:
+        raise FileProblem(f"{Path(path).name}: {exc}; nothing was imported") from None
+    computed = None
+    if compute and (summary.imported or summary.updated):
+        with store_errors("recompute the actuals in"):
+            computed = refresh_after_import(
+                engine, program, batch_id=summary.batch_id, author=author
+            )
+    return ImportOutcome(summary, computed)
+
+
+def recent_imports(engine: Engine, *, limit: int = 10) -> list[dict[str, Any]]:
+    """The latest imports, newest first, with their counts."""
+    with transaction(engine, "read") as session:
+        batches = session.execute(
+            select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)  # type: ignore[union-attr]
+        ).scalars()
+        return [
+            {
+                "batch": b.id,
+                "file": b.file_name,
+                "profile": b.source,
+                "by": b.author,
+                "finished": b.finished_at.isoformat(timespec="seconds") if b.finished_at else "",
+                "read": b.rows_read,
+                "imported": b.rows_imported,
+                "updated": b.rows_updated,
+                "unchanged": b.rows_unchanged,
+                "quarantined": b.rows_quarantined,
+                "field issues": b.field_issues,
+            }
+            for b in batches
+        ]
+
+
+def _batch_rows(engine: Engine, table: Any, batch_id: int, limit: int) -> list[Any]:
+    with transaction(engine, "read") as session:
+        return list(
+            session.execute(
+                select(table)
+                .where(table.batch_id == batch_id)
+                .order_by(table.line_number)
+                .limit(limit)
+            ).scalars()
+        )
+
+
+def quarantine_report(engine: Engine, batch_id: int, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Rows of one import that could not be placed: line, every reason, the raw values."""
+    return [
+        {"line": r.line_number, "reasons": "; ".join(map(str, _json_list(r.reasons))), "raw": r.raw}
+        for r in _batch_rows(engine, QuarantinedRow, batch_id, limit)
+    ]
+
+
+def field_issues(engine: Engine, batch_id: int, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Bad fields left blank in otherwise good rows of one import."""
+    return [
+        {
+            "line": r.line_number,
+            "contact": r.contact_id,
+            "field": r.field,
+            "value": r.raw_value,
+            "reason": r.reason,
+        }
+        for r in _batch_rows(engine, FieldIssue, batch_id, limit)
+    ]
+
+
+def _json_list(text: str) -> list[Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return [text]
+    return value if isinstance(value, list) else [value]
