@@ -270,6 +270,26 @@ def test_guardrail_within_bounds_or_without_data_is_not_flagged() -> None:
     assert one(guarded(max=70.0), values, date(2026, 10, 20)).guardrail_breached
 
 
+@pytest.mark.parametrize(
+    ("bound", "value", "breached"),
+    [
+        ({"min": 70.0}, 70.0, False),  # on the floor: within bounds
+        ({"min": 70.0}, 70.0 - 1e-12, False),  # float noise of a computed rate is not a breach
+        ({"min": 70.0}, 69.99, True),
+        ({"max": 70.0}, 70.0, False),  # on the ceiling: within bounds
+        ({"max": 70.0}, 70.0 + 1e-12, False),
+        ({"max": 70.0}, 70.01, True),
+    ],
+)
+def test_a_guardrail_is_crossed_only_beyond_its_bound(
+    bound: dict[str, float], value: float, breached: bool
+) -> None:
+    values = {("csat", "", "2026-09"): 86.0, ("fcr", "", "2026-09"): value}
+    check = one(guarded(**bound), values, date(2026, 10, 20)).guardrails[0]
+    assert check.breached is breached
+    assert ("within bounds" in check.message) is not breached
+
+
 # --- deliverables ------------------------------------------------------------------------------
 
 

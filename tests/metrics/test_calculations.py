@@ -355,6 +355,32 @@ def test_a_contact_late_on_january_31_pacific_belongs_to_the_program_timezones_m
     assert only(values, "csat", other).value is None
 
 
+@pytest.mark.parametrize(
+    "months", [[JANUARY], [JANUARY, Month(2026, 2)]], ids=["alone", "with-feb"]
+)
+def test_a_month_holds_its_first_instant_and_not_the_next_months_first(
+    engine: Engine, months: list[Month]
+) -> None:
+    """Exactly on the bounds (program time, Los Angeles): 00:00 on January 1st is January's,
+    00:00 on February 1st is February's, the last microsecond before it still January's."""
+    pacific = timedelta(hours=-8)
+    insert_contacts(
+        engine,
+        [
+            contact(datetime(2026, 1, 1, 8, tzinfo=UTC)),
+            contact(datetime(2026, 2, 1, 8, tzinfo=UTC) - timedelta(microseconds=1)),
+            contact(datetime(2026, 2, 1, 8, tzinfo=UTC)),
+            contact(datetime(2026, 1, 1, 8, tzinfo=UTC) - timedelta(microseconds=1)),
+        ],
+    )
+    assert JANUARY.start("America/Los_Angeles") == datetime(2026, 1, 1, tzinfo=UTC) - pacific
+    catalogue = program(metric("volume", {"type": "contact_volume"}, unit="count"))
+    values = compute_kpis(engine, catalogue, months=months)
+    assert only(values, "volume", JANUARY).value == 2
+    if len(months) == 2:
+        assert only(values, "volume", Month(2026, 2)).value == 1
+
+
 def test_daylight_saving_month_bounds(engine: Engine) -> None:
     """Los Angeles moves to PDT on 2026-03-08: April starts at 07:00Z, not 08:00Z."""
     insert_contacts(
