@@ -36,7 +36,9 @@ class Month:
             raise ValueError(f"year must be 1900–2999, got {self.year}")
 
     @classmethod
-    def parse(cls, text: str) -> Month:
+    def parse(cls, text: object) -> Month:
+        """The month written in `text`; anything else (a number or null read from JSON, say) is a
+        ValueError like any other malformed month."""
         match = _MONTH_RE.match(text.strip()) if isinstance(text, str) else None
         if not match:
             raise ValueError(f"expected a month written YYYY-MM (e.g. 2026-03), got {text!r}")

@@ -7,9 +7,10 @@ less back when we miss. The reverse is ``tightened``.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from app.diff.change import Change, Maker, Severity, bar_severity, more_or_less
+from app.diff.change import Change, Maker, PathPart, Severity, bar_severity, more_or_less
 from app.diff.scopes import describe_scope_change, scope_relation
 from app.evaluate.money import fmt_money, percent_of
 from app.spec.program import Program
@@ -18,6 +19,7 @@ from app.spec.sla import (
     Cap,
     ConsecutiveMissesRule,
     CreditRule,
+    Exclusion,
     Objective,
     PerMissRule,
     PoolRule,
@@ -270,7 +272,9 @@ def _rule_name(rule: CreditRule) -> str:
     return rule.type.replace("_", "-")
 
 
-def _percent_change(label: str, a: float, b: float, path: tuple, make: Maker) -> list[Change]:  # type: ignore[type-arg]
+def _percent_change(
+    label: str, a: float, b: float, path: tuple[PathPart, ...], make: Maker
+) -> list[Change]:
     severity = more_or_less(a, b, more_is="tightened", less_is="softened")
     if severity is None:
         return []
@@ -292,7 +296,7 @@ def _rule_changes(
     b: CreditRule,
     base: SLAContract,
     head: SLAContract,
-    path: tuple,  # type: ignore[type-arg]
+    path: tuple[PathPart, ...],
     make: Maker,
 ) -> list[Change]:
     out: list[Change] = []
@@ -317,11 +321,8 @@ def _rule_changes(
     if isinstance(a, BandsRule) and isinstance(b, BandsRule):
         for i, (x, y) in enumerate(zip(a.bands, b.bands)):
             band_path = (*path, "bands", i)
-            edge_a, edge_b = (
-                x.below if x.below is not None else x.above,
-                y.below if y.below is not None else y.above,
-            )
-            if (x.below is None) != (y.below is None):
+            edge_a, edge_b = x.edge, y.edge
+            if x.side != y.side:
                 out.append(
                     make(
                         "credits",
@@ -332,8 +333,8 @@ def _rule_changes(
                 )
             elif edge_a != edge_b:
                 # A higher `below` edge (or a lower `above` edge) puts more results into the band.
-                wider = edge_b > edge_a if y.below is not None else edge_b < edge_a  # type: ignore[operator]
-                edge = "below" if y.below is not None else "above"
+                wider = edge_b > edge_a if y.side == "below" else edge_b < edge_a
+                edge = y.side
                 out.append(
                     make(
                         "credits",
@@ -420,8 +421,8 @@ def _cap(
     ]
 
 
-def _exclusions(old: list, new: list, make: Maker) -> list[Change]:  # type: ignore[type-arg]
-    def key(e) -> tuple:  # type: ignore[no-untyped-def, type-arg]
+def _exclusions(old: list[Exclusion], new: list[Exclusion], make: Maker) -> list[Change]:
+    def key(e: Exclusion) -> tuple[date, date, tuple[str, ...]]:
         return (e.from_, e.to, tuple(sorted(e.objectives)))
 
     out: list[Change] = []

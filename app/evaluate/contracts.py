@@ -199,7 +199,7 @@ def _project(
         closed = [
             (p.period, p.value) for p in periods if p.kind == "closed" and p.value is not None
         ]
-        fc = forecast(closed, month)  # type: ignore[arg-type]
+        fc = forecast(closed, month)
         if fc.value is None:
             skipped.append(
                 f"objective {objective_id}: not projected for {month_name(month)}: {fc.refused}"

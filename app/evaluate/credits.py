@@ -76,16 +76,16 @@ def _covers(rule: CreditRule, objective_id: str) -> bool:
 
 def band_for(bands: Sequence[Band], value: float | None) -> Band | None:
     """The band a missed period's value falls in (None: in no band); the mildest band without a value."""
-    below = sorted((b for b in bands if b.below is not None), key=lambda b: b.below)  # type: ignore[arg-type, return-value]
-    above = sorted((b for b in bands if b.above is not None), key=lambda b: b.above, reverse=True)  # type: ignore[arg-type, return-value]
+    below = sorted((b for b in bands if b.side == "below"), key=lambda b: b.edge)
+    above = sorted((b for b in bands if b.side == "above"), key=lambda b: b.edge, reverse=True)
     if value is None:
         mildest = [*below[-1:], *above[-1:]]
         return min(mildest, key=lambda b: b.percent) if mildest else None
     for band in below:
-        if value < band.below:  # type: ignore[operator]
+        if value < band.edge:
             return band
     for band in above:
-        if value > band.above:  # type: ignore[operator]
+        if value > band.edge:
             return band
     return None
 
@@ -138,9 +138,7 @@ def rule_lines(
         if isinstance(rule, BandsRule):
             band = band_for(rule.bands, op.value)
             if band is not None:
-                edge = (
-                    f"below {band.below:g}" if band.below is not None else f"above {band.above:g}"
-                )
+                edge = f"{band.side} {band.edge:g}"
                 reason = "no value: the mildest band" if op.value is None else f"band {edge}"
                 lines.append(
                     _line(

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict
 
 from app.evaluate.actuals import ActualsIndex
 from app.evaluate.direction import EPSILON, Better, meets, progress_percent
@@ -95,6 +96,15 @@ class Judgement:
     explanation: str
 
 
+class _Heading(TypedDict):
+    """The fields every goal's evaluation opens with, whatever kind of goal it is."""
+
+    goal_id: str
+    title: str
+    pillar: str
+    owner: str | None
+
+
 @dataclass(frozen=True)
 class GoalEvaluation(JsonReady):
     goal_id: str
@@ -147,12 +157,9 @@ def evaluate_goal(
     program: Program, goal: Goal, actuals: ActualsIndex, *, as_of: date
 ) -> GoalEvaluation:
     spec = goal.spec
-    base = {
-        "goal_id": goal.id,
-        "title": goal.metadata.title,
-        "pillar": spec.pillar,
-        "owner": goal.metadata.owner,
-    }
+    base = _Heading(
+        goal_id=goal.id, title=goal.metadata.title, pillar=spec.pillar, owner=goal.metadata.owner
+    )
     if spec.deliverable is not None:
         return _deliverable(base, goal, as_of)
     metric = program.metrics.get(spec.metric or "")
@@ -381,13 +388,11 @@ def _guardrail(
 ) -> GuardrailCheck:
     """A guardrail reads the latest actual up to the open month (month to date counts: it is an early warning)."""
     metric = program.metrics.get(guardrail.metric)
-    scope_key = effective_scope(metric, scope).key() if metric is not None else ""
-    found = (
-        actuals.latest(guardrail.metric, scope_key, until=open_month)
-        if metric is not None
-        else None
-    )
-    if found is None:
+    scope_key, found = "", None
+    if metric is not None:
+        scope_key = effective_scope(metric, scope).key()
+        found = actuals.latest(guardrail.metric, scope_key, until=open_month)
+    if metric is None or found is None:
         return GuardrailCheck(
             guardrail.metric,
             scope_key,
@@ -428,7 +433,7 @@ def deliverable_status(due: date, completed_on: date | None, as_of: date) -> str
     return "overdue" if as_of > due else "due"
 
 
-def _deliverable(base: dict[str, object], goal: Goal, as_of: date) -> GoalEvaluation:
+def _deliverable(base: _Heading, goal: Goal, as_of: date) -> GoalEvaluation:
     d = goal.spec.deliverable
     assert d is not None
     status = deliverable_status(d.due, d.completed_on, as_of)
@@ -456,7 +461,7 @@ def _deliverable(base: dict[str, object], goal: Goal, as_of: date) -> GoalEvalua
         better=None,
         unit=None,
         status=status,
-        previous_status=previous,  # type: ignore[arg-type]
+        previous_status=previous,
         judged_period=None,
         planned=None,
         actual=None,

@@ -118,9 +118,9 @@ def evaluate_roadmap(
             items.extend(statuses)
     slipping = tuple(i for i in items if i.status in SLIPPING)
     at_stake: dict[str, list[str]] = {}
-    for item in slipping:
-        for goal_id in item.goals:
-            at_stake.setdefault(goal_id, []).append(item.item_id)
+    for slipped in slipping:
+        for goal_id in slipped.goals:
+            at_stake.setdefault(goal_id, []).append(slipped.item_id)
     return RoadmapEvaluation(
         as_of=as_of,
         items=tuple(items),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.load.diagnostics import Diagnostic, Severity
 from app.load.models import did_you_mean, to_model
 from app.load.yamlsource import ParsedDocument, parse_yaml
 from app.spec import API_VERSION, KINDS, Document
+
+D = TypeVar("D", bound=Document)
 
 PROGRAM_FILE = "program.yaml"
 FOLDERS = ("goals", "playbooks", "roadmap")
@@ -48,6 +50,12 @@ class LoadedDocument:
     @property
     def line(self) -> int:
         return self.parsed.line
+
+    def model_as(self, model_class: type[D]) -> D:
+        """The model as the class of its kind (documents are grouped by kind: `by_kind["Metric"]`)."""
+        if not isinstance(self.model, model_class):
+            raise TypeError(f"{self.file}: a {self.kind} is not a {model_class.KIND}")
+        return self.model
 
     def at(
         self,

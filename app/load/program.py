@@ -8,11 +8,20 @@ from datetime import date
 from pathlib import Path
 
 from app.load.diagnostics import Diagnostic, has_errors
-from app.load.documents import PROGRAM_FILE, LoadedDocument, program_files, read_documents
+from app.load.documents import PROGRAM_FILE, D, LoadedDocument, program_files, read_documents
 from app.load.references import check_references, unique_documents
 from app.load.smart import SmartScorecard, score_goal
 from app.load.templates import template_diagnostics
-from app.spec import Goal, Metric, Playbook, Program, ProgramSettings, Source
+from app.spec import (
+    Goal,
+    Metric,
+    Playbook,
+    Program,
+    ProgramSettings,
+    Roadmap,
+    SLAContract,
+    Source,
+)
 from app.spec.program import SmartRules
 
 
@@ -84,7 +93,11 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
         )
     diagnostics.extend(check_references(by_kind, broken))
     settings_doc = next(iter(by_kind.get("Program", {}).values()), None)
-    rules = settings_doc.model.spec.smart if settings_doc is not None else SmartRules()  # type: ignore[attr-defined]
+    rules = (
+        settings_doc.model_as(ProgramSettings).spec.smart
+        if settings_doc is not None
+        else SmartRules()
+    )
     scorecards: dict[str, SmartScorecard] = {}
     metrics = by_kind.get("Metric", {})
     for doc in by_kind.get("Goal", {}).values():
@@ -124,21 +137,23 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
 def _program(
     settings: LoadedDocument, by_kind: Mapping[str, Mapping[str, LoadedDocument]]
 ) -> Program:
-    def models(kind: str) -> dict[str, object]:
-        return {doc_id: doc.model for doc_id, doc in by_kind.get(kind, {}).items()}
+    def models(model_class: type[D]) -> dict[str, D]:
+        return {
+            doc_id: doc.model_as(model_class)
+            for doc_id, doc in by_kind.get(model_class.KIND, {}).items()
+        }
 
     sources = {
         (kind, doc_id): Source(doc.file, doc.line)
         for kind, docs in by_kind.items()
         for doc_id, doc in docs.items()
     }
-    assert isinstance(settings.model, ProgramSettings)
     return Program(
-        settings=settings.model,
-        metrics=models("Metric"),  # type: ignore[arg-type]
-        goals=models("Goal"),  # type: ignore[arg-type]
-        contracts=models("SLAContract"),  # type: ignore[arg-type]
-        playbooks=models("Playbook"),  # type: ignore[arg-type]
-        roadmaps=models("Roadmap"),  # type: ignore[arg-type]
+        settings=settings.model_as(ProgramSettings),
+        metrics=models(Metric),
+        goals=models(Goal),
+        contracts=models(SLAContract),
+        playbooks=models(Playbook),
+        roadmaps=models(Roadmap),
         sources=sources,
     )

@@ -3,7 +3,7 @@ dates in order, the roadmap within its 365-day horizon, credit bands that fit th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import timedelta
 
@@ -20,6 +20,7 @@ from app.spec import (
     SLAContract,
     item_due_date,
 )
+from app.spec.sla import Band
 
 ByKind = Mapping[str, Mapping[str, LoadedDocument]]
 Loc = tuple[str | int, ...]
@@ -165,7 +166,7 @@ def _goal_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
         metric: Metric | None = None
         if spec.metric is not None:
             if spec.metric in metrics:
-                metric = metrics[spec.metric].model  # type: ignore[assignment]
+                metric = metrics[spec.metric].model_as(Metric)
             else:
                 yield from _unknown(
                     broken,
@@ -216,12 +217,16 @@ def _goal_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
 def _goal_dates(doc: LoadedDocument, goal: Goal) -> Iterator[Diagnostic]:
     spec = goal.spec
     baseline_start = spec.baseline.period.first_day() if spec.baseline is not None else None
-    if spec.target is not None and baseline_start is not None and spec.target.by < baseline_start:
+    if (
+        spec.target is not None
+        and spec.baseline is not None
+        and spec.target.by < spec.baseline.period.first_day()
+    ):
         yield doc.at(
             ("spec", "target", "by"),
             "error",
             "deadline-before-baseline",
-            f"the deadline {spec.target.by} is before the baseline period {spec.baseline.period}",  # type: ignore[union-attr]
+            f"the deadline {spec.target.by} is before the baseline period {spec.baseline.period}",
             "the deadline must come after the month the baseline was measured in",
         )
     previous = baseline_start
@@ -261,7 +266,9 @@ def _contract_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
                     "duplicate-id",
                     f"objective `{objective.id}` appears twice in this contract",
                 )
-            metric = metrics[objective.metric].model if objective.metric in metrics else None
+            metric = (
+                metrics[objective.metric].model_as(Metric) if objective.metric in metrics else None
+            )
             if metric is None:
                 yield from _unknown(
                     broken,
@@ -273,12 +280,11 @@ def _contract_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
                     "unknown-metric",
                 )
             else:
-                assert isinstance(metric, Metric)
                 yield from _check_value(doc, (*loc, "target"), metric, objective.target)
                 yield from _check_value(
                     doc, (*loc, "internal_target"), metric, objective.internal_target
                 )
-            objectives[objective.id] = metric  # type: ignore[assignment]
+            objectives[objective.id] = metric
         for index, exclusion in enumerate(contract.spec.exclusions):
             for position, ref in enumerate(exclusion.objectives):
                 if ref not in objectives:
@@ -310,11 +316,11 @@ def _contract_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
 
 
 def _band_checks(
-    doc: LoadedDocument, loc: Loc, bands: list, metrics: list[Metric]
+    doc: LoadedDocument, loc: Loc, bands: Sequence[Band], metrics: list[Metric]
 ) -> Iterator[Diagnostic]:
     directions = {m.spec.better for m in metrics}
     for position, band in enumerate(bands):
-        edge = "below" if band.below is not None else "above"
+        edge = band.side
         wrong = "lower" if edge == "below" else "higher"
         if wrong in directions:
             expected = "above" if edge == "below" else "below"
@@ -326,8 +332,7 @@ def _band_checks(
                 f"use `{expected}`: the credit applies when the value is on the bad side of the edge",
             )
         for metric in metrics:
-            value = band.below if band.below is not None else band.above
-            problem = _fits(metric, value)
+            problem = _fits(metric, band.edge)
             if problem:
                 yield doc.at((*loc, "bands", position, edge), "error", "unit-range", problem)
                 break
@@ -337,7 +342,7 @@ def _playbook_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
     metrics = by_kind.get("Metric", {})
     contracts = by_kind.get("SLAContract", {})
     settings = next(iter(by_kind.get("Program", {}).values()), None)
-    locales = settings.model.spec.locales if settings is not None else None  # type: ignore[attr-defined]
+    locales = settings.model_as(ProgramSettings).spec.locales if settings is not None else None
     for doc in by_kind.get("Playbook", {}).values():
         playbook = doc.model
         assert isinstance(playbook, Playbook)

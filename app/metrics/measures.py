@@ -93,7 +93,8 @@ def kind_of(calculation: Calculation) -> Kind:
     if isinstance(calculation, Backlog):
         return "backlog"
     if isinstance(calculation, (FirstResponseTime, ResolutionTime)):
-        return {"share_within": "share", "mean": "mean"}.get(calculation.statistic, "percentile")  # type: ignore[return-value]
+        statistic_kinds: dict[str, Kind] = {"share_within": "share", "mean": "mean"}
+        return statistic_kinds.get(calculation.statistic, "percentile")
     if isinstance(calculation, Aht) or (
         isinstance(calculation, Ces) and calculation.method == "mean"
     ):

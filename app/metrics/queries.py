@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement, True_
 from sqlalchemy.sql.selectable import FromClause
+from sqlmodel import SQLModel
 
 from app.metrics.measures import RepeatWindow, came_back, measure_for
 from app.periods import Month
@@ -39,7 +40,7 @@ from app.spec.metric import Metric
 from app.store.durations import seconds_later
 from app.store.tables import Contact
 
-CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
+CONTACTS: Table = SQLModel.metadata.tables[Contact.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,8 @@ def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | Non
     measure = measure_for(metric.spec.calculation, c)
     if measure.percentile is None:
         raise ValueError(f"metric {metric.id!r} is not a percentile")
+    fraction_a: ColumnElement[Any]  # int(): the only text that may reach the SQL is a number
+    fraction_b: ColumnElement[Any]
     fraction_a, fraction_b = (literal_column(str(int(part))) for part in measure.percentile)
     keys: list[ColumnElement[Any]] = [period_label(c.created_at, window).label("period")]
     if by is not None:

@@ -112,12 +112,17 @@ class Fcr(Calculation):
         return text
 
 
+AhtComponent = Literal["talk", "hold", "wrap"]
+
+
+def _every_component() -> list[AhtComponent]:
+    return ["talk", "hold", "wrap"]
+
+
 class Aht(Calculation):
     type: Literal["aht"]
     UNITS: ClassVar[tuple[str, ...]] = TIME_UNITS
-    components: list[Literal["talk", "hold", "wrap"]] = Field(
-        default_factory=lambda: ["talk", "hold", "wrap"], min_length=1
-    )
+    components: list[AhtComponent] = Field(default_factory=_every_component, min_length=1)
 
     def describe(self) -> str:
         return f"mean of {' + '.join(self.components)} time over answered contacts"

@@ -75,6 +75,18 @@ class Band(Strict):
             )
         return self
 
+    @property
+    def side(self) -> Literal["below", "above"]:
+        return "below" if self.below is not None else "above"
+
+    @property
+    def edge(self) -> float:
+        """The value of the band's one edge, on its `side`."""
+        edge = self.below if self.below is not None else self.above
+        if edge is None:  # only a Band built without validation has neither
+            raise ValueError("a band has exactly one edge")
+        return edge
+
 
 class BandsRule(Strict):
     type: Literal["bands"]

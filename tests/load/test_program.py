@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from load_fixture import GOAL, TODAY, write_program
 
 from app.load import load_program
+from app.load.documents import program_files, read_documents
+from app.spec import Goal, Metric
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,3 +88,12 @@ def test_the_repository_example_program_passes_strict() -> None:
     assert [d.location + " " + d.code for d in result.diagnostics] == []
     assert result.program is not None
     assert len(result.scorecards) >= 8 and all(card.passed for card in result.scorecards.values())
+
+
+def test_a_document_is_read_as_the_class_of_its_kind_only(tmp_path: Path) -> None:
+    root = write_program(tmp_path)
+    documents, _diagnostics, _broken = read_documents(root, program_files(root))
+    [metric] = [doc for doc in documents if doc.kind == "Metric" and doc.id == "csat"]
+    assert metric.model_as(Metric) is metric.model
+    with pytest.raises(TypeError, match="a Metric is not a Goal"):
+        metric.model_as(Goal)
