@@ -40,14 +40,14 @@ def _goal_view(item: Mapping[str, Any]) -> SimpleNamespace:
     )
 
 
-def review_charts(document: Mapping[str, Any]) -> dict[str, alt.TopLevelMixin]:
+def review_charts(document: Mapping[str, Any]) -> dict[str, alt.Chart | alt.LayerChart]:
     """Chart name → Altair chart: "status" (goals by pillar) and one per goal needing attention."""
     pack = document["pack"]
     by_pillar: dict[str, dict[str, int]] = {}
     for goal in pack["goals"]:
         counts = by_pillar.setdefault(goal["pillar"], {})
         counts[goal["status"]] = counts.get(goal["status"], 0) + 1
-    charts: dict[str, alt.TopLevelMixin] = {}
+    charts: dict[str, alt.Chart | alt.LayerChart] = {}
     if by_pillar:
         charts["status"] = status_by_pillar_chart(by_pillar).properties(width=CHART_WIDTH)
     for item in pack["attention"]:

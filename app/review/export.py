@@ -131,9 +131,10 @@ def to_pdf(document: Mapping[str, Any], images: Mapping[str, bytes]) -> bytes:
         elif isinstance(block, Para):
             story.append(Paragraph(x(block.text), tones[block.tone]))
         elif isinstance(block, Bullets):
+            items = [ListItem(Paragraph(x(i), body), leftIndent=10) for i in block.items]
             story.append(
                 ListFlowable(
-                    [ListItem(Paragraph(x(i), body), leftIndent=10) for i in block.items],
+                    items,  # type: ignore[arg-type]  # the stubs omit ListItem, which ListFlowable takes
                     bulletType="bullet",
                     start="•",
                     leftIndent=10,

@@ -44,6 +44,14 @@ def quarter_end(month: Month) -> Month:
     return Month(month.year, month.quarter * 3)
 
 
+def review_kind(text: str) -> ReviewKind:
+    """The kind a stored or typed review names; a ValueError for anything else."""
+    match text:
+        case "monthly" | "quarterly":
+            return text
+    raise ValueError(f"a review is monthly or quarterly, not {text!r}")
+
+
 def review_period(month: Month, kind: ReviewKind) -> Month:
     """The month that names a review: the month itself, or its quarter's last month for a QBR."""
     return quarter_end(month) if kind == "quarterly" else month

@@ -15,11 +15,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.errors import Refused
 from app.periods import Month
-from app.review.pack import KINDS, ActionView, ReviewPack, review_period
+from app.review.pack import KINDS, ActionView, ReviewKind, ReviewPack, review_period
 from app.review.rules import FindingView, closing_problems
 from app.review.snapshot import freeze
 from app.spec.program import Program
@@ -30,7 +30,7 @@ from app.store.review_tables import (
     ReviewDecision,
     ReviewFinding,
 )
-from app.store.tables import utcnow
+from app.store.tables import stored_id, utcnow
 
 STATUSES: tuple[str, ...] = ("draft", "in_meeting", "closed")
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
@@ -81,10 +81,12 @@ def _touch(review: Review) -> None:
     review.updated_at = utcnow()
 
 
-def get_review(session: Session, *, period: Month, kind: str = "monthly") -> Review | None:
-    month = review_period(period, kind)  # type: ignore[arg-type]
+def get_review(session: Session, *, period: Month, kind: ReviewKind = "monthly") -> Review | None:
+    month = review_period(period, kind)
     return (
-        session.execute(select(Review).where(Review.period == str(month), Review.kind == kind))
+        session.execute(
+            select(Review).where(col(Review.period) == str(month), col(Review.kind) == kind)
+        )
         .scalars()
         .first()
     )
@@ -93,8 +95,10 @@ def get_review(session: Session, *, period: Month, kind: str = "monthly") -> Rev
 def list_reviews(session: Session) -> list[Review]:
     """Newest period first."""
     return list(
-        session.execute(select(Review).order_by(Review.period.desc(), Review.id.desc())).scalars()
-    )  # type: ignore[attr-defined]
+        session.execute(
+            select(Review).order_by(col(Review.period).desc(), col(Review.id).desc())
+        ).scalars()
+    )
 
 
 def previous_review(session: Session, *, review: Review) -> Review | None:
@@ -104,11 +108,11 @@ def previous_review(session: Session, *, review: Review) -> Review | None:
             select(Review)
             .where(
                 or_(
-                    Review.period < review.period,
-                    and_(Review.period == review.period, Review.id < review.id),
+                    col(Review.period) < review.period,
+                    and_(col(Review.period) == review.period, col(Review.id) < stored_id(review)),
                 )
             )
-            .order_by(Review.period.desc(), Review.id.desc())  # type: ignore[attr-defined]
+            .order_by(col(Review.period).desc(), col(Review.id).desc())
         )
         .scalars()
         .first()
@@ -116,7 +120,7 @@ def previous_review(session: Session, *, review: Review) -> Review | None:
 
 
 def open_review(
-    session: Session, *, period: Month, kind: str = "monthly", author: str
+    session: Session, *, period: Month, kind: ReviewKind = "monthly", author: str
 ) -> tuple[Review, bool]:
     """The draft review for the period, created if needed: (review, created). Carries open actions over."""
     if kind not in KINDS:
@@ -128,7 +132,7 @@ def open_review(
     review = Review(
         period=str(review_period(period, kind)),
         kind=kind,
-        status="draft",  # type: ignore[arg-type]
+        status="draft",
         created_by=_text(author, "an author"),
         created_at=now,
         updated_at=now,
@@ -137,16 +141,16 @@ def open_review(
     session.flush()
     before = previous_review(session, review=review)
     if before is not None:
-        for item in action_items(session, review_id=before.id):  # type: ignore[arg-type]
+        for item in action_items(session, review_id=stored_id(before)):
             if item.status != "open":
                 continue
             session.add(
                 ActionItem(
-                    review_id=review.id,
+                    review_id=stored_id(review),
                     description=item.description,
                     owner=item.owner,
                     due=item.due,
-                    status="open",  # type: ignore[arg-type]
+                    status="open",
                     serves_kind=item.serves_kind,
                     serves_id=item.serves_id,
                     finding_key=None,
@@ -201,7 +205,7 @@ def record_finding(
     finding = (
         session.execute(
             select(ReviewFinding).where(
-                ReviewFinding.review_id == review_id, ReviewFinding.key == key
+                col(ReviewFinding.review_id) == review_id, col(ReviewFinding.key) == key
             )
         )
         .scalars()
@@ -318,7 +322,9 @@ def set_action_status(session: Session, *, action_id: int, status: str) -> Actio
 def action_items(session: Session, *, review_id: int) -> list[ActionItem]:
     return list(
         session.execute(
-            select(ActionItem).where(ActionItem.review_id == review_id).order_by(ActionItem.id)  # type: ignore[arg-type]
+            select(ActionItem)
+            .where(col(ActionItem.review_id) == review_id)
+            .order_by(col(ActionItem.id))
         ).scalars()
     )
 
@@ -328,17 +334,17 @@ def carried_actions(session: Session, *, review: Review) -> list[ActionView]:
     periods = {r.id: r.period for r in session.execute(select(Review)).scalars()}
     return [
         ActionView(
-            id=i.id,
+            id=stored_id(i),
             description=i.description,
             owner=i.owner,
             due=i.due,
-            status=i.status,  # type: ignore[arg-type]
+            status=i.status,
             serves_kind=i.serves_kind,
             serves_id=i.serves_id,
             from_period=periods.get(i.carried_from),
         )
-        for i in action_items(session, review_id=review.id)
-        if i.carried_from is not None  # type: ignore[arg-type]
+        for i in action_items(session, review_id=stored_id(review))
+        if i.carried_from is not None
     ]
 
 
@@ -380,17 +386,23 @@ def review_meta(review: Review) -> dict[str, Any]:
 
 
 def record_of(session: Session, *, review: Review) -> ReviewRecord:
-    rid = review.id
+    rid = stored_id(review)
     periods = {r.id: r.period for r in session.execute(select(Review)).scalars()}
     attendees = session.execute(
-        select(ReviewAttendee).where(ReviewAttendee.review_id == rid).order_by(ReviewAttendee.id)
-    ).scalars()  # type: ignore[arg-type]
+        select(ReviewAttendee)
+        .where(col(ReviewAttendee.review_id) == rid)
+        .order_by(col(ReviewAttendee.id))
+    ).scalars()
     findings = session.execute(
-        select(ReviewFinding).where(ReviewFinding.review_id == rid).order_by(ReviewFinding.key)
-    ).scalars()  # type: ignore[arg-type]
+        select(ReviewFinding)
+        .where(col(ReviewFinding.review_id) == rid)
+        .order_by(col(ReviewFinding.key))
+    ).scalars()
     decisions = session.execute(
-        select(ReviewDecision).where(ReviewDecision.review_id == rid).order_by(ReviewDecision.id)
-    ).scalars()  # type: ignore[arg-type]
+        select(ReviewDecision)
+        .where(col(ReviewDecision.review_id) == rid)
+        .order_by(col(ReviewDecision.id))
+    ).scalars()
     return ReviewRecord(
         review=review_meta(review),
         attendees=[{"name": a.name, "role": a.role} for a in attendees],
@@ -422,7 +434,7 @@ def record_of(session: Session, *, review: Review) -> ReviewRecord:
                 "recorded_by": i.recorded_by,
             }
             for i in action_items(session, review_id=rid)
-        ],  # type: ignore[arg-type]
+        ],
     )
 
 
@@ -438,7 +450,7 @@ def close_review(session: Session, *, review_id: int, pack: ReviewPack, author: 
     findings = {
         f.key: FindingView(f.key, f.root_cause, f.accepted_no_action, f.acceptance_reason)
         for f in session.execute(
-            select(ReviewFinding).where(ReviewFinding.review_id == review_id)
+            select(ReviewFinding).where(col(ReviewFinding.review_id) == review_id)
         ).scalars()
     }
     counts: dict[str, int] = {}

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.errors import Conflict, Refused
 from app.periods import Month
@@ -42,10 +42,10 @@ def _period_text(period: Month | str) -> str:
 
 def latest_revision(session: Session, *, metric: str, scope_key: str, period: Month | str) -> int:
     """The latest revision number of one actual, 0 when there is none yet."""
-    statement = select(func.max(Actual.revision)).where(
-        Actual.metric == metric,
-        Actual.scope_key == scope_key,
-        Actual.period == _period_text(period),
+    statement = select(func.max(col(Actual.revision))).where(
+        col(Actual.metric) == metric,
+        col(Actual.scope_key) == scope_key,
+        col(Actual.period) == _period_text(period),
     )
     return int(session.execute(statement).scalar() or 0)
 
@@ -125,23 +125,23 @@ def _stale_sqlite_snapshot(exc: OperationalError) -> bool:
 
 def _latest_revisions_subquery(
     metrics: Iterable[str] | None, since: Month | None, until: Month | None
-):  # type: ignore[no-untyped-def]
-    conditions = []
+) -> Subquery:
+    conditions: list[ColumnElement[bool]] = []
     if metrics is not None:
-        conditions.append(Actual.metric.in_(list(metrics)))  # type: ignore[attr-defined]
+        conditions.append(col(Actual.metric).in_(list(metrics)))
     if since is not None:
-        conditions.append(Actual.period >= str(since))
+        conditions.append(col(Actual.period) >= str(since))
     if until is not None:
-        conditions.append(Actual.period <= str(until))
+        conditions.append(col(Actual.period) <= str(until))
     return (
         select(
-            Actual.metric,
-            Actual.scope_key,
-            Actual.period,
-            func.max(Actual.revision).label("revision"),
+            col(Actual.metric),
+            col(Actual.scope_key),
+            col(Actual.period),
+            func.max(col(Actual.revision)).label("revision"),
         )
         .where(*conditions)
-        .group_by(Actual.metric, Actual.scope_key, Actual.period)
+        .group_by(col(Actual.metric), col(Actual.scope_key), col(Actual.period))
         .subquery()
     )
 
@@ -160,29 +160,29 @@ def latest_actuals(
         .join(
             latest,
             and_(
-                Actual.metric == latest.c.metric,
-                Actual.scope_key == latest.c.scope_key,
-                Actual.period == latest.c.period,
-                Actual.revision == latest.c.revision,
+                col(Actual.metric) == latest.c.metric,
+                col(Actual.scope_key) == latest.c.scope_key,
+                col(Actual.period) == latest.c.period,
+                col(Actual.revision) == latest.c.revision,
             ),
         )
-        .order_by(Actual.metric, Actual.scope_key, Actual.period)
+        .order_by(col(Actual.metric), col(Actual.scope_key), col(Actual.period))
     )
     return list(session.execute(statement).scalars())
 
 
 def history(session: Session, *, metric: str, scope_key: str | None = None) -> list[Actual]:
     """Every revision of a metric (optionally one scope), oldest first within each period."""
-    statement = select(Actual).where(Actual.metric == metric)
+    statement = select(Actual).where(col(Actual.metric) == metric)
     if scope_key is not None:
-        statement = statement.where(Actual.scope_key == scope_key)
-    statement = statement.order_by(Actual.scope_key, Actual.period, Actual.revision)
+        statement = statement.where(col(Actual.scope_key) == scope_key)
+    statement = statement.order_by(col(Actual.scope_key), col(Actual.period), col(Actual.revision))
     return list(session.execute(statement).scalars())
 
 
 def last_change(session: Session) -> datetime | None:
     """When the numbers last changed (a cache key for the app): the newest actual or finished import."""
-    newest_actual = session.execute(select(func.max(Actual.recorded_at))).scalar()
-    newest_import = session.execute(select(func.max(ImportBatch.finished_at))).scalar()
+    newest_actual = session.execute(select(func.max(col(Actual.recorded_at)))).scalar()
+    newest_import = session.execute(select(func.max(col(ImportBatch.finished_at)))).scalar()
     candidates = [moment for moment in (newest_actual, newest_import) if moment is not None]
     return max(candidates) if candidates else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Column,
@@ -46,6 +46,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _Row) -> int:
+    """The primary key of a row read from the database or flushed to it. A row only added to the
+    session has none yet, and its `None` would match nothing in a query, silently."""
+    if row.id is None:
+        raise ValueError(f"the {type(row).__name__} has no id until the session is flushed")
+    return row.id
 
 
 class ImportBatch(SQLModel, table=True):

@@ -9,7 +9,14 @@ import pytest
 
 from app.evaluate import ActualsIndex, evaluate_program
 from app.periods import Month
-from app.review.pack import ActionView, build_pack, review_as_of, review_months, trend_direction
+from app.review.pack import (
+    ActionView,
+    build_pack,
+    review_as_of,
+    review_kind,
+    review_months,
+    trend_direction,
+)
 from review.review_fixture import story_program, story_values
 
 SEP = Month(2026, 9)
@@ -162,3 +169,9 @@ def test_snapshot_format_is_json_ready() -> None:
         "2026-08",
         "2026-09",
     ]
+
+
+def test_a_stored_kind_is_read_back_as_a_review_kind_or_refused() -> None:
+    assert review_kind("monthly") == "monthly" and review_kind("quarterly") == "quarterly"
+    with pytest.raises(ValueError, match="monthly or quarterly, not 'weekly'"):
+        review_kind("weekly")
