@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, overload
 
 import typer
 
@@ -53,6 +53,12 @@ def parse_date(value: str | None, *, option: str) -> date | None:
         ) from None
 
 
+@overload
+def parse_month(value: str, *, option: str) -> Month: ...
+@overload
+def parse_month(value: None, *, option: str) -> None: ...
+@overload
+def parse_month(value: str | None, *, option: str) -> Month | None: ...
 def parse_month(value: str | None, *, option: str) -> Month | None:
     """An optional YYYY-MM option value, or a usage error (exit 2) naming the option."""
     if value is None:

@@ -168,7 +168,7 @@ def diff(
         typer.echo(render_json(changes, **labels), nl=False)
     else:
         typer.echo(render_text(changes, **labels), nl=False)
-    failed = fail_on is not FailOn.never and any(c.at_least(fail_on.value) for c in changes)  # type: ignore[arg-type]
+    failed = fail_on is not FailOn.never and any(c.at_least(fail_on.value) for c in changes)
     raise typer.Exit(code=1 if failed else 0)
 
 

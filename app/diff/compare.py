@@ -18,7 +18,7 @@ from app.diff.playbooks import playbook_changes, removed_playbook
 from app.diff.roadmaps import removed_roadmap, roadmap_changes
 from app.diff.settings import settings_changes
 from app.spec.common import Document
-from app.spec.program import Program
+from app.spec.program import Program, ProgramSettings
 
 KIND_ORDER = ("Program", "Metric", "Goal", "SLAContract", "Playbook", "Roadmap")
 
@@ -79,11 +79,10 @@ def compare(base: Program, head: Program) -> list[Change]:
         if old == new:
             changes += _moved(base, head, kind, doc_id)
             continue
-        found = (
-            settings_changes(old, new)
-            if kind == "Program"
-            else KIND_RULES[kind][0](old, new, base, head)
-        )  # type: ignore[arg-type]
+        if isinstance(old, ProgramSettings) and isinstance(new, ProgramSettings):
+            found = settings_changes(old, new)
+        else:
+            found = KIND_RULES[kind][0](old, new, base, head)
         found += _leftovers(old, new, found, kind)
         found += _moved(base, head, kind, doc_id)
         changes += found

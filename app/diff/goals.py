@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.diff.change import Change, Maker, Severity, bar_severity, more_or_less
 from app.diff.scopes import describe_scope_change, scope_relation
-from app.spec.goal import Goal, Guardrail
+from app.spec.goal import Goal, GoalSpec, Guardrail
 from app.spec.program import Program
 
 SCOPE_SEVERITY: dict[str, Severity] = {
@@ -91,7 +91,7 @@ def goal_changes(
     return out
 
 
-def _target(old, new, better: str, make: Maker) -> list[Change]:  # type: ignore[no-untyped-def]
+def _target(old: GoalSpec, new: GoalSpec, better: str, make: Maker) -> list[Change]:
     out: list[Change] = []
     if old.target is not None and new.target is None:
         out.append(
@@ -138,7 +138,7 @@ def _target(old, new, better: str, make: Maker) -> list[Change]:  # type: ignore
     return out
 
 
-def _baseline(old, new, better: str, make: Maker) -> list[Change]:  # type: ignore[no-untyped-def]
+def _baseline(old: GoalSpec, new: GoalSpec, better: str, make: Maker) -> list[Change]:
     if old.baseline == new.baseline:
         return []
     if old.baseline is None or new.baseline is None:
@@ -183,7 +183,7 @@ def _baseline(old, new, better: str, make: Maker) -> list[Change]:  # type: igno
     return out
 
 
-def _milestones(old, new, better: str, make: Maker) -> list[Change]:  # type: ignore[no-untyped-def]
+def _milestones(old: GoalSpec, new: GoalSpec, better: str, make: Maker) -> list[Change]:
     out: list[Change] = []
     before = sorted(old.milestones, key=lambda m: m.by)
     after = sorted(new.milestones, key=lambda m: m.by)
@@ -235,7 +235,7 @@ def _milestones(old, new, better: str, make: Maker) -> list[Change]:  # type: ig
     return out
 
 
-def _deliverable(old, new, make: Maker) -> list[Change]:  # type: ignore[no-untyped-def]
+def _deliverable(old: GoalSpec, new: GoalSpec, make: Maker) -> list[Change]:
     if old.deliverable is None or new.deliverable is None or old.deliverable == new.deliverable:
         return []
     a, b = old.deliverable, new.deliverable

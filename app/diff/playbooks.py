@@ -57,16 +57,16 @@ def playbook_changes(base: Playbook, head: Playbook) -> list[Change]:
     pairs = _match_steps(old, new)
     matched = [(i, j) for i, j in pairs if i is not None and j is not None]
     for i, j in pairs:
-        if j is None:
+        if i is not None and j is None:
             out.append(
                 make(
                     "steps",
                     "softened",
-                    f"step {i + 1} removed: “{_short(old[i].instruction)}”",  # type: ignore[index]
+                    f"step {i + 1} removed: “{_short(old[i].instruction)}”",
                     ("spec", "steps"),
                 )
             )
-        elif i is None:
+        elif i is None and j is not None:
             out.append(
                 make(
                     "steps",

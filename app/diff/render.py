@@ -128,10 +128,11 @@ def render_markdown(changes: list[Change], *, base: str, head: str, link_base: s
 
 def as_json(changes: list[Change], *, base: str, head: str) -> dict[str, object]:
     counts = Counter(c.severity for c in changes)
+    per_severity: dict[str, object] = {s: counts[s] for s in SEVERITIES}
     return {
         "base": base,
         "head": head,
-        "summary": {"text": summary_line(changes), **{s: counts[s] for s in SEVERITIES}},
+        "summary": {"text": summary_line(changes), **per_severity},
         "changes": [
             {
                 "kind": c.kind,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.diff.change import Change, Maker
+from app.diff.change import Change, Maker, Severity
 from app.spec.program import Program
 from app.spec.roadmap import Item, Roadmap, item_due_date
 
@@ -27,7 +27,7 @@ def roadmap_changes(
     out: list[Change] = []
     for item_id, (_, a) in before.items():
         if item_id not in after:
-            severity = "info" if a.status == "done" else "softened"
+            severity: Severity = "info" if a.status == "done" else "softened"
             out.append(
                 make(
                     "item",

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 
 from app.display.labels import STATUS_COLOR, status_label
 from app.periods import Month
 
-GAP = "break-paths-show-domains"
+GAP: Final = "break-paths-show-domains"
 """Vega-Lite's `invalid` mode that breaks a line at a null instead of joining across it."""
 
 LABEL_EXPR = "replace(datum.label, '_', ' ')"
@@ -103,7 +103,9 @@ def goal_chart(goal: Any, *, unit: str | None = None, zero_based: bool = True) -
     return alt.layer(*layers).properties(height=280, title=goal.title).resolve_scale(y="shared")
 
 
-def attainment_chart(objectives: Sequence[Any], *, currency_note: str | None = None) -> alt.Chart:
+def attainment_chart(
+    objectives: Sequence[Any], *, currency_note: str | None = None
+) -> alt.LayerChart:
     """A month × objective grid: each cell coloured by outcome (met / missed / excluded / unmeasured).
 
     `objectives` are `ObjectivePeriod`s of one contract (closed and open periods).
@@ -144,7 +146,9 @@ def attainment_chart(objectives: Sequence[Any], *, currency_note: str | None = N
         ],
     )
     text = base.mark_text(color="white", fontWeight="bold").encode(text="label:N")
-    return alt.layer(cells, text).properties(height=alt.Step(34), title=currency_note or "")
+    return alt.LayerChart(layer=[cells, text]).properties(
+        height=alt.Step(34), title=currency_note or ""
+    )
 
 
 def roadmap_gantt(
@@ -205,7 +209,7 @@ def roadmap_gantt(
         .mark_rule(color="#c62828", strokeWidth=2)
         .encode(x="today:T", tooltip=["label:N", alt.Tooltip("today:T")])
     )
-    return alt.layer(bars, rule).properties(height=alt.Step(22))
+    return alt.LayerChart(layer=[bars, rule]).properties(height=alt.Step(22))
 
 
 def status_by_pillar_chart(by_pillar: dict[str, dict[str, int]]) -> alt.Chart:

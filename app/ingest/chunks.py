@@ -13,7 +13,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,7 +169,7 @@ def _stage_batch(chunk: Chunk) -> pa.RecordBatch:
 
 def parsed_chunks(
     path: Path, mapping: Mapping, program_timezone: str, chunk_rows: int, destination: Destination
-) -> Iterator[ParsedChunk]:
+) -> Generator[ParsedChunk, None, None]:
     """Read and parse the file a chunk at a time, in this process, shaped for `destination`."""
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
@@ -224,7 +224,7 @@ class ParsingWorker:
         program_timezone: str,
         chunk_rows: int,
         destination: Destination,
-    ) -> Iterator[ParsedChunk]:
+    ) -> Generator[ParsedChunk, None, None]:
         worker = self.process
         assert worker.stdin is not None and worker.stdout is not None
         pickle.dump((path, mapping, program_timezone, chunk_rows, destination), worker.stdin)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from psycopg.errors import UniqueViolation
 from sqlalchemy import (
@@ -52,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
 
 from app.ingest.chunks import (
     CHUNK_ROWS,
@@ -75,10 +76,10 @@ from app.ingest.rows import (
 )
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
 
-CONTACTS: Table = Contact.__table__  # type: ignore[attr-defined]
-BATCHES: Table = ImportBatch.__table__  # type: ignore[attr-defined]
-QUARANTINE: Table = QuarantinedRow.__table__  # type: ignore[attr-defined]
-ISSUES: Table = FieldIssue.__table__  # type: ignore[attr-defined]
+CONTACTS: Table = SQLModel.metadata.tables[Contact.__tablename__]
+BATCHES: Table = SQLModel.metadata.tables[ImportBatch.__tablename__]
+QUARANTINE: Table = SQLModel.metadata.tables[QuarantinedRow.__tablename__]
+ISSUES: Table = SQLModel.metadata.tables[FieldIssue.__tablename__]
 
 
 @dataclass
@@ -165,9 +166,22 @@ def _write_stage(conn: Connection, parsed: ParsedChunk) -> None:
     conn.execute(insert(STAGE).from_select(list(STAGE_COLUMNS), select(*CHUNK.c)))
 
 
+_Driver = TypeVar("_Driver")
+
+
+def _driver(conn: Connection, driver_class: type[_Driver]) -> _Driver:
+    """The DB-API connection under `conn`, as its driver's class (SQLAlchemy types it as any)."""
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, driver_class):
+        raise TypeError(
+            f"expected a {driver_class.__name__} connection, got {type(driver).__name__}"
+        )
+    return driver
+
+
 def _attach_chunk(conn: Connection, chunk: bytes) -> None:
     """SQLite: make `chunk` (a serialized database, see `chunks.sqlite_chunk`) the CHUNK table."""
-    conn.connection.driver_connection.deserialize(chunk, name=CHUNK_SCHEMA)  # type: ignore[union-attr]
+    _driver(conn, sqlite3.Connection).deserialize(chunk, name=CHUNK_SCHEMA)
 
 
 @contextmanager
@@ -187,14 +201,19 @@ def _import_transaction(engine: Engine) -> Iterator[Connection]:
         finally:
             if attached and not conn.invalidated:
                 try:
-                    conn.connection.driver_connection.execute(f"DETACH DATABASE {CHUNK_SCHEMA}")  # type: ignore[union-attr]
+                    _driver(conn, sqlite3.Connection).execute(f"DETACH DATABASE {CHUNK_SCHEMA}")
                 except sqlite3.Error:
                     conn.invalidate()
 
 
 def _copy(conn: Connection, statement: str, data: bytes) -> None:
     """PostgreSQL: COPY … FROM STDIN of `data` on the import's connection."""
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+    import psycopg
+
+    with (
+        _driver(conn, psycopg.Connection).cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
         copy.write(data)
 
 

@@ -173,7 +173,7 @@ class MappingSpec(Strict):
 
     def resolved(self) -> dict[str, FieldMap]:
         """Every mapped field as a full FieldMap (shorthand strings expanded), in canonical order."""
-        return {name: self.fields[name] for name in CANONICAL_FIELDS if name in self.fields}  # type: ignore[index]
+        return {name: self.fields[name] for name in CANONICAL_FIELDS if name in self.fields}
 
 
 class Mapping(Document):

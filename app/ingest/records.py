@@ -67,16 +67,15 @@ def read_records(
     reader, header, handle = open_csv(path, mapping)
     header_lines = reader.line_num
     handle.close()
-    done = 0
+    done: int | None = 0
     if header_lines == 1 and codecs.lookup(mapping.spec.encoding).name in ("utf-8", "utf-8-sig"):
         done = yield from _arrow_records(path, mapping, len(header), wanted, chunk_rows)
         if done is None:
             return
     reader, _header, handle = open_csv(path, mapping)
     try:
-        for _ in islice(
-            reader, done
-        ):  # what Arrow read: regular records, with no blank line among them
+        # skip what Arrow read: regular records, with no blank line among them
+        for _ in islice(reader, done):
             pass
         for line_numbers, rows in record_chunks(reader, chunk_rows):
             yield _csv_records(line_numbers, rows, len(header), wanted)

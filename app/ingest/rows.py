@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlmodel import SQLModel
 
 from app.errors import FileProblem
 from app.ingest.mapping import (
@@ -117,7 +118,7 @@ class MappingDoesNotFit(FileProblem):
 
 def _max_lengths() -> dict[str, int]:
     lengths: dict[str, int] = {}
-    for column in Contact.__table__.columns:  # type: ignore[attr-defined]
+    for column in SQLModel.metadata.tables[Contact.__tablename__].columns:
         length = getattr(column.type, "length", None)
         if length:
             lengths[column.name] = int(length)

@@ -13,6 +13,7 @@ import types
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from app.load.diagnostics import Diagnostic
 from app.load.yamlsource import ParsedDocument
@@ -67,9 +68,9 @@ def clean_loc(loc: Loc, data: Any, error_type: str) -> tuple[Loc, bool]:
     current = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if (isinstance(current, dict) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        ):
+        has_key = isinstance(current, dict) and part in current
+        has_index = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if has_key or has_index:
             kept.append(part)
             current = current[part]
         elif last and isinstance(current, dict) and error_type == "missing":
@@ -79,7 +80,7 @@ def clean_loc(loc: Loc, data: Any, error_type: str) -> tuple[Loc, bool]:
     return tuple(kept), pruned
 
 
-def _with_tag_field(loc: Loc, data: Any, error: dict[str, Any]) -> Loc:
+def _with_tag_field(loc: Loc, data: Any, error: ErrorDetails) -> Loc:
     """Point an unknown union tag at the field that holds it (`calculation.type`), not the mapping."""
     field = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
     value = error.get("input")
@@ -111,7 +112,7 @@ def _found(value: Any) -> str:
 
 
 def explain(
-    model: type[BaseModel], loc: Loc, data: Any, error: dict[str, Any]
+    model: type[BaseModel], loc: Loc, data: Any, error: ErrorDetails
 ) -> tuple[str, str | None]:
     """A manager's message and hint for one pydantic error at the cleaned location `loc`."""
     kind = error["type"]
@@ -192,7 +193,7 @@ def explain(
 
 
 def _union_message(
-    error: dict[str, Any], model: type[BaseModel], loc: Loc, data: Any
+    error: ErrorDetails, model: type[BaseModel], loc: Loc, data: Any
 ) -> tuple[str, str | None]:
     name = str(loc[-1]) if loc else "document"
     return f"`{name}`: expected text or a list of texts; found {_found(error.get('input'))}", None

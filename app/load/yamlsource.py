@@ -20,8 +20,6 @@ import yaml
 
 from app.load.diagnostics import Diagnostic
 
-_FAST = getattr(yaml, "CSafeLoader", None)
-
 MAX_ALIAS_EXPANSION = 10_000
 """Nodes an author may add through aliases per document; a billion-laughs file stops here."""
 
@@ -49,15 +47,15 @@ class _SafeLoader(yaml.SafeLoader):
     yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
 
 
-if _FAST is not None:
+_FastSafeLoader: type[yaml.SafeLoader | yaml.CSafeLoader] = _SafeLoader
+if yaml.__with_libyaml__:  # PyYAML may be built without libyaml
 
-    class _FastSafeLoader(_FAST):  # type: ignore[misc, valid-type]
+    class _CSafeLoader(yaml.CSafeLoader):
         """libyaml's safe loader without the implicit timestamp resolver."""
 
         yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
 
-else:  # pragma: no cover - PyYAML built without libyaml
-    _FastSafeLoader = _SafeLoader  # type: ignore[misc, assignment]
+    _FastSafeLoader = _CSafeLoader
 
 
 class Mark:
@@ -208,6 +206,7 @@ class _Builder:
                 marks.append(child_mark)
             mark.children = marks
             return items, mark
+        assert isinstance(node, yaml.MappingNode)  # the composer makes no other kind of node
         return self._mapping(node, mark, inner)
 
     def _mapping(

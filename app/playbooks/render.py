@@ -94,7 +94,7 @@ def choose_template(
     ):
         exact = [t for t in versions if t.locale == candidate]
         by_language = [t for t in versions if _language(t.locale) == candidate] if reason else []
-        found = (exact or by_language or [None])[0]
+        found = next(iter(exact or by_language), None)
         if found is None:
             continue
         if found.locale == wanted:

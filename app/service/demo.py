@@ -71,7 +71,7 @@ def plan_for(program: Program, *, as_of: date, seed: int, months: int) -> DemoPl
 
 def manual_series(program: Program) -> list[tuple[str, str, str, str]]:
     """(metric, scope key, calculation, unit) of every measured series that is entered by hand."""
-    out = []
+    out: list[tuple[str, str, str, str]] = []
     for metric_id, scope in measured_series(program):
         metric = program.metrics[metric_id]
         if metric.spec.calculation.type not in CONTACT_CALCULATIONS:

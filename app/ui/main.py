@@ -33,6 +33,10 @@ def _no_access() -> None:
             st.logout()
 
 
+def _no_page() -> None:
+    st.info("No page is available to your role yet.")
+
+
 def _run() -> None:
     root = program_root()
     if not (root / "program.yaml").is_file():
@@ -59,9 +63,7 @@ def _run() -> None:
         return
     sections = pages_for(viewer)
     if not sections:
-        st.navigation(
-            [st.Page(lambda: st.info("No page is available to your role yet."), title="cxgov")]
-        ).run()
+        st.navigation([st.Page(_no_page, title="cxgov")]).run()
         return
     with st.sidebar:
         st.caption(result.program.spec.name)
