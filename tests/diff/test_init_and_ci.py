@@ -107,9 +107,9 @@ def test_repository_workflow_is_the_scaffold_template_installing_from_the_checko
         ScaffoldSettings("x", "x", "UTC", "USD", date(2026, 1, 1)), install=CHECKOUT_INSTALL
     )
     assert WORKFLOW.read_text(encoding="utf-8") == rendered[".github/workflows/cxgov.yml"]
-    assert (REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8") == rendered[
-        ".pre-commit-config.yaml"
-    ]
+    # The repository's pre-commit file is the template's, with its own code checks appended.
+    repository = (REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert repository.startswith(rendered[".pre-commit-config.yaml"])
 
 
 @pytest.mark.parametrize("index", [0, 1], ids=["repository", "scaffold"])
@@ -210,15 +210,31 @@ def test_pre_commit_hook_manifest() -> None:
     assert "validate" in {command.name for command in app.registered_commands}
 
 
-def test_pre_commit_config_uses_the_local_hook() -> None:
+def test_pre_commit_config_uses_the_local_hooks() -> None:
     config = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     [repo] = config["repos"]
-    [hook] = repo["hooks"]
-    assert repo["repo"] == "local"
-    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == (
+    hooks = {hook["id"]: hook for hook in repo["hooks"]}
+    assert repo["repo"] == "local" and list(hooks) == [
         "cxgov-validate",
-        "cxgov validate",
-        False,
-    )
+        "ruff-check",
+        "ruff-format",
+        "mypy",
+    ]
+    validate = hooks["cxgov-validate"]
+    assert (validate["entry"], validate["pass_filenames"]) == ("cxgov validate", False)
     # `unsupported` is pre-commit 4.4's name for running what is on PATH (formerly `system`).
-    assert hook["language"] == "unsupported" and config["minimum_pre_commit_version"] == "4.4.0"
+    assert {hook["language"] for hook in hooks.values()} == {"unsupported"}
+    assert config["minimum_pre_commit_version"] == "4.4.0"
+    # The same commands as .ci/run: ruff on the files being committed, mypy on the whole package.
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert (
+        "ruff check app tests benchmarks" in ci and "ruff format --check app tests benchmarks" in ci
+    )
+    assert hooks["mypy"]["entry"] == "mypy app" and "\nmypy app\n" in ci
+    assert hooks["mypy"]["pass_filenames"] is False
+    ruff_files = re.compile(hooks["ruff-check"]["files"])
+    assert ruff_files.search("app/periods.py") and ruff_files.search("benchmarks/kpi_bench.py")
+    assert not ruff_files.search("goals/metrics.yaml")
+    mypy_files = re.compile(hooks["mypy"]["files"])
+    assert mypy_files.search("app/spec/goal.py") and mypy_files.search("pyproject.toml")
+    assert not mypy_files.search("tests/test_docs.py")
