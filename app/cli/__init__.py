@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -39,7 +39,8 @@ def report_error(exc: CxgovError) -> int:
 class CxgovGroup(TyperGroup):
     """The top-level group: every `CxgovError` a command raises is reported here, once."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    # Any: the context is click's Context, or typer's own copy of it in releases that bundle click.
+    def invoke(self, ctx: Any) -> object:
         try:
             return super().invoke(ctx)
         except CxgovError as exc:

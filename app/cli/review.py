@@ -20,7 +20,7 @@ from app.cli.common import Format, RootOption, parse_month
 from app.errors import FileProblem
 from app.periods import Month
 from app.service import reviews
-from app.service.database import open_store
+from app.service.database import open_store, stored_id
 from app.service.program import check_root, valid_program
 
 review_app = typer.Typer(
@@ -86,7 +86,7 @@ def start_cmd(period: PeriodOpt, quarter: QuarterOpt = False, root: RootOption =
     month = _month(period)
     engine = open_store(check_root(root))
     review = reviews.find_review(engine, period=month, kind=_kind(quarter))
-    started = reviews.start_meeting(engine, review_id=review.id)  # type: ignore[arg-type]
+    started = reviews.start_meeting(engine, review_id=stored_id(review))
     typer.echo(f"{reviews.label(started).capitalize()} is in its meeting.")
 
 
@@ -126,7 +126,7 @@ def close_cmd(
     program = valid_program(root)
     engine = open_store(root)
     review = reviews.find_review(engine, period=month, kind=_kind(quarter))
-    closed = reviews.close_review(engine, program, review_id=review.id, author=author)  # type: ignore[arg-type]
+    closed = reviews.close_review(engine, program, review_id=stored_id(review), author=author)
     typer.echo(f"Closed {reviews.label(closed)}; its numbers are frozen.")
 
 

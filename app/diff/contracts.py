@@ -7,6 +7,7 @@ less back when we miss. The reverse is ``tightened``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -234,10 +235,11 @@ def _rules(base: SLAContract, head: SLAContract, make: Maker) -> list[Change]:
     old = list(enumerate(base.spec.credits.rules))
     new = list(enumerate(head.spec.credits.rules))
     pairs: list[tuple[CreditRule, int, CreditRule]] = []
-    for match in (
+    closest_first: tuple[Callable[[CreditRule, CreditRule], bool], ...] = (
         lambda r, s: r.type == s.type and _covered(r, base) == _covered(s, head),
         lambda r, s: r.type == s.type,
-    ):
+    )
+    for match in closest_first:
         for entry in list(old):
             found = next(((j, s) for j, s in new if match(entry[1], s)), None)
             if found is not None:

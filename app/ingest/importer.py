@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from psycopg.errors import UniqueViolation
 from sqlalchemy import (
     BigInteger,
@@ -208,8 +209,6 @@ def _import_transaction(engine: Engine) -> Iterator[Connection]:
 
 def _copy(conn: Connection, statement: str, data: bytes) -> None:
     """PostgreSQL: COPY … FROM STDIN of `data` on the import's connection."""
-    import psycopg
-
     with (
         _driver(conn, psycopg.Connection).cursor() as cursor,
         cursor.copy(statement) as copy,

@@ -258,8 +258,8 @@ def _cxgov_version() -> str:
 
 def freeze(pack: dict[str, Any], record: dict[str, Any]) -> str:
     """The snapshot text of a review closing now, checked against the current format."""
-    snapshot = ReviewSnapshot(
-        version=SNAPSHOT_VERSION, frozen_by=_cxgov_version(), pack=pack, record=record
+    snapshot = ReviewSnapshot.model_validate(
+        {"version": SNAPSHOT_VERSION, "frozen_by": _cxgov_version(), "pack": pack, "record": record}
     )
     return json.dumps(snapshot.model_dump(mode="json"), sort_keys=True)
 

@@ -20,6 +20,10 @@ from sqlmodel import Session
 from app.errors import StoreError
 from app.store import db
 
+# The id of a row a use case returned (a review, an action item), for the edges, which hold those
+# rows but do not import the store.
+from app.store.tables import stored_id as stored_id
+
 Store: TypeAlias = Engine
 """The handle every use case takes: the program's database (an SQLAlchemy engine). Edges hold it
 and pass it on; they never query it themselves."""

@@ -10,10 +10,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from app.errors import FileProblem, Invalid, UsageError
 from app.ingest import builtin_profile, load_mapping
@@ -103,7 +104,7 @@ def recent_imports(engine: Engine, *, limit: int = 10) -> list[dict[str, Any]]:
     """The latest imports, newest first, with their counts."""
     with transaction(engine, "read") as session:
         batches = session.execute(
-            select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)  # type: ignore[union-attr]
+            select(ImportBatch).order_by(col(ImportBatch.id).desc()).limit(limit)
         ).scalars()
         return [
             {
@@ -123,13 +124,18 @@ def recent_imports(engine: Engine, *, limit: int = 10) -> list[dict[str, Any]]:
         ]
 
 
-def _batch_rows(engine: Engine, table: Any, batch_id: int, limit: int) -> list[Any]:
+_BatchRow = TypeVar("_BatchRow", QuarantinedRow, FieldIssue)
+
+
+def _batch_rows(
+    engine: Engine, table: type[_BatchRow], batch_id: int, limit: int
+) -> list[_BatchRow]:
     with transaction(engine, "read") as session:
         return list(
             session.execute(
                 select(table)
-                .where(table.batch_id == batch_id)
-                .order_by(table.line_number)
+                .where(col(table.batch_id) == batch_id)
+                .order_by(col(table.line_number))
                 .limit(limit)
             ).scalars()
         )

@@ -21,7 +21,14 @@ from app.errors import NotFound, UsageError
 from app.evaluate import evaluate_program
 from app.periods import Month
 from app.review import store
-from app.review.pack import KINDS, ReviewPack, build_pack, previous_review_as_of, review_as_of
+from app.review.pack import (
+    ReviewKind,
+    ReviewPack,
+    build_pack,
+    previous_review_as_of,
+    review_as_of,
+    review_kind,
+)
 from app.review.rules import revisions_since
 from app.review.snapshot import read_snapshot
 from app.review.store import ACTION_STATUSES as ACTION_STATUSES
@@ -31,6 +38,7 @@ from app.service.database import transaction
 from app.service.program import actuals_in
 from app.spec.program import Program
 from app.store.review_tables import ActionItem, Review
+from app.store.tables import stored_id
 
 T = TypeVar("T")
 
@@ -40,10 +48,11 @@ def _write(engine: Engine, action: Callable[[Session], T]) -> T:
         return action(session)
 
 
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise UsageError(f"a review is monthly or quarterly, not {kind!r}")
-    return kind
+def _kind(kind: str) -> ReviewKind:
+    try:
+        return review_kind(kind)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _find(session: Session, period: Month, kind: str) -> Review:
@@ -101,7 +110,7 @@ def open_review(
         review, created = store.open_review(session, period=period, kind=_kind(kind), author=author)
         carried = sum(
             1
-            for item in store.action_items(session, review_id=review.id)  # type: ignore[arg-type]
+            for item in store.action_items(session, review_id=stored_id(review))
             if item.carried_from is not None
         )
         return OpenedReview(review, created, carried)
@@ -195,18 +204,18 @@ def action_targets(program: Program) -> dict[str, dict[str, str]]:
 def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPack:
     """The review's pack from the current actuals (a QBR is also evaluated at the previous
     quarter's end, to say what changed over the quarter)."""
-    period, kind = Month.parse(review.period), review.kind
+    period, kind = Month.parse(review.period), review_kind(review.kind)
     actuals = actuals_in(session, metrics=program.metrics)
-    evaluation = evaluate_program(program, actuals, as_of=review_as_of(period, kind))  # type: ignore[arg-type]
+    evaluation = evaluate_program(program, actuals, as_of=review_as_of(period, kind))
     previous = (
-        evaluate_program(program, actuals, as_of=previous_review_as_of(period, kind))  # type: ignore[arg-type]
+        evaluate_program(program, actuals, as_of=previous_review_as_of(period, kind))
         if kind == "quarterly"
         else None
     )
     return build_pack(
         evaluation,
         period=period,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         previous_open_actions=store.carried_actions(session, review=review),
         previous_evaluation=previous,
     )
@@ -275,7 +284,7 @@ def close(session: Session, *, program: Program, review: Review, author: str) ->
     """`close_review` inside the caller's transaction."""
     return store.close_review(
         session,
-        review_id=review.id,  # type: ignore[arg-type]
+        review_id=stored_id(review),
         pack=pack_for(session, program=program, review=review),
         author=author,
     )

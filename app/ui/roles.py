@@ -8,6 +8,7 @@ OIDC login says who a person is; this module maps that identity to a role from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
@@ -67,10 +68,11 @@ def role_for(email: str | None, access: Access) -> Role | None:
     if email:
         address = email.strip().lower()
         domain = "@" + address.rpartition("@")[2] if "@" in address else None
-        for match in (
+        exact_first: tuple[Callable[[str], bool], ...] = (
             lambda entry: entry == address,
             lambda entry: domain is not None and entry == domain,
-        ):
+        )
+        for match in exact_first:
             for role in ROLES:
                 entries = [entry.strip().lower() for entry in getattr(access, role)]
                 if any(match(entry) for entry in entries):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -22,6 +23,7 @@ from app.review.charts import review_charts
 from app.review.export import FORMATS, MEDIA_TYPES
 from app.review.layout import Bullets, Chart, Heading, Para, Table, layout
 from app.service import reviews
+from app.service.database import stored_id
 from app.service.reviews import ACTION_STATUSES, SERVES_KINDS, ClosingRefused
 from app.ui.context import PageContext, page_setup
 from app.ui.roles import Capability
@@ -82,9 +84,8 @@ def draw(document: dict[str, Any]) -> None:
         if isinstance(block, Heading):
             (st.header if block.level <= 2 else st.subheader)(block.text, anchor=False)
         elif isinstance(block, Para):
-            {"warning": st.warning, "note": st.caption}.get(block.tone, st.markdown)(
-                plain(block.text)
-            )
+            tones: dict[str, Callable[[str], object]] = {"warning": st.warning, "note": st.caption}
+            tones.get(block.tone, st.markdown)(plain(block.text))
         elif isinstance(block, Bullets):
             st.markdown("\n".join(f"- {plain(item)}" for item in block.items))
         elif isinstance(block, Table):
@@ -197,7 +198,7 @@ def record_forms(ctx: PageContext, review: Any) -> None:
             st.markdown("**Action item status**")
             item_id = st.selectbox(
                 "Action item",
-                [i.id for i in items],
+                [stored_id(i) for i in items],
                 key="status.item",
                 format_func=lambda i: next(
                     f"{x.description} ({x.owner}, {x.status})" for x in items if x.id == i
@@ -240,7 +241,7 @@ def downloads(document: dict[str, Any], name: str) -> None:
     for col, fmt in zip(cols, FORMATS):
         col.download_button(
             f"Download {fmt.upper()}",
-            data=lambda fmt=fmt: reviews.export_review(document, fmt),
+            data=partial(reviews.export_review, document, fmt),
             file_name=f"{name}.{fmt}",
             mime=MEDIA_TYPES[fmt],
             key=f"reviews.download.{fmt}",
@@ -269,7 +270,7 @@ st.dataframe(
     width="stretch",
     key="reviews.list",
 )
-ids = [r.id for r in held]
+ids = [stored_id(r) for r in held]
 if st.session_state.get(CHOSEN_KEY) not in ids:
     st.session_state[CHOSEN_KEY] = ids[0]
 chosen = st.selectbox(
