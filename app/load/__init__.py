@@ -4,7 +4,7 @@ The loader never raises for bad input: it returns diagnostics, and the edges (CL
 """
 
 from app.load.diagnostics import Diagnostic, has_errors
-from app.load.documents import LoadedDocument, program_files
+from app.load.documents import LoadedDocument, program_digest, program_files
 from app.load.models import to_model
 from app.load.program import LoadResult, load_program
 from app.load.smart import SmartCheck, SmartScorecard
@@ -20,6 +20,7 @@ __all__ = [
     "has_errors",
     "load_program",
     "parse_yaml",
+    "program_digest",
     "program_files",
     "to_model",
 ]

@@ -30,18 +30,43 @@ _DATE_HINT = "write a date as YYYY-MM-DD, e.g. `2026-03-31`"
 
 def to_model(model: type[M], doc: ParsedDocument, file: str) -> tuple[M | None, list[Diagnostic]]:
     """Validate `doc` as `model`: the instance, or None and one diagnostic per problem."""
+    instance, diagnostics, _ = validate_document(model, doc, file)
+    return instance, diagnostics
+
+
+def validate_document(
+    model: type[M],
+    doc: ParsedDocument,
+    file: str,
+    *,
+    limit: int | None = None,
+    suggestions: int | None = None,
+) -> tuple[M | None, list[Diagnostic], int]:
+    """`to_model` with bounds: at most `limit` diagnostics, and how many more problems there are.
+
+    `suggestions` caps how many of them search for a "did you mean" (a fuzzy match per unknown
+    key adds up over a file of a hundred thousand mistyped keys); None: no bound.
+    """
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data), [], 0
     except ValidationError as exc:
-        return None, _diagnostics(model, doc, file, exc)
+        return None, *_diagnostics(model, doc, file, exc, limit, suggestions)
 
 
 def _diagnostics(
-    model: type[BaseModel], doc: ParsedDocument, file: str, exc: ValidationError
-) -> list[Diagnostic]:
+    model: type[BaseModel],
+    doc: ParsedDocument,
+    file: str,
+    exc: ValidationError,
+    limit: int | None,
+    suggestions: int | None,
+) -> tuple[list[Diagnostic], int]:
     seen: set[str] = set()
     out: list[Diagnostic] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for index, error in enumerate(errors):
+        if limit is not None and len(out) >= limit:
+            return out, len(errors) - index
         loc, pruned = clean_loc(tuple(error["loc"]), doc.data, error["type"])
         if error["type"] == "union_tag_invalid":
             loc = _with_tag_field(loc, doc.data, error)
@@ -49,7 +74,8 @@ def _diagnostics(
         if pruned and path in seen:
             continue  # the other branch of the same union said it already
         seen.add(path)
-        message, hint = explain(model, loc, doc.data, error)
+        suggest = suggestions is None or len(out) < suggestions
+        message, hint = explain(model, loc, doc.data, error, suggest=suggest)
         if pruned and error["type"] in ("string_type", "list_type"):
             message, hint = _union_message(error, model, loc, doc.data)
         line, column = doc.locate(loc)
@@ -58,7 +84,7 @@ def _diagnostics(
                 file, line, column, "error", _code(error["type"]), message, path=path, hint=hint
             )
         )
-    return out
+    return out, 0
 
 
 def clean_loc(loc: Loc, data: Any, error_type: str) -> tuple[Loc, bool]:
@@ -112,9 +138,12 @@ def _found(value: Any) -> str:
 
 
 def explain(
-    model: type[BaseModel], loc: Loc, data: Any, error: ErrorDetails
+    model: type[BaseModel], loc: Loc, data: Any, error: ErrorDetails, *, suggest: bool = True
 ) -> tuple[str, str | None]:
-    """A manager's message and hint for one pydantic error at the cleaned location `loc`."""
+    """A manager's message and hint for one pydantic error at the cleaned location `loc`.
+
+    With `suggest` false the hint lists the allowed values instead of searching for a close one.
+    """
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
@@ -127,11 +156,13 @@ def explain(
         return f"required field `{name}` is missing", described
     if kind == "extra_forbidden":
         allowed = allowed_keys(model, loc[:-1], data)
-        return f"unknown field `{name}`", did_you_mean(name, allowed)
+        return f"unknown field `{name}`", did_you_mean(name, allowed, suggest=suggest)
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         hint = did_you_mean(
-            str(value), [v.strip() for v in expected.replace(" or ", ", ").split(",")]
+            str(value),
+            [v.strip() for v in expected.replace(" or ", ", ").split(",")],
+            suggest=suggest,
         )
         return (
             f"`{name}` must be one of {expected}; found {_found(value)}",
@@ -140,7 +171,7 @@ def explain(
     if kind == "union_tag_invalid":
         expected = str(ctx.get("expected_tags", "")).replace("'", "")
         tag = str(ctx.get("tag", value))
-        hint = did_you_mean(tag, [v.strip() for v in expected.split(",")])
+        hint = did_you_mean(tag, [v.strip() for v in expected.split(",")], suggest=suggest)
         return f"unknown {name} type `{tag}`", hint or f"allowed values: {expected}"
     if kind == "union_tag_not_found":
         field = str(ctx.get("discriminator", "type")).strip("'")
@@ -199,8 +230,8 @@ def _union_message(
     return f"`{name}`: expected text or a list of texts; found {_found(error.get('input'))}", None
 
 
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+def did_you_mean(word: str, choices: list[str], *, suggest: bool = True) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) if suggest else []
     if close:
         return f"did you mean `{close[0]}`?"
     if choices:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from app.load.diagnostics import Diagnostic, has_errors
+from app.load.diagnostics import Diagnostic, cap_per_file, has_errors
 from app.load.documents import PROGRAM_FILE, D, LoadedDocument, program_files, read_documents
 from app.load.references import check_references, unique_documents
 from app.load.smart import SmartScorecard, score_goal
@@ -71,7 +71,8 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
     root = Path(root)
     today = today or date.today()
     files = program_files(root)
-    loaded, diagnostics, broken = read_documents(root, files)
+    read = read_documents(root, files)
+    loaded, diagnostics, broken = read.loaded, read.diagnostics, read.broken
     by_kind, duplicates = unique_documents(loaded)
     diagnostics.extend(duplicates)
     if not by_kind.get("Program") and not any(
@@ -118,6 +119,7 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
             replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics
         ]
     diagnostics.sort(key=lambda d: (d.file, d.line, d.column, d.code))
+    diagnostics = cap_per_file(diagnostics, read.unreported)
     documents = {
         (kind, doc_id): doc for kind, docs in by_kind.items() for doc_id, doc in docs.items()
     }

@@ -20,6 +20,8 @@ from jinja2 import TemplateSyntaxError, nodes
 from app.playbooks.sandbox import (
     JINJA_INTERNAL_NAMES,
     PlaybookEnvironment,
+    TemplateTooDeep,
+    parse_template,
     unsafe_constructs,
     variable_lines,
 )
@@ -41,13 +43,13 @@ class TemplateFinding:
 
 @dataclass(frozen=True)
 class ParsedText:
-    """One template text (a subject or a body) and its parsed form, or the syntax error it has."""
+    """One template text (a subject or a body) and its parsed form, or why it could not be parsed."""
 
     path: Path
     template_id: str
     locale: str
     ast: nodes.Template | None
-    syntax_error: TemplateSyntaxError | None
+    problem: TemplateSyntaxError | TemplateTooDeep | None
 
 
 def parse_texts(playbook: Playbook, env: PlaybookEnvironment | None = None) -> list[ParsedText]:
@@ -60,15 +62,27 @@ def parse_texts(playbook: Playbook, env: PlaybookEnvironment | None = None) -> l
                 continue
             path: Path = ("spec", "templates", index, field)
             try:
-                parsed.append(ParsedText(path, template.id, template.locale, env.parse(text), None))
-            except TemplateSyntaxError as exc:
+                ast = parse_template(env, text)
+            except (TemplateSyntaxError, TemplateTooDeep) as exc:
                 parsed.append(ParsedText(path, template.id, template.locale, None, exc))
+            else:
+                parsed.append(ParsedText(path, template.id, template.locale, ast, None))
     return parsed
 
 
-def _syntax_finding(text: ParsedText) -> TemplateFinding:
-    error = text.syntax_error
+def _parse_finding(text: ParsedText) -> TemplateFinding:
+    error = text.problem
     assert error is not None
+    if isinstance(error, TemplateTooDeep):
+        return TemplateFinding(
+            text.path,
+            error.lineno - 1,
+            "error",
+            "template-too-deep",
+            f"template {text.template_id!r} ({text.locale}): {error}",
+            "a message template needs a few levels at most: write the text out instead of "
+            "nesting brackets, filters or `if` blocks",
+        )
     return TemplateFinding(
         text.path,
         max((error.lineno or 1) - 1, 0),
@@ -89,7 +103,7 @@ def check_templates(playbook: Playbook) -> list[TemplateFinding]:
 
     for text in parsed:
         if text.ast is None:
-            findings.append(_syntax_finding(text))
+            findings.append(_parse_finding(text))
             continue
         refused = unsafe_constructs(text.ast)
         for construct in refused:

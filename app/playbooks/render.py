@@ -1,41 +1,51 @@
 """Fill a playbook's message template for one customer, safely and in the customer's language.
 
 `render_template` is what the app's playbook pages and `cxgov playbook render` call. It refuses a
-template that uses anything outside the allowed subset (see `app.playbooks.sandbox`) before
-running it, renders in the sandbox, and stops a render that takes longer than `TIME_LIMIT_SECONDS`
-or produces more than `MAX_OUTPUT_CHARS` characters. Every failure is a `RenderError` whose
-message a playbook author or an agent can act on; no other exception escapes.
-
-The time limit is enforced with a trace function (`sys.settrace`) on the rendering thread that
-checks a monotonic deadline on every Python call and line; it works in any thread (Streamlit runs
-pages in threads, so `signal.alarm` is not an option). It cannot interrupt a single long-running C
-call, which is why the sandbox also refuses to build huge strings (`*`, `**`, `replace`).
+template that uses anything outside the allowed subset, or nests too deeply (see
+`app.playbooks.sandbox`), before running it; refuses a variable value longer than the output may
+be; and renders in the sandbox inside the render worker (`app.playbooks.worker`: a separate
+process with a hard memory limit, killed when it runs past `TIME_LIMIT_SECONDS`), stopping a
+render that produces more than `MAX_OUTPUT_CHARS` characters. Every failure is a `RenderError`
+whose message a playbook author or an agent can act on; no other exception escapes.
 """
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from types import FrameType
-from typing import Any
 
-from jinja2 import Template as CompiledTemplate
 from jinja2 import TemplateSyntaxError
-from jinja2.exceptions import SecurityError, UndefinedError
 
 from app.errors import CxgovError
 from app.playbooks.sandbox import (
     MAX_OUTPUT_CHARS,
-    OutputTooLarge,
     PlaybookEnvironment,
+    TemplateTooDeep,
+    parse_template,
     unsafe_constructs,
     variable_lines,
 )
+from app.playbooks.worker import (
+    RenderTimeout,
+    WorkerError,
+    deadline,
+    environment,
+    render_source,
+    shared_worker,
+)
 from app.spec.playbook import Playbook, Template
+
+__all__ = [
+    "MAX_OUTPUT_CHARS",
+    "RenderError",
+    "RenderTimeout",
+    "Rendered",
+    "choose_template",
+    "deadline",
+    "render_source",
+    "render_template",
+    "template_locales",
+]
 
 TIME_LIMIT_SECONDS = 1.0
 """Wall-clock time one render (subject and body together) may take."""
@@ -43,10 +53,6 @@ TIME_LIMIT_SECONDS = 1.0
 
 class RenderError(CxgovError):
     """A template could not be filled in; the message says why and what to do."""
-
-
-class RenderTimeout(BaseException):
-    """The render ran past its deadline (a BaseException so that no `except Exception` on the way swallows it)."""
 
 
 @dataclass(frozen=True)
@@ -120,51 +126,6 @@ def choose_template(
     )
 
 
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise `RenderTimeout` in this thread's Python code once `seconds` have passed."""
-    end = time.monotonic() + seconds
-    previous = sys.gettrace()
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        if time.monotonic() > end:
-            raise RenderTimeout()
-        return trace
-
-    sys.settrace(trace)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
-
-
-@lru_cache(maxsize=16)
-def _environment(max_chars: int) -> PlaybookEnvironment:
-    """One sandbox per size limit; rendering never changes it (the environment is immutable in use)."""
-    return PlaybookEnvironment(max_chars=max_chars)
-
-
-@lru_cache(maxsize=512)
-def _compile(env: PlaybookEnvironment, source: str) -> CompiledTemplate:
-    """Compiling dominates a render; a live preview re-renders the same text on every keystroke."""
-    return env.from_string(source)
-
-
-def render_source(
-    source: str, context: Mapping[str, Any], *, env: PlaybookEnvironment, max_chars: int
-) -> str:
-    """Render one text in the sandbox, stopping as soon as the output passes `max_chars`."""
-    compiled = _compile(env, source)
-    parts: list[str] = []
-    size = 0
-    for part in compiled.generate(dict(context)):
-        size += len(part)
-        if size > max_chars:
-            raise OutputTooLarge(f"the text would be longer than {max_chars:,} characters")
-        parts.append(part)
-    return "".join(parts)
-
-
 def _refuse_unsafe(template: Template, env: PlaybookEnvironment, where: str) -> dict[str, int]:
     """Parse subject and body, refuse anything outside the allowed subset; the variables they read."""
     reads: dict[str, int] = {}
@@ -173,9 +134,13 @@ def _refuse_unsafe(template: Template, env: PlaybookEnvironment, where: str) -> 
         if text is None:
             continue
         try:
-            ast = env.parse(text)
+            ast = parse_template(env, text)
         except TemplateSyntaxError as exc:
             raise RenderError(f"{where} {field}, line {exc.lineno}: {exc.message}") from None
+        except TemplateTooDeep as exc:
+            raise RenderError(
+                f"{where} {field}, line {exc.lineno}: {exc}; the template was not rendered"
+            ) from None
         refused = unsafe_constructs(ast)
         if refused:
             first = refused[0]
@@ -195,6 +160,7 @@ def _context(
     *,
     where: str,
     placeholders: bool,
+    max_chars: int,
 ) -> dict[str, str]:
     declared = {v.name: v for v in playbook.spec.variables}
     unknown = sorted(set(variables) - set(declared))
@@ -210,6 +176,12 @@ def _context(
             f"`cxgov validate` shows where"
         )
     values = {name: str(variables.get(name) or "") for name in declared}
+    too_long = sorted(name for name, value in values.items() if len(value) > max_chars)
+    if too_long:
+        raise RenderError(
+            f"the value of {', '.join(too_long)} is longer than {max_chars:,} characters, "
+            "the longest a message may be"
+        )
     missing = [
         name for name in sorted(reads) if declared[name].required and not values[name].strip()
     ]
@@ -248,33 +220,23 @@ def render_template(
         playbook, template_id, locale=locale, default_locale=default_locale
     )
     where = f"template {template_id!r} ({template.locale}) of playbook {playbook.id!r}:"
-    env = _environment(max_chars)
+    env = environment(max_chars)
     reads = _refuse_unsafe(template, env, where)
     context = _context(
-        playbook, reads, variables, where=where.rstrip(":"), placeholders=placeholders
+        playbook,
+        reads,
+        variables,
+        where=where.rstrip(":"),
+        placeholders=placeholders,
+        max_chars=max_chars,
     )
     try:
-        with deadline(time_limit):
-            subject = (
-                None
-                if template.subject is None
-                else render_source(template.subject, context, env=env, max_chars=max_chars)
-            )
-            body = render_source(template.body, context, env=env, max_chars=max_chars)
-    except RenderTimeout:
-        raise RenderError(
-            f"{where} rendering took longer than {time_limit:g} s and was stopped"
-        ) from None
-    except OutputTooLarge as exc:
+        subject, body = shared_worker().render(
+            [template.subject, template.body], context, max_chars=max_chars, time_limit=time_limit
+        )
+    except WorkerError as exc:
         raise RenderError(f"{where} {exc}; the render was stopped") from None
-    except SecurityError as exc:
-        raise RenderError(f"{where} refused by the sandbox: {exc}") from None
-    except UndefinedError as exc:
-        raise RenderError(f"{where} {exc}") from None
-    except RecursionError:
-        raise RenderError(f"{where} the template nests too deeply to render") from None
-    except Exception as exc:  # noqa: BLE001 - authored text must never crash the app or the CLI
-        raise RenderError(f"{where} could not be rendered: {type(exc).__name__}: {exc}") from None
+    assert body is not None
     wanted = locale or default_locale
     return Rendered(
         template_id=template_id,

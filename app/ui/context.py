@@ -16,7 +16,6 @@ Tests seed `st.session_state` (ROOT_KEY, AS_OF_KEY, VIEWER_KEY) and run a page s
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +24,7 @@ from typing import Any
 
 import streamlit as st
 
-from app.load import program_files
+from app.load import program_digest
 from app.periods import today_in
 from app.service.database import Store, open_url, store_url
 from app.service.program import evaluate_at, last_change, validate
@@ -53,13 +52,7 @@ def as_of(timezone: str | None = None) -> date:
 
 def content_hash(root: Path) -> str:
     """A hash of the program files' names and bytes: the cache key of the loaded program."""
-    digest = hashlib.sha256()
-    for path in program_files(root):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return program_digest(root)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
