@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 
 from app.load.diagnostics import Diagnostic
 from app.load.yamlsource import ParsedDocument
+from app.spec.common import is_money
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -218,6 +219,11 @@ def explain(
     where = f"`{name}`: " if loc else ""
     if hint is None:
         hint = described
+    if is_money(field):
+        return f"{where}{text} (the value is not repeated here: it is an amount of money)", (
+            "write the amount as a plain number, e.g. `40000` or `40000.00`: no thousands "
+            "separators, no currency sign"
+        )
     if "got " in text:
         return f"{where}{text}", hint
     return f"{where}{text}; found {_found(value)}", hint

@@ -268,9 +268,14 @@ class _Builder:
                 return self.loader.construct_yaml_int(node)
             if tag == "tag:yaml.org,2002:float":
                 return self.loader.construct_yaml_float(node)
-        except (ValueError, yaml.YAMLError) as exc:
+        except (ValueError, yaml.YAMLError):
             raise _Refused(
-                self._error(node, "yaml-value", f"cannot read the number {node.value!r}: {exc}")
+                self._error(
+                    node,
+                    "yaml-value",
+                    "cannot read this number",
+                    "write it as plain digits with a `.` for decimals, e.g. `40000` or `12.5`",
+                )
             ) from None
         if tag == _MERGE_TAG:
             return node.value

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, ClassVar, Literal
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
@@ -85,6 +86,31 @@ Currency = Annotated[
 ]
 
 Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class _MoneyMarker:
+    """Marks a field that holds an amount of money: diagnostics never quote its value."""
+
+    def __repr__(self) -> str:
+        return "MONEY"
+
+
+MONEY = _MoneyMarker()
+Money = Annotated[Decimal, Field(ge=0), MONEY]
+"""A non-negative amount in the document's currency (fees, caps)."""
+
+
+def is_money(field: Any) -> bool:
+    """Whether a pydantic FieldInfo (or an annotation) is, or may be, a `Money` amount."""
+    if field is None:
+        return False
+    if MONEY in (getattr(field, "metadata", None) or ()):
+        return True
+    annotation = getattr(field, "annotation", field)
+    return MONEY in get_args(annotation) or any(
+        is_money(arg) for arg in get_args(annotation) if arg is not type(None)
+    )
+
 
 ScopeValue = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-. ]*$")]
 

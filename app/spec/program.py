@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -48,6 +48,25 @@ class Access(Strict):
     manager: list[str] = Field(default_factory=list)
     agent: list[str] = Field(default_factory=list)
     default_role: Literal["committee", "manager", "agent", "none"] = "none"
+    require_verified_email: bool = Field(
+        default=True,
+        description=(
+            "Give a role only to a login whose provider says the e-mail address is verified "
+            "(`email_verified: true`). Set false for a provider that does not send the claim; "
+            "an address it marks unverified still gets no role."
+        ),
+    )
+
+
+LinkDomain = Annotated[
+    str,
+    Field(
+        max_length=253,
+        pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$",
+        description="A host name in lower case, without scheme or path; it allows its subdomains.",
+        examples=["northwind.example", "help.northwind.example"],
+    ),
+]
 
 
 class ProgramSpec(Strict):
@@ -65,6 +84,13 @@ class ProgramSpec(Strict):
         default=45, ge=1, description="A metric with no actual this long is stale."
     )
     access: Access = Field(default_factory=Access)
+    link_domains: list[LinkDomain] = Field(
+        default_factory=list,
+        description=(
+            "Hosts that links in authored text (playbooks, titles, review notes) may open, e.g. "
+            "your help centre; a domain allows its subdomains. Any other link is shown as text."
+        ),
+    )
 
 
 class ProgramSettings(Document):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from app.spec.common import Currency, Document, Id, Percent, Scope, Strict, TimeZoneName
+from app.spec.common import Currency, Document, Id, Money, Percent, Scope, Strict, TimeZoneName
 
 
 class Effective(Strict):
@@ -128,7 +127,7 @@ CreditRule = Annotated[
 
 class Cap(Strict):
     percent_of_fee: Percent | None = None
-    amount: Decimal | None = Field(default=None, ge=0)
+    amount: Money | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Cap:
@@ -156,7 +155,7 @@ class Credits(Strict):
 class SLAContractSpec(Strict):
     counterparty: str = Field(min_length=1)
     currency: Currency
-    monthly_fee: Decimal = Field(ge=0)
+    monthly_fee: Money
     effective: Effective
     measurement: Measurement
     objectives: list[Objective] = Field(min_length=1)

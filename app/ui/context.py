@@ -28,8 +28,9 @@ from app.load import program_digest
 from app.periods import today_in
 from app.service.database import Store, open_url, store_url
 from app.service.program import evaluate_at, last_change, validate
-from app.spec.program import Program
-from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for
+from app.spec.program import Access, Program
+from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for_claims
+from app.ui.tables import data_table
 
 ROOT_KEY = "cxgov.root"
 AS_OF_KEY = "cxgov.as_of"
@@ -91,17 +92,22 @@ def current_viewer(program: Program) -> Viewer | None:
 
     None when login is configured and the person is not logged in or has no role.
     """
+    return viewer_for(program.spec.access)
+
+
+def viewer_for(access: Access | None) -> Viewer | None:
+    """`current_viewer` from the access list alone (None: unknown, as when program.yaml is broken)."""
     seeded = st.session_state.get(VIEWER_KEY)
     if isinstance(seeded, Viewer):
         return seeded
     if not auth_configured():
         return LOCAL_VIEWER
-    if not signed_in():
+    if not signed_in() or access is None:
         return None
-    email = str(st.user.get("email") or "") or None
-    role = role_for(email, program.spec.access)
+    role = role_for_claims(st.user.to_dict(), access)
     if role is None:
         return None
+    email = str(st.user.get("email") or "") or None
     return Viewer(role=role, email=email, name=str(st.user.get("name") or "") or None)
 
 
@@ -144,7 +150,7 @@ def show_diagnostics(diagnostics: list[Any], root: Path) -> None:
         }
         for d in sorted(diagnostics)
     ]
-    st.dataframe(rows, hide_index=True, width="stretch", key="diagnostics")
+    data_table(rows, hide_index=True, width="stretch", key="diagnostics")
 
 
 def page_setup(title: str, *, needs: Capability) -> PageContext:
@@ -160,7 +166,9 @@ def page_setup(title: str, *, needs: Capability) -> PageContext:
     files_hash = content_hash(root)
     result = load_cached(str(root), files_hash, day)
     if result.program is None or not result.ok:
-        show_diagnostics(list(result.diagnostics), root)
+        from app.ui.gate import show_invalid_program
+
+        show_invalid_program(result, root)
         st.stop()
     day = as_of(result.program.timezone)
     viewer = current_viewer(result.program)

@@ -11,9 +11,9 @@ from app.ui.context import (
     current_viewer,
     load_cached,
     program_root,
-    show_diagnostics,
     signed_in,
 )
+from app.ui.gate import show_invalid_program
 from app.ui.navigation import pages_for
 
 st.set_page_config(page_title="cxgov", page_icon=":material/insights:", layout="wide")
@@ -50,8 +50,8 @@ def _run() -> None:
         st.navigation(
             [
                 st.Page(
-                    lambda: show_diagnostics(list(result.diagnostics), root),
-                    title="Validation errors",
+                    lambda: show_invalid_program(result, root),
+                    title="Program status",
                     icon=":material/error:",
                 )
             ]

@@ -3,12 +3,14 @@
 Three roles: the steering committee reads everything; a manager also records and imports
 actuals; an agent sees playbooks and templates only — never contract fees, credits or writes.
 OIDC login says who a person is; this module maps that identity to a role from
-`program.spec.access` (e-mail addresses or `@domain` entries).
+`program.spec.access` (e-mail addresses or `@domain` entries). An address the identity provider
+has not verified proves nothing (anyone can sign up at a provider with someone else's address),
+so it gets no role: see `role_for_claims`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
@@ -78,3 +80,27 @@ def role_for(email: str | None, access: Access) -> Role | None:
                 if any(match(entry) for entry in entries):
                     return role
     return None if access.default_role == "none" else access.default_role
+
+
+def email_verified(claims: Mapping[str, object], *, required: bool) -> bool:
+    """Whether the login's `email_verified` claim vouches for its address.
+
+    An explicit false (or "false") never does. A missing claim does only when `required` is
+    false (`access.require_verified_email: false`, for providers that do not send it).
+    """
+    claim = claims.get("email_verified")
+    if claim is None:
+        return not required
+    if isinstance(claim, str):
+        return claim.strip().lower() == "true"
+    return claim is True
+
+
+def role_for_claims(claims: Mapping[str, object], access: Access) -> Role | None:
+    """The role of the signed-in person described by OIDC `claims` (`email`, `email_verified`).
+
+    A login whose address is not verified gets no role at all, not even `default_role`.
+    """
+    if not email_verified(claims, required=access.require_verified_email):
+        return None
+    return role_for(str(claims.get("email") or "") or None, access)

@@ -30,6 +30,7 @@ from app.spec.common import Scope
 from app.spec.program import measured_series
 from app.ui.context import PageContext, page_setup
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 SEEN_KEY = "actuals.record.seen"
 PREVIEW_ROWS = 20
@@ -127,7 +128,7 @@ def import_tab(ctx: PageContext) -> None:
     )
     mapping = choose_mapping(profile=profile).mapping
     with st.expander(f"Mapping used: {mapping.metadata.title}"):
-        st.dataframe(
+        data_table(
             [
                 {
                     "canonical field": name,
@@ -154,7 +155,7 @@ def import_tab(ctx: PageContext) -> None:
         st.error(f"This file is not readable as CSV: {exc}")
         return
     st.caption(f"First {len(preview)} rows of {upload.name}; columns: {', '.join(header)}")
-    st.dataframe(preview, hide_index=True, width="stretch", key="import.preview")
+    data_table(preview, hide_index=True, width="stretch", key="import.preview")
     if not st.button("Import", type="primary", key="import.run"):
         return
     with tempfile.TemporaryDirectory(prefix="cxgov-upload-") as folder:
@@ -175,12 +176,12 @@ def import_tab(ctx: PageContext) -> None:
     )
     if result["quarantine_reasons"]:
         st.write("Quarantined rows by reason:")
-        st.dataframe(
+        data_table(
             [{"reason": k, "rows": v} for k, v in result["quarantine_reasons"].items()],
             hide_index=True,
             key="import.reasons",
         )
-        st.dataframe(
+        data_table(
             quarantine_report(ctx.engine, summary.batch_id),
             hide_index=True,
             width="stretch",
@@ -188,7 +189,7 @@ def import_tab(ctx: PageContext) -> None:
         )
     if result["field_issue_reasons"]:
         st.write("Fields left blank in otherwise good rows:")
-        st.dataframe(
+        data_table(
             field_issues(ctx.engine, summary.batch_id),
             hide_index=True,
             width="stretch",
@@ -221,7 +222,7 @@ def history_tab(ctx: PageContext) -> None:
     st.caption(
         f"{len(shown)} revision(s), {corrections} of them correction(s). Nothing is ever overwritten."
     )
-    st.dataframe(
+    data_table(
         [
             {
                 "month": r.period,
@@ -245,7 +246,7 @@ def imports_section(ctx: PageContext) -> None:
     if not batches:
         st.info("No contact export imported yet.")
         return
-    st.dataframe(batches, hide_index=True, width="stretch", key="imports.table")
+    data_table(batches, hide_index=True, width="stretch", key="imports.table")
     with_quarantine = [b for b in batches if b["quarantined"]]
     if with_quarantine:
         batch = st.selectbox(
@@ -253,7 +254,7 @@ def imports_section(ctx: PageContext) -> None:
             [b["batch"] for b in with_quarantine],
             key="imports.batch",
         )
-        st.dataframe(
+        data_table(
             quarantine_report(ctx.engine, batch),
             hide_index=True,
             width="stretch",

@@ -10,6 +10,7 @@ from app.service.actuals import revisions
 from app.ui.context import page_setup
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 ctx = page_setup("Goals", needs=Capability.READ_PROGRAM)
 evaluation = ctx.evaluation()
@@ -38,7 +39,7 @@ shown = [
     and (not statuses or g.status in statuses)
     and (not metrics or g.metric in metrics)
 ]
-st.dataframe(
+data_table(
     [
         {
             "title": g.title,
@@ -114,7 +115,7 @@ with card:
         ("Relevant", spec.relevance or "—"),
         ("Time-bound", str(goal.deadline or "—")),
     ]
-    st.dataframe(
+    data_table(
         [{"": k, "what": v} for k, v in smart], hide_index=True, width="stretch", key="goals.smart"
     )
     if goal.owner:
@@ -122,7 +123,7 @@ with card:
 with rails:
     st.markdown("**Guardrails**")
     if goal.guardrails:
-        st.dataframe(
+        data_table(
             [
                 {
                     "metric": r.metric,
@@ -149,7 +150,7 @@ if goal.metric:
         if r.revision > 1
     ]
     if corrections:
-        st.dataframe(
+        data_table(
             [
                 {
                     "month": r.period,

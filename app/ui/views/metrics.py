@@ -7,6 +7,7 @@ import streamlit as st
 from app.ui.catalogue import catalogue_rows, parameters_text, used_by
 from app.ui.context import page_setup
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 ctx = page_setup("Metric definitions", needs=Capability.READ_PROGRAM)
 st.caption(
@@ -22,7 +23,7 @@ search = (
 shown = [
     r for r in rows if not search or search in f"{r['id']} {r['title']} {r['calculation']}".lower()
 ]
-st.dataframe(
+data_table(
     [
         {k: r[k] for k in ("id", "title", "unit", "better", "calculation", "formula", "used by")}
         for r in shown

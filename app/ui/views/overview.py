@@ -12,6 +12,7 @@ from app.service.program import last_change
 from app.ui.context import page_setup
 from app.ui.money import money_row
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 ctx = page_setup("Overview", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
@@ -35,7 +36,7 @@ with left:
     st.subheader("Goal status by pillar")
     if rollup.by_pillar:
         st.altair_chart(status_by_pillar_chart(rollup.by_pillar), width="stretch")
-    st.dataframe(
+    data_table(
         [{"status": status_label(s), "goals": n} for s, n in rollup.overall.items()],
         hide_index=True,
         key="overview.status",
@@ -44,7 +45,7 @@ with right:
     st.subheader("Got worse since last period")
     worse = [t for t in rollup.transitions if t.worse]
     if worse:
-        st.dataframe(
+        data_table(
             [
                 {
                     "goal": t.title,
@@ -82,7 +83,7 @@ if exposure.other_currencies:
 
 st.subheader("Roadmap")
 if roadmap.phases:
-    st.dataframe(
+    data_table(
         [
             {
                 "phase": p.title,

@@ -27,6 +27,7 @@ from app.service.database import stored_id
 from app.service.reviews import ACTION_STATUSES, SERVES_KINDS, ClosingRefused
 from app.ui.context import PageContext, page_setup
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 CHOSEN_KEY = "reviews.chosen"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
@@ -89,7 +90,7 @@ def draw(document: dict[str, Any]) -> None:
         elif isinstance(block, Bullets):
             st.markdown("\n".join(f"- {plain(item)}" for item in block.items))
         elif isinstance(block, Table):
-            st.dataframe(
+            data_table(
                 [dict(zip(block.headers, row)) for row in block.rows],
                 hide_index=True,
                 width="stretch",
@@ -255,7 +256,7 @@ held = reviews.list_reviews(ctx.engine)
 if not held:
     st.info("No review yet: prepare one above (or with `cxgov review open --period YYYY-MM`).")
     st.stop()
-st.dataframe(
+data_table(
     [
         {
             "period": r.period,

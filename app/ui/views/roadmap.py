@@ -8,6 +8,7 @@ from app.display.charts import roadmap_gantt
 from app.display.labels import status_label
 from app.ui.context import page_setup
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 ctx = page_setup("Roadmap", needs=Capability.READ_PROGRAM)
 evaluation = ctx.evaluation()
@@ -25,7 +26,7 @@ st.altair_chart(
 st.subheader("Overdue or blocked")
 if roadmap.slipping:
     titles = {g.goal_id: g.title for g in evaluation.goals}
-    st.dataframe(
+    data_table(
         [
             {
                 "item": i.title,
@@ -44,7 +45,7 @@ if roadmap.slipping:
 else:
     st.success("Nothing is overdue or blocked.")
 st.subheader("Phases")
-st.dataframe(
+data_table(
     [
         {
             "phase": p.title,

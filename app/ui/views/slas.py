@@ -11,6 +11,7 @@ from app.ui.context import page_setup
 from app.ui.money import money_row
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
+from app.ui.tables import data_table
 
 ctx = page_setup("SLAs & credits", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
@@ -38,7 +39,7 @@ if not contracts:
 
 
 st.subheader("Contracts")
-st.dataframe(
+data_table(
     [
         {
             "contract": c.title,
@@ -90,7 +91,7 @@ if contract.objectives:
     closed = [o for o in contract.objectives if o.kind != "projected"]
     misses = [o for o in closed if o.outcome in ("missed", "unmeasured")]
     with st.expander(f"Attainment per objective and month ({len(misses)} missed or unmeasured)"):
-        st.dataframe(
+        data_table(
             [
                 {
                     "objective": o.title or o.objective_id,
@@ -116,7 +117,7 @@ if contract.objectives:
 credits = [c for c in contract.credits if c.amount or c.lines]
 if credits:
     st.markdown("**Credits**")
-    st.dataframe(
+    data_table(
         [
             {
                 "month": str(c.period),
