@@ -1,7 +1,9 @@
 """Exports of a review: Markdown, self-contained HTML and a PDF handout, all from one layout.
 
 Authored and customer text (root causes, decisions, goal titles, counterparties) is escaped for
-the target format: `html.escape` in HTML, reportlab's XML escaping in the PDF. Charts are PNGs
+the target format: `html.escape` in HTML, reportlab's XML escaping in the PDF, and in Markdown
+`app.textsafety.authored_markdown` (HTML, entities and images shown as typed, links as text), so
+a Markdown viewer such as a pull request or a wiki renders nothing an author slipped in. Charts are PNGs
 (data URIs in the HTML, images in the PDF); Markdown carries the numbers as tables only.
 """
 
@@ -15,24 +17,26 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from app.review.layout import Bullets, Chart, Heading, Para, Table, layout, title_of
+from app.textsafety import authored_markdown
 
 FORMATS: tuple[str, ...] = ("md", "html", "pdf")
 MEDIA_TYPES: dict[str, str] = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return authored_markdown(text).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(document: Mapping[str, Any]) -> str:
     lines: list[str] = []
     for block in layout(document):
         if isinstance(block, Heading):
-            lines += ["#" * block.level + " " + block.text, ""]
+            lines += ["#" * block.level + " " + authored_markdown(block.text), ""]
         elif isinstance(block, Para):
-            lines += [f"> {block.text}" if block.tone != "normal" else block.text, ""]
+            text = authored_markdown(block.text)
+            lines += [f"> {text}" if block.tone != "normal" else text, ""]
         elif isinstance(block, Bullets):
-            lines += [f"- {item}" for item in block.items] + [""]
+            lines += [f"- {authored_markdown(item)}" for item in block.items] + [""]
         elif isinstance(block, Table):
             lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
             lines.append("|" + "---|" * len(block.headers))

@@ -2,12 +2,12 @@
 
 Pure functions (no Streamlit) except `render_protecting_links`, which the committee pages call to
 link a missed goal or SLA objective to the playbooks that protect it. Authored and customer text
-is never passed to `unsafe_allow_html`; where it goes into Markdown (link labels) it is escaped.
+is never passed to `unsafe_allow_html`; where it goes into Markdown it goes through
+`app.textsafety.authored_markdown`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -17,11 +17,11 @@ from app.playbooks.sandbox import variable_lines
 from app.playbooks.search import playbook_channels, playbooks_protecting
 from app.spec.playbook import Playbook, Template, Variable
 from app.spec.program import Program
+from app.textsafety import authored_markdown
 
 PAGE_URL_PATH = "playbooks"
 """The page's `url_path` in `app.ui.navigation.PAGES`; deep links are relative to the app's root."""
 LINK_FIELDS: tuple[str, ...] = ("playbook", "template", "locale", "q")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 @dataclass(frozen=True)
@@ -144,10 +144,6 @@ def message_text(subject: str | None, body: str) -> str:
     return body if subject is None else f"Subject: {subject}\n\n{body}"
 
 
-def escape_markdown(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 def protecting_links_markdown(
     program: Program, *, metric: str | None = None, objective: str | None = None, label: str = "it"
 ) -> str | None:
@@ -155,8 +151,8 @@ def protecting_links_markdown(
     found = playbooks_protecting(program, metric=metric, objective=objective)
     if not found:
         return None
-    links = ", ".join(f"[{escape_markdown(pb.metadata.title)}]({link_to(pb.id)})" for pb in found)
-    return f"Playbooks that protect {escape_markdown(label)}: {links}"
+    links = ", ".join(f"[{authored_markdown(pb.metadata.title)}]({link_to(pb.id)})" for pb in found)
+    return f"Playbooks that protect {authored_markdown(label)}: {links}"
 
 
 def render_protecting_links(

@@ -7,6 +7,7 @@ import streamlit as st
 from app.display.charts import goal_chart
 from app.display.labels import format_value, status_label
 from app.service.actuals import revisions
+from app.textsafety import authored_markdown
 from app.ui.context import page_setup
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
@@ -71,8 +72,11 @@ goal = next(g for g in shown if g.goal_id == chosen_id)
 spec = ctx.program.goals[goal.goal_id].spec
 decimals = _decimals(goal.metric)
 
-st.subheader(goal.title)
-st.markdown(f"**Status: {status_label(goal.status)}** — {goal.explanation}")
+st.subheader(authored_markdown(goal.title, ctx.program.spec.link_domains))
+st.markdown(
+    f"**Status: {status_label(goal.status)}** — "
+    + authored_markdown(goal.explanation, ctx.program.spec.link_domains)
+)
 if goal.needs_attention and goal.metric:
     render_protecting_links(ctx.program, metric=goal.metric)
 if goal.periods:
@@ -119,7 +123,7 @@ with card:
         [{"": k, "what": v} for k, v in smart], hide_index=True, width="stretch", key="goals.smart"
     )
     if goal.owner:
-        st.caption(f"Owner: {goal.owner}")
+        st.caption("Owner: " + authored_markdown(goal.owner, ctx.program.spec.link_domains))
 with rails:
     st.markdown("**Guardrails**")
     if goal.guardrails:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.textsafety import authored_markdown
 from app.ui.catalogue import catalogue_rows, parameters_text, used_by
 from app.ui.context import page_setup
 from app.ui.roles import Capability
@@ -34,7 +35,9 @@ data_table(
 )
 for row in shown:
     metric = ctx.program.metrics[row["id"]]
-    with st.expander(f"{metric.metadata.title} (`{metric.id}`)"):
+    with st.expander(
+        f"{authored_markdown(metric.metadata.title, ctx.program.spec.link_domains)} (`{metric.id}`)"
+    ):
         st.markdown(f"**Formula:** {metric.spec.calculation.describe()}")
         st.markdown(f"**Parameters:** {parameters_text(metric.spec.calculation)}")
         st.markdown(

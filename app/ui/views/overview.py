@@ -9,6 +9,7 @@ import streamlit as st
 from app.display.charts import status_by_pillar_chart
 from app.display.labels import status_label
 from app.service.program import last_change
+from app.textsafety import authored_markdown
 from app.ui.context import page_setup
 from app.ui.money import money_row
 from app.ui.roles import Capability
@@ -118,4 +119,7 @@ else:
     st.warning("No actuals recorded yet: run `cxgov demo` or import a contact export.")
 stale = [g for g in evaluation.goals if g.status == "no_data"]
 if stale:
-    st.warning("No value for the last closed period: " + ", ".join(g.title for g in stale))
+    st.warning(
+        "No value for the last closed period: "
+        + authored_markdown(", ".join(g.title for g in stale), ctx.program.spec.link_domains)
+    )

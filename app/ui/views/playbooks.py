@@ -6,6 +6,9 @@ template uses; the preview updates on every change and shows `[name]` where a re
 still missing; the finished text has a copy button (`st.code`) and a download. Authored and
 customer text is shown escaped (`st.code`, `st.text`), never as HTML.
 
+Authored titles, steps and labels are Markdown through `app.textsafety.authored_markdown`: a
+link is live only to a host in the program's `link_domains`.
+
 Deep links: `?playbook=ID&template=ID&locale=xx&q=TEXT`, plus any declared variable by name
 (e.g. `&case_id=NW-1` from a help-desk link). The page then writes the selection back to the URL
 without the variables, so a customer's details do not stay in the browser's address bar.
@@ -17,6 +20,7 @@ import streamlit as st
 
 from app.playbooks.render import RenderError, choose_template, render_template, template_locales
 from app.playbooks.search import search_playbooks
+from app.textsafety import authored_markdown
 from app.ui.context import page_setup
 from app.ui.playbook_view import (
     DeepLink,
@@ -43,6 +47,11 @@ VARIABLE = "playbooks.var.{}"
 ctx = page_setup("Playbooks", needs=Capability.READ_PLAYBOOKS)
 program = ctx.program
 default_locale = program.spec.default_locale
+
+
+def md(text: str) -> str:
+    """Authored text for a Markdown label: links only to the program's `link_domains`."""
+    return authored_markdown(text, program.spec.link_domains)
 
 
 def template_key(playbook_id: str) -> str:
@@ -110,20 +119,20 @@ chosen = st.radio(
     f"{len(hits)} playbook{'s' if len(hits) != 1 else ''}",
     ids,
     key=CHOSEN,
-    format_func=lambda i: by_id[i].playbook.metadata.title,
+    format_func=lambda i: md(by_id[i].playbook.metadata.title),
     captions=[f"matched in {', '.join(hit.matched)}" if text.strip() else "" for hit in hits],
 )
 playbook = by_id[chosen].playbook
 spec = playbook.spec
 
 st.divider()
-st.subheader(playbook.metadata.title)
+st.subheader(md(playbook.metadata.title))
 st.text(spec.situation)
 guarded = [protected.get(m, m) for m in spec.protects.metrics] + [
     protected.get(o, o) for o in spec.protects.objectives
 ]
 if guarded:
-    st.caption("Protects: " + "; ".join(guarded))
+    st.caption("Protects: " + md("; ".join(guarded)))
 
 steps_area, message_area = st.columns([2, 3], gap="large")
 with steps_area:
@@ -131,13 +140,13 @@ with steps_area:
     done = 0
     for number, step in enumerate(spec.steps, start=1):
         done += st.checkbox(
-            f"{number} · {step.instruction}", key=f"playbooks.{playbook.id}.step.{number}"
+            f"{number} · {md(step.instruction)}", key=f"playbooks.{playbook.id}.step.{number}"
         )
         notes = ([f"Within {step.time_limit}."] if step.time_limit else []) + (
             [f"Escalation: {step.escalation}"] if step.escalation else []
         )
         if notes:
-            st.caption(" ".join(notes))
+            st.caption(md(" ".join(notes)))
     st.caption(f"{done} of {len(spec.steps)} steps done.")
 
 with message_area:
@@ -184,7 +193,7 @@ with message_area:
         st.markdown("**For this customer** (fields marked * are required)")
     for variable in variables:
         values[variable.name] = st.text_input(
-            f"{variable.description}{' *' if variable.required else ''}",
+            f"{md(variable.description)}{' *' if variable.required else ''}",
             key=VARIABLE.format(variable.name),
             placeholder=variable.example or "",
             help=f"Template variable `{variable.name}`",
@@ -207,7 +216,10 @@ with message_area:
         )
     except RenderError as exc:
         st.error(
-            f"This template cannot be filled in: {exc}. Tell the playbook's owner ({playbook.metadata.owner})."
+            md(
+                f"This template cannot be filled in: {exc}. Tell the playbook's owner "
+                f"({playbook.metadata.owner})."
+            )
         )
         st.stop()
 

@@ -8,8 +8,7 @@ this page; agents never reach it (it needs READ_MONEY).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -25,17 +24,12 @@ from app.review.layout import Bullets, Chart, Heading, Para, Table, layout
 from app.service import reviews
 from app.service.database import stored_id
 from app.service.reviews import ACTION_STATUSES, SERVES_KINDS, ClosingRefused
+from app.textsafety import authored_markdown
 from app.ui.context import PageContext, page_setup
 from app.ui.roles import Capability
 from app.ui.tables import data_table
 
 CHOSEN_KEY = "reviews.chosen"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
-
-
-def plain(text: str) -> str:
-    """Authored text shown through st.markdown without being read as Markdown (or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def review_label(review: Any) -> str:
@@ -78,17 +72,22 @@ def prepare_form(ctx: PageContext) -> None:
         st.info(f"{opened.label.capitalize()} already exists ({opened.review.status}).")
 
 
-def draw(document: dict[str, Any]) -> None:
-    """The review's blocks, the same layout the exports use; charts drawn live from the document."""
+def draw(document: dict[str, Any], link_domains: Sequence[str]) -> None:
+    """The review's blocks, the same layout the exports use; charts drawn live from the document.
+
+    Notes, root causes and decisions are authored text: shown through `authored_markdown`.
+    """
     charts = review_charts(document)
     for index, block in enumerate(layout(document, charts=list(charts))):
         if isinstance(block, Heading):
             (st.header if block.level <= 2 else st.subheader)(block.text, anchor=False)
         elif isinstance(block, Para):
             tones: dict[str, Callable[[str], object]] = {"warning": st.warning, "note": st.caption}
-            tones.get(block.tone, st.markdown)(plain(block.text))
+            tones.get(block.tone, st.markdown)(authored_markdown(block.text, link_domains))
         elif isinstance(block, Bullets):
-            st.markdown("\n".join(f"- {plain(item)}" for item in block.items))
+            st.markdown(
+                "\n".join(f"- {authored_markdown(item, link_domains)}" for item in block.items)
+            )
         elif isinstance(block, Table):
             data_table(
                 [dict(zip(block.headers, row)) for row in block.rows],
@@ -220,7 +219,9 @@ def record_forms(ctx: PageContext, review: Any) -> None:
         except ClosingRefused as exc:
             st.error(
                 f"{reviews.label(review).capitalize()} cannot close yet:\n\n"
-                + "\n".join(f"- {plain(p)}" for p in exc.problems)
+                + "\n".join(
+                    f"- {authored_markdown(p, ctx.program.spec.link_domains)}" for p in exc.problems
+                )
             )
         except CxgovError as exc:
             st.error(str(exc))
@@ -287,4 +288,4 @@ if review.status != "closed":
 document = reviews.review_document(ctx.engine, ctx.program, review_id=chosen)
 review = next(r for r in reviews.list_reviews(ctx.engine) if r.id == chosen)
 downloads(document, f"review-{'q-' if review.kind == 'quarterly' else ''}{review.period}")
-draw(document)
+draw(document, ctx.program.spec.link_domains)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app.display.charts import attainment_chart
 from app.display.labels import fmt_money
+from app.textsafety import authored_markdown
 from app.ui.context import page_setup
 from app.ui.money import money_row
 from app.ui.playbook_view import render_protecting_links
@@ -68,7 +69,9 @@ chosen = st.selectbox(
     ),
 )
 contract = next(c for c in contracts if c.contract_id == chosen)
-st.subheader(f"{contract.title} — {contract.counterparty}")
+st.subheader(
+    authored_markdown(f"{contract.title} — {contract.counterparty}", ctx.program.spec.link_domains)
+)
 st.caption(
     f"Monthly fee {fmt_money(contract.monthly_fee, contract.currency)}"
     + (
