@@ -13,7 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from app.scaffold import ScaffoldSettings, existing, scaffold_files, write_scaffold
+from app.scaffold import (
+    ScaffoldClash,
+    ScaffoldSettings,
+    existing,
+    scaffold_files,
+    write_scaffold,
+)
 
 
 def _usage(message: str) -> typer.Exit:
@@ -65,6 +71,17 @@ def init(
     )
     contents = scaffold_files(settings)
     clashes = existing(folder, list(contents))
+    if not clashes:
+        try:
+            written = write_scaffold(folder, contents)
+        except ScaffoldClash as exc:
+            clashes = exc.names
+        except OSError as exc:
+            typer.echo(
+                f"cxgov init: cannot write in {folder}: {exc.strerror}; nothing was written",
+                err=True,
+            )
+            raise typer.Exit(code=1) from None
     if clashes:
         typer.echo(
             f"cxgov init: {len(clashes)} file(s) already exist in {folder}; nothing was written:",
@@ -73,8 +90,6 @@ def init(
         for name_ in clashes:
             typer.echo(f"  {name_}", err=True)
         raise typer.Exit(code=1)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = write_scaffold(folder, contents)
     typer.echo(f"Created a cxgov program in {folder}:")
     for name_ in written:
         typer.echo(f"  {name_}")

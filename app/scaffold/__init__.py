@@ -1,15 +1,18 @@
 """`cxgov init`: the files of a new program repository that validates with `--strict` out of the box.
 
 `scaffold_files` is pure (settings in, file contents out); `write_scaffold` is the edge that
-writes them and refuses to overwrite anything. Templates are package data under `templates/`,
+writes them: all or nothing, never over an existing name (not even a dangling link). Templates are package data under `templates/`,
 filled by plain token replacement (`__NAME__` …) so that the `${{ … }}` of GitHub Actions and the
 `{{ … }}` of playbook templates pass through untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -122,25 +125,73 @@ def scaffold_files(settings: ScaffoldSettings, *, install: str = PACKAGE_INSTALL
 
 
 def existing(root: Path, names: list[str]) -> list[str]:
-    return [name for name in names if (root / name).exists()]
+    """The names under `root` that are taken — by a file, a folder or a link, even a dangling one."""
+    return [name for name in names if os.path.lexists(root / name)]
+
+
+class ScaffoldClash(Exception):
+    """Some of the files appeared while the scaffold was being written; nothing was left behind."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
 
 
 def write_scaffold(root: Path, contents: dict[str, str]) -> list[str]:
-    """Write `contents` under `root`; the caller has checked that none of the files exists."""
-    written = []
-    for name, text in contents.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(text)
-        written.append(name)
-    return written
+    """Write `contents` under `root`: every file, or none of them.
+
+    All files are first written into a temporary folder beside their destination (same file
+    system), so a full disk or an unwritable folder fails before anything is placed. Then each
+    is moved into place with `os.link`, which refuses an existing name (a file, a folder or a
+    dangling link) instead of following or replacing it; if any placement fails, the ones
+    already placed and the folders created for them are removed again. `ScaffoldClash` names
+    what was in the way.
+    """
+    folders = {root} | {(root / name).parent for name in contents}
+    created_dirs = sorted(
+        (folder for folder in folders if not os.path.lexists(folder)), key=lambda p: len(p.parts)
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    placed: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix=".cxgov-init-", dir=root) as staging:
+        clashes: list[str] = []
+        try:
+            for name, text in contents.items():
+                staged = Path(staging) / name
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                staged.write_text(text, encoding="utf-8")
+            for folder in created_dirs:
+                folder.mkdir(parents=True, exist_ok=True)
+            for name in contents:
+                target = root / name
+                try:
+                    os.link(Path(staging) / name, target, follow_symlinks=False)
+                except FileExistsError:
+                    clashes.append(name)
+                    break
+                placed.append(target)
+        except BaseException:
+            _undo(placed, created_dirs)
+            raise
+        if clashes:
+            _undo(placed, created_dirs)
+            raise ScaffoldClash(clashes)
+    return list(contents)
+
+
+def _undo(placed: list[Path], created_dirs: list[Path]) -> None:
+    for path in placed:
+        path.unlink(missing_ok=True)
+    for folder in sorted(created_dirs, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something else was put there meanwhile
+            folder.rmdir()
 
 
 __all__ = [
     "CHECKOUT_INSTALL",
     "LAYOUT",
     "PACKAGE_INSTALL",
+    "ScaffoldClash",
     "ScaffoldSettings",
     "existing",
     "scaffold_files",
