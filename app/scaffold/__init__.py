@@ -147,7 +147,9 @@ def write_scaffold(root: Path, contents: dict[str, str]) -> list[str]:
     already placed and the folders created for them are removed again. `ScaffoldClash` names
     what was in the way.
     """
-    folders = {root} | {(root / name).parent for name in contents}
+    folders = {root} | {
+        parent for name in contents for parent in (root / name).parents if root in parent.parents
+    }
     created_dirs = sorted(
         (folder for folder in folders if not os.path.lexists(folder)), key=lambda p: len(p.parts)
     )

@@ -133,7 +133,9 @@ DEEP = {
 @pytest.mark.parametrize("name", sorted(DEEP))
 def test_deep_nesting_is_refused_with_its_own_message(name: str) -> None:
     playbook = make_playbook([template("Hello\n" + DEEP[name])], [variable("x")])
-    with pytest.raises(RenderError, match=f"line 2: the template nests deeper than {MAX_TEMPLATE_DEPTH}"):
+    with pytest.raises(
+        RenderError, match=f"line 2: the template nests deeper than {MAX_TEMPLATE_DEPTH}"
+    ):
         render_template(playbook, "note", {"x": "1"}, locale="en", default_locale="en")
 
 
