@@ -4,6 +4,10 @@ Rendering: the real service-recovery e-mail (en) through `render_template` (loca
 allow-list walk, compile, sandboxed render under the settrace deadline), against a plain
 `jinja2.Template.render` of the same text compiled once (the floor), and the sandboxed render
 of a compiled template with and without the deadline (what the time limit costs).
+Render ceiling: the same subject and body rendered in this process (sandbox and settrace deadline)
+and through the render worker (a pipe round trip to the worker process with its memory limit and
+kill deadline), the keystroke preview (`render_template` with placeholders, through the worker),
+and the cost of a fresh worker (what the first render after a kill waits for).
 Search: `search_playbooks` over 500 playbooks, against a plain substring scan of the same texts.
 
     .venv/bin/python benchmarks/playbooks_bench.py [--repeat 7]
@@ -23,6 +27,7 @@ from _timing import (
 from app.playbooks.render import deadline, render_template
 from app.playbooks.sandbox import PlaybookEnvironment
 from app.playbooks.search import search_playbooks
+from app.playbooks.worker import RenderWorker, render_texts, shared_worker
 from app.spec.playbook import Playbook
 from app.spec.program import Program, ProgramSettings
 
@@ -83,6 +88,48 @@ def main() -> None:
     print(
         f"sandbox, compiled once, with deadline:    {traced * 1e3:8.3f} ms   {traced / bare:6.2f}× without"
     )
+
+    version = next(
+        t for t in playbook.spec.templates if t.id == "apology_remedy" and t.locale == "en"
+    )
+    texts_in = [version.subject, version.body]
+    in_process = median_seconds(
+        lambda: render_texts(texts_in, values, max_chars=50_000, time_limit=1.0),
+        args.repeat,
+        number=200,
+    )
+    through_worker = median_seconds(
+        lambda: shared_worker().render(texts_in, values, max_chars=50_000, time_limit=1.0),
+        args.repeat,
+        number=200,
+    )
+    typing = {**values, "customer_name": "", "remedy": ""}
+    preview = median_seconds(
+        lambda: render_template(
+            playbook, "apology_remedy", typing, locale="en", default_locale="en", placeholders=True
+        ),
+        args.repeat,
+        number=50,
+    )
+
+    def fresh_worker() -> None:
+        worker = RenderWorker()
+        try:
+            worker.render(texts_in, values, max_chars=50_000, time_limit=1.0)
+        finally:
+            worker.close()
+
+    cold = median_seconds(fresh_worker, args.repeat, number=1)
+    print(f"subject + body in this process (before):   {in_process * 1e3:8.3f} ms")
+    print(
+        f"subject + body through the worker (now):   {through_worker * 1e3:8.3f} ms   "
+        f"{through_worker / in_process:6.1f}× in this process"
+    )
+    print(
+        f"keystroke preview (render_template, placeholders, worker): {preview * 1e3:8.3f} ms   "
+        f"budget 50 ms: {'met' if preview < 0.050 else 'MISSED'}"
+    )
+    print(f"first render from a fresh worker (start + render): {cold * 1e3:8.1f} ms")
 
     program = synthetic_program(playbook, 500)
     texts = [
