@@ -89,8 +89,8 @@ FORMULAS = ['=HYPERLINK("https://evil.example","Open")', "=cmd|' /C calc'!A0", "
 
 def test_import_tables_are_safe_to_download(program_root: Path, database_url: str) -> None:
     from app.ingest import builtin_profile, ingest_file
+    from app.service.imports import field_issues, quarantine_report
     from app.store.db import get_engine
-    from app.ui.queries import field_issues, quarantine_report
     from app.ui.tables import safe_table_data
 
     header = "contact_id,created_at,channel,queue,csat,resolved_at"
