@@ -71,6 +71,7 @@ def init(
     )
     contents = scaffold_files(settings)
     clashes = existing(folder, list(contents))
+    written: list[str] = []
     if not clashes:
         try:
             written = write_scaffold(folder, contents)

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from types import FrameType
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from jinja2 import Template as CompiledTemplate
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -148,7 +148,7 @@ def render_texts(
         raise WorkerError("other", f"could not be rendered: {type(exc).__name__}: {exc}") from None
 
 
-def _write_frame(stream: BinaryIO, payload: Mapping[str, Any]) -> None:
+def _write_frame(stream: IO[bytes], payload: Mapping[str, Any]) -> None:
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
