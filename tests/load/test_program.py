@@ -92,7 +92,7 @@ def test_the_repository_example_program_passes_strict() -> None:
 
 def test_a_document_is_read_as_the_class_of_its_kind_only(tmp_path: Path) -> None:
     root = write_program(tmp_path)
-    documents, _diagnostics, _broken = read_documents(root, program_files(root))
+    documents = read_documents(root, program_files(root)).loaded
     [metric] = [doc for doc in documents if doc.kind == "Metric" and doc.id == "csat"]
     assert metric.model_as(Metric) is metric.model
     with pytest.raises(TypeError, match="a Metric is not a Goal"):
