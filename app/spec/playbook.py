@@ -10,7 +10,12 @@ from app.spec.common import Document, Duration, Id, Strict
 
 
 class Protects(Strict):
-    metrics: list[Id] = Field(default_factory=list)
+    """What the playbook protects: the committee pages link a goal at risk or a missed SLA
+    objective to the playbooks that protect its metric or objective."""
+
+    metrics: list[Id] = Field(
+        default_factory=list, description="Metric ids from the catalogue, e.g. `csat`."
+    )
     objectives: list[str] = Field(
         default_factory=list,
         description="SLA objectives as `contract_id/objective_id`.",
@@ -19,7 +24,11 @@ class Protects(Strict):
 
 
 class Step(Strict):
-    instruction: str = Field(min_length=1)
+    """One step of the playbook, shown to the agent as a checklist item."""
+
+    instruction: str = Field(
+        min_length=1, description="What the agent does, in one or two sentences."
+    )
     time_limit: Duration | None = Field(
         default=None, description="e.g. '15 minutes' for a triage step."
     )
@@ -27,31 +36,71 @@ class Step(Strict):
 
 
 class Variable(Strict):
-    name: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
-    description: str = Field(min_length=1)
-    example: str | None = None
-    required: bool = True
+    """A value the agent fills in before a template can be sent (the customer's name, a case
+    number); the app shows one form field per variable."""
+
+    name: str = Field(
+        pattern=r"^[a-z_][a-z0-9_]*$",
+        description="The name templates use, as `{{ name }}`.",
+    )
+    description: str = Field(min_length=1, description="The form field's label for the agent.")
+    example: str | None = Field(default=None, description="Shown as the form field's placeholder.")
+    required: bool = Field(
+        default=True,
+        description="A required variable must be filled before the message can be copied; an "
+        "optional one left empty renders as nothing.",
+    )
 
 
 class Template(Strict):
-    id: Id
-    channel: Literal["email", "chat", "phone", "sms", "social", "letter"]
-    locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    subject: str | None = None
-    body: str = Field(min_length=1)
+    """A message template in one language. The same id may exist once per locale; the text uses
+    the small, sandboxed template language described in the agents' guide."""
+
+    id: Id = Field(
+        description="The template's id within the playbook (shared by its translations)."
+    )
+    channel: Literal["email", "chat", "phone", "sms", "social", "letter"] = Field(
+        description="Where the message is sent (a phone template is a script to read)."
+    )
+    locale: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="The language of this version, `en` or `de-AT`; should be one of the "
+        "program's `locales`.",
+    )
+    subject: str | None = Field(default=None, description="The subject line (e-mail, letter).")
+    body: str = Field(
+        min_length=1, description="The message text, with `{{ variable }}` placeholders."
+    )
 
 
 class PlaybookSpec(Strict):
+    """When to use the playbook, its steps, and the messages an agent fills in."""
+
     situation: str = Field(min_length=1, description="When to use this playbook.")
-    tags: list[str] = Field(default_factory=list)
-    channels: list[str] = Field(default_factory=list)
-    protects: Protects = Field(default_factory=Protects)
-    steps: list[Step] = Field(min_length=1)
-    variables: list[Variable] = Field(default_factory=list)
-    templates: list[Template] = Field(default_factory=list)
+    tags: list[str] = Field(
+        default_factory=list, description="Words agents search by (`complaint`, `outage`)."
+    )
+    channels: list[str] = Field(
+        default_factory=list,
+        description="Channels the playbook applies to; the page filters by them.",
+    )
+    protects: Protects = Field(
+        default_factory=Protects, description="The metrics and SLA objectives it protects."
+    )
+    steps: list[Step] = Field(min_length=1, description="What to do, in order.")
+    variables: list[Variable] = Field(
+        default_factory=list, description="The values the templates need from the agent."
+    )
+    templates: list[Template] = Field(
+        default_factory=list, description="Messages to fill in and send, per channel and language."
+    )
 
 
 class Playbook(Document):
+    """A recovery playbook for agents: when to use it, the steps with time limits and
+    escalation, and message templates to fill in and send."""
+
     KIND: ClassVar[str] = "Playbook"
-    kind: Literal["Playbook"]
-    spec: PlaybookSpec
+    kind: Literal["Playbook"] = Field(description="`Playbook`.")
+    spec: PlaybookSpec = Field(description="Situation, steps, variables and templates.")
