@@ -16,7 +16,6 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -27,7 +26,8 @@ from pydantic.fields import FieldInfo
 from app.ingest.mapping import CANONICAL_FIELDS, CanonicalField, Mapping
 from app.periods import Month
 from app.spec import KINDS, Metadata, Scope
-from app.spec.common import Currency, Duration, Id, Percent, ScopeValue, TimeZoneName
+from app.spec.common import Currency, Duration, Id, Money, Percent, ScopeValue, TimeZoneName
+from app.spec.program import LinkDomain
 from scripts.docgen.markdown import GENERATED_NOTE, code, paragraphs, slug, table, text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,6 +70,19 @@ NAMED_TYPES: tuple[NamedType, ...] = (
     NamedType(Currency, "currency", "An ISO 4217 code in capitals: `USD`, `EUR`, `GBP`."),
     NamedType(Percent, "percent", "A number from 0 to 100 (`5` means 5 %)."),
     NamedType(
+        Money,
+        "amount",
+        "A money amount, not negative, in the document's currency: `40000`, `1250.50`. Kept "
+        "exact (never a floating-point number), and never quoted back in a diagnostic, since "
+        "diagnostics reach pull-request annotations.",
+    ),
+    NamedType(
+        LinkDomain,
+        "host name",
+        "A host name in lower case, without scheme or path (`northwind.example`); it also allows "
+        "its subdomains (`help.northwind.example`).",
+    ),
+    NamedType(
         ScopeValue,
         "scope value",
         "A value of a contact dimension as the contact exports carry it: starts with a letter or "
@@ -88,10 +101,6 @@ BASIC_TYPES: dict[object, tuple[str, str]] = {
     str: ("text", "Any text. Quote it when it starts with a character YAML reads specially."),
     int: ("integer", "A whole number."),
     float: ("number", "A number, whole or with decimals (`85`, `99.95`, `-10`)."),
-    Decimal: (
-        "amount",
-        "A money amount, kept exact (never a floating-point number): `40000`, `1250.50`.",
-    ),
     bool: ("boolean", "`true` or `false`."),
     date: ("date", "A calendar date written `YYYY-MM-DD` (`2027-03-31`)."),
     Month: ("month", "A calendar month written `YYYY-MM` (`2026-06`)."),
