@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 
+from app.periods import Month
 from app.spec.common import Currency, Document, Id, Money, Percent, Scope, Strict, TimeZoneName
 
 
@@ -64,20 +67,55 @@ class Objective(Strict):
     )
 
 
-class Exclusion(Strict):
-    """A stretch of time the contract does not count (planned maintenance, a force-majeure
-    event). Only a month it covers entirely is excluded: the contract measures whole months."""
+def instant(moment: date | datetime, tz: ZoneInfo, *, day_end: bool = False) -> datetime:
+    """`moment` as an aware UTC instant: a date is the start of that day in `tz` (with `day_end`,
+    the start of the next day: the end of a whole last day); a time without an offset is in `tz`."""
+    if isinstance(moment, datetime):
+        local = moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    else:
+        day = moment + timedelta(days=1) if day_end else moment
+        local = datetime.combine(day, time(0), tzinfo=tz)
+    return local.astimezone(UTC)
 
-    from_: date = Field(alias="from", description="First excluded day, YYYY-MM-DD.")
-    to: date = Field(description="Last excluded day, YYYY-MM-DD; not before `from`.")
+
+class Exclusion(Strict):
+    """A stretch of time the contract does not count (planned maintenance, a carrier outage, a
+    force-majeure event): the contacts created in it are left out of the objectives it names, for
+    the channels or queues it names. A window that covers a whole month excludes that month."""
+
+    from_: date | datetime = Field(
+        alias="from",
+        description="Where the window starts: a day (YYYY-MM-DD, from its first moment) or a "
+        "moment (YYYY-MM-DDTHH:MM, in the contract's measurement timezone unless it carries an "
+        "offset).",
+    )
+    to: date | datetime = Field(
+        description="Where it ends: a day (YYYY-MM-DD, the whole day is excluded) or a moment "
+        "(YYYY-MM-DDTHH:MM, the window ends just before it). Not before `from`."
+    )
     reason: str = Field(min_length=1, description="Why, as agreed with the counterparty.")
     objectives: list[Id] = Field(default_factory=list, description="Empty means every objective.")
+    scope: Scope | None = Field(
+        default=None,
+        description="Which contacts the window takes out, e.g. `{channel: phone}` for a "
+        "telephony outage or `{queue: billing}`; absent: all of an objective's contacts.",
+    )
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """(start, end) as aware UTC instants; the end is exclusive."""
+        return instant(self.from_, tz), instant(self.to, tz, day_end=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> Exclusion:
-        if self.to < self.from_:
-            raise ValueError("exclusion `to` is before `from`")
+        start, end = self.bounds(ZoneInfo("UTC"))
+        if end <= start:
+            raise ValueError("exclusion `to` is not after `from`")
         return self
+
+    @property
+    def whole_days(self) -> bool:
+        """Both ends are days (not moments): the window is whole days in the contract's calendar."""
+        return not isinstance(self.from_, datetime) and not isinstance(self.to, datetime)
 
 
 class Band(Strict):
@@ -165,12 +203,21 @@ class PoolRule(Strict):
         default_factory=list, description="Objectives this rule applies to; empty: all."
     )
     at_risk_percent: Percent = Field(
-        description="The at-risk amount as a percentage of the monthly fee; a month's pool "
-        "credits never exceed it."
+        description="The at-risk amount as a percentage of the monthly fee."
     )
     pool_percent: Percent = Field(
-        description="The share of the at-risk amount in the pool; a missed objective is credited "
-        "its `allocation_percent` of the pool."
+        default=100,
+        description="The share of the at-risk amount in the pool (default all of it); a missed "
+        "objective is credited its `allocation_percent` of the pool, and a month's pool credits "
+        "never exceed the pool.",
+    )
+    allocatable_percent: float = Field(
+        default=100,
+        gt=0,
+        le=1000,
+        description="The pool percentage available for allocation: the objectives' "
+        "`allocation_percent` may add up to this (e.g. 250, so that misses of several objectives "
+        "in one month can reach the pool); the payout still never exceeds the pool.",
     )
 
 
@@ -196,11 +243,39 @@ class Cap(Strict):
         return self
 
 
+class YearCap(Strict):
+    """The most the credits of one contract year may add up to: `percent_of_fees` or `amount`.
+
+    A contract year is twelve contract months, the first one counted even when the contract
+    starts in the middle of it."""
+
+    percent_of_fees: Percent | None = Field(
+        default=None,
+        description="The cap as a percentage of the year's fees (the sum of its monthly fees, "
+        'prorated months as prorated), e.g. 12 for "12 % of the annual charges".',
+    )
+    amount: Money | None = Field(
+        default=None, description="The cap as an amount per contract year."
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> YearCap:
+        if (self.percent_of_fees is None) == (self.amount is None):
+            raise ValueError("a contract-year cap is either `percent_of_fees` or `amount`")
+        return self
+
+
 class EarnBack(Strict):
-    """The supplier can earn a credit back by meeting every objective for the following months."""
+    """The supplier earns a credit back by meeting the objectives in the following months."""
 
     periods: int = Field(
-        ge=1, description="A credit is waived when the next N periods all meet every objective."
+        ge=1, description="A credit is waived when the next N periods all meet (see `per`)."
+    )
+    per: Literal["contract", "objective"] = Field(
+        default="contract",
+        description="`contract`: a month's credit is waived when every objective is met in each "
+        "of the next N months; `objective`: each objective's credit is waived when that "
+        "objective is met in each of the next N months.",
     )
 
 
@@ -212,6 +287,11 @@ class Credits(Strict):
         description="The credit rules; each missed month's credits are summed, then capped.",
     )
     cap: Cap | None = Field(default=None, description="The most a month's credits may add up to.")
+    contract_year_cap: YearCap | None = Field(
+        default=None,
+        description="The most a contract year's credits may add up to; applied after the "
+        "monthly cap, to the months in order.",
+    )
     earn_back: EarnBack | None = Field(
         default=None, description="Waive a credit when the following months all meet."
     )
@@ -219,6 +299,27 @@ class Credits(Strict):
         default="missed",
         description="How a period without data counts for credits (it is always shown as unmeasured).",
     )
+    proration: Literal["days", "none"] = Field(
+        default="days",
+        description="A month the contract covers only in part (it starts or ends in it): `days` "
+        "takes the monthly fee — and with it the at-risk amount and the caps — by the days in "
+        "effect (fee × days / days in the month); `none` counts the full monthly fee.",
+    )
+    no_credit_months: int = Field(
+        default=0,
+        ge=0,
+        description="The contract's first N months owe no credit (\"no service credits in the "
+        'first month"; a partial first month counts as one). They are measured and shown, and '
+        "their misses count towards a run of consecutive misses.",
+    )
+
+
+class FeeChange(Strict):
+    """A change of the monthly fee from a month on: an annual uplift, a new volume tier."""
+
+    from_: Month = Field(alias="from", description="The first month of the new fee, YYYY-MM.")
+    monthly_fee: Money = Field(description="The monthly fee from that month on.")
+    reason: str | None = Field(default=None, description='Why, e.g. "annual uplift 3 %".')
 
 
 class SLAContractSpec(Strict):
@@ -226,7 +327,14 @@ class SLAContractSpec(Strict):
 
     counterparty: str = Field(min_length=1, description="The customer the promise is made to.")
     currency: Currency = Field(description="The currency of the fee and the credits.")
-    monthly_fee: Money = Field(description="The monthly fee that credit percentages are taken of.")
+    monthly_fee: Money = Field(
+        description="The monthly fee that credit percentages are taken of (from the start, until "
+        "the first `fee_schedule` change).",
+    )
+    fee_schedule: list[FeeChange] = Field(
+        default_factory=list,
+        description="Later fees, in month order: each applies from its month until the next.",
+    )
     effective: Effective = Field(description="When the contract applies.")
     measurement: Measurement = Field(description="How and in which timezone months are measured.")
     objectives: list[Objective] = Field(
@@ -242,6 +350,14 @@ class SLAContractSpec(Strict):
         default_factory=list,
         description="Who to contact about the contract (for people to read; cxgov sends nothing).",
     )
+
+    def fee_in(self, month: Month) -> Decimal:
+        """The monthly fee the schedule sets for `month` (before any proration)."""
+        fee = self.monthly_fee
+        for change in self.fee_schedule:
+            if change.from_ <= month:
+                fee = change.monthly_fee
+        return fee
 
 
 class SLAContract(Document):
