@@ -12,9 +12,11 @@ from app.evaluate.contracts import (
     evaluate_contracts,
     exposure_summary,
 )
-from app.evaluate.credits import CreditLine, PeriodCredit
+from app.evaluate.credits import CapApplied, CreditLine, PeriodCredit
+from app.evaluate.fees import MonthFee
 from app.evaluate.forecast import Forecast, forecast
 from app.evaluate.goals import GoalEvaluation, GuardrailCheck, evaluate_goals
+from app.evaluate.ledger import CreditStatus, IssuedCredit
 from app.evaluate.program import ProgramEvaluation, evaluate_program
 from app.evaluate.roadmap import (
     DUE_SOON_DAYS,
@@ -30,13 +32,17 @@ __all__ = [
     "DUE_SOON_DAYS",
     "ActualPoint",
     "ActualsIndex",
+    "CapApplied",
     "ContractEvaluation",
     "CreditLine",
+    "CreditStatus",
     "ExposureSummary",
     "Forecast",
     "GoalEvaluation",
     "GuardrailCheck",
+    "IssuedCredit",
     "ItemStatus",
+    "MonthFee",
     "ObjectivePeriod",
     "PeriodCredit",
     "PhaseStatus",

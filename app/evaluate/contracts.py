@@ -1,13 +1,17 @@
 """SLA contracts: attainment per objective and month, credits per month, and money exposure.
 
-Exposure has three parts, per contract and in total:
+Exposure has four separate parts, per contract and in total:
 
-- **owed**: credits of closed months (waived earn-back credits excluded; provisional ones included
-  and also shown on their own);
+- **owed**: credits of closed months that are due — no earn-back can waive them any more (waived
+  credits are not owed; provisional ones are counted on their own);
+- **provisional**: credits of closed months that earn-back may still waive;
 - **at risk**: the open month's credit if it closed at its month-to-date value;
 - **projected**: next month's credit if each objective's recent trend holds (least squares over
-  its last closed values, the goal forecast's machinery; an objective with fewer than three
-  values is not projected and says so).
+  its last closed values, the goal forecast's machinery; an excluded month is skipped; an
+  objective with fewer than three values is not projected and says so).
+
+Against the credit ledger (`app.evaluate.ledger`), the owed credits are further split into
+issued, owed-not-issued and adjustments due on the next invoice.
 
 Totals are in the program currency. A contract in another currency is reported in its own and
 flagged; no exchange rate is invented.
@@ -15,6 +19,7 @@ flagged; no exchange rate is invented.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,8 +33,11 @@ from app.evaluate.attainment import (
     next_count,
     objective_periods,
 )
-from app.evaluate.credits import PeriodCredit, period_credit, settle_earn_back
+from app.evaluate.credits import PeriodCredit, credit_months, month_lines, settle_earn_back
+from app.evaluate.fees import month_fee
 from app.evaluate.forecast import forecast
+from app.evaluate.ledger import CreditStatus, IssuedCredit, reconcile
+from app.evaluate.money import fmt_money
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
 from app.spec.program import Program
@@ -55,6 +63,13 @@ class ContractEvaluation(JsonReady):
     projected: Decimal
     exposure: Decimal
     notes: tuple[str, ...] = ()
+    ledger: tuple[CreditStatus, ...] = ()
+    """Closed months with a credit or a ledger entry, against the ledger."""
+    issued: Decimal = ZERO
+    not_issued: Decimal = ZERO
+    """Owed and on no invoice yet."""
+    adjustments: Decimal = ZERO
+    """Due on the next invoice for credits that changed after they were issued (negative: to recover)."""
 
     def periods(self, kind: str | None = None) -> list[Month]:
         return sorted({c.period for c in self.credits if kind is None or c.kind == kind})
@@ -75,20 +90,32 @@ class ExposureSummary(JsonReady):
     total: Decimal
     other_currencies: dict[str, dict[str, Decimal]]
     flagged_contracts: tuple[str, ...]
+    issued: Decimal = ZERO
+    not_issued: Decimal = ZERO
+    adjustments: Decimal = ZERO
 
 
 def evaluate_contracts(
-    program: Program, actuals: ActualsIndex, *, as_of: date
+    program: Program,
+    actuals: ActualsIndex,
+    *,
+    as_of: date,
+    issued: Sequence[IssuedCredit] = (),
 ) -> list[ContractEvaluation]:
-    """Every contract in id order, evaluated as of `as_of`."""
+    """Every contract in id order, evaluated as of `as_of` (against the ledger's `issued` entries)."""
     return [
-        evaluate_contract(program, c, actuals, as_of=as_of)
+        evaluate_contract(program, c, actuals, as_of=as_of, issued=issued)
         for _, c in sorted(program.contracts.items())
     ]
 
 
 def evaluate_contract(
-    program: Program, contract: SLAContract, actuals: ActualsIndex, *, as_of: date
+    program: Program,
+    contract: SLAContract,
+    actuals: ActualsIndex,
+    *,
+    as_of: date,
+    issued: Sequence[IssuedCredit] = (),
 ) -> ContractEvaluation:
     spec = contract.spec
     open_month = Month.of(as_of)
@@ -102,12 +129,10 @@ def evaluate_contract(
     effective = spec.effective
     if effective.from_.day != 1:
         notes.append(
-            f"the contract starts on {effective.from_}: {Month.of(effective.from_)} is measured as a whole month"
+            _partial_note(contract, Month.of(effective.from_), f"starts on {effective.from_}")
         )
     if effective.to is not None and effective.to != Month.of(effective.to).last_day():
-        notes.append(
-            f"the contract ends on {effective.to}: {Month.of(effective.to)} is measured as a whole month"
-        )
+        notes.append(_partial_note(contract, Month.of(effective.to), f"ends on {effective.to}"))
     history: dict[str, list[ObjectivePeriod]] = {}
     for objective in spec.objectives:
         metric = program.metrics.get(objective.metric)
@@ -117,27 +142,26 @@ def evaluate_contract(
             )
             continue
         history[objective.id] = objective_periods(
-            contract, objective, metric, actuals, months, open_month
+            contract, objective, metric, actuals, months, open_month, program.timezone
         )
     by_period: dict[Month, list[ObjectivePeriod]] = {m: [] for m in months}
     for rows in history.values():
         for row in rows:
             by_period[row.period].append(row)
 
-    credits: list[PeriodCredit] = []
-    for index, month in enumerate(months):
-        so_far = {oid: rows[: index + 1] for oid, rows in history.items()}
-        credits.append(
-            period_credit(
-                contract,
-                month,
-                "open" if month == open_month else "closed",
-                by_period[month],
-                so_far,
-            )
+    entries = [
+        month_lines(
+            contract,
+            month,
+            "open" if month == open_month else "closed",
+            month_fee(contract, month),
+            by_period[month],
+            {oid: rows[: index + 1] for oid, rows in history.items()},
         )
+        for index, month in enumerate(months)
+    ]
     ended = spec.effective.to is not None and Month.of(spec.effective.to) < open_month
-    credits = settle_earn_back(contract, credits, by_period, ended)
+    entries = settle_earn_back(contract, entries, ended)
 
     projected_rows: list[ObjectivePeriod] = []
     next_month = open_month.shift(1)
@@ -153,17 +177,25 @@ def evaluate_contract(
                 oid: [*rows, *(p for p in projected_rows if p.objective_id == oid)]
                 for oid, rows in history.items()
             }
-            credits.append(period_credit(contract, next_month, "projected", projected_rows, so_far))
+            entries.append(
+                month_lines(
+                    contract,
+                    next_month,
+                    "projected",
+                    month_fee(contract, next_month),
+                    projected_rows,
+                    so_far,
+                )
+            )
+    credits = credit_months(contract, entries)
 
-    owed = sum((c.amount for c in credits if c.kind == "closed" and c.earn_back != "waived"), ZERO)
-    provisional = sum(
-        (c.amount for c in credits if c.kind == "closed" and c.earn_back == "provisional"), ZERO
-    )
-    waived = sum(
-        (c.amount for c in credits if c.kind == "closed" and c.earn_back == "waived"), ZERO
-    )
+    closed = [c for c in credits if c.kind == "closed"]
+    provisional = sum((c.provisional for c in closed), ZERO)
+    owed = sum((c.amount for c in closed), ZERO) - provisional
+    waived = sum((c.waived for c in closed), ZERO)
     at_risk = sum((c.amount for c in credits if c.kind == "open"), ZERO)
     projected = sum((c.amount for c in credits if c.kind == "projected"), ZERO)
+    ledger = reconcile(contract.id, credits, issued, spec.currency, as_of=as_of)
     in_currency = spec.currency == program.spec.currency
     if not in_currency:
         notes.append(
@@ -184,8 +216,27 @@ def evaluate_contract(
         waived=waived,
         at_risk=at_risk,
         projected=projected,
-        exposure=owed + at_risk + projected,
+        exposure=owed + provisional + at_risk + projected,
         notes=tuple(notes),
+        ledger=ledger,
+        issued=sum((s.issued for s in ledger), ZERO),
+        not_issued=sum((s.due for s in ledger if s.state == "not_issued"), ZERO),
+        adjustments=sum((s.due for s in ledger if s.state == "adjustment"), ZERO),
+    )
+
+
+def _partial_note(contract: SLAContract, month: Month, what: str) -> str:
+    """What a month the contract covers in part is measured and credited on."""
+    fee = month_fee(contract, month)
+    currency = contract.spec.currency
+    credited = (
+        f"credited on its fee prorated to {fee.describe(currency)}"
+        if fee.prorated
+        else f"credited on the full monthly fee of {fmt_money(fee.monthly_fee, currency)}"
+    )
+    return (
+        f"the contract {what}: {month_name(month)} is measured on its {fee.days} day(s) in "
+        f"effect and {credited}"
     )
 
 
@@ -197,7 +248,9 @@ def _project(
     rows, skipped = [], []
     for objective_id, periods in history.items():
         closed = [
-            (p.period, p.value) for p in periods if p.kind == "closed" and p.value is not None
+            (p.period, p.value)
+            for p in periods
+            if p.kind == "closed" and p.value is not None and p.outcome != "excluded"
         ]
         fc = forecast(closed, month)
         if fc.value is None:
@@ -223,10 +276,15 @@ def _project(
                 outcome=outcome,
                 counts_as_miss=miss,
                 consecutive_misses=next_count(last.consecutive_misses, outcome, miss),
-                note=f"trend over {fc.points_used} closed month(s), {fc.first_month} to {fc.last_month}",
+                note=f"trend over {fc.points_used} closed month(s), {fc.first_month} to "
+                f"{fc.last_month} (excluded months skipped)",
+                series_key=last.scope_key,
             )
         )
     return rows, skipped
+
+
+FIGURES = ("owed", "provisional", "at_risk", "projected", "issued", "not_issued", "adjustments")
 
 
 def exposure_summary(program: Program, contracts: list[ContractEvaluation]) -> ExposureSummary:
@@ -236,25 +294,24 @@ def exposure_summary(program: Program, contracts: list[ContractEvaluation]) -> E
     for c in contracts:
         if c.in_program_currency:
             continue
-        sums = others.setdefault(
-            c.currency,
-            dict.fromkeys(("owed", "provisional", "at_risk", "projected", "total"), ZERO),
-        )
-        for key, value in (
-            ("owed", c.owed),
-            ("provisional", c.provisional),
-            ("at_risk", c.at_risk),
-            ("projected", c.projected),
-            ("total", c.exposure),
-        ):
-            sums[key] += value
+        sums = others.setdefault(c.currency, dict.fromkeys((*FIGURES, "total"), ZERO))
+        for key in FIGURES:
+            sums[key] += getattr(c, key)
+        sums["total"] += c.exposure
+
+    def total(figure: str) -> Decimal:
+        return sum((getattr(c, figure) for c in mine), ZERO)
+
     return ExposureSummary(
         currency=program.spec.currency,
-        owed=sum((c.owed for c in mine), ZERO),
-        provisional=sum((c.provisional for c in mine), ZERO),
-        at_risk=sum((c.at_risk for c in mine), ZERO),
-        projected=sum((c.projected for c in mine), ZERO),
-        total=sum((c.exposure for c in mine), ZERO),
+        owed=total("owed"),
+        provisional=total("provisional"),
+        at_risk=total("at_risk"),
+        projected=total("projected"),
+        total=total("exposure"),
         other_currencies=others,
         flagged_contracts=tuple(c.contract_id for c in contracts if not c.in_program_currency),
+        issued=total("issued"),
+        not_issued=total("not_issued"),
+        adjustments=total("adjustments"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from app.evaluate.contracts import (
     exposure_summary,
 )
 from app.evaluate.goals import GoalEvaluation, evaluate_goals
+from app.evaluate.ledger import IssuedCredit
 from app.evaluate.roadmap import DUE_SOON_DAYS, RoadmapEvaluation, evaluate_roadmap
 from app.evaluate.rollup import Rollup, goal_rollup
 from app.evaluate.serialize import JsonReady
@@ -34,10 +36,16 @@ class ProgramEvaluation(JsonReady):
 
 
 def evaluate_program(
-    program: Program, actuals: ActualsIndex, *, as_of: date, due_soon_days: int = DUE_SOON_DAYS
+    program: Program,
+    actuals: ActualsIndex,
+    *,
+    as_of: date,
+    due_soon_days: int = DUE_SOON_DAYS,
+    issued: Sequence[IssuedCredit] = (),
 ) -> ProgramEvaluation:
+    """Everything as of `as_of`; `issued` is the credit ledger (its entries up to `as_of` count)."""
     goals = evaluate_goals(program, actuals, as_of=as_of)
-    contracts = evaluate_contracts(program, actuals, as_of=as_of)
+    contracts = evaluate_contracts(program, actuals, as_of=as_of, issued=issued)
     return ProgramEvaluation(
         program=program.spec.name,
         as_of=as_of,

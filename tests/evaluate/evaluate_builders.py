@@ -15,6 +15,7 @@ def metric(
     better: str = "higher",
     unit: str = "percent",
     scope: dict[str, Any] | None = None,
+    calculation: dict[str, Any] | None = None,
 ) -> Metric:
     return Metric.model_validate(
         {
@@ -24,7 +25,7 @@ def metric(
             "spec": {
                 "unit": unit,
                 "better": better,
-                "calculation": {"type": "manual"},
+                "calculation": calculation or {"type": "manual"},
                 "definition": "test",
                 "scope": scope or {},
             },
@@ -80,12 +81,16 @@ def contract(
     earn_back: int | None = None,
     unmeasured: str = "missed",
     timezone: str = "UTC",
+    fee_schedule: list[dict[str, Any]] | None = None,
+    earn_back_per: str = "contract",
+    **terms: Any,
 ) -> SLAContract:
-    credits: dict[str, Any] = {"rules": rules or [], "unmeasured": unmeasured}
+    """A contract; `terms` are further `credits` fields (contract_year_cap, proration, …)."""
+    credits: dict[str, Any] = {"rules": rules or [], "unmeasured": unmeasured, **terms}
     if cap is not None:
         credits["cap"] = cap
     if earn_back is not None:
-        credits["earn_back"] = {"periods": earn_back}
+        credits["earn_back"] = {"periods": earn_back, "per": earn_back_per}
     return SLAContract.model_validate(
         {
             **ENVELOPE,
@@ -99,6 +104,7 @@ def contract(
                 "measurement": {"timezone": timezone},
                 "objectives": objectives or [{"id": "uptime", "metric": "uptime", "target": 99.99}],
                 "exclusions": exclusions or [],
+                "fee_schedule": fee_schedule or [],
                 "credits": credits,
             },
         }

@@ -94,6 +94,9 @@ def test_other_currencies_are_flagged_not_converted() -> None:
             "provisional": Decimal("0.00"),
             "at_risk": Decimal("3000.00"),
             "projected": Decimal("3000.00"),
+            "issued": Decimal("0.00"),
+            "not_issued": Decimal("3000.00"),
+            "adjustments": Decimal("0.00"),
             "total": Decimal("9000.00"),
         }
     }
@@ -115,7 +118,7 @@ def test_scope_of_an_objective_selects_its_series() -> None:
     assert e.objectives[0].outcome == "met" and e.owed == 0
 
 
-def test_a_contract_starting_mid_month_says_the_month_is_measured_whole() -> None:
+def test_a_contract_starting_mid_month_says_how_its_first_month_is_measured() -> None:
     c = contract(rules=CLOUD, effective_from="2027-01-15")
     [e] = evaluate_contracts(
         program(metrics=[UPTIME], contracts=[c]),
@@ -123,4 +126,7 @@ def test_a_contract_starting_mid_month_says_the_month_is_measured_whole() -> Non
         as_of=date(2027, 2, 1),
     )
     assert e.periods()[0] == Month(2027, 1)
-    assert any("starts on 2027-01-15" in note for note in e.notes)
+    assert (
+        "the contract starts on 2027-01-15: Jan 2027 is measured on its 17 day(s) in effect and "
+        "credited on its fee prorated to $21,935.48 (17 of 31 days of $40,000)"
+    ) in e.notes
