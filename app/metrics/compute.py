@@ -33,6 +33,7 @@ from app.metrics.measures import RepeatWindow, kind_of
 from app.metrics.queries import (
     CONTACTS,
     Column,
+    Series,
     Window,
     backlog_query,
     percentile_query,
@@ -80,14 +81,6 @@ class KpiValue:
             "denominator": self.denominator,
             "sample_size": self.sample_size,
         }
-
-
-@dataclass(frozen=True)
-class Series:
-    """A metric measured on one scope (the effective scope: the metric's default, overridden)."""
-
-    metric: Metric
-    scope: Scope
 
 
 def contact_metrics(program: Program) -> list[Metric]:
@@ -235,9 +228,7 @@ def _unit_seconds(metric: Metric) -> float:
 def _scan_rows(
     conn: Connection, scanned: Sequence[tuple[int, Series]], window: Window, by: str | None
 ) -> tuple[list[Any], list[Column]]:
-    statement, columns = scan(
-        CONTACTS, window, by, [(item.metric, item.scope) for _, item in scanned]
-    )
+    statement, columns = scan(CONTACTS, window, by, [item for _, item in scanned])
     return list(conn.execute(statement).mappings()), columns
 
 
@@ -277,9 +268,7 @@ def _repeated(
             )
     counts: dict[tuple[int, Month, str | None], int] = {}
     for repeat, chosen in by_window.items():
-        statement, names = repeat_query(
-            [(item.metric, item.scope) for _, item in chosen], repeat, window, by
-        )
+        statement, names = repeat_query([item for _, item in chosen], repeat, window, by)
         for row in conn.execute(statement).mappings():
             month = Month.parse(row["period"])
             group = row["grp"] if by is not None else None
@@ -311,7 +300,7 @@ def _value(
 
 
 def _percentile_rows(conn: Connection, item: Series, window: Window, by: str | None) -> list[Any]:
-    return list(conn.execute(percentile_query(item.metric, item.scope, window, by)).mappings())
+    return list(conn.execute(percentile_query(item, window, by)).mappings())
 
 
 def _with_percentiles(
@@ -353,9 +342,7 @@ def _backlogs(
             seconds=duration_seconds(calculation.older_than) if calculation.older_than else 0
         )
         open_at: dict[tuple[int, str | None], int] = defaultdict(int)
-        for row in conn.execute(
-            backlog_query(item.metric, item.scope, older_than, ends, by)
-        ).mappings():
+        for row in conn.execute(backlog_query(item, older_than, ends, by)).mappings():
             group = row["grp"] if by is not None else None
             for position in range(int(row["opened"]), int(row["closed"])):
                 open_at[(position, group)] += int(row["contacts"])

@@ -6,6 +6,10 @@ Periods are calendar months in the program timezone. Their UTC bounds come from 
 a CASE over `created_at` ranges: correct across daylight-saving changes and the same SQL on both
 databases. The WHERE clause bounds `created_at` by the first and last month, so the index on
 `created_at` can serve it.
+
+A series is a metric on a scope, optionally without the contacts created in some windows (an SLA
+objective's exclusions, `app.spec.exclusions`): every query selects a series' contacts through
+`contacts_condition`, so the windows are left out of every calculation alike.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    not_,
     or_,
     select,
     true,
@@ -36,6 +41,7 @@ from sqlmodel import SQLModel
 from app.metrics.measures import RepeatWindow, came_back, measure_for
 from app.periods import Month
 from app.spec.common import Scope
+from app.spec.exclusions import ExcludedWindow, series_key
 from app.spec.metric import Metric
 from app.store.durations import seconds_later
 from app.store.tables import Contact
@@ -90,6 +96,20 @@ def in_window(created_at: ColumnElement[Any], window: Window) -> ColumnElement[b
     return and_(created_at >= window.start, created_at < window.end)
 
 
+@dataclass(frozen=True)
+class Series:
+    """A metric measured on one scope (the effective scope: the metric's default, overridden),
+    without the contacts created in `excluded` windows."""
+
+    metric: Metric
+    scope: Scope
+    excluded: tuple[ExcludedWindow, ...] = ()
+
+    def key(self) -> str:
+        """The key its actuals are stored under (`Scope.key()` when nothing is excluded)."""
+        return series_key(self.scope.key(), self.excluded)
+
+
 def scope_condition(scope: Scope, c: Any) -> ColumnElement[bool]:
     """The scope's filters as bound `IN` parameters; everything when it restricts nothing."""
     conditions = [
@@ -98,8 +118,21 @@ def scope_condition(scope: Scope, c: Any) -> ColumnElement[bool]:
     return and_(*conditions) if conditions else true()
 
 
+def contacts_condition(series: Series, c: Any) -> ColumnElement[bool]:
+    """The contacts of a series: in its scope, and not created in one of its excluded windows
+    (for the contacts the window names)."""
+    in_scope = scope_condition(series.scope, c)
+    if not series.excluded:
+        return in_scope
+    windows = [
+        and_(c.created_at >= w.start, c.created_at < w.end, scope_condition(w.scope, c))
+        for w in series.excluded
+    ]
+    return and_(in_scope, not_(or_(*windows)))
+
+
 def repeat_query(
-    series: Sequence[tuple[Metric, Scope]], repeat: RepeatWindow, window: Window, by: str | None
+    series: Sequence[Series], repeat: RepeatWindow, window: Window, by: str | None
 ) -> tuple[Select[Any], list[str]]:
     """For FCR series sharing the repeat window `repeat`, their repeated "yes" contacts per
     (period, `by`): what the scan's numerator must give back (see `RepeatWindow`). Returns the
@@ -118,8 +151,8 @@ def repeat_query(
         keys.append(getattr(c, by).label("grp"))
     names = [f"r{index}_repeated" for index in range(len(series))]
     columns = [
-        func.count().filter(scope_condition(scope, c)).label(name)
-        for (_, scope), name in zip(series, names)
+        func.count().filter(contacts_condition(item, c)).label(name)
+        for item, name in zip(series, names)
     ]
     returned = (
         select(literal(1))
@@ -153,7 +186,7 @@ class Column:
 
 
 def scan(
-    source: FromClause, window: Window, by: str | None, series: Sequence[tuple[Metric, Scope]]
+    source: FromClause, window: Window, by: str | None, series: Sequence[Series]
 ) -> tuple[Select[Any], list[Column]]:
     """One pass over the window's contacts, grouped by (period, `by`): for every series its
     numerator (`SUM` of contributions over its sample), sample size and in-scope count, and the
@@ -181,9 +214,9 @@ def scan(
         return name
 
     names: list[Column] = []
-    for index, (metric, scope) in enumerate(series):
-        measure = measure_for(metric.spec.calculation, c)
-        in_scope = scope_condition(scope, c)
+    for index, item in enumerate(series):
+        measure = measure_for(item.metric.spec.calculation, c)
+        in_scope = contacts_condition(item, c)
         counted = and_(in_scope, measure.sample)
         names.append(
             Column(
@@ -196,7 +229,7 @@ def scan(
     return statement, names
 
 
-def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | None) -> Select[Any]:
+def percentile_query(series: Series, window: Window, by: str | None) -> Select[Any]:
     """The percentile (`percentile_cont` semantics: linear interpolation between the two nearest
     ranks) of a duration per (period, `by`), in one portable formulation on both databases.
 
@@ -206,9 +239,9 @@ def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | Non
     and PostgreSQL, with no reliance on either one's percentile function.
     """
     c = CONTACTS.c
-    measure = measure_for(metric.spec.calculation, c)
+    measure = measure_for(series.metric.spec.calculation, c)
     if measure.percentile is None:
-        raise ValueError(f"metric {metric.id!r} is not a percentile")
+        raise ValueError(f"metric {series.metric.id!r} is not a percentile")
     fraction_a: ColumnElement[Any]  # int(): the only text that may reach the SQL is a number
     fraction_b: ColumnElement[Any]
     fraction_a, fraction_b = (literal_column(str(int(part))) for part in measure.percentile)
@@ -222,7 +255,7 @@ def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | Non
             func.row_number().over(partition_by=keys, order_by=measure.contribution).label("rn"),
             func.count().over(partition_by=keys).label("n"),
         )
-        .where(in_window(c.created_at, window), scope_condition(scope, c), measure.sample)
+        .where(in_window(c.created_at, window), contacts_condition(series, c), measure.sample)
         .subquery("ranked")
     )
     r = ranked.c
@@ -245,7 +278,7 @@ def percentile_query(metric: Metric, scope: Scope, window: Window, by: str | Non
 
 
 def backlog_query(
-    metric: Metric, scope: Scope, older_than: timedelta, ends: Sequence[datetime], by: str | None
+    series: Series, older_than: timedelta, ends: Sequence[datetime], by: str | None
 ) -> Select[Any]:
     """The contacts of a backlog series that are open at one or more of the month ends `ends`
     (ascending), counted per (`by`, `opened`, `closed`): open at `ends[i]` — created before it
@@ -270,8 +303,8 @@ def backlog_query(
     return (
         select(*keys, func.count().label("contacts"))
         .where(
-            scope_condition(scope, c),
-            measure_for(metric.spec.calculation, c).sample,
+            contacts_condition(series, c),
+            measure_for(series.metric.spec.calculation, c).sample,
             c.created_at < ends[-1] - older_than,
             or_(
                 c.resolved_at.is_(None),

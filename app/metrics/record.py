@@ -1,7 +1,9 @@
 """Turn computed KPI values into actuals: append a revision only where the number changed.
 
 The series are the ones the program measures (`measured_series`: goals, guardrails and SLA
-objectives with their scopes). A value equal to the latest revision adds nothing, so running this
+objectives with their scopes) and, for the months an SLA objective has exclusion windows in, the
+objective's series without the excluded contacts (`excluded_series`, stored under their own key
+beside the plain series, which goals keep reading). A value equal to the latest revision adds nothing, so running this
 twice on the same contacts writes nothing the second time. A changed value becomes a new revision
 whose reason names the latest import batch. A latest revision entered by hand (or imported) is a
 person's correction: it is kept, and counted as such, rather than silently overwritten.
@@ -13,11 +15,13 @@ import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from app.metrics.compute import KpiValue, Series, compute_series, contact_months
+from app.metrics.compute import KpiValue, compute_series, contact_months
+from app.metrics.queries import Series
 from app.periods import Month
+from app.spec.exclusions import excluded_series
 from app.spec.program import Program, measured_series
 from app.store.actuals import append_revision, latest_actuals
 from app.store.db import session_scope
@@ -90,7 +94,10 @@ def write_computed_actuals(
     summary.series = len(series)
     if not series or not wanted:
         return summary
-    values = compute_series(session.get_bind(), program, series, months=wanted)
+    bind = session.get_bind()
+    values = compute_series(bind, program, series, months=wanted)
+    keyed = list(zip(values, [item.key() for item in series for _ in wanted], strict=True))
+    keyed += _excluded_values(bind, program, wanted, summary)
     current = {
         (actual.metric, actual.scope_key, actual.period): actual
         for actual in latest_actuals(
@@ -103,8 +110,7 @@ def write_computed_actuals(
         if batch is not None
         else "recomputed: contacts changed"
     )
-    scope_keys = [item.scope.key() for item in series for _ in wanted]
-    for value, scope_key in zip(values, scope_keys, strict=True):
+    for value, scope_key in keyed:
         latest = current.get((value.metric, scope_key, str(value.period)))
         if latest is None and value.value is None:
             summary.no_value += 1
@@ -136,6 +142,29 @@ def write_computed_actuals(
         else:
             summary.revised += 1
     return summary
+
+
+def _excluded_values(
+    bind: Engine | Connection, program: Program, wanted: list[Month], summary: ComputeSummary
+) -> list[tuple[KpiValue, str]]:
+    """The SLA objectives' series without their excluded contacts, for the wanted months each is
+    needed in (one more scan, over those months only), with the key each is stored under."""
+    needed = [
+        (Series(program.metrics[found.metric], found.scope, found.windows), set(found.months))
+        for found in excluded_series(program)
+        if program.metrics[found.metric].from_contacts and set(found.months) & set(wanted)
+    ]
+    if not needed:
+        return []
+    summary.series += len(needed)
+    months = sorted({month for _, chosen in needed for month in chosen} & set(wanted))
+    values = compute_series(bind, program, [series for series, _ in needed], months=months)
+    positions = [(series, chosen) for series, chosen in needed for _ in months]
+    return [
+        (value, series.key())
+        for value, (series, chosen) in zip(values, positions, strict=True)
+        if value.period in chosen
+    ]
 
 
 def refresh_after_import(
