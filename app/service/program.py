@@ -16,13 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.errors import InvalidProgram, UsageError
-from app.evaluate import ActualsIndex, ProgramEvaluation, evaluate_program
+from app.evaluate import ActualsIndex, IssuedCredit, ProgramEvaluation, evaluate_program
 from app.load import LoadResult, load_program
-from app.periods import today_in
+from app.periods import Month, today_in
 from app.service.database import open_store, transaction
 from app.spec.program import Program
 from app.store.actuals import last_change as newest_change
 from app.store.actuals import latest_actuals
+from app.store.ledger import ledger_entries
 
 
 def check_root(root: Path) -> Path:
@@ -63,9 +64,39 @@ def read_actuals(engine: Engine, *, metrics: Iterable[str] | None = None) -> Act
         return actuals_in(session, metrics=metrics)
 
 
+def issued_in(session: Session, *, contract_id: str | None = None) -> list[IssuedCredit]:
+    """The credit ledger's entries (of one contract, when given), as the evaluation reads them."""
+    return [
+        IssuedCredit(
+            contract_id=row.contract_id,
+            period=Month.parse(row.period),
+            entry=row.entry,
+            amount=row.amount,
+            currency=row.currency,
+            invoice=row.invoice,
+            issued_on=row.issued_on,
+            issued_by=row.issued_by,
+            credit=row.credit,
+            note=row.note,
+        )
+        for row in ledger_entries(session, contract_id=contract_id)
+    ]
+
+
+def evaluation_in(session: Session, program: Program, as_of: date) -> ProgramEvaluation:
+    """The program evaluated over the latest actuals and the credit ledger, in one snapshot."""
+    return evaluate_program(
+        program,
+        actuals_in(session, metrics=program.metrics),
+        as_of=as_of,
+        issued=issued_in(session),
+    )
+
+
 def evaluate_at(engine: Engine, program: Program, as_of: date) -> ProgramEvaluation:
-    """The program evaluated over the store's latest actuals as of `as_of`."""
-    return evaluate_program(program, read_actuals(engine, metrics=program.metrics), as_of=as_of)
+    """The program evaluated over the store's latest actuals and credit ledger as of `as_of`."""
+    with transaction(engine, "read") as session:
+        return evaluation_in(session, program, as_of)
 
 
 def last_change(engine: Engine) -> str:

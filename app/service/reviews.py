@@ -35,7 +35,7 @@ from app.review.store import ACTION_STATUSES as ACTION_STATUSES
 from app.review.store import SERVES_KINDS as SERVES_KINDS
 from app.review.store import ClosingRefused as ClosingRefused
 from app.service.database import transaction
-from app.service.program import actuals_in
+from app.service.program import actuals_in, issued_in
 from app.spec.program import Program
 from app.store.review_tables import ActionItem, Review
 from app.store.tables import stored_id
@@ -206,9 +206,10 @@ def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPac
     quarter's end, to say what changed over the quarter)."""
     period, kind = Month.parse(review.period), review_kind(review.kind)
     actuals = actuals_in(session, metrics=program.metrics)
-    evaluation = evaluate_program(program, actuals, as_of=review_as_of(period, kind))
+    issued = issued_in(session)
+    evaluation = evaluate_program(program, actuals, as_of=review_as_of(period, kind), issued=issued)
     previous = (
-        evaluate_program(program, actuals, as_of=previous_review_as_of(period, kind))
+        evaluate_program(program, actuals, as_of=previous_review_as_of(period, kind), issued=issued)
         if kind == "quarterly"
         else None
     )

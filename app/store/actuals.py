@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import ColumnElement, Subquery, and_, func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col
 
 from app.errors import Conflict, Refused
 from app.periods import Month
-from app.store.tables import Actual, ImportBatch, utcnow
+from app.store.append import insert_once
+from app.store.tables import Actual, CreditIssue, ImportBatch, utcnow
 
 ActualSource = Literal["computed", "manual", "imported"]
 SOURCES: tuple[str, ...] = ("computed", "manual", "imported")
@@ -98,29 +98,15 @@ def append_revision(
         recorded_at=utcnow(),
         reason=reason.strip() if reason else None,
     )
-    savepoint = session.begin_nested()
-    try:
-        session.add(actual)
-        session.flush()
-    except (IntegrityError, OperationalError) as exc:
-        savepoint.rollback()
-        if isinstance(exc, OperationalError) and not _stale_sqlite_snapshot(exc):
-            raise
-        raise RevisionConflict(
+    insert_once(
+        session,
+        actual,
+        RevisionConflict(
             f"{where}: someone else wrote to it at the same moment; nothing was recorded. "
             "Review the history and try again."
-        ) from None
-    savepoint.commit()
+        ),
+    )
     return actual
-
-
-SQLITE_BUSY_CODES = (5, 517)  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
-
-
-def _stale_sqlite_snapshot(exc: OperationalError) -> bool:
-    """SQLite's answer when a transaction that has read tries to write while, or after, another
-    connection wrote: it refuses at once (no busy wait, which could deadlock) — the WAL-mode race."""
-    return getattr(exc.orig, "sqlite_errorcode", None) in SQLITE_BUSY_CODES
 
 
 def _latest_revisions_subquery(
@@ -181,8 +167,12 @@ def history(session: Session, *, metric: str, scope_key: str | None = None) -> l
 
 
 def last_change(session: Session) -> datetime | None:
-    """When the numbers last changed (a cache key for the app): the newest actual or finished import."""
+    """When the numbers last changed (a cache key for the app): the newest actual, finished
+    import or credit-ledger entry."""
     newest_actual = session.execute(select(func.max(col(Actual.recorded_at)))).scalar()
     newest_import = session.execute(select(func.max(col(ImportBatch.finished_at)))).scalar()
-    candidates = [moment for moment in (newest_actual, newest_import) if moment is not None]
+    newest_issue = session.execute(select(func.max(col(CreditIssue.recorded_at)))).scalar()
+    candidates = [
+        moment for moment in (newest_actual, newest_import, newest_issue) if moment is not None
+    ]
     return max(candidates) if candidates else None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy import (
     Column,
     Computed,
+    Date,
     DateTime,
     Float,
     Index,
@@ -42,6 +44,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class MoneyText(TypeDecorator[Decimal]):
+    """An exact amount stored as its text ("2000.00"): SQLite has no decimal type, and a float
+    would not give the cents back exactly."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Any) -> str | None:
+        return None if value is None else str(Decimal(value))
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
 
 
 def utcnow() -> datetime:
@@ -191,3 +207,32 @@ class Actual(SQLModel, table=True):
     author: str = Field(sa_column=Column(String(128), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class CreditIssue(SQLModel, table=True):
+    """A service credit put on an invoice: one entry of the credit ledger. Append-only: a credit
+    that changes after it was issued gets a further entry (the adjustment) on a later invoice."""
+
+    __tablename__ = "credit_ledger"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "period", "entry", name="uq_credit_ledger_entry"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: str = Field(sa_column=Column(String(64), nullable=False))
+    period: str = Field(sa_column=Column(String(7), nullable=False), description="YYYY-MM")
+    entry: int = Field(ge=1, description="1, 2, … per contract and month")
+    amount: Decimal = Field(
+        sa_column=Column(MoneyText, nullable=False),
+        description="what this invoice credits (negative: recovered)",
+    )
+    credit: Decimal = Field(
+        sa_column=Column(MoneyText, nullable=False),
+        description="the month's whole credit when this entry was recorded",
+    )
+    currency: str = Field(sa_column=Column(String(3), nullable=False))
+    invoice: str = Field(sa_column=Column(String(64), nullable=False))
+    issued_on: date = Field(sa_column=Column(Date, nullable=False))
+    issued_by: str = Field(sa_column=Column(String(128), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text))
