@@ -1,15 +1,18 @@
 """Checks across documents: unique ids, references that resolve, values that fit their metric's unit,
-dates in order, the roadmap within its 365-day horizon, credit bands that fit the metric direction."""
+dates in order, the roadmap within its 365-day horizon, credit bands that fit the metric direction
+and sit on the right side of the target, credit pools whose objectives all have an allocation, fee
+schedules in order within the contract's term."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from app.load.diagnostics import Diagnostic
 from app.load.documents import LoadedDocument
 from app.load.models import did_you_mean
+from app.periods import Month
 from app.spec import (
     HORIZON_DAYS,
     Goal,
@@ -20,7 +23,9 @@ from app.spec import (
     SLAContract,
     item_due_date,
 )
-from app.spec.sla import Band
+from app.spec.exclusions import overlaps
+from app.spec.program import effective_scope
+from app.spec.sla import Band, BandsRule, PoolRule
 
 ByKind = Mapping[str, Mapping[str, LoadedDocument]]
 Loc = tuple[str | int, ...]
@@ -310,9 +315,175 @@ def _contract_checks(by_kind: ByKind, broken: Broken) -> Iterator[Diagnostic]:
                         objectives,
                         "unknown-objective",
                     )
-            if rule.type == "bands":
+            if isinstance(rule, BandsRule):
                 covered = [objectives.get(ref) for ref in (rule.objectives or list(objectives))]
                 yield from _band_checks(doc, loc, rule.bands, [m for m in covered if m is not None])
+                yield from _band_targets(doc, loc, rule, contract)
+            if isinstance(rule, PoolRule):
+                yield from _pool_checks(doc, index, rule, contract)
+        yield from _unpooled_allocations(doc, contract)
+        yield from _fee_schedule_checks(doc, contract)
+        yield from _exclusion_checks(doc, contract, objectives)
+
+
+def _band_targets(
+    doc: LoadedDocument, loc: Loc, rule: BandsRule, contract: SLAContract
+) -> Iterator[Diagnostic]:
+    """A band's edge on the wrong side of an objective's target: the values between the two meet
+    the target, so they owe nothing whatever the band says."""
+    covered = [
+        o for o in contract.spec.objectives if not rule.objectives or o.id in rule.objectives
+    ]
+    for position, band in enumerate(rule.bands):
+        for objective in covered:
+            wrong = (
+                band.edge > objective.target
+                if band.side == "below"
+                else band.edge < objective.target
+            )
+            if not wrong:
+                continue
+            word = "above" if band.side == "below" else "below"
+            low, high = sorted((objective.target, band.edge))
+            yield doc.at(
+                (*loc, "bands", position, band.side),
+                "error",
+                "band-beyond-target",
+                f"the band `{band.side}: {band.edge:g}` is {word} objective `{objective.id}`'s "
+                f"target of {objective.target:g}: a value from {low:g} to {high:g} meets the target "
+                "and owes nothing, so the band does not apply as written",
+                f"a band's edge is on the missing side of the target: write `{band.side}: "
+                f"{objective.target:g}` (the target) or move the target to {band.edge:g}",
+            )
+            break
+
+
+def _pool_checks(
+    doc: LoadedDocument, rule_index: int, rule: PoolRule, contract: SLAContract
+) -> Iterator[Diagnostic]:
+    loc: Loc = ("spec", "credits", "rules", rule_index)
+    covered = [
+        (index, o)
+        for index, o in enumerate(contract.spec.objectives)
+        if not rule.objectives or o.id in rule.objectives
+    ]
+    for index, objective in covered:
+        if objective.allocation_percent is None:
+            yield doc.at(
+                ("spec", "objectives", index, "id"),
+                "error",
+                "pool-allocation",
+                f"objective `{objective.id}` is in the credit pool (credit rule {rule_index + 1}) "
+                "but has no `allocation_percent`: a miss would earn nothing from the pool",
+                "add `allocation_percent: N` (its share of the pool, in %) to the objective, or "
+                "leave it out of the rule's `objectives`",
+            )
+    total = sum(o.allocation_percent or 0 for _, o in covered)
+    if total > rule.allocatable_percent + 1e-9:
+        where = "allocatable_percent" if "allocatable_percent" in rule.model_fields_set else "type"
+        yield doc.at(
+            (*loc, where),
+            "error",
+            "pool-over-allocated",
+            f"the pool's objectives are allocated {total:g} % in all, more than the "
+            f"{rule.allocatable_percent:g} % available for allocation",
+            "lower the allocations, or write `allocatable_percent: N` as the contract states it "
+            '("up to 250 % available for allocation" is common); a month\'s pool credits never '
+            "exceed the pool either way",
+        )
+
+
+def _unpooled_allocations(doc: LoadedDocument, contract: SLAContract) -> Iterator[Diagnostic]:
+    pooled = {
+        objective.id
+        for rule in contract.spec.credits.rules
+        if isinstance(rule, PoolRule)
+        for objective in contract.spec.objectives
+        if not rule.objectives or objective.id in rule.objectives
+    }
+    for index, objective in enumerate(contract.spec.objectives):
+        if objective.allocation_percent is not None and objective.id not in pooled:
+            yield doc.at(
+                ("spec", "objectives", index, "allocation_percent"),
+                "warning",
+                "pool-allocation",
+                f"objective `{objective.id}` has an allocation but no pool rule covers it: the "
+                "allocation earns nothing",
+                "add a `type: pool` credit rule that covers it, or remove the allocation",
+            )
+
+
+def _fee_schedule_checks(doc: LoadedDocument, contract: SLAContract) -> Iterator[Diagnostic]:
+    spec = contract.spec
+    first = Month.of(spec.effective.from_)
+    last = Month.of(spec.effective.to) if spec.effective.to is not None else None
+    previous: Month | None = None
+    for index, change in enumerate(spec.fee_schedule):
+        loc: Loc = ("spec", "fee_schedule", index, "from")
+        if change.from_ <= first:
+            yield doc.at(
+                loc,
+                "error",
+                "fee-schedule",
+                f"a fee change from {change.from_}, not after the contract's first month {first}",
+                "the fee of the first month is `monthly_fee`; a change applies from a later month",
+            )
+        elif last is not None and change.from_ > last:
+            yield doc.at(
+                loc,
+                "error",
+                "fee-schedule",
+                f"a fee change from {change.from_}, after the contract ends in {last}",
+                "remove it, or extend `effective.to`",
+            )
+        elif previous is not None and change.from_ <= previous:
+            yield doc.at(
+                loc,
+                "error",
+                "fee-schedule",
+                f"the fee change from {change.from_} is not after the one before it ({previous})",
+                "list the fee changes in month order, one per month",
+            )
+        previous = change.from_
+
+
+def _day(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _exclusion_checks(
+    doc: LoadedDocument, contract: SLAContract, metrics: Mapping[str, Metric | None]
+) -> Iterator[Diagnostic]:
+    spec = contract.spec
+    effective = spec.effective
+    for index, exclusion in enumerate(spec.exclusions):
+        loc: Loc = ("spec", "exclusions", index)
+        starts, ends = _day(exclusion.from_), _day(exclusion.to)
+        if ends < effective.from_ or (effective.to is not None and starts > effective.to):
+            yield doc.at(
+                (*loc, "from"),
+                "warning",
+                "exclusion-outside-term",
+                f"the exclusion ({starts} to {ends}) is outside the contract's term",
+                "check the dates: an exclusion only changes months the contract is in effect",
+            )
+        if exclusion.scope is None:
+            continue
+        named = [
+            effective_scope(metric, o.scope)
+            for o in spec.objectives
+            if (not exclusion.objectives or o.id in exclusion.objectives)
+            and (metric := metrics.get(o.id)) is not None
+        ]
+        if named and not any(overlaps(scope, exclusion.scope) for scope in named):
+            yield doc.at(
+                (*loc, "scope"),
+                "warning",
+                "exclusion-scope",
+                f"the exclusion's contacts ({exclusion.scope.describe()}) are in none of the "
+                "objectives it applies to: it changes nothing",
+                "check the channel or queue, or the `objectives` it names",
+            )
 
 
 def _band_checks(
