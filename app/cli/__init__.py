@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from app.cli import (
     actuals,
     app_cmd,
+    credits,
     db,
     diff,
     ingest,
@@ -56,7 +57,20 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (validate, db, ingest, actuals, kpi, status, playbook, app_cmd, diff, init, review):
+for module in (
+    validate,
+    db,
+    ingest,
+    actuals,
+    kpi,
+    status,
+    credits,
+    playbook,
+    app_cmd,
+    diff,
+    init,
+    review,
+):
     module.register(app)
 
 

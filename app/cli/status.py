@@ -1,4 +1,4 @@
-"""`cxgov status` and `cxgov credits`: the committee's questions answered from the program and the store.
+"""`cxgov status` and `cxgov credits [show]`: the committee's questions answered from the program and the store.
 
 Thin: `app.service.program.program_state` loads, reads and evaluates; this prints text or json.
 Exit codes: 0 the report was produced (whatever the goals' statuses), 1 the program has errors
@@ -15,7 +15,7 @@ import typer
 
 from app.cli.common import Format, FormatOption, RootArg, parse_date, parse_month
 from app.display.labels import fmt_money
-from app.evaluate import ContractEvaluation, ProgramEvaluation
+from app.evaluate import ContractEvaluation, ExposureSummary, ProgramEvaluation
 from app.periods import Month
 from app.service.program import program_state
 
@@ -137,12 +137,17 @@ def _contract_for_period(c: ContractEvaluation, period: Month) -> dict[str, Any]
         "at_risk",
         "projected",
         "exposure",
+        "issued",
+        "not_issued",
+        "adjustments",
         "notes",
     )
+    ledger = next((s for s in c.ledger if s.period == period), None)
     return {
         **{k: data[k] for k in keep},
         "objectives": [op.to_dict() for op in rows],
         "credit": None if credit is None else credit.to_dict(),
+        "ledger": None if ledger is None else ledger.to_dict(),
     }
 
 
@@ -165,9 +170,9 @@ def credits_text(evaluation: ProgramEvaluation, period: Month) -> str:
     )
     lines = [f"SLA credits for {period} ({state}), as of {evaluation.as_of}", ""]
     for c in evaluation.contracts:
-        lines.append(
-            f"{c.contract_id} — {c.counterparty} (monthly fee {fmt_money(c.monthly_fee, c.currency)})"
-        )
+        credit = next((k for k in c.credits if k.period == period), None)
+        fee = credit.fee.describe(c.currency) if credit else fmt_money(c.monthly_fee, c.currency)
+        lines.append(f"{c.contract_id} — {c.counterparty} (fee for {period}: {fee})")
         rows = [op for op in c.objectives if op.period == period]
         if not rows:
             lines.append("  not in effect in this period")
@@ -182,25 +187,33 @@ def credits_text(evaluation: ProgramEvaluation, period: Month) -> str:
                 )
                 if op.note:
                     lines.append(f"    note: {op.note}")
-        credit = next((k for k in c.credits if k.period == period), None)
         if credit is not None:
-            lines.append(
-                f"  credit {fmt_money(credit.amount, c.currency)} ({credit.percent_of_fee:.2f} % of fee): "
-                f"{credit.explanation}"
+            held = (
+                f"; {fmt_money(credit.provisional, c.currency)} of it provisional"
+                if credit.provisional
+                else ""
             )
-        lines.append(
-            f"  exposure: owed {fmt_money(c.owed, c.currency)} (provisional "
-            f"{fmt_money(c.provisional, c.currency)}), at risk {fmt_money(c.at_risk, c.currency)}, "
-            f"projected {fmt_money(c.projected, c.currency)}"
-        )
+            lines.append(
+                f"  credit {fmt_money(credit.amount, c.currency)} ({credit.percent_of_fee:.2f} % of "
+                f"the fee{held}): {credit.explanation}"
+            )
+        status = next((s for s in c.ledger if s.period == period), None)
+        if status is not None:
+            lines.append(f"  invoicing: {status.explanation}")
+        lines.append(f"  {_figures(c.currency, c)}")
+        if c.not_issued or c.adjustments:
+            lines.append(
+                f"  for the next invoice: not issued {fmt_money(c.not_issued, c.currency)}, "
+                f"adjustments {fmt_money(c.adjustments, c.currency)}"
+            )
         for note in c.notes:
             lines.append(f"  note: {note}")
         lines.append("")
     x = evaluation.exposure
+    lines.append(f"Total: {_figures(x.currency, x)} — exposure {fmt_money(x.total, x.currency)}")
     lines.append(
-        f"Total ({x.currency}): owed {fmt_money(x.owed, x.currency)} (provisional "
-        f"{fmt_money(x.provisional, x.currency)}), at risk {fmt_money(x.at_risk, x.currency)}, projected "
-        f"{fmt_money(x.projected, x.currency)} — exposure {fmt_money(x.total, x.currency)}"
+        f"  owed and not issued {fmt_money(x.not_issued, x.currency)}, adjustments due "
+        f"{fmt_money(x.adjustments, x.currency)}"
     )
     for currency, sums in x.other_currencies.items():
         lines.append(
@@ -209,13 +222,22 @@ def credits_text(evaluation: ProgramEvaluation, period: Month) -> str:
     return "\n".join(lines)
 
 
+def _figures(currency: str, figures: ContractEvaluation | ExposureSummary) -> str:
+    """The four figures, always apart: owed (closed, due), provisional, at risk, projected."""
+    return (
+        f"owed {fmt_money(figures.owed, currency)}, provisional "
+        f"{fmt_money(figures.provisional, currency)}, at risk {fmt_money(figures.at_risk, currency)}, "
+        f"projected {fmt_money(figures.projected, currency)}"
+    )
+
+
 def credits(
     root: RootArg = Path("."),
     period: PeriodOpt = None,
     as_of: AsOf = None,
     format: FormatOption = Format.text,
 ) -> None:
-    """Per contract and objective: value, target, outcome, consecutive misses, credit and why; exposure totals."""
+    """A month's credits per contract and objective, and the four figures: owed, provisional, at risk, projected."""
     month = parse_month(period, option="--period")
     evaluation = _evaluate(root, as_of)
     month = month or evaluation.open_period.shift(-1)
@@ -233,4 +255,3 @@ def credits(
 
 def register(app: typer.Typer) -> None:
     app.command("status")(status)
-    app.command("credits")(credits)

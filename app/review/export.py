@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from app.review.layout import Bullets, Chart, Heading, Para, Table, layout, title_of
+from app.review.layout import Block, Bullets, Chart, Heading, Para, Table, layout, title_of
 from app.textsafety import authored_markdown
 
 FORMATS: tuple[str, ...] = ("md", "html", "pdf")
@@ -87,6 +87,17 @@ def to_html(document: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
 
 def to_pdf(document: Mapping[str, Any], images: Mapping[str, bytes]) -> bytes:
     """An A4 handout (reportlab platypus): headings, paragraphs, tables with wrapped cells, charts."""
+    return blocks_to_pdf(
+        layout(document, charts=list(images)), title=title_of(document), images=images
+    )
+
+
+def blocks_to_pdf(
+    blocks: Sequence[Block], *, title: str, images: Mapping[str, bytes] | None = None
+) -> bytes:
+    """Laid-out blocks as an A4 PDF (the review handout, the credit statement). Text is escaped
+    for reportlab's markup here; `images` holds the PNG of each `Chart` block."""
+    images = images or {}
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -123,13 +134,13 @@ def to_pdf(document: Mapping[str, Any], images: Mapping[str, bytes]) -> bytes:
         rightMargin=16 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-        title=title_of(document),
+        title=title,
         author="cxgov",
     )
     width = pdf.width
     story: list[Any] = []
     x = xml_escape
-    for block in layout(document, charts=list(images)):
+    for block in blocks:
         if isinstance(block, Heading):
             story.append(Paragraph(x(block.text), headings.get(block.level, styles["Heading4"])))
         elif isinstance(block, Para):

@@ -186,9 +186,12 @@ def test_credits_text_defaults_to_the_last_closed_month(root: Path) -> None:
     assert "SLA credits for 2026-09 (closed)" in result.output
     assert (
         "chat first response missed in Aug 2026 and Sep 2026: 2 consecutive misses (credit from 2) → "
-        "5 % of $40,000 = $2,000; cap 20 % not reached"
+        "5 % of $40,000 = $2,000; monthly cap 20 % ($8,000) not reached"
     ) in result.output
-    assert "exposure $6,000" in result.output
+    assert "invoicing: owed, not issued: $2,000" in result.output
+    assert (
+        "Total: owed $2,000, provisional $0, at risk $2,000, projected $2,000 — exposure $6,000"
+    ) in result.output
 
 
 @pytest.mark.parametrize(
