@@ -108,7 +108,10 @@ def attainment_chart(
 ) -> alt.LayerChart:
     """A month × objective grid: each cell coloured by outcome (met / missed / excluded / unmeasured).
 
-    `objectives` are `ObjectivePeriod`s of one contract (closed and open periods).
+    `objectives` are `ObjectivePeriod`s of one contract (closed and open periods). A month whose
+    figure leaves out an exclusion window (part of the month, or some of the contacts) is outlined
+    in a dashed dark line, and its tooltip says how many contacts and hours were left out and why;
+    a month excluded whole is grey ("excluded").
     """
     rows = [
         {
@@ -120,6 +123,7 @@ def attainment_chart(
             "kind": o.kind,
             "label": "—" if o.value is None else f"{o.value:.1f}",
             "misses in a row": o.consecutive_misses,
+            "exclusions": o.exclusion_text(),
         }
         for o in objectives
         if o.kind != "projected"
@@ -133,8 +137,12 @@ def attainment_chart(
         ),
         y=alt.Y("objective:N", title=None, axis=alt.Axis(labelLimit=300)),
     )
-    cells = base.mark_rect(stroke="white").encode(
+    excluded = "datum.exclusions != ''"
+    cells = base.mark_rect().encode(
         color=color,
+        stroke=alt.condition(excluded, alt.value("#1b1f24"), alt.value("white")),
+        strokeWidth=alt.condition(excluded, alt.value(2.5), alt.value(1)),
+        strokeDash=alt.condition(excluded, alt.value([5, 3]), alt.value([1, 0])),
         tooltip=[
             "objective:N",
             alt.Tooltip("month:T", timeUnit="yearmonth"),
@@ -143,6 +151,7 @@ def attainment_chart(
             "target:Q",
             "kind:N",
             "misses in a row:Q",
+            "exclusions:N",
         ],
     )
     text = base.mark_text(color="white", fontWeight="bold").encode(text="label:N")

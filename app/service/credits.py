@@ -184,6 +184,15 @@ def credit_ledger(
     return Ledger(evaluation, chosen)
 
 
+def statement_of(
+    program: Program, evaluation: ProgramEvaluation, *, contract_id: str, period: Month
+) -> CreditStatement:
+    """The statement of a month from an evaluation already made (the app's cached one)."""
+    evaluated = _evaluated(evaluation, contract_id)
+    credit = next(c for c in evaluated.credits if c.period == period)
+    return credit_statement(program, evaluated, credit, as_of=evaluation.as_of)
+
+
 def statement(
     engine: Engine,
     program: Program,
@@ -198,9 +207,7 @@ def statement(
     _closed_month(program, contract, period, day)
     with transaction(engine, "read") as session:
         evaluation = evaluation_in(session, program, day)
-    evaluated = _evaluated(evaluation, contract_id)
-    credit = next(c for c in evaluated.credits if c.period == period)
-    return credit_statement(program, evaluated, credit, as_of=day)
+    return statement_of(program, evaluation, contract_id=contract_id, period=period)
 
 
 def export_statement(found: CreditStatement, fmt: str) -> bytes:

@@ -1,7 +1,8 @@
 """Who may see and do what in the app (pure: no Streamlit).
 
-Three roles: the steering committee reads everything; a manager also records and imports
-actuals; an agent sees playbooks and templates only — never contract fees, credits or writes.
+Three roles: the steering committee reads everything and records service credits as issued on
+invoices (finance sits on it); a manager also records and imports actuals; an agent sees
+playbooks and templates only — never contract fees, credits or writes.
 OIDC login says who a person is; this module maps that identity to a role from
 `program.spec.access` (e-mail addresses or `@domain` entries). An address the identity provider
 has not verified proves nothing (anyone can sign up at a provider with someone else's address),
@@ -29,12 +30,19 @@ class Capability(str, Enum):
     """Contract fees, service credits and exposure."""
     WRITE_ACTUALS = "write_actuals"
     """Record, correct and import actuals."""
+    ISSUE_CREDITS = "issue_credits"
+    """Record a service credit as issued on an invoice (finance sits on the committee)."""
     READ_PLAYBOOKS = "read_playbooks"
 
 
 GRANTS: dict[Role, frozenset[Capability]] = {
     "committee": frozenset(
-        {Capability.READ_PROGRAM, Capability.READ_MONEY, Capability.READ_PLAYBOOKS}
+        {
+            Capability.READ_PROGRAM,
+            Capability.READ_MONEY,
+            Capability.ISSUE_CREDITS,
+            Capability.READ_PLAYBOOKS,
+        }
     ),
     "manager": frozenset(Capability),
     "agent": frozenset({Capability.READ_PLAYBOOKS}),

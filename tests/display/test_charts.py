@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app.display.charts import (
@@ -12,7 +12,7 @@ from app.display.charts import (
     roadmap_gantt,
     status_by_pillar_chart,
 )
-from app.evaluate.attainment import ObjectivePeriod
+from app.evaluate.attainment import ExclusionApplied, ObjectivePeriod
 from app.evaluate.forecast import Forecast
 from app.evaluate.goals import GoalEvaluation, GoalPeriod
 from app.evaluate.roadmap import ItemStatus, PhaseStatus
@@ -130,6 +130,50 @@ def test_attainment_marks_misses_and_shows_unmeasured_as_a_dash() -> None:
         ("unmeasured", "—"),
         ("met", "90.0"),
     ]
+
+
+def test_attainment_outlines_a_month_with_an_exclusion_window() -> None:
+    """March left out a three-day outage: its cell is outlined in a dashed line and its tooltip
+    says what was left out; February, without a window, keeps the plain white border."""
+    window = ExclusionApplied(
+        "carrier outage",
+        datetime(2026, 3, 10, 7, tzinfo=UTC),
+        datetime(2026, 3, 13, 7, tzinfo=UTC),
+        "all contacts",
+        72.0,
+    )
+
+    def op(month: int, **parts: object) -> ObjectivePeriod:
+        return ObjectivePeriod(
+            "phone",
+            "Phone SL",
+            "service_level",
+            "channel=phone",
+            Month(2026, month),
+            "closed",
+            85.0,
+            80.0,
+            "higher",
+            "met",
+            False,
+            0,
+            **parts,  # type: ignore[arg-type]
+        )
+
+    spec = attainment_chart(
+        [op(2), op(3, exclusions=(window,), excluded_hours=72.0, excluded_contacts=412)]
+    ).to_dict()
+    cells = spec["layer"][0]
+    assert cells["encoding"]["strokeDash"]["condition"] == {
+        "test": "datum.exclusions != ''",
+        "value": [5, 3],
+    }
+    values = cells["data"]["values"] if "data" in cells else spec["data"]["values"]
+    assert [v["exclusions"] for v in values] == [
+        "",
+        "412 contact(s) and 72 h excluded (carrier outage)",
+    ]
+    assert {"field": "exclusions", "type": "nominal"} in cells["encoding"]["tooltip"]
 
 
 def test_gantt_has_status_colours_and_todays_line() -> None:

@@ -43,5 +43,6 @@ def test_the_committee_reads_actuals_but_has_no_write_controls(
 def test_the_committee_sees_money(known_root: Path, open_page: PageFactory) -> None:
     at = open_page("slas", known_root, viewer=COMMITTEE)
     assert not at.error
-    assert any(m.label == "Owed" for m in at.metric)
+    assert any(m.label == "Owed (closed months)" for m in at.metric)
+    assert at.get("form")  # the committee (finance) records credits as issued
     assert not any("Local single-user mode" in c.value for c in at.caption)

@@ -71,9 +71,17 @@ def test_overview_shows_the_exposure_and_counts_evaluate_returns(
     _, expected = evaluation(known_root, database_url)
     shown = metrics_by_label(open_page("overview", known_root))
     assert shown["Goals"] == str(expected.rollup.total)
-    assert shown["Total exposure"] == fmt_money(expected.exposure.total, "USD")
-    assert shown["Owed (closed months)"] == fmt_money(expected.exposure.owed, "USD")
-    assert expected.exposure.owed > 0
+    x = expected.exposure
+    assert [
+        shown[label]
+        for label in (
+            "Owed (closed months)",
+            "Provisional (earn-back pending)",
+            "At risk (this month so far)",
+            "Projected (next month)",
+        )
+    ] == [fmt_money(amount, "USD") for amount in (x.owed, x.provisional, x.at_risk, x.projected)]
+    assert x.owed > 0
 
 
 def test_slas_page_shows_the_credit_for_the_breach_streak(
@@ -91,8 +99,10 @@ def test_slas_page_shows_the_credit_for_the_breach_streak(
         row for table in credit_tables for _, row in table.iterrows() if row["month"] == "2026-08"
     ]
     assert any(row["amount"] == fmt_money(august.amount, "USD") for row in rows)
-    owed = [m.value for m in at.metric if m.label == "Owed"]
+    owed = [m.value for m in at.metric if m.label == "Owed (closed months)"]
     assert owed[0] == fmt_money(expected.exposure.owed, "USD")  # the program total comes first
+    not_issued = [m.value for m in at.metric if m.label == "Owed, not issued"]
+    assert not_issued[0] == fmt_money(expected.exposure.not_issued, "USD")
     contracts = at.dataframe[0].value.set_index("id")
     for contract in expected.contracts:
         assert contracts.loc[contract.contract_id, "owed"] == fmt_money(
@@ -129,3 +139,27 @@ def test_roadmap_lists_what_is_slipping(
         assert list(slipping["item"]) == [i.title for i in expected.roadmap.slipping]
     else:
         assert any("Nothing is overdue" in s.value for s in at.success)
+
+
+def test_finance_records_a_credit_as_issued_on_the_slas_page(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    """Brightwater's August credit (chat missed July and August; the other objectives have no
+    value, which the contract counts as missed) goes on invoice INV-2026-0917: the page records it
+    through the same use case as `cxgov credits issue`, then shows it issued, and the owed-not-
+    issued figure drops by that amount."""
+    _, expected = evaluation(known_root, database_url)
+    brightwater = next(c for c in expected.contracts if c.contract_id.startswith("brightwater"))
+    august = next(c for c in brightwater.credits if str(c.period) == "2026-08")
+    at = open_page("slas", known_root)
+    at.selectbox(key="slas.contract").set_value(brightwater.contract_id).run()
+    at.selectbox(key="slas.issue.month").set_value("2026-08")
+    at.text_input(key="slas.issue.invoice").input("INV-2026-0917")
+    at.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("INV-2026-0917" in s.value for s in at.success)
+    ledger = next(d.value for d in at.dataframe if "ledger" in d.value.columns)
+    row = ledger.set_index("month").loc["2026-08"]
+    assert row["state"] == "issued" and row["issued"] == fmt_money(august.amount, "USD")
+    not_issued = [m.value for m in at.metric if m.label == "Owed, not issued"]
+    assert not_issued[0] == fmt_money(expected.exposure.not_issued - august.amount, "USD")

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from app.display.charts import status_by_pillar_chart
-from app.display.labels import status_label
+from app.display.labels import fmt_money, status_label
 from app.service.program import last_change
 from app.textsafety import authored_markdown
 from app.ui.context import page_setup
-from app.ui.money import money_row
+from app.ui.money import credit_figures
 from app.ui.roles import Capability
 from app.ui.tables import data_table
 
@@ -64,15 +64,12 @@ with right:
         st.success("No goal got worse since the last period.")
 
 st.subheader("Service credits")
-money_row(
-    [
-        ("Owed (closed months)", exposure.owed),
-        ("Provisional (this month so far)", exposure.provisional),
-        ("At risk", exposure.at_risk),
-        ("Total exposure", exposure.total),
-    ],
-    exposure.currency,
-)
+credit_figures(exposure, exposure.currency)
+if exposure.not_issued or exposure.adjustments:
+    st.caption(
+        f"Owed and not yet on an invoice: {fmt_money(exposure.not_issued, exposure.currency)}; "
+        f"adjustments due on the next invoice: {fmt_money(exposure.adjustments, exposure.currency)}."
+    )
 if exposure.other_currencies:
     st.caption(
         "Contracts in other currencies, not converted: "

@@ -1,32 +1,126 @@
-"""SLAs & credits: the program total, every contract's money, and one contract in detail —
-attainment per objective and month against target with misses marked, credits explained."""
+"""SLAs & credits: the program's four credit figures and what the ledger says of them, every
+contract's money, and one contract in detail — attainment per objective and month against target
+(misses marked, exclusion windows outlined), credits explained, invoicing: record a credit as
+issued, download the month's statement."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 
 from app.display.charts import attainment_chart
 from app.display.labels import fmt_money
+from app.errors import CxgovError
+from app.evaluate import ContractEvaluation, CreditStatus
+from app.service import credits as credit_service
 from app.textsafety import authored_markdown
-from app.ui.context import page_setup
-from app.ui.money import money_row
+from app.ui.context import PageContext, page_setup
+from app.ui.money import credit_figures, invoicing_row
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
 from app.ui.tables import data_table
+
+STATEMENT_MEDIA = {"pdf": "application/pdf", "csv": "text/csv", "json": "application/json"}
+ISSUED_KEY = "slas.issued"
+
+
+def issue_form(ctx: PageContext, contract: ContractEvaluation, due: list[CreditStatus]) -> None:
+    """Finance records a closed month's credit (or an adjustment) as put on an invoice."""
+    currency = contract.currency
+    with st.form("slas.issue", clear_on_submit=True):
+        st.markdown("**Record a credit as issued**")
+        month = st.selectbox(
+            "Month",
+            [str(s.period) for s in due],
+            format_func=lambda m: next(
+                f"{m} — {fmt_money(s.due, currency)} "
+                + ("(adjustment)" if s.state == "adjustment" else "(owed)")
+                for s in due
+                if str(s.period) == m
+            ),
+            key="slas.issue.month",
+        )
+        invoice = st.text_input("Invoice", key="slas.issue.invoice", placeholder="INV-2026-1043")
+        dated = st.date_input("Invoice date", value=ctx.as_of, key="slas.issue.date")
+        note = st.text_input("Note (optional)", key="slas.issue.note")
+        if not st.form_submit_button("Record as issued"):
+            return
+    status = next(s for s in due if str(s.period) == month)
+    try:
+        issued = credit_service.issue_credit(
+            ctx.engine,
+            ctx.program,
+            contract_id=contract.contract_id,
+            period=status.period,
+            invoice=invoice,
+            issued_on=dated,
+            author=ctx.viewer.author,
+            amount=status.due,
+            note=note or None,
+            today=ctx.as_of,
+        )
+    except CxgovError as exc:
+        st.error(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        return
+    st.session_state[ISSUED_KEY] = issued.message()
+    st.rerun()
+
+
+def invoicing(ctx: PageContext, contract: ContractEvaluation) -> None:
+    currency = contract.currency
+    st.markdown("**Invoicing**")
+    done = st.session_state.pop(ISSUED_KEY, None)
+    if done:
+        st.success(done)
+    invoicing_row(contract, currency)
+    if not contract.ledger:
+        st.caption("No closed month owes a credit, and nothing has been issued.")
+        return
+    data_table(
+        [
+            {
+                "month": str(s.period),
+                "credit": fmt_money(s.credit, currency),
+                "issued": fmt_money(s.issued, currency),
+                "state": s.state.replace("_", " "),
+                "due on the next invoice": fmt_money(s.due, currency) if s.due else "",
+                "ledger": s.explanation,
+            }
+            for s in contract.ledger
+        ],
+        hide_index=True,
+        width="stretch",
+        key="slas.ledger",
+    )
+    due = [s for s in contract.ledger if s.state in ("not_issued", "adjustment")]
+    if due and ctx.viewer.can(Capability.ISSUE_CREDITS):
+        issue_form(ctx, contract, due)
+    months = [str(s.period) for s in contract.ledger]
+    chosen = st.selectbox("Statement for", months, index=len(months) - 1, key="slas.statement")
+    found = credit_service.statement_of(
+        ctx.program,
+        ctx.evaluation(),
+        contract_id=contract.contract_id,
+        period=next(s.period for s in contract.ledger if str(s.period) == chosen),
+    )
+    for column, fmt in zip(st.columns(len(STATEMENT_MEDIA)), STATEMENT_MEDIA):
+        column.download_button(
+            f"Statement {fmt.upper()}",
+            data=partial(credit_service.export_statement, found, fmt),
+            file_name=f"credit-statement-{contract.contract_id}-{chosen}.{fmt}",
+            mime=STATEMENT_MEDIA[fmt],
+            key=f"slas.statement.{fmt}",
+            on_click="ignore",
+        )
+
 
 ctx = page_setup("SLAs & credits", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
 exposure = evaluation.exposure
 st.subheader("Program total")
-money_row(
-    [
-        ("Owed", exposure.owed),
-        ("Provisional", exposure.provisional),
-        ("At risk", exposure.at_risk),
-        ("Total exposure", exposure.total),
-    ],
-    exposure.currency,
-)
+credit_figures(exposure, exposure.currency)
+invoicing_row(exposure, exposure.currency)
 if exposure.other_currencies:
     st.caption(
         "Not in the total (other currencies, not converted): "
@@ -49,6 +143,9 @@ data_table(
             "owed": fmt_money(c.owed, c.currency),
             "provisional": fmt_money(c.provisional, c.currency),
             "at risk": fmt_money(c.at_risk, c.currency),
+            "projected": fmt_money(c.projected, c.currency),
+            "owed, not issued": fmt_money(c.not_issued, c.currency),
+            "adjustments": fmt_money(c.adjustments, c.currency),
             "exposure": fmt_money(c.exposure, c.currency),
             "missed objective-months": c.missed_objective_months,
             "id": c.contract_id,
@@ -75,23 +172,27 @@ st.subheader(
 st.caption(
     f"Monthly fee {fmt_money(contract.monthly_fee, contract.currency)}"
     + (
+        f"; {fmt_money(contract.waived, contract.currency)} waived by earn-back"
+        if contract.waived
+        else ""
+    )
+    + (
         ""
         if contract.in_program_currency
         else " (not in the program currency: not added to the total)"
     )
 )
-money_row(
-    [
-        ("Owed", contract.owed),
-        ("Provisional", contract.provisional),
-        ("Waived (earn-back)", contract.waived),
-        ("Exposure", contract.exposure),
-    ],
-    contract.currency,
-)
+credit_figures(contract, contract.currency)
 if contract.objectives:
     st.altair_chart(attainment_chart(contract.objectives), width="stretch")
     closed = [o for o in contract.objectives if o.kind != "projected"]
+    windows = [o for o in closed if o.exclusions]
+    if windows:
+        st.caption(
+            "A dashed outline marks a month whose figure leaves out an exclusion window "
+            "(its tooltip and the table below say how many contacts and hours, and why); a "
+            "month excluded whole is grey."
+        )
     misses = [o for o in closed if o.outcome in ("missed", "unmeasured")]
     with st.expander(f"Attainment per objective and month ({len(misses)} missed or unmeasured)"):
         data_table(
@@ -104,6 +205,7 @@ if contract.objectives:
                     "target": o.target,
                     "outcome": o.outcome,
                     "misses in a row": o.consecutive_misses,
+                    "excluded": o.exclusion_text(),
                     "note": o.note or "",
                 }
                 for o in closed
@@ -125,9 +227,14 @@ if credits:
             {
                 "month": str(c.period),
                 "kind": c.kind,
+                "fee": c.fee.describe(contract.currency),
                 "amount": fmt_money(c.amount, contract.currency),
-                "% of fee": f"{c.percent_of_fee:g} %",
-                "cap binds": "yes" if c.cap_binds else "",
+                "% of fee": f"{c.percent_of_fee:.2f} %",
+                "provisional": fmt_money(c.provisional, contract.currency) if c.provisional else "",
+                "earn-back": c.earn_back.replace("_", " ")
+                if c.earn_back != "not_applicable"
+                else "",
+                "cap binds": ", ".join(cap.cap.replace("_", " ") for cap in c.binding_caps),
                 "explanation": c.explanation,
             }
             for c in credits
@@ -138,5 +245,6 @@ if credits:
     )
 else:
     st.caption("No credit owed or at risk.")
+invoicing(ctx, contract)
 for note in contract.notes:
     st.caption(note)
