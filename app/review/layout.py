@@ -153,18 +153,23 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         ", ".join(f"{n} {status_label(s)}" for s, n in head["goals_by_status"].items()) or "none"
     )
     exposure = head["exposure"]
-    blocks.append(
-        Bullets(
-            (
-                f"Goals: {head['goals_total']} — {counts}",
-                f"Service credits owed for {', '.join(pack['months'])}: {money(head['credits_owed'], currency)}",
-                f"Exposure as of {pack['as_of']}: owed {money(exposure['owed'], currency)}, at risk "
-                f"{money(exposure['at_risk'], currency)}, projected {money(exposure['projected'], currency)}, total "
-                f"{money(exposure['total'], currency)}",
-                f"Roadmap: {len(head['roadmap_slipping'])} item(s) overdue or blocked",
-            )
-        )
+    owed_line = (
+        f"Service credits owed for {', '.join(pack['months'])}: {money(head['credits_owed'], currency)}"
+        f"; provisional (earn-back may still waive them): {money(head['credits_provisional'], currency)}"
     )
+    exposure_line = (
+        f"Exposure as of {pack['as_of']}: owed {money(exposure['owed'], currency)}, provisional "
+        f"{money(exposure['provisional'], currency)}, at risk {money(exposure['at_risk'], currency)}, "
+        f"projected {money(exposure['projected'], currency)}, total {money(exposure['total'], currency)}"
+    )
+    lines = [f"Goals: {head['goals_total']} — {counts}", owed_line, exposure_line]
+    if exposure.get("not_issued") is not None:
+        lines.append(
+            f"Owed and not yet on an invoice: {money(exposure['not_issued'], currency)}; "
+            f"adjustments due on the next invoice: {money(exposure['adjustments'], currency)}"
+        )
+    lines.append(f"Roadmap: {len(head['roadmap_slipping'])} item(s) overdue or blocked")
+    blocks.append(Bullets(tuple(lines)))
     if "status" in charts:
         blocks.append(Chart("status", "Goal status by pillar"))
     blocks.append(Heading(3, "What changed since the last review"))
@@ -255,13 +260,14 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
     if pack["credits"]:
         blocks.append(
             Table(
-                ("contract", "month", "credit", "earn-back", "why"),
+                ("contract", "month", "credit", "earn-back", "invoicing", "why"),
                 tuple(
                     (
                         f"{c['counterparty']} ({c['contract_id']})",
                         c["period"],
                         money(c["amount"], c["currency"]),
                         c["earn_back"].replace("_", " "),
+                        c.get("invoicing") or "",
                         c["explanation"],
                     )
                     for c in pack["credits"]
@@ -270,6 +276,24 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         )
     else:
         blocks.append(Para("No credit is owed for this period."))
+    invoicing = pack.get("invoicing") or []
+    if invoicing:
+        blocks.append(Heading(3, "Owed and not issued, and adjustments due on the next invoice"))
+        blocks.append(
+            Table(
+                ("contract", "month", "due", "", "ledger"),
+                tuple(
+                    (
+                        f"{i['counterparty']} ({i['contract_id']})",
+                        i["period"],
+                        money(i["due"], i["currency"]),
+                        "adjustment" if i["state"] == "adjustment" else "not issued",
+                        i["explanation"],
+                    )
+                    for i in invoicing
+                ),
+            )
+        )
 
     blocks.append(Heading(2, "Stale data"))
     if pack["stale"]:

@@ -7,6 +7,8 @@ covers has closed and nothing later counts. For a QBR:
 - a goal's status is its status at the quarter's last month (the evaluation as of the quarter's
   end), its trend runs over the quarter's three months;
 - credits are summed over the three months; SLA misses are listed for each of them;
+- the credits owed and not yet on an invoice (and adjustments of issued credits that changed since)
+  are listed whatever their month, as the credit ledger stands at the review's date;
 - "what changed" compares with the previous quarter's end (the caller passes that evaluation),
   where a monthly review compares with the month before (the evaluation's own previous status).
 
@@ -174,6 +176,24 @@ class CreditDue(JsonReady):
     currency: str
     earn_back: str
     explanation: str
+    provisional: Decimal = Decimal("0.00")
+    """The part earn-back may still waive."""
+    invoicing: str = ""
+    """What the credit ledger says of it (not issued, issued on which invoice, an adjustment)."""
+
+
+@dataclass(frozen=True)
+class InvoiceDue(JsonReady):
+    """A closed month's credit that the next invoice should carry: owed and not issued, or the
+    adjustment of an issued credit that changed since."""
+
+    contract_id: str
+    counterparty: str
+    period: Month
+    state: str
+    due: Decimal
+    currency: str
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -200,6 +220,9 @@ class Headline(JsonReady):
     goals_by_status: dict[str, int]
     changes: tuple[Transition, ...]
     credits_owed: Decimal
+    """The review's months' credits that are due (no earn-back can waive them any more)."""
+    credits_provisional: Decimal
+    """The review's months' credits that earn-back may still waive."""
     currency: str
     exposure: ExposureSummary
     roadmap_slipping: tuple[ItemStatus, ...]
@@ -218,6 +241,7 @@ class ReviewPack(JsonReady):
     attention: tuple[AttentionGoal, ...]
     sla_misses: tuple[SlaMiss, ...]
     credits: tuple[CreditDue, ...]
+    invoicing: tuple[InvoiceDue, ...]
     stale: tuple[StaleItem, ...]
     actions: tuple[ActionFollowUp, ...]
     figures: tuple[Figure, ...]
@@ -352,12 +376,15 @@ def build_pack(
         for g in evaluation.goals
         if g.status in STALE_STATUSES
     ]
-    owed = ZERO
+    owed = provisional = ZERO
+    invoicing: list[InvoiceDue] = []
     for contract in evaluation.contracts:
         by_period = {c.period: c for c in contract.credits if c.kind == "closed"}
+        ledger = {s.period: s for s in contract.ledger}
         for month in months:
             credit = by_period.get(month)
             if credit is not None and credit.amount > 0:
+                status = ledger.get(month)
                 credits.append(
                     CreditDue(
                         contract.contract_id,
@@ -367,10 +394,26 @@ def build_pack(
                         contract.currency,
                         credit.earn_back,
                         credit.explanation,
+                        credit.provisional,
+                        status.explanation if status is not None else "",
                     )
                 )
-                if contract.in_program_currency and credit.earn_back != "waived":
-                    owed += credit.amount
+                if contract.in_program_currency:
+                    owed += credit.amount - credit.provisional
+                    provisional += credit.provisional
+        invoicing += [
+            InvoiceDue(
+                contract.contract_id,
+                contract.counterparty,
+                s.period,
+                s.state,
+                s.due,
+                contract.currency,
+                s.explanation,
+            )
+            for s in contract.ledger
+            if s.due
+        ]
         for op in contract.objectives:
             if op.kind != "closed" or op.period not in months:
                 continue
@@ -448,6 +491,7 @@ def build_pack(
             goals_by_status=dict(rollup.overall),
             changes=_changes(evaluation, previous_evaluation),
             credits_owed=owed,
+            credits_provisional=provisional,
             currency=evaluation.currency,
             exposure=evaluation.exposure,
             roadmap_slipping=evaluation.roadmap.slipping,
@@ -457,6 +501,7 @@ def build_pack(
         attention=attention,
         sla_misses=tuple(misses),
         credits=tuple(credits),
+        invoicing=tuple(invoicing),
         stale=tuple(stale),
         actions=tuple(
             ActionFollowUp(

@@ -17,19 +17,26 @@ Money stays as text ("2000.00"): a snapshot is read back to the cent.
 Versions:
 1. `{"pack", "record"}` with no version field (written until December 2026).
 2. adds `version` and `frozen_by` (the cxgov version that froze it).
+3. "owed" no longer counts provisional credits: `headline.exposure.owed` and
+   `headline.credits_owed` are the due credits only, `headline.credits_provisional` holds the
+   rest; the exposure adds `issued`, `not_issued` and `adjustments`, each credit its
+   `provisional` part and `invoicing`, and the pack an `invoicing` list (the credit ledger). A
+   snapshot of an earlier version is migrated exactly (its provisional credits are known); the
+   ledger did not exist then, so its invoicing fields stay absent.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import CxgovError
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 
 class _Part(BaseModel):
@@ -157,6 +164,7 @@ class Headline(_Part):
     goals_by_status: dict[str, int]
     changes: list[Transition]
     credits_owed: str
+    credits_provisional: str
     currency: str
     exposure: Exposure
     roadmap_slipping: list[RoadmapItem]
@@ -243,7 +251,31 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 2, "frozen_by": "0.1.0"}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Owed counted provisional credits up to version 2: take them out, and name them."""
+    pack = data["pack"]
+    head = pack["headline"]
+    currency = head["currency"]
+    held = sum(
+        (
+            Decimal(c["amount"])
+            for c in pack["credits"]
+            if c["earn_back"] == "provisional" and c["currency"] == currency
+        ),
+        Decimal("0.00"),
+    )
+    exposure = head["exposure"]
+    owed = Decimal(exposure["owed"]) - Decimal(exposure["provisional"])
+    head = {
+        **head,
+        "credits_owed": str(Decimal(head["credits_owed"]) - held),
+        "credits_provisional": str(held),
+        "exposure": {**exposure, "owed": str(owed)},
+    }
+    return {**data, "version": 3, "pack": {**pack, "headline": head}}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 """version → the function that turns a snapshot of that version into the next one."""
 
 

@@ -175,3 +175,48 @@ def test_a_stored_kind_is_read_back_as_a_review_kind_or_refused() -> None:
     assert review_kind("monthly") == "monthly" and review_kind("quarterly") == "quarterly"
     with pytest.raises(ValueError, match="monthly or quarterly, not 'weekly'"):
         review_kind("weekly")
+
+
+def test_the_pack_shows_owed_not_issued_apart_from_what_was_issued() -> None:
+    """July's $2,000 (uptime 99.5) went on INV-0807 on 5 August; September's $2,000 is owed and
+    on no invoice yet. The September review (as of 1 October) lists September's credit with its
+    invoicing state, and — whatever the month — what the next invoice should carry: $2,000."""
+    from app.evaluate import IssuedCredit
+    from app.review.export import to_markdown
+
+    issued = IssuedCredit(
+        "acme",
+        Month(2026, 7),
+        1,
+        Decimal("2000.00"),
+        "USD",
+        "INV-0807",
+        date(2026, 8, 5),
+        "finance@example.com",
+        Decimal("2000.00"),
+    )
+    evaluation = evaluate_program(
+        story_program(),
+        ActualsIndex.from_values(story_values()),
+        as_of=review_as_of(SEP, "monthly"),
+        issued=[issued],
+    )
+    p = build_pack(evaluation, period=SEP)
+    [september] = p.credits
+    assert september.invoicing == "owed, not issued: $2,000"
+    assert [(str(i.period), i.state, i.due) for i in p.invoicing] == [
+        ("2026-09", "not_issued", Decimal("2000.00"))
+    ]
+    assert (p.headline.exposure.issued, p.headline.exposure.not_issued) == (
+        Decimal("2000.00"),
+        Decimal("2000.00"),
+    )
+    document = {
+        "review": {"status": "draft"},
+        "pack": p.to_dict(),
+        "record": {"attendees": [], "findings": [], "decisions": [], "action_items": []},
+        "revisions": [],
+    }
+    text = to_markdown(document).replace("\\$", "$")  # Markdown escapes the dollar signs
+    assert "Owed and not yet on an invoice: $2,000; adjustments due on the next invoice: $0" in text
+    assert "| Acme (acme) | 2026-09 | $2,000 | not issued | owed, not issued: $2,000 |" in text

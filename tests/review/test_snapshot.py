@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,11 @@ def test_an_old_snapshot_migrates_keeps_every_figure_and_renders(path: Path) -> 
     data = snapshot.model_dump(mode="json")
     assert data["pack"]["figures"] == stored["pack"]["figures"]
     assert data["pack"]["goals"] == stored["pack"]["goals"]
-    assert data["pack"]["headline"]["exposure"] == stored["pack"]["headline"]["exposure"]
+    exposure = stored["pack"]["headline"]["exposure"]
+    owed = Decimal(exposure["owed"]) - Decimal(
+        exposure["provisional"]
+    )  # version 3: owed is due only
+    assert data["pack"]["headline"]["exposure"] == {**exposure, "owed": str(owed)}
     assert data["record"]["findings"] == stored["record"]["findings"]
     document = {
         "review": data["record"]["review"],
@@ -73,6 +78,22 @@ def test_the_story_snapshot_keeps_its_sla_miss_and_credit_to_the_cent() -> None:
     assert pack.headline.exposure.owed == "4000.00"
 
 
+def test_a_version_2_snapshot_no_longer_counts_provisional_credits_as_owed() -> None:
+    """The story's September review with a two-month earn-back, frozen by version 2: July's
+    $2,000 is owed (September missed), September's $2,000 provisional. Version 2 counted both in
+    "owed" ($4,000) and September's in "credits owed for the month" ($2,000); version 3 reads
+    owed $2,000 and provisional $2,000, and for September nothing owed, $2,000 provisional. The
+    total exposure stays $6,000."""
+    path = next(p for p in SNAPSHOTS if p.name.startswith("v2-"))
+    head = read_snapshot(path.read_text()).pack.headline
+    assert (head.exposure.owed, head.exposure.provisional, head.exposure.total) == (
+        "2000.00",
+        "2000.00",
+        "6000.00",
+    )
+    assert (head.credits_owed, head.credits_provisional) == ("0.00", "2000.00")
+
+
 def test_a_pack_missing_a_field_of_the_format_cannot_be_frozen() -> None:
     """A field renamed in `evaluate` fails the close (here, in the tests), not an old review."""
     stored = json.loads(SNAPSHOTS[0].read_text())
@@ -83,7 +104,7 @@ def test_a_pack_missing_a_field_of_the_format_cannot_be_frozen() -> None:
 
 
 def test_a_field_a_newer_pack_adds_is_kept_not_dropped() -> None:
-    stored = json.loads(SNAPSHOTS[0].read_text())
+    stored = read_snapshot(SNAPSHOTS[0].read_text()).model_dump(mode="json")
     stored["pack"]["headline"]["exposure"]["issued"] = "500.00"
     text = freeze(stored["pack"], stored["record"])
     assert read_snapshot(text).pack.headline.exposure.model_dump()["issued"] == "500.00"
