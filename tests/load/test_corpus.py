@@ -293,6 +293,78 @@ CASES = [
         "band-direction",
     ),
     Case(
+        "band edge above the target (99.92 would owe nothing however the band reads)",
+        contract("          - below: 85", "          - below: 88"),
+        "goals/sla.yaml",
+        31,
+        "band-beyond-target",
+    ),
+    Case(
+        "pooled objective without an allocation",
+        contract(
+            "      - type: bands\n        objectives: [csat_85]\n        bands:\n"
+            "          - below: 85\n            percent: 5\n",
+            "      - type: pool\n        at_risk_percent: 10\n",
+        ),
+        "goals/sla.yaml",
+        15,
+        "pool-allocation",
+    ),
+    Case(
+        "pool allocations over what is allocatable",
+        {
+            "goals/sla.yaml": CONTRACT.replace(
+                "      target: 85\n", "      target: 85\n      allocation_percent: 80\n"
+            )
+            .replace("      target: 8\n", "      target: 8\n      allocation_percent: 80\n")
+            .replace(
+                "      - type: bands\n        objectives: [csat_85]\n        bands:\n"
+                "          - below: 85\n            percent: 5\n",
+                "      - type: pool\n        at_risk_percent: 10\n",
+            )
+        },
+        "goals/sla.yaml",
+        30,
+        "pool-over-allocated",
+    ),
+    Case(
+        "fee changes out of order",
+        contract(
+            "  monthly_fee: 1000\n",
+            "  monthly_fee: 1000\n  fee_schedule:\n    - from: 2026-06\n      monthly_fee: 1100\n"
+            "    - from: 2026-03\n      monthly_fee: 1050\n",
+        ),
+        "goals/sla.yaml",
+        13,
+        "fee-schedule",
+    ),
+    Case(
+        "exclusion outside the contract's term",
+        contract(
+            "    - from: 2026-02-01\n      to: 2026-02-02",
+            "    - from: 2025-06-01\n      to: 2025-06-02",
+        ),
+        "goals/sla.yaml",
+        22,
+        "exclusion-outside-term",
+        "warning",
+    ),
+    Case(
+        "exclusion of chat contacts from a phone objective",
+        {
+            "goals/sla.yaml": CONTRACT.replace(
+                "      metric: csat\n", "      metric: csat\n      scope:\n        channel: phone\n"
+            ).replace(
+                "      objectives: [csat_85]\n  credits",
+                "      objectives: [csat_85]\n      scope:\n        channel: chat\n  credits",
+            )
+        },
+        "goals/sla.yaml",
+        28,
+        "exclusion-scope",
+        "warning",
+    ),
+    Case(
         "template locale not in the program",
         playbook("locale: en", "locale: de"),
         "playbooks/recovery.yaml",
