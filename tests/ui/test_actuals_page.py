@@ -113,6 +113,32 @@ def test_history_shows_every_revision(
     assert list(table["value"])[2] == "70.0 %"
 
 
+def test_history_names_an_objective_series_without_its_excluded_contacts(
+    known_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    from app.store.actuals import append_revision
+    from app.store.db import get_engine, session_scope
+
+    key = "channel=phone;segment=brightwater|excluding 2026-09-08T16:40Z/2026-09-11T00:00Z"
+    with session_scope(get_engine(database_url)) as session:
+        append_revision(
+            session,
+            metric="service_level",
+            scope_key=key,
+            period="2026-09",
+            value=84.2,
+            source="computed",
+            author="cxgov",
+        )
+    at = open_page("actuals", known_root, viewer=MANAGER)
+    at.selectbox(key="history.metric").set_value("service_level").run()
+    assert not at.exception
+    scope = at.selectbox(key="history.scope")
+    assert scope.format_func(key) == (
+        "channel phone, segment brightwater, excluding 2026-09-08T16:40Z/2026-09-11T00:00Z"
+    )
+
+
 def test_an_import_shows_preview_mapping_and_quarantine(
     program_root: Path, database_url: str, open_page: PageFactory
 ) -> None:

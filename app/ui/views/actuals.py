@@ -27,6 +27,7 @@ from app.service.imports import (
     recent_imports,
 )
 from app.spec.common import Scope
+from app.spec.exclusions import describe_series_key
 from app.spec.program import measured_series
 from app.ui.context import PageContext, page_setup
 from app.ui.roles import Capability
@@ -44,7 +45,9 @@ def scope_options(ctx: PageContext, metric_id: str) -> list[str]:
 
 
 def scope_label(key: str) -> str:
-    return Scope.from_key(key).describe()
+    """A stored series key for people; an SLA objective's series without its excluded contacts
+    names the windows too."""
+    return describe_series_key(key)
 
 
 def record_tab(ctx: PageContext) -> None:
