@@ -1,10 +1,14 @@
 """Benchmark of `evaluate_program`: 500 goals and 50 contracts over 36 months of actuals.
 
-Everything is built in memory (no YAML, no database). Prints the median wall time of several runs
-(and the median CPU time of this process, which a busy shared machine inflates less) and two
-ratios measured in the same process: against building the `ActualsIndex` from store-shaped rows
-(the step every caller pays anyway) and against a program half the size (should be ≈ 0.5: the
-evaluation is linear in goals and contracts).
+Everything is built in memory (no YAML, no database). The contracts carry the terms finance reads
+(a fee schedule, a contract-year cap, exclusion windows — a whole month, and partial windows for
+all or only the phone contacts, whose months are judged on the series computed without them — and
+earn-back per objective on every other contract), with the excluded series among the actuals.
+Prints the median wall time of several runs (and the median CPU time of this process, which a
+busy shared machine inflates less) and three ratios measured in the same process: against
+building the `ActualsIndex` from store-shaped rows (the step every caller pays anyway), against
+the same program whose contracts have none of those terms, and against a program half the size
+(should be ≈ 0.5: the evaluation is linear in goals and contracts).
 
     .venv/bin/python benchmarks/evaluate_bench.py [--repeat 7]
 """
@@ -34,6 +38,7 @@ from app.spec import (
     effective_scope,
     measured_series,
 )
+from app.spec.exclusions import excluded_series
 
 FIRST = Month(2024, 1)
 MONTHS = 36
@@ -55,7 +60,34 @@ class Row:
     sample_size: int | None = None
 
 
-def build(goals: int, contracts: int, seed: int = 7) -> tuple[Program, list[Row]]:
+def contract_terms(i: int) -> dict[str, Any]:
+    """Contract `i`'s fee schedule, exclusions and extra credit terms."""
+    year = FIRST.year
+    return {
+        "fee_schedule": [
+            {"from": f"{year + 1}-01", "monthly_fee": "41200"},
+            {"from": f"{year + 2}-01", "monthly_fee": "42436"},
+        ],
+        "exclusions": [
+            {"from": f"{year + 1}-03-01", "to": f"{year + 1}-03-31", "reason": "migration"},
+            {
+                "from": f"{year}-0{1 + i % 9}-10T08:00",
+                "to": f"{year}-0{1 + i % 9}-12T20:00",
+                "reason": "carrier outage",
+                "scope": {"channel": "phone"},
+            },
+            {"from": f"{year + 2}-06-14", "to": f"{year + 2}-06-15", "reason": "maintenance"},
+        ],
+        "credits": {
+            "contract_year_cap": {"percent_of_fees": 12},
+            "earn_back": {"periods": 2, "per": "objective" if i % 2 else "contract"},
+        },
+    }
+
+
+def build(
+    goals: int, contracts: int, seed: int = 7, *, terms: bool = True
+) -> tuple[Program, list[Row]]:
     rng = random.Random(seed)
     metrics = [
         Metric.model_validate(
@@ -102,6 +134,7 @@ def build(goals: int, contracts: int, seed: int = 7) -> tuple[Program, list[Row]
         )
     contract_docs = []
     for i in range(contracts):
+        extra = contract_terms(i) if terms else {"credits": {"earn_back": {"periods": 2}}}
         objectives = [
             {
                 "id": f"o{j}",
@@ -125,10 +158,13 @@ def build(goals: int, contracts: int, seed: int = 7) -> tuple[Program, list[Row]
                         "effective": {"from": FIRST.first_day().isoformat()},
                         "measurement": {"timezone": "UTC"},
                         "objectives": objectives,
-                        "exclusions": [
-                            {"from": "2025-03-01", "to": "2025-03-31", "reason": "migration"}
-                        ],
+                        "fee_schedule": extra.get("fee_schedule", []),
+                        "exclusions": extra.get(
+                            "exclusions",
+                            [{"from": "2025-03-01", "to": "2025-03-31", "reason": "migration"}],
+                        ),
                         "credits": {
+                            **extra["credits"],
                             "rules": [
                                 {
                                     "type": "bands",
@@ -141,7 +177,6 @@ def build(goals: int, contracts: int, seed: int = 7) -> tuple[Program, list[Row]
                                 {"type": "pool", "at_risk_percent": 10, "pool_percent": 50},
                             ],
                             "cap": {"percent_of_fee": 20},
-                            "earn_back": {"periods": 2},
                         },
                     },
                 }
@@ -201,6 +236,11 @@ def build(goals: int, contracts: int, seed: int = 7) -> tuple[Program, list[Row]
         for metric_id, scope in measured_series(program)
         for month in FIRST.until(FIRST.shift(MONTHS - 1))
     ]
+    rows += [
+        Row(found.metric, found.key, str(month), rng.uniform(55, 90))
+        for found in excluded_series(program)
+        for month in found.months
+    ]
     assert all(
         effective_scope(program.metrics[m], s).key() == s.key() for m, s in measured_series(program)
     )
@@ -212,18 +252,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     program, rows = build(500, 50)
+    plain, plain_rows = build(500, 50, terms=False)
     half, half_rows = build(250, 25)
     index, half_index = ActualsIndex.from_rows(rows), ActualsIndex.from_rows(half_rows)
+    plain_index = ActualsIndex.from_rows(plain_rows)
     result = evaluate_program(program, index, as_of=AS_OF)
     index_time = median_seconds(lambda: ActualsIndex.from_rows(rows), args.repeat)
     full = median_seconds(lambda: evaluate_program(program, index, as_of=AS_OF), args.repeat)
+    without = median_seconds(lambda: evaluate_program(plain, plain_index, as_of=AS_OF), args.repeat)
     halved = median_seconds(lambda: evaluate_program(half, half_index, as_of=AS_OF), args.repeat)
     cpu = median_seconds(
         lambda: evaluate_program(program, index, as_of=AS_OF), args.repeat, clock=time.process_time
     )
+    excluded = sum(1 for r in rows if "|excluding" in r.scope_key)
     print(
         f"program: {len(program.goals)} goals, {len(program.contracts)} contracts, {MONTHS} months, "
-        f"{len(rows)} actuals; as of {AS_OF}"
+        f"{len(rows)} actuals ({excluded} of series without excluded contacts); as of {AS_OF}"
     )
     print(
         f"  statuses: {result.rollup.overall}; exposure {result.exposure.total} {result.exposure.currency}"
@@ -234,6 +278,9 @@ def main() -> None:
     )
     print(
         f"ActualsIndex.from_rows     median {index_time * 1000:8.1f} ms  → evaluate / index = {full / index_time:.1f}×"
+    )
+    print(
+        f"contracts without the terms median {without * 1000:7.1f} ms  → with / without = {full / without:.2f}×"
     )
     print(
         f"half-size program          median {halved * 1000:8.1f} ms  → half / full = {halved / full:.2f}"

@@ -34,7 +34,7 @@ from app.evaluate.attainment import (
     objective_periods,
 )
 from app.evaluate.credits import PeriodCredit, credit_months, month_lines, settle_earn_back
-from app.evaluate.fees import month_fee
+from app.evaluate.fees import FeeBook, month_fee
 from app.evaluate.forecast import forecast
 from app.evaluate.ledger import CreditStatus, IssuedCredit, reconcile
 from app.evaluate.money import fmt_money
@@ -149,12 +149,13 @@ def evaluate_contract(
         for row in rows:
             by_period[row.period].append(row)
 
+    fees = FeeBook(contract)
     entries = [
         month_lines(
             contract,
             month,
             "open" if month == open_month else "closed",
-            month_fee(contract, month),
+            fees.of(month),
             by_period[month],
             {oid: rows[: index + 1] for oid, rows in history.items()},
         )
@@ -182,12 +183,12 @@ def evaluate_contract(
                     contract,
                     next_month,
                     "projected",
-                    month_fee(contract, next_month),
+                    fees.of(next_month),
                     projected_rows,
                     so_far,
                 )
             )
-    credits = credit_months(contract, entries)
+    credits = credit_months(contract, entries, fees)
 
     closed = [c for c in credits if c.kind == "closed"]
     provisional = sum((c.provisional for c in closed), ZERO)

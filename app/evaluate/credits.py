@@ -45,7 +45,7 @@ from decimal import Decimal
 from typing import Literal
 
 from app.evaluate.attainment import ObjectivePeriod, month_name
-from app.evaluate.fees import MonthFee, year_fees
+from app.evaluate.fees import FeeBook, MonthFee, year_fees
 from app.evaluate.money import cents, fmt_money, fmt_percent, percent_of
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
@@ -85,10 +85,18 @@ class CapApplied(JsonReady):
     limit: Decimal
     before: Decimal
     after: Decimal
+    binds: bool
 
-    @property
-    def binds(self) -> bool:
-        return self.after < self.before
+    @classmethod
+    def of(
+        cls,
+        cap: Literal["no_credit_month", "monthly", "contract_year"],
+        label: str,
+        limit: Decimal,
+        before: Decimal,
+    ) -> CapApplied:
+        after = min(before, limit)
+        return cls(cap, label, limit, before, after, after < before)
 
 
 @dataclass(frozen=True)
@@ -375,8 +383,9 @@ def _sum(lines: Sequence[CreditLine]) -> Decimal:
 class CapRoom:
     """The caps of one contract, and what is left of each contract year's cap as the months go by."""
 
-    def __init__(self, contract: SLAContract) -> None:
+    def __init__(self, contract: SLAContract, fees: FeeBook | None = None) -> None:
         self.contract = contract
+        self.fees = fees or FeeBook(contract)
         self.used: dict[int, Decimal] = {}
         self._year_limits: dict[int, Decimal] = {}
 
@@ -386,7 +395,7 @@ class CapRoom:
             return None
         if year not in self._year_limits:
             self._year_limits[year] = (
-                cents(percent_of(year_fees(self.contract, year), cap.percent_of_fees))
+                cents(percent_of(year_fees(self.contract, year, self.fees), cap.percent_of_fees))
                 if cap.percent_of_fees is not None
                 else cents(Decimal(cap.amount or 0))
             )
@@ -405,7 +414,7 @@ class CapRoom:
                 if months == 1
                 else f"no credit in the contract's first {months} months"
             )
-            steps.append(CapApplied("no_credit_month", label, ZERO, amount, ZERO))
+            steps.append(CapApplied.of("no_credit_month", label, ZERO, amount))
             amount = ZERO
         cap = credits.cap
         if cap is not None:
@@ -420,8 +429,8 @@ class CapRoom:
                 label = f"monthly cap {fmt_money(monthly, currency)}" + (
                     f" prorated to {fmt_money(limit, currency)}" if limit != monthly else ""
                 )
-            steps.append(CapApplied("monthly", label, limit, amount, min(amount, limit)))
-            amount = min(amount, limit)
+            steps.append(CapApplied.of("monthly", label, limit, amount))
+            amount = steps[-1].after
         year_limit = self.year_limit(fee.contract_year)
         year_cap = credits.contract_year_cap
         if year_limit is not None and year_cap is not None:
@@ -433,8 +442,8 @@ class CapRoom:
                 else f"{fmt_money(year_limit, currency)} for year {fee.contract_year}"
             )
             label = f"contract-year cap {what}, {fmt_money(room, currency)} of it left"
-            steps.append(CapApplied("contract_year", label, room, amount, min(amount, room)))
-            amount = min(amount, room)
+            steps.append(CapApplied.of("contract_year", label, room, amount))
+            amount = steps[-1].after
         return amount, steps
 
     def use(self, fee: MonthFee, amount: Decimal) -> None:
@@ -467,20 +476,23 @@ def _cap_text(steps: Sequence[CapApplied], currency: str) -> list[str]:
     return texts
 
 
-def credit_months(contract: SLAContract, months: Sequence[MonthLines]) -> list[PeriodCredit]:
+def credit_months(
+    contract: SLAContract, months: Sequence[MonthLines], fees: FeeBook | None = None
+) -> list[PeriodCredit]:
     """Each month's credit (earn-back settled, in month order): the caps applied in turn, the
-    contract-year cap's room used up by each month's credit."""
+    contract-year cap's room used up by each month's credit. A month without a credit line has
+    no cap to apply."""
     currency = contract.spec.currency
-    room = CapRoom(contract)
+    room = CapRoom(contract, fees)
     credits = []
     for month in months:
         lines = month.lines
         gross = _sum(lines)
         counted = _sum([line for line in lines if line.earn_back != "waived"])
         pending = _sum([line for line in lines if line.earn_back == "provisional"])
-        amount, steps = room.apply(month.fee, counted)
-        definite, _ = room.apply(month.fee, counted - pending)
-        full, _ = room.apply(month.fee, gross)
+        amount, steps = room.apply(month.fee, counted) if gross else (ZERO, [])
+        definite = room.apply(month.fee, counted - pending)[0] if pending else amount
+        full = room.apply(month.fee, gross)[0] if gross != counted else amount
         room.use(month.fee, amount)
         amount = cents(amount)
         parts = [line.explanation for line in lines] or [f"no credit in {month_name(month.period)}"]

@@ -19,6 +19,8 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+from calendar import monthrange
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,8 +68,14 @@ class MonthFee(JsonReady):
 
 def days_in_effect(contract: SLAContract, month: Month) -> int:
     effective = contract.spec.effective
-    first = max(month.first_day(), effective.from_)
-    last = month.last_day() if effective.to is None else min(month.last_day(), effective.to)
+    length = monthrange(month.year, month.month)[1]
+    start, end = effective.from_, effective.to
+    if (start.year, start.month) < (month.year, month.month) and (
+        end is None or (end.year, end.month) > (month.year, month.month)
+    ):
+        return length
+    first = max(month.first_day(), start)
+    last = month.last_day() if end is None else min(month.last_day(), end)
     return max(0, (last - first).days + 1)
 
 
@@ -78,7 +86,7 @@ def contract_year(contract: SLAContract, month: Month) -> int:
 def month_fee(contract: SLAContract, month: Month) -> MonthFee:
     spec = contract.spec
     monthly = spec.fee_in(month)
-    days, length = days_in_effect(contract, month), month.last_day().day
+    days, length = days_in_effect(contract, month), monthrange(month.year, month.month)[1]
     fee = (
         cents(monthly * days / length)
         if spec.credits.proration == "days" and 0 < days < length
@@ -106,6 +114,27 @@ def year_months(contract: SLAContract, year: int) -> list[Month]:
     return list(first.until(last)) if last >= first else []
 
 
-def year_fees(contract: SLAContract, year: int) -> Decimal:
+def year_fees(
+    contract: SLAContract,
+    year: int,
+    fee_of: Callable[[SLAContract, Month], MonthFee] = month_fee,
+) -> Decimal:
     """The sum of the fees of contract year `year` (prorated months as prorated)."""
-    return sum((month_fee(contract, m).fee for m in year_months(contract, year)), Decimal(0))
+    return sum((fee_of(contract, m).fee for m in year_months(contract, year)), Decimal(0))
+
+
+class FeeBook:
+    """Each month's fee of one contract, worked out once (an evaluation asks many times)."""
+
+    def __init__(self, contract: SLAContract) -> None:
+        self.contract = contract
+        self._fees: dict[int, MonthFee] = {}
+
+    def __call__(self, contract: SLAContract, month: Month) -> MonthFee:
+        found = self._fees.get(month.index)
+        if found is None:
+            found = self._fees[month.index] = month_fee(contract, month)
+        return found
+
+    def of(self, month: Month) -> MonthFee:
+        return self(self.contract, month)

@@ -169,6 +169,7 @@ class ObjectiveExclusions:
                 _Window(None, start, end, "", f"after the contract's end on {effective.to}", True)
             )
         self._windows = tuple(windows)
+        self._touched = frozenset(month.index for month in self.months())
 
     def __bool__(self) -> bool:
         return bool(self._windows)
@@ -186,7 +187,7 @@ class ObjectiveExclusions:
 
     def of(self, month: Month) -> MonthExclusions:
         """What the objective leaves out of `month`."""
-        if not self._windows:
+        if month.index not in self._touched:
             return NONE
         tz = zone(self.tz)
         first, last = month.start(tz), month.end(tz)
