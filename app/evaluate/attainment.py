@@ -266,7 +266,7 @@ def _reading(
         + (
             ""
             if plain_value is None or point.value is None
-            else f"; {plain_value:g} on all contacts"
+            else f"; {round(plain_value, 2):g} on all contacts"
         ),
     )
 

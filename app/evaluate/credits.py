@@ -496,7 +496,11 @@ def credit_months(
         room.use(month.fee, amount)
         amount = cents(amount)
         parts = [line.explanation for line in lines] or [f"no credit in {month_name(month.period)}"]
-        excluded = [f"{op.title}: {op.exclusion_text()}" for op in month.ops if op.exclusion_text()]
+        excluded = [
+            f"{op.title}: {op.exclusion_text()}"
+            for op in month.ops
+            if op.exclusion_text() and op.excluded_contacts != 0
+        ]
         if excluded:
             parts.append("exclusions: " + "; ".join(excluded))
         if lines:

@@ -61,6 +61,8 @@ class CreditStatement(JsonReady):
     counterparty: str
     contract_number: str | None
     currency: str
+    timezone: str
+    """The contract's measurement timezone: its dates and exclusion windows are in it."""
     period: Month
     as_of: date
     state: str
@@ -137,6 +139,7 @@ def credit_statement(
         counterparty=evaluation.counterparty,
         contract_number=contract.metadata.labels.get("contract_number"),
         currency=evaluation.currency,
+        timezone=contract.spec.measurement.timezone,
         period=credit.period,
         as_of=as_of,
         state=credit.kind,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -182,12 +183,13 @@ def blocks_to_pdf(
 CHAR_WIDTH = 4.9
 """Average width in points of a character of the 8.5 pt table font (Helvetica)."""
 CELL_PADDING = 9.0
-BOLD = 1.15
+BOLD = 1.25
 """Bold header text is about this much wider."""
 
 
 def _longest_word(texts: Sequence[str]) -> int:
-    return max((len(word) for text in texts for word in text.split()), default=0)
+    """Characters of the longest run a line cannot break in (a no-break space joins a run)."""
+    return max((len(word) for text in texts for word in re.split(r"[ \t\n]+", text)), default=0)
 
 
 def _col_widths(table: Table, width: float) -> Sequence[float]:

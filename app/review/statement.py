@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.display.labels import fmt_money, format_value
 from app.evaluate.attainment import month_name
@@ -32,6 +33,7 @@ from app.review.export import blocks_to_pdf
 from app.review.layout import Block, Bullets, Heading, Para, Table
 from app.textsafety import spreadsheet_cell
 
+NBSP = "\u00a0"
 COLUMNS: tuple[str, ...] = (
     "record",
     "contract_id",
@@ -67,7 +69,8 @@ def _money(amount: Decimal, found: CreditStatement) -> str:
 
 
 def _value(value: float | None, unit: str | None) -> str:
-    return format_value(value, unit, decimals=2)
+    """The value with its unit, the two kept together on one line in a table cell."""
+    return format_value(value, unit, decimals=2).replace(" ", NBSP)
 
 
 def _percent(percent: float) -> str:
@@ -220,27 +223,36 @@ def layout(found: CreditStatement) -> list[Block]:
     excluded = [(o, e) for o in found.objectives for e in o.exclusions]
     blocks.append(Heading(2, "Exclusions"))
     if excluded:
+        zone = ZoneInfo(found.timezone)
         blocks.append(
             Table(
                 (
                     "objective",
                     "reason",
-                    "window (UTC)",
-                    "contacts",
+                    f"window ({found.timezone}, end excluded)",
+                    "which contacts",
                     "hours in the month",
-                    "left out",
+                    "contacts left out",
                 ),
                 tuple(
                     (
                         o.title,
                         e.reason,
-                        f"{e.start:%Y-%m-%d %H:%M} – {e.end:%Y-%m-%d %H:%M}",
+                        f"{e.start.astimezone(zone):%Y-%m-%d %H:%M} – "
+                        f"{e.end.astimezone(zone):%Y-%m-%d %H:%M}",
                         e.contacts,
                         f"{e.hours:g}",
-                        o.exclusion_text,
+                        "—" if o.excluded_contacts is None else f"{o.excluded_contacts:,}",
                     )
                     for o, e in excluded
                 ),
+            )
+        )
+        blocks.append(
+            Para(
+                "Each objective's figure for the month is computed without the contacts created "
+                "in these windows; its figure on every contact is in the notes below.",
+                "note",
             )
         )
     else:
@@ -288,8 +300,10 @@ def layout(found: CreditStatement) -> list[Block]:
         blocks.append(Para(f"Due on the next invoice: {money(found.ledger.due)}.", "warning"))
     blocks.append(Heading(2, "How the credit was computed"))
     blocks.append(Para(found.explanation))
-    if found.notes:
-        blocks.append(Bullets(found.notes))
+    noted = tuple(f"{o.title}: {o.note}" for o in found.objectives if o.note)
+    if noted or found.notes:
+        blocks.append(Heading(3, "Notes"))
+        blocks.append(Bullets(noted + found.notes))
     blocks.append(
         Para(
             f"Prepared by cxgov from the actuals and the credit ledger as of {found.as_of}.", "note"
