@@ -22,6 +22,9 @@ GAP: Final = "break-paths-show-domains"
 LABEL_EXPR = "replace(datum.label, '_', ' ')"
 """Legends read "due soon", not "due_soon"."""
 
+EXCLUSION_MARK = "*"
+"""After the value of a month whose figure leaves out an exclusion window."""
+
 OUTCOME_COLOR: dict[str, str] = {
     "met": "#2e7d32",
     "missed": "#c62828",
@@ -109,9 +112,9 @@ def attainment_chart(
     """A month × objective grid: each cell coloured by outcome (met / missed / excluded / unmeasured).
 
     `objectives` are `ObjectivePeriod`s of one contract (closed and open periods). A month whose
-    figure leaves out an exclusion window (part of the month, or some of the contacts) is outlined
-    in a dashed dark line, and its tooltip says how many contacts and hours were left out and why;
-    a month excluded whole is grey ("excluded").
+    figure leaves out an exclusion window (part of the month, or some of the contacts) has a `*`
+    after its value, and its tooltip says how many contacts and hours were left out and why; a
+    month excluded whole is grey ("excluded").
     """
     rows = [
         {
@@ -121,7 +124,8 @@ def attainment_chart(
             "value": o.value,
             "target": o.target,
             "kind": o.kind,
-            "label": "—" if o.value is None else f"{o.value:.1f}",
+            "label": ("—" if o.value is None else f"{o.value:.1f}")
+            + (EXCLUSION_MARK if o.exclusions else ""),
             "misses in a row": o.consecutive_misses,
             "exclusions": o.exclusion_text(),
         }
@@ -137,12 +141,8 @@ def attainment_chart(
         ),
         y=alt.Y("objective:N", title=None, axis=alt.Axis(labelLimit=300)),
     )
-    excluded = "datum.exclusions != ''"
-    cells = base.mark_rect().encode(
+    cells = base.mark_rect(stroke="white").encode(
         color=color,
-        stroke=alt.condition(excluded, alt.value("#1b1f24"), alt.value("white")),
-        strokeWidth=alt.condition(excluded, alt.value(2.5), alt.value(1)),
-        strokeDash=alt.condition(excluded, alt.value([5, 3]), alt.value([1, 0])),
         tooltip=[
             "objective:N",
             alt.Tooltip("month:T", timeUnit="yearmonth"),

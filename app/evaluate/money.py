@@ -22,9 +22,12 @@ def percent_of(amount: Decimal, percent: float) -> Decimal:
 
 @lru_cache(maxsize=4096)
 def fmt_money(amount: Decimal, currency: str) -> str:
-    """$2,000, $1,234.50; currencies without a symbol as 'CHF 2,000'. Cached: a program repeats
-    the same few amounts (its fees and their percentages) thousands of times."""
+    """$2,000, $1,234.50, −$800 (an amount to recover); currencies without a symbol as
+    'CHF 2,000'. Cached: a program repeats the same few amounts (its fees and their percentages)
+    thousands of times."""
     rounded = cents(amount)
+    if rounded < 0:
+        return "−" + fmt_money(-rounded, currency)
     text = f"{int(rounded):,}" if rounded == rounded.to_integral_value() else f"{rounded:,.2f}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{currency} {text}"

@@ -132,9 +132,9 @@ def test_attainment_marks_misses_and_shows_unmeasured_as_a_dash() -> None:
     ]
 
 
-def test_attainment_outlines_a_month_with_an_exclusion_window() -> None:
-    """March left out a three-day outage: its cell is outlined in a dashed line and its tooltip
-    says what was left out; February, without a window, keeps the plain white border."""
+def test_attainment_marks_a_month_with_an_exclusion_window() -> None:
+    """March left out a three-day outage: its value carries a `*` and its tooltip says what was
+    left out; February, without a window, shows its value alone."""
     window = ExclusionApplied(
         "carrier outage",
         datetime(2026, 3, 10, 7, tzinfo=UTC),
@@ -164,11 +164,8 @@ def test_attainment_outlines_a_month_with_an_exclusion_window() -> None:
         [op(2), op(3, exclusions=(window,), excluded_hours=72.0, excluded_contacts=412)]
     ).to_dict()
     cells = spec["layer"][0]
-    assert cells["encoding"]["strokeDash"]["condition"] == {
-        "test": "datum.exclusions != ''",
-        "value": [5, 3],
-    }
     values = cells["data"]["values"] if "data" in cells else spec["data"]["values"]
+    assert [v["label"] for v in values] == ["85.0", "85.0*"]
     assert [v["exclusions"] for v in values] == [
         "",
         "412 contact(s) and 72 h excluded (carrier outage)",

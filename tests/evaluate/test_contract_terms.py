@@ -543,3 +543,11 @@ def test_a_provisional_credit_is_not_owed_and_not_due_for_an_invoice() -> None:
     e = run(c, uptime({"2027-01": MISS, "2027-02": MET}), date(2027, 3, 10))
     [status] = e.ledger
     assert status.state == "provisional" and status.due == 0 and e.not_issued == 0
+
+
+def test_an_amount_to_recover_reads_with_its_minus_before_the_currency() -> None:
+    from app.evaluate.money import fmt_money
+
+    assert fmt_money(Decimal("-2000"), "USD") == "−$2,000"
+    assert fmt_money(Decimal("-812.5"), "CHF") == "−CHF 812.50"
+    assert fmt_money(Decimal("-0.004"), "USD") == "$0"

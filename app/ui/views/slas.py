@@ -96,13 +96,20 @@ def invoicing(ctx: PageContext, contract: ContractEvaluation) -> None:
     due = [s for s in contract.ledger if s.state in ("not_issued", "adjustment")]
     if due and ctx.viewer.can(Capability.ISSUE_CREDITS):
         issue_form(ctx, contract, due)
-    months = [str(s.period) for s in contract.ledger]
-    chosen = st.selectbox("Statement for", months, index=len(months) - 1, key="slas.statement")
+
+
+def statements(ctx: PageContext, contract: ContractEvaluation) -> None:
+    """The statement of any closed month, to attach to an invoice (the latest with a credit first)."""
+    closed = contract.periods("closed")
+    if not closed:
+        return
+    credited = [s.period for s in contract.ledger]
+    default = closed.index(credited[-1]) if credited else len(closed) - 1
+    chosen = st.selectbox(
+        "Credit statement for", closed, index=default, key="slas.statement", format_func=str
+    )
     found = credit_service.statement_of(
-        ctx.program,
-        ctx.evaluation(),
-        contract_id=contract.contract_id,
-        period=next(s.period for s in contract.ledger if str(s.period) == chosen),
+        ctx.program, ctx.evaluation(), contract_id=contract.contract_id, period=chosen
     )
     for column, fmt in zip(st.columns(len(STATEMENT_MEDIA)), STATEMENT_MEDIA):
         column.download_button(
@@ -189,9 +196,9 @@ if contract.objectives:
     windows = [o for o in closed if o.exclusions]
     if windows:
         st.caption(
-            "A dashed outline marks a month whose figure leaves out an exclusion window "
-            "(its tooltip and the table below say how many contacts and hours, and why); a "
-            "month excluded whole is grey."
+            "A * after a value marks a month whose figure leaves out an exclusion window (its "
+            "tooltip and the table below say how many contacts and hours, and why); a month "
+            "excluded whole is grey."
         )
     misses = [o for o in closed if o.outcome in ("missed", "unmeasured")]
     with st.expander(f"Attainment per objective and month ({len(misses)} missed or unmeasured)"):
@@ -246,5 +253,6 @@ if credits:
 else:
     st.caption("No credit owed or at risk.")
 invoicing(ctx, contract)
+statements(ctx, contract)
 for note in contract.notes:
     st.caption(note)
