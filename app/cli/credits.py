@@ -20,8 +20,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from app.cli.common import Format, RootOption, parse_date, parse_month
-from app.cli.status import AsOf, FormatOpt, credits
+from app.cli.common import Format, FormatOption, RootOption, parse_date, parse_month
+from app.cli.status import AsOf, credits
 from app.display.labels import fmt_money
 from app.errors import FileProblem
 from app.evaluate import ContractEvaluation
@@ -185,7 +185,7 @@ def ledger_cmd(
         str | None, typer.Option("--contract", help="One contract only (its id).")
     ] = None,
     as_of: AsOf = None,
-    format: FormatOpt = Format.text,
+    format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
     """Every closed month's credit against the ledger: not issued, issued, adjustments due."""

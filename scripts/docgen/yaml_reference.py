@@ -15,7 +15,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -103,6 +103,11 @@ BASIC_TYPES: dict[object, tuple[str, str]] = {
     float: ("number", "A number, whole or with decimals (`85`, `99.95`, `-10`)."),
     bool: ("boolean", "`true` or `false`."),
     date: ("date", "A calendar date written `YYYY-MM-DD` (`2027-03-31`)."),
+    datetime: (
+        "moment",
+        "A date and time written `YYYY-MM-DDTHH:MM` (`2026-09-08T09:40`), local to the document's "
+        "timezone unless it carries an offset (`2026-09-08T09:40-07:00`).",
+    ),
     Month: ("month", "A calendar month written `YYYY-MM` (`2026-06`)."),
 }
 
