@@ -92,6 +92,13 @@ class ProgramSpec(Strict):
             "your help centre; a domain allows its subdomains. Any other link is shown as text."
         ),
     )
+    app_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Where agents open the app, e.g. https://cx.example.com; "
+        "`cxgov playbook link` builds help-desk links on it.",
+        examples=["https://cx.example.com"],
+    )
 
 
 class ProgramSettings(Document):
