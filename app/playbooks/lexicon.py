@@ -130,12 +130,16 @@ class Lexicon:
                     self.phrases[key] = concept
 
     def concepts(self, stems: Sequence[str]) -> list[ConceptAt]:
-        """Every phrase occurrence in a sequence of stems, longest first at each position."""
+        """The phrases in a sequence of stems, left to right, the longest at each place, not overlapping."""
         found: list[ConceptAt] = []
-        for start in range(len(stems)):
+        start = 0
+        while start < len(stems):
             for length in range(min(MAX_PHRASE_WORDS, len(stems) - start), 0, -1):
                 concept = self.phrases.get(tuple(stems[start : start + length]))
                 if concept is not None:
                     found.append(ConceptAt(concept, start, start + length))
+                    start += length
                     break
+            else:
+                start += 1
         return found
