@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import get_args
 from urllib.parse import quote, urlencode
 
 from app.errors import NotFound, UsageError
@@ -60,7 +61,7 @@ HELP_DESKS: Mapping[str, HelpDesk] = {
     ),
     "generic": HelpDesk(
         "Generic",
-        {field: "{" + field.upper() + "}" for field in TicketField.__args__},  # type: ignore[attr-defined]
+        {field: "{" + field.upper() + "}" for field in get_args(TicketField)},
         "Put it wherever your help desk builds links from ticket fields, with each {FIELD} "
         "replaced by that help desk's placeholder for it.",
     ),
