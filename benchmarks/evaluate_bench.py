@@ -219,7 +219,7 @@ def main() -> None:
     full = median_seconds(lambda: evaluate_program(program, index, as_of=AS_OF), args.repeat)
     halved = median_seconds(lambda: evaluate_program(half, half_index, as_of=AS_OF), args.repeat)
     cpu = median_seconds(
-        lambda: evaluate_program(program, index, as_of=AS_OF), args.repeat, time.process_time
+        lambda: evaluate_program(program, index, as_of=AS_OF), args.repeat, clock=time.process_time
     )
     print(
         f"program: {len(program.goals)} goals, {len(program.contracts)} contracts, {MONTHS} months, "

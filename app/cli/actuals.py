@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from app.cli.common import Format, parse_month
+from app.cli.common import Format, FormatOption, parse_month
 from app.service.actuals import Actual, record_actual, revisions
 from app.service.actuals import scope_key as scope_key_of
 from app.service.database import open_store
@@ -73,8 +73,21 @@ def record(
         typer.Option("--value", help="The value in the metric's unit (percentages as 0–100)."),
     ],
     scope: ScopeOption = None,
-    numerator: Annotated[float | None, typer.Option("--numerator")] = None,
-    denominator: Annotated[float | None, typer.Option("--denominator")] = None,
+    numerator: Annotated[
+        float | None,
+        typer.Option(
+            "--numerator",
+            help="What the value was computed from, for a share or a mean: the count or total "
+            "above the line (churn: customers lost).",
+        ),
+    ] = None,
+    denominator: Annotated[
+        float | None,
+        typer.Option(
+            "--denominator",
+            help="The count below the line (churn: customers at the start of the month).",
+        ),
+    ] = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Required for a correction.")
     ] = None,
@@ -88,7 +101,7 @@ def record(
             help="The revision you are correcting; a newer one is a conflict.",
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
     """Record a hand-entered value; a second value for the same month is a correction and needs --reason."""
@@ -124,7 +137,7 @@ def record(
 def history_command(
     metric: Annotated[str, typer.Argument(help="Metric id.")],
     scope: ScopeOption = None,
-    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
     """Every revision of a metric's actuals: who recorded what, when and why."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 import app as package
-from app.cli.common import Format, RootArg, parse_date
+from app.cli.common import Format, FormatOption, RootArg, parse_date
 from app.service.database import open_store
 from app.service.program import as_of_or_today, check_root, valid_program
 
@@ -97,7 +97,7 @@ def demo(
             help="Last day with data, YYYY-MM-DD (default: today in the program's timezone).",
         ),
     ] = None,
-    output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    output: FormatOption = Format.text,
 ) -> None:
     """Fill the program's database with a seeded, realistic demo year and compute its actuals."""
     from app.service.demo import seed_demo

@@ -34,10 +34,18 @@ RootOption = Annotated[
 
 
 class Format(str, Enum):
-    """What the data commands print: readable text, or JSON whose shape the README documents."""
+    """What the data commands print: readable text, or JSON whose shape the docs describe
+    (docs/reference/json-output.md)."""
 
     text = "text"
     json = "json"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", help="text (readable) or json (stable: see JSON output in the docs)."),
+]
+"""`--format text|json`, for every command that prints data."""
 
 
 def parse_date(value: str | None, *, option: str) -> date | None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import Format
+from app.cli.common import Format, FormatOption
 from app.service.database import schema_status, upgrade_schema
 
 db_app = typer.Typer(help="The actuals database: schema upgrades and status.", no_args_is_help=True)
@@ -35,7 +35,7 @@ def upgrade_command(root: Root = Path(".")) -> None:
 
 
 @db_app.command("status")
-def status_command(root: Root = Path("."), format: Format = Format.text) -> None:
+def status_command(root: Root = Path("."), format: FormatOption = Format.text) -> None:
     """Which database is used and whether its schema is current."""
     status = schema_status(root)
     if format is Format.json:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli.common import Format
+from app.cli.common import Format, FormatOption
 from app.cli.report import text_diagnostics
 from app.service.database import open_store
 from app.service.imports import choose_mapping, import_file, profile_names
@@ -53,7 +53,7 @@ def ingest_command(
         str | None,
         typer.Option("--profile", help=f"A shipped mapping: {', '.join(profile_names())}."),
     ] = None,
-    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    format: FormatOption = Format.text,
     by: Annotated[
         str | None, typer.Option("--by", help="Who imports (default: your login).")
     ] = None,

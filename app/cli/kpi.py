@@ -13,16 +13,12 @@ from typing import Annotated
 import typer
 
 from app.cli.actuals import actuals_app
-from app.cli.common import Format, RootOption, parse_month
+from app.cli.common import Format, FormatOption, RootOption, parse_month
 from app.display.labels import format_value
 from app.service.actuals import DIMENSIONS, KpiValue, kpis, recompute
 from app.service.database import open_store
 from app.service.program import valid_program
 from app.spec.program import Program
-
-FormatOption = Annotated[
-    Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")
-]
 
 
 def _text(program: Program, values: list[KpiValue]) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli.common import Format, RootArg, RootOption
+from app.cli.common import Format, FormatOption, RootArg, RootOption
 from app.errors import NotFound, UsageError
 from app.playbooks.links import HELP_DESKS, ticket_link
 from app.playbooks.render import Rendered, render_template
@@ -30,11 +30,6 @@ from app.spec.program import Program
 playbook_app = typer.Typer(
     help="Recovery playbooks: find one, fill in its message templates.", no_args_is_help=True
 )
-
-
-FormatOption = Annotated[
-    Format, typer.Option("--format", help="text (readable) or json (stable, see README).")
-]
 
 
 def parse_vars(items: list[str] | None) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli.common import Format, RootOption, parse_month
+from app.cli.common import Format, FormatOption, RootOption, parse_month
 from app.errors import FileProblem
 from app.periods import Month
 from app.service import reviews
@@ -45,9 +45,6 @@ QuarterOpt = Annotated[
 ]
 AuthorOpt = Annotated[
     str, typer.Option("--author", envvar="CXGOV_AUTHOR", help="Who does this (env CXGOV_AUTHOR).")
-]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")
 ]
 
 
@@ -103,7 +100,7 @@ def show_text(document: dict[str, Any]) -> str:
 def show(
     period: PeriodOpt,
     quarter: QuarterOpt = False,
-    format: FormatOpt = Format.text,
+    format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
     """The review: headline, goals needing attention, SLA misses, credits, stale data, actions, record."""

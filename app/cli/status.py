@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.cli.common import Format, RootArg, parse_date, parse_month
+from app.cli.common import Format, FormatOption, RootArg, parse_date, parse_month
 from app.display.labels import fmt_money
 from app.evaluate import ContractEvaluation, ProgramEvaluation
 from app.periods import Month
@@ -25,9 +25,6 @@ AsOf = Annotated[
         "--as-of",
         help="Evaluate as of this date, YYYY-MM-DD (default: today in the program's timezone).",
     ),
-]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", help="text (readable) or json (stable, see the README).")
 ]
 PeriodOpt = Annotated[
     str | None,
@@ -108,7 +105,9 @@ def status_text(evaluation: ProgramEvaluation) -> str:
     return "\n".join(lines)
 
 
-def status(root: RootArg = Path("."), as_of: AsOf = None, format: FormatOpt = Format.text) -> None:
+def status(
+    root: RootArg = Path("."), as_of: AsOf = None, format: FormatOption = Format.text
+) -> None:
     """Every goal (planned, actual, progress, status, forecast, guardrails) and the roadmap summary."""
     evaluation = _evaluate(root, as_of)
     typer.echo(
@@ -214,7 +213,7 @@ def credits(
     root: RootArg = Path("."),
     period: PeriodOpt = None,
     as_of: AsOf = None,
-    format: FormatOpt = Format.text,
+    format: FormatOption = Format.text,
 ) -> None:
     """Per contract and objective: value, target, outcome, consecutive misses, credit and why; exposure totals."""
     month = parse_month(period, option="--period")

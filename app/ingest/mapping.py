@@ -117,13 +117,20 @@ class FieldMap(Strict):
 
 
 class MappingSpec(Strict):
+    """Which export this is, how its file is written, and where each contact field comes from.
+
+    `contact_id` and `created_at` must be mapped; everything else may be left out.
+    """
+
     source: str = Field(
         min_length=1,
         max_length=64,
         pattern=r"^[a-z0-9][a-z0-9_\-]*$",
         description="Stored with every contact: contact ids are unique per source.",
     )
-    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    delimiter: str = Field(
+        default=",", min_length=1, max_length=1, description="The character between columns."
+    )
     encoding: str = Field(
         default="utf-8-sig", description="File encoding; the default also strips a BOM."
     )
@@ -177,9 +184,12 @@ class MappingSpec(Strict):
 
 
 class Mapping(Document):
+    """How a help desk's contact export maps onto cxgov's contact fields: columns, timestamp
+    formats, timezones, value maps and duration units."""
+
     KIND: ClassVar[str] = "ContactMapping"
-    kind: Literal["ContactMapping"]
-    spec: MappingSpec
+    kind: Literal["ContactMapping"] = Field(description="`ContactMapping`.")
+    spec: MappingSpec = Field(description="The source name, file format and field mappings.")
 
 
 PROFILES_DIR = Path(__file__).resolve().parent / "mappings"

@@ -120,11 +120,25 @@ class Scope(Strict):
 
     DIMENSIONS: ClassVar[tuple[str, ...]] = ("channel", "queue", "team", "priority", "segment")
 
-    channel: ScopeValue | list[ScopeValue] | None = None
-    queue: ScopeValue | list[ScopeValue] | None = None
-    team: ScopeValue | list[ScopeValue] | None = None
-    priority: ScopeValue | list[ScopeValue] | None = None
-    segment: ScopeValue | list[ScopeValue] | None = None
+    channel: ScopeValue | list[ScopeValue] | None = Field(
+        default=None,
+        description="The channel(s) the contacts came in on, as the exports name them: "
+        "`phone`, `chat`, `email`, `social`…",
+    )
+    queue: ScopeValue | list[ScopeValue] | None = Field(
+        default=None, description="The help-desk queue(s), e.g. `billing` or `escalations`."
+    )
+    team: ScopeValue | list[ScopeValue] | None = Field(
+        default=None, description="The support team(s) that handled the contacts."
+    )
+    priority: ScopeValue | list[ScopeValue] | None = Field(
+        default=None, description="The contact priority or priorities, e.g. `critical`, `high`."
+    )
+    segment: ScopeValue | list[ScopeValue] | None = Field(
+        default=None,
+        description="The customer segment(s) or account(s), e.g. `enterprise`, or one "
+        "customer for a contract's own measurement.",
+    )
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Dimension → allowed values, only for the dimensions this scope restricts."""
@@ -163,13 +177,26 @@ class Scope(Strict):
 
 
 class Metadata(Strict):
-    id: Id
-    title: str = Field(min_length=1)
+    """Who and what a document is: the same four fields for every kind."""
+
+    id: Id = Field(
+        description="The document's id, unique among documents of its kind; other documents, "
+        "the store's history and the app refer to it by this id."
+    )
+    title: str = Field(
+        min_length=1, description="A title people read in the app, the reviews and the diff."
+    )
     owner: str | None = Field(
         default=None, description="Who answers for this document (name or e-mail)."
     )
-    description: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
+    description: str | None = Field(
+        default=None, description="Background in plain language: why it exists, what it covers."
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Free key/value pairs for your own grouping and filtering; cxgov does not "
+        "interpret them.",
+    )
 
 
 class Document(Strict):
@@ -177,8 +204,10 @@ class Document(Strict):
 
     KIND: ClassVar[str] = ""
 
-    apiVersion: Literal["cxgov/v1"]
-    metadata: Metadata
+    apiVersion: Literal["cxgov/v1"] = Field(
+        description="The version of the document format; always `cxgov/v1`."
+    )
+    metadata: Metadata = Field(description="The document's id, title, owner and labels.")
 
     @property
     def id(self) -> str:

@@ -33,7 +33,9 @@ class Calculation(Strict):
 
 
 class Csat(Calculation):
-    type: Literal["csat"]
+    """Customer satisfaction: the share of survey answers at or above `satisfied_from`."""
+
+    type: Literal["csat"] = Field(description="`csat`: customer satisfaction from survey answers.")
     scale: int = Field(default=5, ge=2, le=10, description="Points on the answer scale (1..scale).")
     satisfied_from: int = Field(
         default=4, ge=1, description="Answers at or above this count as satisfied."
@@ -52,10 +54,19 @@ class Csat(Calculation):
 
 
 class Nps(Calculation):
-    type: Literal["nps"]
+    """Net Promoter Score: % promoters minus % detractors on the 0–10 scale, −100 to +100.
+
+    `detractors_to` must be below `promoters_from`; answers in between are passives.
+    """
+
+    type: Literal["nps"] = Field(description="`nps`: Net Promoter Score from 0–10 answers.")
     UNITS: ClassVar[tuple[str, ...]] = ("score",)
-    promoters_from: int = Field(default=9, ge=0, le=10)
-    detractors_to: int = Field(default=6, ge=0, le=10)
+    promoters_from: int = Field(
+        default=9, ge=0, le=10, description="Answers at or above this are promoters."
+    )
+    detractors_to: int = Field(
+        default=6, ge=0, le=10, description="Answers at or below this are detractors."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Nps:
@@ -71,10 +82,15 @@ class Nps(Calculation):
 
 
 class Ces(Calculation):
-    type: Literal["ces"]
+    """Customer effort: the share of answers agreeing that the issue was easy to handle, or the
+    mean answer (`method`). A share is reported in percent, a mean as a score."""
+
+    type: Literal["ces"] = Field(description="`ces`: customer effort from survey answers.")
     UNITS: ClassVar[tuple[str, ...]] = ("percent", "score")
-    scale: int = Field(default=7, ge=2, le=10)
-    agree_from: int = Field(default=5, ge=1)
+    scale: int = Field(default=7, ge=2, le=10, description="Points on the answer scale (1..scale).")
+    agree_from: int = Field(
+        default=5, ge=1, description="Answers at or above this count as agreeing (method share)."
+    )
     method: Literal["share", "mean"] = Field(
         default="share", description="share of agreeing answers, or the mean answer"
     )
@@ -99,7 +115,10 @@ class Ces(Calculation):
 
 
 class Fcr(Calculation):
-    type: Literal["fcr"]
+    """First-contact resolution: resolved at first contact / (resolved + not resolved); pending
+    contacts are left out."""
+
+    type: Literal["fcr"] = Field(description="`fcr`: first-contact resolution.")
     repeat_window: Duration | None = Field(
         default=None,
         description="A contact by the same customer within this window counts as not resolved.",
@@ -120,9 +139,17 @@ def _every_component() -> list[AhtComponent]:
 
 
 class Aht(Calculation):
-    type: Literal["aht"]
+    """Average handle time: the mean of the chosen time components over answered contacts, in
+    a time unit."""
+
+    type: Literal["aht"] = Field(description="`aht`: average handle time.")
     UNITS: ClassVar[tuple[str, ...]] = TIME_UNITS
-    components: list[AhtComponent] = Field(default_factory=_every_component, min_length=1)
+    components: list[AhtComponent] = Field(
+        default_factory=_every_component,
+        min_length=1,
+        description="Which times make up a contact's handle time; a contact missing one of "
+        "them is left out.",
+    )
 
     def describe(self) -> str:
         return f"mean of {' + '.join(self.components)} time over answered contacts"
@@ -132,7 +159,11 @@ Statistic = Literal["mean", "median", "p90", "share_within"]
 
 
 class _Timing(Calculation):
-    statistic: Statistic = "median"
+    statistic: Statistic = Field(
+        default="median",
+        description="mean, median or 90th percentile of the times (a time unit), or the share "
+        "within `threshold` (percent).",
+    )
     threshold: Duration | None = Field(
         default=None, description="Required for statistic share_within."
     )
@@ -154,22 +185,37 @@ class _Timing(Calculation):
 
 
 class FirstResponseTime(_Timing):
-    type: Literal["first_response_time"]
+    """Time from a contact's creation to its first response. `share_within` needs a
+    `threshold`."""
+
+    type: Literal["first_response_time"] = Field(
+        description="`first_response_time`: creation to first response."
+    )
 
     def describe(self) -> str:
         return self._describe("time from creation to first response")
 
 
 class ResolutionTime(_Timing):
-    type: Literal["resolution_time"]
+    """Time from a contact's creation to its resolution. `share_within` needs a `threshold`."""
+
+    type: Literal["resolution_time"] = Field(
+        description="`resolution_time`: creation to resolution."
+    )
 
     def describe(self) -> str:
         return self._describe("time from creation to resolution")
 
 
 class ServiceLevel(Calculation):
-    type: Literal["service_level"]
-    threshold: Duration = "20 seconds"
+    """Service level: the share of offered contacts answered within `threshold` (80/20 is 80 %
+    within 20 seconds); `abandoned` says how abandoned contacts count."""
+
+    type: Literal["service_level"] = Field(description="`service_level`: answered within T.")
+    threshold: Duration = Field(
+        default="20 seconds",
+        description="T: the wait within which a contact counts as answered in time.",
+    )
     abandoned: Literal["ignored", "counted_against", "short_excluded", "within_threshold_met"] = (
         Field(
             default="short_excluded",
@@ -195,7 +241,11 @@ class ServiceLevel(Calculation):
 
 
 class AbandonmentRate(Calculation):
-    type: Literal["abandonment_rate"]
+    """Abandonment rate: abandoned contacts / contacts offered to a queue."""
+
+    type: Literal["abandonment_rate"] = Field(
+        description="`abandonment_rate`: abandoned / offered."
+    )
     short_abandon: Duration | None = Field(
         default=None, description="Abandons quicker than this are not counted at all."
     )
@@ -208,7 +258,9 @@ class AbandonmentRate(Calculation):
 
 
 class Backlog(Calculation):
-    type: Literal["backlog"]
+    """Backlog: contacts still open at the end of the month (abandoned calls are not open)."""
+
+    type: Literal["backlog"] = Field(description="`backlog`: open contacts at the month's end.")
     UNITS: ClassVar[tuple[str, ...]] = ("count",)
     older_than: Duration | None = Field(
         default=None, description="Count only contacts open longer than this."
@@ -222,7 +274,9 @@ class Backlog(Calculation):
 
 
 class ContactVolume(Calculation):
-    type: Literal["contact_volume"]
+    """Contact volume: contacts created in the month."""
+
+    type: Literal["contact_volume"] = Field(description="`contact_volume`: contacts created.")
     UNITS: ClassVar[tuple[str, ...]] = ("count",)
 
     def describe(self) -> str:
@@ -232,14 +286,21 @@ class ContactVolume(Calculation):
 class ChurnRate(Calculation):
     """Customers lost / customers at the start of the period; both entered by hand or imported."""
 
-    type: Literal["churn_rate"]
+    type: Literal["churn_rate"] = Field(
+        description="`churn_rate`: customers lost / customers at the start (entered)."
+    )
 
     def describe(self) -> str:
         return "customers lost in the period / customers at the start of the period (entered as numerator / denominator)"
 
 
 class NetRevenueRetention(Calculation):
-    type: Literal["net_revenue_retention"]
+    """Net revenue retention: (start MRR − churned − contraction + expansion) / start MRR, entered
+    by hand or imported as numerator and denominator."""
+
+    type: Literal["net_revenue_retention"] = Field(
+        description="`net_revenue_retention`: revenue kept and grown (entered)."
+    )
 
     def describe(self) -> str:
         return "(start MRR − churned − contraction + expansion) / start MRR (entered as numerator / denominator)"
@@ -248,7 +309,7 @@ class NetRevenueRetention(Calculation):
 class Manual(Calculation):
     """A figure entered by hand in the metric's unit (quarterly NPS from a vendor, agent turnover…)."""
 
-    type: Literal["manual"]
+    type: Literal["manual"] = Field(description="`manual`: a figure entered by hand.")
     UNITS: ClassVar[tuple[str, ...]] = (
         "percent",
         "score",
@@ -325,22 +386,41 @@ def format_value(value: float | None, unit: str | None = None, decimals: int = 1
 
 
 class MetricSpec(Strict):
-    unit: Unit
+    """How the metric is calculated, in which unit, and which direction is better.
+
+    The unit must be one the calculation produces (a CSAT is a percent, an NPS a score, AHT a
+    time unit); `cxgov validate` says which.
+    """
+
+    unit: Unit = Field(
+        description="The unit values are reported in; time units convert durations, percent "
+        "runs 0–100."
+    )
     better: Literal["higher", "lower"] = Field(description="Which direction is an improvement.")
-    calculation: AnyCalculation
+    calculation: AnyCalculation = Field(
+        description="The built-in calculation and its parameters; what makes one month comparable "
+        "with the next."
+    )
     definition: str = Field(
         min_length=1, description="The definition in plain language, for the committee."
     )
     scope: Scope = Field(
         default_factory=Scope, description="Default scope when a goal or objective gives none."
     )
-    decimals: int = Field(default=1, ge=0, le=4)
+    decimals: int = Field(
+        default=1, ge=0, le=4, description="Decimals shown in the app, reports and the diff."
+    )
 
 
 class Metric(Document):
+    """A metric definition in the catalogue: how one number is calculated, in which unit, and
+    which direction is better. Goals, guardrails and SLA objectives name metrics by id."""
+
     KIND: ClassVar[str] = "Metric"
-    kind: Literal["Metric"]
-    spec: MetricSpec
+    kind: Literal["Metric"] = Field(description="`Metric`.")
+    spec: MetricSpec = Field(
+        description="The unit, direction, calculation, definition and default scope."
+    )
 
     def format(self, value: float | None) -> str:
         """A value of this metric as people read it, in its unit and with its decimals."""

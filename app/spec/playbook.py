@@ -10,7 +10,12 @@ from app.spec.common import Document, Duration, Id, Strict
 
 
 class Protects(Strict):
-    metrics: list[Id] = Field(default_factory=list)
+    """What the playbook protects: the committee pages link a goal at risk or a missed SLA
+    objective to the playbooks that protect its metric or objective."""
+
+    metrics: list[Id] = Field(
+        default_factory=list, description="Metric ids from the catalogue, e.g. `csat`."
+    )
     objectives: list[str] = Field(
         default_factory=list,
         description="SLA objectives as `contract_id/objective_id`.",
@@ -19,7 +24,11 @@ class Protects(Strict):
 
 
 class Step(Strict):
-    instruction: str = Field(min_length=1)
+    """One step of the playbook, shown to the agent as a checklist item."""
+
+    instruction: str = Field(
+        min_length=1, description="What the agent does, in one or two sentences."
+    )
     time_limit: Duration | None = Field(
         default=None, description="e.g. '15 minutes' for a triage step."
     )
@@ -46,7 +55,13 @@ def _in_words(identifier: str) -> str:
 
 
 class Variable(Strict):
-    name: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    """A value the agent fills in before a template can be sent (the customer's name, a case
+    number); the app shows one form field per variable."""
+
+    name: str = Field(
+        pattern=r"^[a-z_][a-z0-9_]*$",
+        description="The name templates use, as `{{ name }}`.",
+    )
     label: str | None = Field(
         default=None,
         min_length=1,
@@ -54,9 +69,15 @@ class Variable(Strict):
         description="What the agent sees on the form and in messages, e.g. 'Case number'. "
         "Defaults to the name in words.",
     )
-    description: str = Field(min_length=1)
-    example: str | None = None
-    required: bool = True
+    description: str = Field(
+        min_length=1, description="What the value is, shown as the form field's help."
+    )
+    example: str | None = Field(default=None, description="Shown as the form field's placeholder.")
+    required: bool = Field(
+        default=True,
+        description="A required variable must be filled before the message can be copied; an "
+        "optional one left empty renders as nothing.",
+    )
     from_ticket: TicketField | None = Field(
         default=None,
         description="The help-desk ticket field that fills this variable when the playbook is "
@@ -69,7 +90,12 @@ class Variable(Strict):
 
 
 class Template(Strict):
-    id: Id
+    """A message template in one language. The same id may exist once per locale; the text uses
+    the small, sandboxed template language described in the agents' guide."""
+
+    id: Id = Field(
+        description="The template's id within the playbook (shared by its translations)."
+    )
     title: str | None = Field(
         default=None,
         min_length=1,
@@ -78,20 +104,42 @@ class Template(Strict):
         "'Apology e-mail'. Defaults to the id in words. The agents' page shows the first title "
         "the template's versions give, so one title per template id is enough.",
     )
-    channel: Literal["email", "chat", "phone", "sms", "social", "letter"]
-    locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    subject: str | None = None
-    body: str = Field(min_length=1)
+    channel: Literal["email", "chat", "phone", "sms", "social", "letter"] = Field(
+        description="Where the message is sent (a phone template is a script to read)."
+    )
+    locale: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="The language of this version, `en` or `de-AT`; should be one of the "
+        "program's `locales`.",
+    )
+    subject: str | None = Field(default=None, description="The subject line (e-mail, letter).")
+    body: str = Field(
+        min_length=1, description="The message text, with `{{ variable }}` placeholders."
+    )
 
 
 class PlaybookSpec(Strict):
+    """When to use the playbook, its steps, and the messages an agent fills in."""
+
     situation: str = Field(min_length=1, description="When to use this playbook.")
-    tags: list[str] = Field(default_factory=list)
-    channels: list[str] = Field(default_factory=list)
-    protects: Protects = Field(default_factory=Protects)
-    steps: list[Step] = Field(min_length=1)
-    variables: list[Variable] = Field(default_factory=list)
-    templates: list[Template] = Field(default_factory=list)
+    tags: list[str] = Field(
+        default_factory=list, description="Words agents search by (`complaint`, `outage`)."
+    )
+    channels: list[str] = Field(
+        default_factory=list,
+        description="Channels the playbook applies to; the page filters by them.",
+    )
+    protects: Protects = Field(
+        default_factory=Protects, description="The metrics and SLA objectives it protects."
+    )
+    steps: list[Step] = Field(min_length=1, description="What to do, in order.")
+    variables: list[Variable] = Field(
+        default_factory=list, description="The values the templates need from the agent."
+    )
+    templates: list[Template] = Field(
+        default_factory=list, description="Messages to fill in and send, per channel and language."
+    )
 
     def template_title(self, template_id: str) -> str:
         """The title agents see for a template id: the first one its versions give, else the id in words."""
@@ -100,6 +148,9 @@ class PlaybookSpec(Strict):
 
 
 class Playbook(Document):
+    """A recovery playbook for agents: when to use it, the steps with time limits and
+    escalation, and message templates to fill in and send."""
+
     KIND: ClassVar[str] = "Playbook"
-    kind: Literal["Playbook"]
-    spec: PlaybookSpec
+    kind: Literal["Playbook"] = Field(description="`Playbook`.")
+    spec: PlaybookSpec = Field(description="Situation, steps, variables and templates.")

@@ -21,8 +21,19 @@ from app.spec.vocabulary import SearchVocabulary
 class StatusTolerances(Strict):
     """How far behind plan a goal may be, in percentage points of the way from baseline to target."""
 
-    on_track_within: float = Field(default=5, ge=0, le=100)
-    at_risk_within: float = Field(default=15, ge=0, le=100)
+    on_track_within: float = Field(
+        default=5,
+        ge=0,
+        le=100,
+        description="A goal at most this many points behind plan is on track.",
+    )
+    at_risk_within: float = Field(
+        default=15,
+        ge=0,
+        le=100,
+        description="A goal at most this many points behind plan (and more than "
+        "`on_track_within`) is at risk; further behind, off track. At least `on_track_within`.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> StatusTolerances:
@@ -32,6 +43,8 @@ class StatusTolerances(Strict):
 
 
 class SmartRules(Strict):
+    """The bound the SMART lint's "achievable" check applies to every goal."""
+
     max_monthly_change_percent: float = Field(
         default=3,
         gt=0,
@@ -45,10 +58,24 @@ class SmartRules(Strict):
 class Access(Strict):
     """Who gets which role when the app runs with login: e-mail addresses or `@domain` entries."""
 
-    committee: list[str] = Field(default_factory=list)
-    manager: list[str] = Field(default_factory=list)
-    agent: list[str] = Field(default_factory=list)
-    default_role: Literal["committee", "manager", "agent", "none"] = "none"
+    committee: list[str] = Field(
+        default_factory=list,
+        description="Steering committee: every page, reviews included (prepared, recorded and "
+        "closed in the app); reads actuals but does not record or import them.",
+    )
+    manager: list[str] = Field(
+        default_factory=list,
+        description="CX managers: everything the committee sees, plus recording actuals and "
+        "importing contact exports.",
+    )
+    agent: list[str] = Field(
+        default_factory=list,
+        description="Front-line agents: the Playbooks page only (no fees, credits or figures).",
+    )
+    default_role: Literal["committee", "manager", "agent", "none"] = Field(
+        default="none",
+        description="The role of a signed-in person who is not listed; `none` means no access.",
+    )
     require_verified_email: bool = Field(
         default=True,
         description=(
@@ -71,20 +98,47 @@ LinkDomain = Annotated[
 
 
 class ProgramSpec(Strict):
-    name: str = Field(min_length=1)
+    """Program-wide settings: the calendar, the money, the tolerances and who may see what."""
+
+    name: str = Field(min_length=1, description="The program's name, shown on every app page.")
     start_date: date = Field(description="Day 0 of the roadmap.")
-    timezone: TimeZoneName
-    currency: Currency
-    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
-    review_cadence: Literal["monthly", "quarterly"] = "monthly"
-    status: StatusTolerances = Field(default_factory=StatusTolerances)
-    smart: SmartRules = Field(default_factory=SmartRules)
-    default_locale: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    locales: list[str] = Field(default_factory=lambda: ["en"])
+    timezone: TimeZoneName = Field(
+        description="Months are cut in this timezone: a contact at 23:30 on 31 January local "
+        "time belongs to January."
+    )
+    currency: Currency = Field(
+        description="The currency credits and exposure are totalled in; a contract in another "
+        "currency is totalled apart, never converted."
+    )
+    fiscal_year_start_month: int = Field(
+        default=1, ge=1, le=12, description="The month the fiscal year starts in (1 = January)."
+    )
+    review_cadence: Literal["monthly", "quarterly"] = Field(
+        default="monthly", description="How often the steering committee meets for a review."
+    )
+    status: StatusTolerances = Field(
+        default_factory=StatusTolerances,
+        description="How far behind plan a goal may be and still count as on track or at risk.",
+    )
+    smart: SmartRules = Field(default_factory=SmartRules, description="Settings of the SMART lint.")
+    default_locale: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="The language a message template falls back to when the customer's "
+        "language has no version.",
+    )
+    locales: list[str] = Field(
+        default_factory=lambda: ["en"],
+        description="The languages templates are written in; a template in another locale is "
+        "a warning.",
+    )
     stale_after_days: int = Field(
         default=45, ge=1, description="A metric with no actual this long is stale."
     )
-    access: Access = Field(default_factory=Access)
+    access: Access = Field(
+        default_factory=Access,
+        description="Roles for signed-in people (used only when the app runs with login).",
+    )
     link_domains: list[LinkDomain] = Field(
         default_factory=list,
         description=(
@@ -102,9 +156,12 @@ class ProgramSpec(Strict):
 
 
 class ProgramSettings(Document):
+    """Program-wide settings: name, start date, timezone, currency, review cadence, status
+    tolerances, SMART bound, languages and access roles."""
+
     KIND: ClassVar[str] = "Program"
-    kind: Literal["Program"]
-    spec: ProgramSpec
+    kind: Literal["Program"] = Field(description="`Program`.")
+    spec: ProgramSpec = Field(description="The program-wide settings.")
 
 
 KINDS: dict[str, type[Document]] = {

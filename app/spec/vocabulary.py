@@ -34,6 +34,8 @@ Phrase = Annotated[
 
 
 class VocabularySpec(Strict):
+    """Synonym groups and ignored words for the agents' playbook search."""
+
     synonyms: list[Annotated[list[Phrase], Field(min_length=2)]] = Field(
         default_factory=list,
         description="Groups of phrases that mean the same thing to a searching agent: a search "
@@ -47,6 +49,8 @@ class VocabularySpec(Strict):
 
 
 class SearchVocabulary(Document):
+    """Words the program's agents and customers use, added to cxgov's own search vocabulary."""
+
     KIND: ClassVar[str] = "SearchVocabulary"
-    kind: Literal["SearchVocabulary"]
-    spec: VocabularySpec
+    kind: Literal["SearchVocabulary"] = Field(description="`SearchVocabulary`.")
+    spec: VocabularySpec = Field(description="Synonym groups and ignored words.")
