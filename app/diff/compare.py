@@ -17,10 +17,19 @@ from app.diff.metrics import metric_changes, removed_metric
 from app.diff.playbooks import playbook_changes, removed_playbook
 from app.diff.roadmaps import removed_roadmap, roadmap_changes
 from app.diff.settings import settings_changes
+from app.diff.vocabularies import removed_vocabulary, vocabulary_changes
 from app.spec.common import Document
 from app.spec.program import Program, ProgramSettings
 
-KIND_ORDER = ("Program", "Metric", "Goal", "SLAContract", "Playbook", "Roadmap")
+KIND_ORDER = (
+    "Program",
+    "Metric",
+    "Goal",
+    "SLAContract",
+    "Playbook",
+    "Roadmap",
+    "SearchVocabulary",
+)
 
 Compare = Callable[[Any, Any, Program, Program], list[Change]]
 Removed = Callable[[Any, Maker], Change]
@@ -31,6 +40,7 @@ KIND_RULES: dict[str, tuple[Compare, Removed]] = {
     "SLAContract": (contract_changes, removed_contract),
     "Playbook": (lambda a, b, _x, _y: playbook_changes(a, b), removed_playbook),
     "Roadmap": (roadmap_changes, removed_roadmap),
+    "SearchVocabulary": (lambda a, b, _x, _y: vocabulary_changes(a, b), removed_vocabulary),
 }
 
 
@@ -43,6 +53,7 @@ def documents(program: Program) -> dict[tuple[str, str], Document]:
         "SLAContract": program.contracts,
         "Playbook": program.playbooks,
         "Roadmap": program.roadmaps,
+        "SearchVocabulary": program.vocabularies,
     }
     for kind, docs in collections.items():
         for doc_id, doc in docs.items():

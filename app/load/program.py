@@ -12,6 +12,7 @@ from app.load.documents import PROGRAM_FILE, D, LoadedDocument, program_files, r
 from app.load.references import check_references, unique_documents
 from app.load.smart import SmartScorecard, score_goal
 from app.load.templates import template_diagnostics
+from app.load.vocabulary import vocabulary_diagnostics
 from app.spec import (
     Goal,
     Metric,
@@ -19,6 +20,7 @@ from app.spec import (
     Program,
     ProgramSettings,
     Roadmap,
+    SearchVocabulary,
     SLAContract,
     Source,
 )
@@ -114,6 +116,8 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
     for doc in by_kind.get("Playbook", {}).values():
         assert isinstance(doc.model, Playbook)
         diagnostics.extend(template_diagnostics(doc))
+    for doc in by_kind.get("SearchVocabulary", {}).values():
+        diagnostics.extend(vocabulary_diagnostics(doc))
     if strict:
         diagnostics = [
             replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics
@@ -157,5 +161,6 @@ def _program(
         contracts=models(SLAContract),
         playbooks=models(Playbook),
         roadmaps=models(Roadmap),
+        vocabularies=models(SearchVocabulary),
         sources=sources,
     )

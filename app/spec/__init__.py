@@ -15,6 +15,7 @@ from app.spec.program import (
 )
 from app.spec.roadmap import HORIZON_DAYS, Roadmap, RoadmapSpec, item_due_date
 from app.spec.sla import SLAContract, SLAContractSpec
+from app.spec.vocabulary import SearchVocabulary, VocabularySpec
 
 __all__ = [
     "API_VERSION",
@@ -37,7 +38,9 @@ __all__ = [
     "SLAContract",
     "SLAContractSpec",
     "Scope",
+    "SearchVocabulary",
     "Source",
+    "VocabularySpec",
     "duration_seconds",
     "effective_scope",
     "item_due_date",

@@ -35,6 +35,25 @@ class Step(Strict):
     escalation: str | None = Field(default=None, description="Who to escalate to, and when.")
 
 
+TicketField = Literal[
+    "ticket_id",
+    "ticket_subject",
+    "requester_name",
+    "requester_first_name",
+    "requester_email",
+    "organization",
+    "agent_name",
+    "agent_first_name",
+]
+"""The help-desk ticket fields a playbook link can carry into a variable (see `app.playbooks.links`)."""
+
+
+def _in_words(identifier: str) -> str:
+    """`broken_promise_email` → "Broken promise email": what a name reads as when no label is given."""
+    words = identifier.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 class Variable(Strict):
     """A value the agent fills in before a template can be sent (the customer's name, a case
     number); the app shows one form field per variable."""
@@ -43,13 +62,31 @@ class Variable(Strict):
         pattern=r"^[a-z_][a-z0-9_]*$",
         description="The name templates use, as `{{ name }}`.",
     )
-    description: str = Field(min_length=1, description="The form field's label for the agent.")
+    label: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=60,
+        description="What the agent sees on the form and in messages, e.g. 'Case number'. "
+        "Defaults to the name in words.",
+    )
+    description: str = Field(
+        min_length=1, description="What the value is, shown as the form field's help."
+    )
     example: str | None = Field(default=None, description="Shown as the form field's placeholder.")
     required: bool = Field(
         default=True,
         description="A required variable must be filled before the message can be copied; an "
         "optional one left empty renders as nothing.",
     )
+    from_ticket: TicketField | None = Field(
+        default=None,
+        description="The help-desk ticket field that fills this variable when the playbook is "
+        "opened from a ticket (`cxgov playbook link`).",
+    )
+
+    @property
+    def shown_label(self) -> str:
+        return self.label or _in_words(self.name)
 
 
 class Template(Strict):
@@ -58,6 +95,14 @@ class Template(Strict):
 
     id: Id = Field(
         description="The template's id within the playbook (shared by its translations)."
+    )
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=80,
+        description="What the agent sees in the template picker and in messages, e.g. "
+        "'Apology e-mail'. Defaults to the id in words. The agents' page shows the first title "
+        "the template's versions give, so one title per template id is enough.",
     )
     channel: Literal["email", "chat", "phone", "sms", "social", "letter"] = Field(
         description="Where the message is sent (a phone template is a script to read)."
@@ -95,6 +140,11 @@ class PlaybookSpec(Strict):
     templates: list[Template] = Field(
         default_factory=list, description="Messages to fill in and send, per channel and language."
     )
+
+    def template_title(self, template_id: str) -> str:
+        """The title agents see for a template id: the first one its versions give, else the id in words."""
+        titles = [t.title for t in self.templates if t.id == template_id and t.title]
+        return titles[0] if titles else _in_words(template_id)
 
 
 class Playbook(Document):

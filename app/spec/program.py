@@ -15,6 +15,7 @@ from app.spec.metric import Metric
 from app.spec.playbook import Playbook
 from app.spec.roadmap import Roadmap
 from app.spec.sla import SLAContract
+from app.spec.vocabulary import SearchVocabulary
 
 
 class StatusTolerances(Strict):
@@ -145,6 +146,13 @@ class ProgramSpec(Strict):
             "your help centre; a domain allows its subdomains. Any other link is shown as text."
         ),
     )
+    app_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Where agents open the app, e.g. https://cx.example.com; "
+        "`cxgov playbook link` builds help-desk links on it.",
+        examples=["https://cx.example.com"],
+    )
 
 
 class ProgramSettings(Document):
@@ -157,7 +165,8 @@ class ProgramSettings(Document):
 
 
 KINDS: dict[str, type[Document]] = {
-    cls.KIND: cls for cls in (ProgramSettings, Metric, Goal, SLAContract, Playbook, Roadmap)
+    cls.KIND: cls
+    for cls in (ProgramSettings, Metric, Goal, SLAContract, Playbook, Roadmap, SearchVocabulary)
 }
 
 
@@ -179,6 +188,7 @@ class Program:
     contracts: Mapping[str, SLAContract] = field(default_factory=dict)
     playbooks: Mapping[str, Playbook] = field(default_factory=dict)
     roadmaps: Mapping[str, Roadmap] = field(default_factory=dict)
+    vocabularies: Mapping[str, SearchVocabulary] = field(default_factory=dict)
     sources: Mapping[tuple[str, str], Source] = field(default_factory=dict)
 
     @property

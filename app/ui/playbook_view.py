@@ -1,4 +1,4 @@
-"""What the Playbooks page shows, apart from drawing it: filter choices, deep links, a template's form.
+"""What the Playbooks page shows, apart from drawing it: filter choices, deep links, the form, the texts.
 
 Pure functions (no Streamlit) except `render_protecting_links`, which the committee pages call to
 link a missed goal or SLA objective to the playbooks that protect it. Authored and customer text
@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from app.playbooks.checks import parse_texts
+from app.playbooks.links import PAGE_URL_PATH
 from app.playbooks.sandbox import variable_lines
-from app.playbooks.search import playbook_channels, playbooks_protecting
-from app.spec.playbook import Playbook, Template, Variable
+from app.playbooks.search import SEARCH_FIELDS, PlaybookHit, playbook_channels, playbooks_protecting
+from app.spec.playbook import Playbook, Step, Template, Variable
 from app.spec.program import Program
 from app.textsafety import authored_markdown
 
-PAGE_URL_PATH = "playbooks"
-"""The page's `url_path` in `app.ui.navigation.PAGES`; deep links are relative to the app's root."""
 LINK_FIELDS: tuple[str, ...] = ("playbook", "template", "locale", "q")
+MAX_LINK_VALUE = 500
+"""The longest value a link may put into a field (a name or a case number is far shorter)."""
+SUBJECT_CHANNELS: frozenset[str] = frozenset({"email", "letter"})
+"""Channels whose message has a subject line; a chat, SMS or social reply is the body alone."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def parse_link(params: Mapping[str, object], program: Program) -> DeepLink:
         for variable in playbook.spec.variables:
             given = _first(params.get(variable.name))
             if given is not None:
-                values[variable.name] = given
+                values[variable.name] = given[:MAX_LINK_VALUE]
     return DeepLink(
         playbook=playbook.id if playbook else None,
         template=_first(params.get("template")) if playbook else None,
@@ -139,9 +142,71 @@ def missing_required(variables: list[Variable], values: Mapping[str, str]) -> li
     return [v for v in variables if v.required and not (values.get(v.name) or "").strip()]
 
 
-def message_text(subject: str | None, body: str) -> str:
-    """The text an agent downloads: the subject line (for e-mail) above the body."""
-    return body if subject is None else f"Subject: {subject}\n\n{body}"
+def with_placeholders(variables: list[Variable], values: Mapping[str, str]) -> dict[str, str]:
+    """The values to preview with: a required field still empty shows as `[its label]`."""
+    missing = {v.name for v in missing_required(variables, values)}
+    return {
+        v.name: f"[{v.shown_label}]" if v.name in missing else values.get(v.name, "")
+        for v in variables
+    }
+
+
+def labels_of(variables: list[Variable]) -> str:
+    return ", ".join(v.shown_label for v in variables)
+
+
+def message_text(channel: str, subject: str | None, body: str) -> str:
+    """The whole message in its channel's form, as the agent copies it and the preview shows it.
+
+    E-mail and letters: `Subject: …`, a blank line, the body. Chat, SMS, social, a phone script:
+    the body alone. Outer blank lines are dropped (the copy button trims them too).
+    """
+    body = body.strip()
+    if channel in SUBJECT_CHANNELS and subject and subject.strip():
+        return f"Subject: {subject.strip()}\n\n{body}"
+    return body
+
+
+def locale_note(title: str, wanted: str, used: str, default: str) -> str | None:
+    """Why the message is not in the language the agent chose; None when it is."""
+    if used == wanted:
+        return None
+    if used.split("-")[0] == wanted.split("-")[0]:
+        return f"“{title}” has no {wanted} version; showing {used}, the same language."
+    if used == default:
+        return f"“{title}” has no {wanted} version yet; showing {used}, the program's default."
+    return f"“{title}” has no {wanted} version and none in {default}; showing {used}."
+
+
+def step_notes(step: Step) -> list[str]:
+    """A step's time limit and escalation, as plain sentences."""
+    notes = [f"Within {step.time_limit}."] if step.time_limit else []
+    if step.escalation:
+        notes.append(f"Escalation: {' '.join(step.escalation.split())}")
+    return notes
+
+
+def steps_note(playbook: Playbook, done: set[int]) -> str:
+    """The steps as a plain-text checklist for a ticket note; `done` holds 1-based step numbers."""
+    steps = playbook.spec.steps
+    lines = [
+        f"{playbook.metadata.title}: {len(done & set(range(1, len(steps) + 1)))} of {len(steps)} steps done"
+    ]
+    for number, step in enumerate(steps, start=1):
+        mark = "x" if number in done else " "
+        lines.append(f"[{mark}] {number}. {' '.join(step.instruction.split())}")
+        lines.extend(f"      {note}" for note in step_notes(step))
+    return "\n".join(lines)
+
+
+def match_caption(hit: PlaybookHit) -> str:
+    """Why a playbook is in the list, in the agent's words: “call back” → callback (situation, tags)."""
+    parts = []
+    for match in hit.matches:
+        what = f"“{match.typed}”" + ("" if match.found == match.typed else f" → {match.found}")
+        fields = [f for f in SEARCH_FIELDS if f in match.fields]
+        parts.append(f"{what} ({', '.join(fields)})")
+    return "Matches " + "; ".join(parts) if parts else ""
 
 
 def protecting_links_markdown(

@@ -367,6 +367,7 @@ WHERE = {
     "SLAContract": "any `*.yaml` under `goals/` (the example: `goals/sla-*.yaml`).",
     "Playbook": "any `*.yaml` under `playbooks/`.",
     "Roadmap": "any `*.yaml` under `roadmap/`.",
+    "SearchVocabulary": "any `*.yaml` under `playbooks/` (the example: `playbooks/vocabulary.yaml`).",
     "ContactMapping": "a file you pass to `cxgov ingest --mapping FILE` (or upload in the app); "
     "the shipped profiles are in `app/ingest/mappings/`.",
 }

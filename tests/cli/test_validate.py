@@ -116,6 +116,7 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
         "playbook.json",
         "program.json",
         "roadmap.json",
+        "searchvocabulary.json",
         "slacontract.json",
     ]
     assert (

@@ -193,3 +193,86 @@ def test_value_may_contain_equals_and_be_empty(root: Path) -> None:
         "playbook", "render", "outage_notice", "notice", "--root", str(root), "--var", "eta=a=b"
     )
     assert result.exit_code == 0 and result.stdout == "We are on it. Back by a=b.\n"
+
+
+def test_list_offers_the_closest_when_nothing_matches(root: Path) -> None:
+    result = invoke("playbook", "list", str(root), "--search", "zebra")
+    assert result.stdout.splitlines()[0] == "No playbook matches."
+    assert result.stdout.splitlines()[1].startswith("Closest: ")
+    assert "service_recovery  Service recovery after a complaint" in result.stdout
+
+
+def test_link_for_zendesk_fills_the_ticket_fields(root: Path) -> None:
+    result = invoke(
+        "playbook", "link", "service_recovery", "--helpdesk", "zendesk", "--root", str(root)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "https://cx.northwind.example/playbooks?playbook=service_recovery"
+        "&customer_name={{ticket.requester.name}}&case_id={{ticket.id}}"
+        "&agent_name={{current_user.name}}\n"
+    )
+    assert (
+        "Filled from the ticket: Customer's name (requester_name), Case number (ticket_id), "
+        in (result.stderr)
+    )
+    assert "macro" in result.stderr
+
+
+def test_link_json_for_freshdesk_with_template_and_locale(root: Path) -> None:
+    result = invoke(
+        "playbook", "link", "service_recovery", "--helpdesk", "freshdesk", "--template",
+        "follow_up", "--locale", "de", "--base-url", "https://cx.example.com/", "--root",
+        str(root), "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["url"] == (
+        "https://cx.example.com/playbooks?playbook=service_recovery&template=follow_up&locale=de"
+        "&customer_name={{ticket.requester.name}}&case_id={{ticket.id}}"
+        "&agent_name={{ticket.agent.name}}"
+    )
+    assert data["fills"] == {
+        "customer_name": "requester_name",
+        "case_id": "ticket_id",
+        "agent_name": "agent_name",
+    }
+    assert data["unfilled"] == [] and data["helpdesk"] == "freshdesk"
+
+
+def test_link_names_what_a_help_desk_cannot_fill(root: Path) -> None:
+    path = root / "playbooks" / "service-recovery.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "from_ticket: agent_name", "from_ticket: agent_first_name"
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(
+        "playbook", "link", "service_recovery", "--helpdesk", "freshdesk", "--root", str(root)
+    )
+    assert result.exit_code == 0, result.output
+    assert "agent_name=" not in result.stdout
+    assert "Freshdesk has no placeholder for: Your name; the agent types it." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["no_such", "--helpdesk", "zendesk"], 1, "no playbook 'no_such'"),
+        (
+            ["service_recovery", "--helpdesk", "kayako"],
+            2,
+            "unknown help desk 'kayako'; choose one of: zendesk, freshdesk, generic",
+        ),
+        (
+            ["service_recovery", "--template", "nope"],
+            1,
+            "has no template 'nope'; its templates: apology_remedy, follow_up",
+        ),
+    ],
+)
+def test_link_errors(root: Path, args: list[str], code: int, message: str) -> None:
+    result = invoke("playbook", "link", *args, "--root", str(root))
+    assert result.exit_code == code
+    assert message in result.output

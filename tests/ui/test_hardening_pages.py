@@ -151,6 +151,6 @@ def test_playbook_links_are_text_unless_the_domain_is_allowed(
     at.query_params["playbook"] = "service_recovery"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    label = at.subheader[0].value
+    label = at.header[0].value  # the playbook's title heads the page below the list
     assert "the portal (`https://evil.example/reset`)" in label
     assert "[https://help.northwind.example/kb](https://help.northwind.example/kb)" in label
