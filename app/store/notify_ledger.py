@@ -1,0 +1,197 @@
+"""What `cxgov notify` has sent: runs and one delivery row per (event, channel, recipient).
+
+The unique row is the claim. A run inserts the rows of everything it means to send with
+`ON CONFLICT DO NOTHING` and then sends only the rows it inserted, so two runs at once — two
+schedulers, a rerun while the first still works — can never both send one event to one
+recipient: the database lets exactly one of them insert it.
+
+A delivery's status says how far it got, which is what a crash leaves behind:
+
+- `pending`: claimed, not yet handed to the service. If its run stops here, a later run takes it
+  over once the claim is older than the lease (the run that claimed it is presumed dead) —
+  nothing was sent, so sending it then sends it once.
+- `sending`: committed just before the message is handed to the service. If the run dies now,
+  nobody can know whether the service got it; it is **not** sent again (at most once) and is
+  reported as unconfirmed.
+- `sent`; `failed` (the service refused: known not delivered, retried by the next run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from app.store.checkin_tables import NotifyDelivery, NotifyRun
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Planned:
+    event_key: str
+    kind: str
+    channel: str
+    recipient: str
+
+    @property
+    def ident(self) -> tuple[str, str, str]:
+        return (self.event_key, self.channel, self.recipient)
+
+
+def start_run(session: Session, *, run_id: str, as_of: date, now: datetime) -> NotifyRun:
+    run = NotifyRun(id=run_id, as_of=as_of, started_at=now, status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    *,
+    run_id: str,
+    now: datetime,
+    status: str,
+    events: int,
+    sent: int,
+    failed: int,
+) -> None:
+    session.execute(
+        update(NotifyRun)
+        .where(NotifyRun.id == run_id)  # type: ignore[arg-type]
+        .values(finished_at=now, status=status, events=events, sent=sent, failed=failed)
+    )
+
+
+def last_run(session: Session, *, before: str | None = None) -> NotifyRun | None:
+    statement = select(NotifyRun).order_by(NotifyRun.started_at.desc())  # type: ignore[attr-defined]
+    if before is not None:
+        statement = statement.where(NotifyRun.id != before)  # type: ignore[arg-type]
+    return session.execute(statement.limit(1)).scalars().first()
+
+
+def _insert(session: Session):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def existing(
+    session: Session, planned: Sequence[Planned]
+) -> dict[tuple[str, str, str], NotifyDelivery]:
+    """The delivery rows already stored for `planned`, by (event key, channel, recipient)."""
+    found: dict[tuple[str, str, str], NotifyDelivery] = {}
+    keys = sorted({p.event_key for p in planned})
+    wanted = {p.ident for p in planned}
+    for start in range(0, len(keys), CHUNK):
+        rows = session.execute(
+            select(NotifyDelivery).where(NotifyDelivery.event_key.in_(keys[start : start + CHUNK]))  # type: ignore[attr-defined]
+        ).scalars()
+        for row in rows:
+            ident = (row.event_key, row.channel, row.recipient)
+            if ident in wanted:
+                found[ident] = row
+    return found
+
+
+def takeable(row: NotifyDelivery, *, now: datetime, lease: timedelta) -> bool:
+    """A stored delivery a new run may send: refused before, or claimed by a run presumed dead."""
+    return row.status == "failed" or (row.status == "pending" and row.claimed_at < now - lease)
+
+
+def claim(
+    session: Session,
+    *,
+    run_id: str,
+    planned: Sequence[Planned],
+    now: datetime,
+    lease: timedelta,
+) -> list[NotifyDelivery]:
+    """Claim every planned delivery nobody else holds; the rows this run may now send.
+
+    New rows are inserted (a row another run inserted first is left alone); failed rows and
+    pending rows older than `lease` are taken over with an UPDATE that re-checks their state, so
+    of two runs taking over the same row only one succeeds."""
+    insert = _insert(session)
+    values = [
+        {
+            "event_key": p.event_key,
+            "kind": p.kind,
+            "channel": p.channel,
+            "recipient": p.recipient,
+            "status": "pending",
+            "run_id": run_id,
+            "claimed_at": now,
+        }
+        for p in planned
+    ]
+    table = NotifyDelivery.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(values), CHUNK):
+        session.execute(insert(table).on_conflict_do_nothing(), values[start : start + CHUNK])
+    stale = [
+        row.id
+        for row in existing(session, planned).values()
+        if row.run_id != run_id and takeable(row, now=now, lease=lease)
+    ]
+    for start in range(0, len(stale), CHUNK):
+        session.execute(
+            update(NotifyDelivery)
+            .where(
+                NotifyDelivery.id.in_(stale[start : start + CHUNK]),  # type: ignore[union-attr]
+                or_(
+                    NotifyDelivery.status == "failed",  # type: ignore[arg-type]
+                    and_(
+                        NotifyDelivery.status == "pending",  # type: ignore[arg-type]
+                        NotifyDelivery.claimed_at < now - lease,  # type: ignore[arg-type,operator]
+                    ),
+                ),
+            )
+            .values(run_id=run_id, status="pending", claimed_at=now, error=None)
+        )
+    session.expire_all()
+    return list(
+        session.execute(
+            select(NotifyDelivery).where(
+                NotifyDelivery.run_id == run_id,  # type: ignore[arg-type]
+                NotifyDelivery.status == "pending",  # type: ignore[arg-type]
+            )
+        ).scalars()
+    )
+
+
+def mark(
+    session: Session,
+    *,
+    ids: Iterable[int],
+    run_id: str,
+    status: str,
+    now: datetime,
+    error: str | None = None,
+) -> None:
+    """Move this run's deliveries to `status` (sending, sent or failed)."""
+    ids = list(ids)
+    stamp = {"sending": "attempted_at", "sent": "sent_at"}.get(status)
+    values: dict[str, object] = {"status": status, "error": error}
+    if stamp:
+        values[stamp] = now
+    for start in range(0, len(ids), CHUNK):
+        session.execute(
+            update(NotifyDelivery)
+            .where(
+                NotifyDelivery.id.in_(ids[start : start + CHUNK]),  # type: ignore[union-attr]
+                NotifyDelivery.run_id == run_id,  # type: ignore[arg-type]
+            )
+            .values(**values)
+        )
+
+
+def unconfirmed(session: Session, *, exclude_run: str | None = None) -> list[NotifyDelivery]:
+    """Deliveries a run was handing to a service when it stopped: maybe delivered, never resent."""
+    statement = select(NotifyDelivery).where(NotifyDelivery.status == "sending")  # type: ignore[arg-type]
+    if exclude_run is not None:
+        statement = statement.where(NotifyDelivery.run_id != exclude_run)  # type: ignore[arg-type]
+    return list(session.execute(statement.order_by(NotifyDelivery.attempted_at)).scalars())  # type: ignore[arg-type]
