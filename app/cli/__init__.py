@@ -12,11 +12,13 @@ from typer.core import TyperGroup
 from app.cli import (
     actuals,
     app_cmd,
+    checkin,
     db,
     diff,
     ingest,
     init,
     kpi,
+    notify,
     playbook,
     review,
     status,
@@ -56,7 +58,21 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (validate, db, ingest, actuals, kpi, status, playbook, app_cmd, diff, init, review):
+for module in (
+    validate,
+    db,
+    ingest,
+    actuals,
+    kpi,
+    status,
+    checkin,
+    notify,
+    playbook,
+    app_cmd,
+    diff,
+    init,
+    review,
+):
     module.register(app)
 
 
