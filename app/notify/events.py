@@ -29,6 +29,7 @@ from app.evaluate.credits import PeriodCredit, period_credit
 from app.evaluate.goals import SEVERITY
 from app.evaluate.money import cents
 from app.evaluate.staleness import StaleSeries
+from app.spec.common import Scope
 from app.spec.notifications import EVENT_KINDS, EventKind
 from app.spec.program import Program
 from app.spec.sla import ConsecutiveMissesRule
@@ -279,6 +280,7 @@ def stale_events(stale: Sequence[StaleSeries]) -> list[Event]:
             owners=s.owners,
             facts={
                 "series": s.label,
+                "scope": Scope.from_key(s.scope_key).describe() if s.scope_key else "",
                 "last_period": s.last_period,
                 "days": s.days,
                 "bound": s.stale_after_days,

@@ -31,7 +31,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "subject": "{program}: {count} new alert(s) and reminder(s), {date}",
         "heading.goal_worse": "Goals that got worse",
-        "heading.sla_at_risk": "SLA objectives heading for a credit",
+        "heading.sla_at_risk": "SLA objectives at risk of a service credit",
         "heading.credit_owed": "Service credits owed",
         "heading.roadmap_overdue": "Roadmap items overdue",
         "heading.stale_series": "Numbers that are out of date",
@@ -39,24 +39,29 @@ PHRASES: dict[str, dict[str, str]] = {
         "goal_worse": "{title}: {previous} → {status} ({period}: {actual} against {planned} planned; target {target}).",
         "goal_worse.no_value": "{title}: {previous} → {status} (no value for {period}).",
         "sla.heading": "{counterparty} — {title}: month to date {value} against {target} in {month}; if the month closes like this, {credit}.",
-        "sla.one_miss_away": "{counterparty} — {title}: missed in {last_miss} ({misses} in a row); one more miss {verb} {credit}. Month to date ({month}): {value} against {target}.",
+        "sla.one_miss_away": "{counterparty} — {title}: missed in {last_miss}{run}; one more miss {verb} {credit}. {so_far}",
+        "sla.run": ", {misses} months in a row",
+        "sla.so_far": "Month to date in {month}: {value} against {target}.",
+        "sla.so_far.none": "No month-to-date value for {month} yet.",
         "sla.credit.money": "a credit of {amount} is owed",
         "sla.credit.plain": "a service credit is owed",
         "sla.verb.starts": "starts",
-        "sla.verb.continues": "continues",
+        "sla.verb.continues": "adds",
         "sla.next.money": "a credit of {amount}",
         "sla.next.plain": "a service credit",
-        "credit_owed": "{counterparty} — {title}: a service credit of {amount} is owed for {month}.",
-        "credit_owed.earn_back": "{counterparty} — {title}: a service credit of {amount} is owed for {month}; the earn-back was lost.",
+        "credit_owed": "{counterparty}: a service credit of {amount} is owed for {month} ({title}).",
+        "credit_owed.earn_back": "{counterparty}: a service credit of {amount} is owed for {month}; the earn-back was lost ({title}).",
         "roadmap_overdue": "{title}: overdue by {days} day(s), due {due} (owner {owner}).",
-        "stale_series.since": "{title} {series}: no value since {last_period} ({days} days; out of date after {bound}).",
-        "stale_series.never": "{title} {series}: no value yet ({days} days since the program started; out of date after {bound}).",
+        "stale_series.since": "{title}{scope}: no value since {last_period} ({days} days; out of date after {bound}).",
+        "stale_series.never": "{title}{scope}: no value yet ({days} days since the program started; out of date after {bound}).",
         "checkin.yours": "{title}: your check-in was due on {due}.",
         "checkin.theirs": "{title}: the check-in by {owner} was due on {due}.",
         "no_value": "no value",
         "nobody": "nobody",
         "footer": "Sent by cxgov notify for {program}, as of {date}. You receive this as {why}.",
-        "why.room": "the {role} chat",
+        "room.committee": "the steering committee's chat",
+        "room.manager": "the managers' chat",
+        "room.agent": "the agents' chat",
         "why.role": "{role}",
         "why.owner": "the owner of these items",
         "role.manager": "a manager",
@@ -66,7 +71,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "de": {
         "subject": "{program}: {count} neue Hinweise und Erinnerungen, {date}",
         "heading.goal_worse": "Ziele, die sich verschlechtert haben",
-        "heading.sla_at_risk": "SLA-Ziele auf dem Weg zu einer Gutschrift",
+        "heading.sla_at_risk": "SLA-Ziele mit drohender Service-Gutschrift",
         "heading.credit_owed": "Fällige Service-Gutschriften",
         "heading.roadmap_overdue": "Überfällige Roadmap-Punkte",
         "heading.stale_series": "Veraltete Zahlen",
@@ -74,24 +79,29 @@ PHRASES: dict[str, dict[str, str]] = {
         "goal_worse": "{title}: {previous} → {status} ({period}: {actual} gegenüber {planned} geplant; Ziel {target}).",
         "goal_worse.no_value": "{title}: {previous} → {status} (kein Wert für {period}).",
         "sla.heading": "{counterparty} — {title}: bisher im Monat {value} gegenüber {target} im {month}; schließt der Monat so, {credit}.",
-        "sla.one_miss_away": "{counterparty} — {title}: verfehlt im {last_miss} ({misses} in Folge); eine weitere Verfehlung {verb} {credit}. Bisher im Monat ({month}): {value} gegenüber {target}.",
+        "sla.one_miss_away": "{counterparty} — {title}: verfehlt im {last_miss}{run}; bei einer weiteren Verfehlung {verb} {credit} fällig. {so_far}",
+        "sla.run": ", {misses} Monate in Folge",
+        "sla.so_far": "Bisher im {month}: {value} gegenüber {target}.",
+        "sla.so_far.none": "Für {month} gibt es noch keinen Wert.",
         "sla.credit.money": "ist eine Gutschrift von {amount} fällig",
         "sla.credit.plain": "ist eine Service-Gutschrift fällig",
-        "sla.verb.starts": "löst aus:",
-        "sla.verb.continues": "verlängert:",
+        "sla.verb.starts": "wird",
+        "sla.verb.continues": "wird erneut",
         "sla.next.money": "eine Gutschrift von {amount}",
         "sla.next.plain": "eine Service-Gutschrift",
-        "credit_owed": "{counterparty} — {title}: für {month} ist eine Service-Gutschrift von {amount} fällig.",
-        "credit_owed.earn_back": "{counterparty} — {title}: für {month} ist eine Service-Gutschrift von {amount} fällig; das Earn-back ist verloren.",
+        "credit_owed": "{counterparty}: für {month} ist eine Service-Gutschrift von {amount} fällig ({title}).",
+        "credit_owed.earn_back": "{counterparty}: für {month} ist eine Service-Gutschrift von {amount} fällig; das Earn-back ist verloren ({title}).",
         "roadmap_overdue": "{title}: seit {days} Tag(en) überfällig, fällig am {due} (verantwortlich {owner}).",
-        "stale_series.since": "{title} {series}: kein Wert seit {last_period} ({days} Tage; veraltet nach {bound}).",
-        "stale_series.never": "{title} {series}: noch kein Wert ({days} Tage seit Programmstart; veraltet nach {bound}).",
+        "stale_series.since": "{title}{scope}: kein Wert seit {last_period} ({days} Tage; veraltet nach {bound}).",
+        "stale_series.never": "{title}{scope}: noch kein Wert ({days} Tage seit Programmstart; veraltet nach {bound}).",
         "checkin.yours": "{title}: Ihr Check-in war am {due} fällig.",
         "checkin.theirs": "{title}: der Check-in von {owner} war am {due} fällig.",
         "no_value": "kein Wert",
         "nobody": "niemand",
         "footer": "Gesendet von cxgov notify für {program}, Stand {date}. Sie erhalten dies als {why}.",
-        "why.room": "{role}-Chat",
+        "room.committee": "Chat des Lenkungsausschusses",
+        "room.manager": "Chat der Manager",
+        "room.agent": "Chat der Agents",
         "why.role": "{role}",
         "why.owner": "Verantwortliche(r) dieser Punkte",
         "role.manager": "Manager",
@@ -223,13 +233,19 @@ def _line(writer: Writer, event: Event) -> str:
             credit = writer.phrase("sla.credit.money" if shown else "sla.credit.plain", **money)
             return writer.phrase("sla.heading", **values, credit=credit)
         credit = writer.phrase("sla.next.money" if shown else "sla.next.plain", **money)
+        so_far = (
+            writer.phrase("sla.so_far.none", month=values["month"])
+            if f["value"] is None
+            else writer.phrase("sla.so_far", **values)
+        )
         return writer.phrase(
             "sla.one_miss_away",
             **values,
             last_miss=writer.month(f["last_miss"]),
-            misses=f["misses"],
+            run=writer.phrase("sla.run", misses=f["misses"]) if f["misses"] > 1 else "",
             verb=writer.phrase("sla.verb.starts" if f["starts"] else "sla.verb.continues"),
             credit=credit,
+            so_far=so_far,
         )
     if event.kind == "credit_owed":
         return writer.phrase(
@@ -250,7 +266,7 @@ def _line(writer: Writer, event: Event) -> str:
     if event.kind == "stale_series":
         values = {
             "title": event.title,
-            "series": f"[{f['series'].partition(' [')[2][:-1] or '—'}]",
+            "scope": f" ({f['scope']})" if f["scope"] else "",
             "days": f["days"],
             "bound": writer.days(f["bound"]),
         }
@@ -269,9 +285,9 @@ def _line(writer: Writer, event: Event) -> str:
 
 
 def _why(writer: Writer, recipient: Recipient) -> str:
-    role = writer.phrase(f"role.{recipient.role}") if recipient.role else None
     if recipient.room:
-        return writer.phrase("why.room", role=role)
+        return writer.phrase(f"room.{recipient.role}")
+    role = writer.phrase(f"role.{recipient.role}") if recipient.role else None
     if role is not None:
         return writer.phrase("why.role", role=role)
     return writer.phrase("why.owner")

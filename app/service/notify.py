@@ -204,9 +204,9 @@ def notify(
         )
 
     run_id = str(uuid.uuid4())
-    with transaction(engine) as session:
-        previous = ledger.last_run(session)
+    with transaction(engine) as session:  # a write first: SQLite then never upgrades a read
         ledger.start_run(session, run_id=run_id, as_of=as_of, now=now)
+        previous = ledger.last_run(session, before=run_id)
     with transaction(engine) as session:
         claimed = ledger.claim(session, run_id=run_id, planned=planned, now=now, lease=lease)
         mine = {(row.event_key, row.channel, row.recipient): row.id for row in claimed}
