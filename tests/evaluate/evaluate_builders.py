@@ -15,6 +15,7 @@ def metric(
     better: str = "higher",
     unit: str = "percent",
     scope: dict[str, Any] | None = None,
+    **spec: Any,
 ) -> Metric:
     return Metric.model_validate(
         {
@@ -27,6 +28,7 @@ def metric(
                 "calculation": {"type": "manual"},
                 "definition": "test",
                 "scope": scope or {},
+                **spec,
             },
         }
     )
@@ -127,8 +129,10 @@ def program(
     currency: str = "USD",
     timezone: str = "UTC",
     start_date: str = "2026-07-01",
+    settings: dict[str, Any] | None = None,
 ) -> Program:
-    settings = ProgramSettings.model_validate(
+    extra = settings or {}
+    settings_doc = ProgramSettings.model_validate(
         {
             **ENVELOPE,
             "kind": "Program",
@@ -139,11 +143,12 @@ def program(
                 "timezone": timezone,
                 "currency": currency,
                 "status": {"on_track_within": on_track_within, "at_risk_within": at_risk_within},
+                **extra,
             },
         }
     )
     return Program(
-        settings=settings,
+        settings=settings_doc,
         metrics={m.id: m for m in metrics},
         goals={g.id: g for g in goals},
         contracts={c.id: c for c in contracts},

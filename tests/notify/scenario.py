@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.evaluate import ActualsIndex
 from app.evaluate.plan import planned_points, planned_value
 from app.periods import Month
 from app.spec.program import Program, effective_scope
@@ -72,7 +73,8 @@ def good_values(program: Program) -> dict[tuple[str, str], dict[str, float]]:
     return values
 
 
-def record_scenario(engine: object, program: Program) -> None:
+def scenario_values(program: Program) -> dict[tuple[str, str], dict[str, float]]:
+    """The scenario's actuals: good values with the overrides above."""
     values = good_values(program)
     for key, months in OVERRIDES.items():
         for month, value in months.items():
@@ -83,8 +85,22 @@ def record_scenario(engine: object, program: Program) -> None:
     for key in list(values):
         if key[0] == TURNOVER:
             values[key] = {m: v for m, v in values[key].items() if m <= "2026-08"}
+    return values
+
+
+def scenario_index(program: Program) -> ActualsIndex:
+    return ActualsIndex.from_values(
+        {
+            (metric, scope_key, month): value
+            for (metric, scope_key), months in scenario_values(program).items()
+            for month, value in months.items()
+        }
+    )
+
+
+def record_scenario(engine: object, program: Program) -> None:
     with session_scope(engine) as session:  # type: ignore[arg-type]
-        for (metric, scope_key), months in sorted(values.items()):
+        for (metric, scope_key), months in sorted(scenario_values(program).items()):
             for month, value in sorted(months.items()):
                 append_revision(
                     session,
