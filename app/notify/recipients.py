@@ -67,7 +67,7 @@ def program_people(program: Program) -> list[str]:
     """Every address the program names: owners first (in document order), then the access list."""
     names: list[str | None] = [program.settings.metadata.owner]
     for group in (program.goals, program.metrics, program.contracts, program.roadmaps):
-        names += [doc.metadata.owner for doc in group.values()]  # type: ignore[attr-defined]
+        names += [doc.metadata.owner for doc in group.values()]
     for roadmap in program.roadmaps.values():
         names += [item.owner for phase in roadmap.spec.phases for item in phase.items]
     seen: dict[str, None] = {}

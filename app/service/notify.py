@@ -36,6 +36,7 @@ from app.service.program import evaluate_at
 from app.spec.notifications import Notifications
 from app.spec.program import Program
 from app.store import notify_ledger as ledger
+from app.store.tables import stored_id
 
 LEASE = timedelta(minutes=10)
 """How long a claimed, unsent delivery stays with the run that claimed it before a later run
@@ -182,7 +183,12 @@ def notify(
     events, routed = current(engine, program, as_of)
     planned = _planned(routed)
     now = datetime.now(UTC)
-    render = {"program": program.spec.name, "app_url": notifications.app_url, "as_of": as_of}
+
+    def render(routed: list[tuple[Recipient, list[Event]]]) -> list[Digest]:
+        return digests(
+            routed, program=program.spec.name, app_url=notifications.app_url, as_of=as_of
+        )
+
     if outbox is None:
         with transaction(engine, "read") as session:
             stored = ledger.existing(session, planned)
@@ -197,7 +203,7 @@ def notify(
             as_of=as_of,
             dry_run=True,
             events=tuple(events),
-            digests=tuple(digests(_narrow(routed, fresh), **render)),
+            digests=tuple(render(_narrow(routed, fresh))),
             already=len(planned) - len(fresh),
             unconfirmed=_unconfirmed(stuck),
             previous_run=previous.started_at if previous else None,
@@ -209,8 +215,8 @@ def notify(
         previous = ledger.last_run(session, before=run_id)
     with transaction(engine) as session:
         claimed = ledger.claim(session, run_id=run_id, planned=planned, now=now, lease=lease)
-        mine = {(row.event_key, row.channel, row.recipient): row.id for row in claimed}
-    to_send = digests(_narrow(routed, set(mine)), **render)
+        mine = {(row.event_key, row.channel, row.recipient): stored_id(row) for row in claimed}
+    to_send = render(_narrow(routed, set(mine)))
     failures: list[Failure] = []
     try:
         for digest in to_send:
@@ -221,12 +227,12 @@ def notify(
             with transaction(engine) as session:
                 ledger.mark(
                     session, ids=ids, run_id=run_id, status="sending", now=datetime.now(UTC)
-                )  # type: ignore[arg-type]
+                )
             delivery = outbox.send(digest)
             with transaction(engine) as session:
                 ledger.mark(
                     session,
-                    ids=ids,  # type: ignore[arg-type]
+                    ids=ids,
                     run_id=run_id,
                     status="sent" if delivery.ok else "failed",
                     now=datetime.now(UTC),

@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from app.spec.access import Access
+from app.spec.access import Access as Access
 from app.spec.common import Currency, Document, Scope, Strict, TimeZoneName
 from app.spec.goal import Goal
 from app.spec.metric import Metric

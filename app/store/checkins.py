@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store.checkin_tables import CheckinRow
 
@@ -44,8 +44,8 @@ def checkin_history(session: Session, *, goal_id: str) -> list[CheckinRow]:
     """Every check-in of a goal, newest first."""
     statement = (
         select(CheckinRow)
-        .where(CheckinRow.goal_id == goal_id)
-        .order_by(CheckinRow.recorded_at.desc(), CheckinRow.id.desc())  # type: ignore[attr-defined,union-attr]
+        .where(col(CheckinRow.goal_id) == goal_id)
+        .order_by(col(CheckinRow.recorded_at).desc(), col(CheckinRow.id).desc())
     )
     return list(session.execute(statement).scalars())
 
@@ -53,21 +53,21 @@ def checkin_history(session: Session, *, goal_id: str) -> list[CheckinRow]:
 def latest_checkins(session: Session, *, goal_ids: Iterable[str] | None = None) -> list[CheckinRow]:
     """The newest check-in of each goal (of `goal_ids` only, when given), in one query."""
     ranked = select(
-        CheckinRow.id,
+        col(CheckinRow.id),
         func.row_number()
         .over(
-            partition_by=CheckinRow.goal_id,
-            order_by=(CheckinRow.recorded_at.desc(), CheckinRow.id.desc()),  # type: ignore[attr-defined,union-attr]
+            partition_by=col(CheckinRow.goal_id),
+            order_by=(col(CheckinRow.recorded_at).desc(), col(CheckinRow.id).desc()),
         )
         .label("rank"),
     )
     if goal_ids is not None:
-        ranked = ranked.where(CheckinRow.goal_id.in_(sorted(set(goal_ids))))  # type: ignore[attr-defined]
+        ranked = ranked.where(col(CheckinRow.goal_id).in_(sorted(set(goal_ids))))
     ranked_sub = ranked.subquery()
     statement = (
         select(CheckinRow)
-        .join(ranked_sub, CheckinRow.id == ranked_sub.c.id)
+        .join(ranked_sub, col(CheckinRow.id) == ranked_sub.c.id)
         .where(ranked_sub.c.rank == 1)
-        .order_by(CheckinRow.goal_id)
+        .order_by(col(CheckinRow.goal_id))
     )
     return list(session.execute(statement).scalars())

@@ -25,7 +25,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlalchemy.sql.expression import Insert
+from sqlmodel import Session, SQLModel, col
 
 from app.store.checkin_tables import NotifyDelivery, NotifyRun
 
@@ -63,21 +64,24 @@ def finish_run(
 ) -> None:
     session.execute(
         update(NotifyRun)
-        .where(NotifyRun.id == run_id)  # type: ignore[arg-type]
+        .where(col(NotifyRun.id) == run_id)
         .values(finished_at=now, status=status, events=events, sent=sent, failed=failed)
     )
 
 
 def last_run(session: Session, *, before: str | None = None) -> NotifyRun | None:
-    statement = select(NotifyRun).order_by(NotifyRun.started_at.desc())  # type: ignore[attr-defined]
+    statement = select(NotifyRun).order_by(col(NotifyRun.started_at).desc())
     if before is not None:
-        statement = statement.where(NotifyRun.id != before)  # type: ignore[arg-type]
+        statement = statement.where(col(NotifyRun.id) != before)
     return session.execute(statement.limit(1)).scalars().first()
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    return pg_insert if dialect == "postgresql" else sqlite_insert
+def _insert_unless_claimed(session: Session) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING into the deliveries, in the session's dialect."""
+    table = SQLModel.metadata.tables[NotifyDelivery.__tablename__]
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing()
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def existing(
@@ -89,7 +93,9 @@ def existing(
     wanted = {p.ident for p in planned}
     for start in range(0, len(keys), CHUNK):
         rows = session.execute(
-            select(NotifyDelivery).where(NotifyDelivery.event_key.in_(keys[start : start + CHUNK]))  # type: ignore[attr-defined]
+            select(NotifyDelivery).where(
+                col(NotifyDelivery.event_key).in_(keys[start : start + CHUNK])
+            )
         ).scalars()
         for row in rows:
             ident = (row.event_key, row.channel, row.recipient)
@@ -116,7 +122,7 @@ def claim(
     New rows are inserted (a row another run inserted first is left alone); failed rows and
     pending rows older than `lease` are taken over with an UPDATE that re-checks their state, so
     of two runs taking over the same row only one succeeds."""
-    insert = _insert(session)
+    insert = _insert_unless_claimed(session)
     values = [
         {
             "event_key": p.event_key,
@@ -129,9 +135,8 @@ def claim(
         }
         for p in planned
     ]
-    table = NotifyDelivery.__table__  # type: ignore[attr-defined]
     for start in range(0, len(values), CHUNK):
-        session.execute(insert(table).on_conflict_do_nothing(), values[start : start + CHUNK])
+        session.execute(insert, values[start : start + CHUNK])
     stale = [
         row.id
         for row in existing(session, planned).values()
@@ -141,12 +146,12 @@ def claim(
         session.execute(
             update(NotifyDelivery)
             .where(
-                NotifyDelivery.id.in_(stale[start : start + CHUNK]),  # type: ignore[union-attr]
+                col(NotifyDelivery.id).in_(stale[start : start + CHUNK]),
                 or_(
-                    NotifyDelivery.status == "failed",  # type: ignore[arg-type]
+                    col(NotifyDelivery.status) == "failed",
                     and_(
-                        NotifyDelivery.status == "pending",  # type: ignore[arg-type]
-                        NotifyDelivery.claimed_at < now - lease,  # type: ignore[arg-type,operator]
+                        col(NotifyDelivery.status) == "pending",
+                        col(NotifyDelivery.claimed_at) < now - lease,
                     ),
                 ),
             )
@@ -156,8 +161,8 @@ def claim(
     return list(
         session.execute(
             select(NotifyDelivery).where(
-                NotifyDelivery.run_id == run_id,  # type: ignore[arg-type]
-                NotifyDelivery.status == "pending",  # type: ignore[arg-type]
+                col(NotifyDelivery.run_id) == run_id,
+                col(NotifyDelivery.status) == "pending",
             )
         ).scalars()
     )
@@ -182,8 +187,8 @@ def mark(
         session.execute(
             update(NotifyDelivery)
             .where(
-                NotifyDelivery.id.in_(ids[start : start + CHUNK]),  # type: ignore[union-attr]
-                NotifyDelivery.run_id == run_id,  # type: ignore[arg-type]
+                col(NotifyDelivery.id).in_(ids[start : start + CHUNK]),
+                col(NotifyDelivery.run_id) == run_id,
             )
             .values(**values)
         )
@@ -191,7 +196,7 @@ def mark(
 
 def unconfirmed(session: Session, *, exclude_run: str | None = None) -> list[NotifyDelivery]:
     """Deliveries a run was handing to a service when it stopped: maybe delivered, never resent."""
-    statement = select(NotifyDelivery).where(NotifyDelivery.status == "sending")  # type: ignore[arg-type]
+    statement = select(NotifyDelivery).where(col(NotifyDelivery.status) == "sending")
     if exclude_run is not None:
-        statement = statement.where(NotifyDelivery.run_id != exclude_run)  # type: ignore[arg-type]
-    return list(session.execute(statement.order_by(NotifyDelivery.attempted_at)).scalars())  # type: ignore[arg-type]
+        statement = statement.where(col(NotifyDelivery.run_id) != exclude_run)
+    return list(session.execute(statement.order_by(col(NotifyDelivery.attempted_at))).scalars())

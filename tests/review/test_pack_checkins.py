@@ -141,7 +141,7 @@ def test_a_closed_review_keeps_the_check_in_it_showed_and_every_export_says_it(
     assert [m.goal_id for m in frozen.pack.checkins_missing] == ["aht_down"]
     markdown = export(document, "md").decode()
     assert (
-        "Owner's check-in (2026-09-28, owner@example.com): on track — “Holiday dip; recovering”"
+        "Owner's check-in (2026-09-28, `owner@example.com`): on track — “Holiday dip; recovering”"
         in markdown
     )
     assert (

@@ -50,7 +50,9 @@ def test_the_owner_records_a_check_in_and_sees_it_beside_the_chart(
     )
     at.radio(key="checkin.confidence").set_value("off_track")
     at.text_area(key="checkin.comment").set_value("October dipped with the survey outage.")
-    at.text_area(key="checkin.blockers").set_value("Survey vendor **down**")
+    at.text_area(key="checkin.blockers").set_value(
+        "Vendor [portal](http://evil.example/x) <b>down</b>"
+    )
     at.text_input(key="checkin.next_step").set_value("Re-send the October survey")
     at.button(key="checkin.submit").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -62,8 +64,9 @@ def test_the_owner_records_a_check_in_and_sees_it_beside_the_chart(
     )
     assert any(s.value == "Check-in recorded." for s in at.success)
     texts = [m.value for m in at.markdown]
-    assert "Blockers: Survey vendor \\*\\*down\\*\\*" in texts  # authored text is not Markdown
-    assert any(t.startswith("**off track** · marcus.ode@example.com · ") for t in texts)
+    # authored text: no live link to a host the program does not allow, no HTML
+    assert "Blockers: Vendor portal (`http://evil.example/x`) \\<b\\>down\\</b\\>" in texts
+    assert any(t.startswith("**off track** · `marcus.ode@example.com` · ") for t in texts)
 
 
 def test_a_contradicting_check_in_is_shown_as_such(
