@@ -17,10 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import NumberPattern, format_currency, parse_pattern
 
 from app.notify.events import Event
 from app.notify.recipients import Recipient
@@ -159,15 +161,36 @@ class Digest:
     event_keys: tuple[str, ...]
 
 
+@lru_cache(maxsize=64)
+def _locale(locale: str) -> Locale:
+    return Locale.parse(locale.replace("-", "_"))
+
+
+@lru_cache(maxsize=8)
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@lru_cache(maxsize=1024)
+def _amount(amount: Decimal, currency: str, locale: str) -> str:
+    return format_currency(amount, currency, locale=_locale(locale))
+
+
+@lru_cache(maxsize=1024)
+def _date(day: date, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=_locale(locale))
+
+
 class Writer:
-    """Formats one recipient's values in one locale."""
+    """Formats one recipient's values in one locale (Babel's patterns parsed once, dates and
+    amounts cached: a digest repeats the same few months and fees)."""
 
     def __init__(self, locale: str, *, money: bool, address: str = "") -> None:
         self.locale = locale
         self.address = address
         """The recipient's own address ('' for a room): "your check-in" or "the check-in by …"."""
         self.lang = language(locale)
-        self.babel = locale.replace("-", "_")
+        self.babel = _locale(locale)
         self.money = money
 
     def phrase(self, key: str, **values: Any) -> str:
@@ -181,20 +204,19 @@ class Writer:
     def value(self, value: float | None, unit: str | None, decimals: int = 1) -> str:
         if value is None:
             return self.phrase("no_value")
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text = format_decimal(value, format=pattern, locale=self.babel)
+        text = _pattern(decimals).apply(value, self.babel)
         if unit == "score" and value > 0:
             text = "+" + text
         return text + UNIT_SUFFIX[self.lang].get(unit or "", "")
 
     def amount(self, amount: Decimal, currency: str) -> str:
-        return format_currency(amount, currency, locale=self.babel)
+        return _amount(amount, currency, self.locale)
 
     def month(self, month: Month | None) -> str:
-        return "—" if month is None else format_date(month.first_day(), "MMMM y", locale=self.babel)
+        return "—" if month is None else _date(month.first_day(), "MMMM y", self.locale)
 
     def day(self, day: date | None) -> str:
-        return "—" if day is None else format_date(day, "medium", locale=self.babel)
+        return "—" if day is None else _date(day, "medium", self.locale)
 
     def days(self, n: int) -> str:
         return DAYS[self.lang].format(n=n)
@@ -293,6 +315,9 @@ def _why(writer: Writer, recipient: Recipient) -> str:
     return writer.phrase("why.owner")
 
 
+LineCache = dict[tuple[str, str, bool, str], str]
+
+
 def digest(
     recipient: Recipient,
     events: Sequence[Event],
@@ -300,8 +325,13 @@ def digest(
     program: str,
     app_url: str,
     as_of: date,
+    lines: LineCache | None = None,
 ) -> Digest:
-    """The one message `recipient` gets for `events` (already filtered to what it hears)."""
+    """The one message `recipient` gets for `events` (already filtered to what it hears).
+
+    `lines` caches each event's line across the recipients of one run: it depends only on the
+    locale, whether amounts are shown and (for a check-in) whose it is."""
+    cache: LineCache = {} if lines is None else lines
     writer = Writer(
         recipient.locale, money=recipient.money, address="" if recipient.room else recipient.address
     )
@@ -315,7 +345,15 @@ def digest(
             continue
         parts.append(writer.phrase(f"heading.{kind}"))
         for event in by_kind[kind]:
-            parts.append(f"• {_line(writer, event)}")
+            key = (
+                event.key,
+                recipient.locale,
+                recipient.money,
+                writer.address if event.kind == "checkin_missing" else "",
+            )
+            if key not in cache:
+                cache[key] = _line(writer, event)
+            parts.append(f"• {cache[key]}")
             parts.append(f"  {base}/{event.link}")
         parts.append("")
     parts.append("—")
@@ -335,8 +373,9 @@ def digests(
     app_url: str,
     as_of: date,
 ) -> list[Digest]:
+    lines: LineCache = {}
     return [
-        digest(recipient, events, program=program, app_url=app_url, as_of=as_of)
+        digest(recipient, events, program=program, app_url=app_url, as_of=as_of, lines=lines)
         for recipient, events in routed
     ]
 

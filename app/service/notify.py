@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -36,7 +37,11 @@ from app.service.program import evaluate_at
 from app.spec.notifications import Notifications
 from app.spec.program import Program
 from app.store import notify_ledger as ledger
-from app.store.tables import stored_id
+
+SEND_AT_ONCE = 8
+"""Digests handed to their services side by side: an SMTP exchange or a webhook call waits on
+the network, not the CPU. Each is marked and recorded on its own, so a crash leaves at most the
+digests being handed over at that moment unconfirmed."""
 
 LEASE = timedelta(minutes=10)
 """How long a claimed, unsent delivery stays with the run that claimed it before a later run
@@ -168,6 +173,32 @@ def _unconfirmed(rows: Sequence[object]) -> tuple[Unconfirmed, ...]:
     )
 
 
+def _deliver(
+    engine: Engine,
+    outbox: Outbox,
+    run_id: str,
+    digest: Digest,
+    ids: Mapping[tuple[str, str, str], int],
+) -> Failure | None:
+    """Mark one digest `sending`, hand it to its service, record the outcome (each step its own
+    transaction, so a crash leaves this one digest, at most, unconfirmed)."""
+    r = digest.recipient
+    rows = [ids[(key, r.channel, r.address)] for key in digest.event_keys]
+    with transaction(engine) as session:
+        ledger.mark(session, ids=rows, run_id=run_id, status="sending", now=datetime.now(UTC))
+    outcome = outbox.send(digest)
+    with transaction(engine) as session:
+        ledger.mark(
+            session,
+            ids=rows,
+            run_id=run_id,
+            status="sent" if outcome.ok else "failed",
+            now=datetime.now(UTC),
+            error=outcome.error,
+        )
+    return None if outcome.ok else Failure(digest, outcome.error or "refused")
+
+
 def notify(
     engine: Engine,
     program: Program,
@@ -215,31 +246,13 @@ def notify(
         previous = ledger.last_run(session, before=run_id)
     with transaction(engine) as session:
         claimed = ledger.claim(session, run_id=run_id, planned=planned, now=now, lease=lease)
-        mine = {(row.event_key, row.channel, row.recipient): stored_id(row) for row in claimed}
+        mine = {(row.event_key, row.channel, row.recipient): row.id for row in claimed}
     to_send = render(_narrow(routed, set(mine)))
     failures: list[Failure] = []
     try:
-        for digest in to_send:
-            ids = [
-                mine[(key, digest.recipient.channel, digest.recipient.address)]
-                for key in digest.event_keys
-            ]
-            with transaction(engine) as session:
-                ledger.mark(
-                    session, ids=ids, run_id=run_id, status="sending", now=datetime.now(UTC)
-                )
-            delivery = outbox.send(digest)
-            with transaction(engine) as session:
-                ledger.mark(
-                    session,
-                    ids=ids,
-                    run_id=run_id,
-                    status="sent" if delivery.ok else "failed",
-                    now=datetime.now(UTC),
-                    error=delivery.error,
-                )
-            if not delivery.ok:
-                failures.append(Failure(digest, delivery.error or "refused"))
+        with ThreadPoolExecutor(max_workers=SEND_AT_ONCE) as pool:
+            outcomes = pool.map(lambda d: _deliver(engine, outbox, run_id, d, mine), to_send)
+            failures = [failure for failure in outcomes if failure is not None]
     finally:
         with transaction(engine) as session:
             ledger.finish_run(

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.expression import Insert
@@ -31,6 +31,20 @@ from sqlmodel import Session, SQLModel, col
 from app.store.checkin_tables import NotifyDelivery, NotifyRun
 
 CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a run needs to know of a stored delivery (read without building ORM objects: a run
+    may plan thousands)."""
+
+    id: int
+    event_key: str
+    channel: str
+    recipient: str
+    status: str
+    run_id: str
+    claimed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -84,27 +98,32 @@ def _insert_unless_claimed(session: Session) -> Insert:
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
-def existing(
-    session: Session, planned: Sequence[Planned]
-) -> dict[tuple[str, str, str], NotifyDelivery]:
+def _stored(
+    where: ColumnElement[bool],
+) -> Select[int | None, str, str, str, str, str, datetime]:
+    d = NotifyDelivery
+    return select(
+        col(d.id), col(d.event_key), col(d.channel), col(d.recipient), col(d.status),
+        col(d.run_id), col(d.claimed_at),
+    ).where(where)  # fmt: skip
+
+
+def existing(session: Session, planned: Sequence[Planned]) -> dict[tuple[str, str, str], Stored]:
     """The delivery rows already stored for `planned`, by (event key, channel, recipient)."""
-    found: dict[tuple[str, str, str], NotifyDelivery] = {}
+    found: dict[tuple[str, str, str], Stored] = {}
     keys = sorted({p.event_key for p in planned})
     wanted = {p.ident for p in planned}
     for start in range(0, len(keys), CHUNK):
-        rows = session.execute(
-            select(NotifyDelivery).where(
-                col(NotifyDelivery.event_key).in_(keys[start : start + CHUNK])
-            )
-        ).scalars()
-        for row in rows:
-            ident = (row.event_key, row.channel, row.recipient)
+        chunk = keys[start : start + CHUNK]
+        for row in session.execute(_stored(col(NotifyDelivery.event_key).in_(chunk))):
+            stored = Stored(*row)
+            ident = (stored.event_key, stored.channel, stored.recipient)
             if ident in wanted:
-                found[ident] = row
+                found[ident] = stored
     return found
 
 
-def takeable(row: NotifyDelivery, *, now: datetime, lease: timedelta) -> bool:
+def takeable(row: Stored, *, now: datetime, lease: timedelta) -> bool:
     """A stored delivery a new run may send: refused before, or claimed by a run presumed dead."""
     return row.status == "failed" or (row.status == "pending" and row.claimed_at < now - lease)
 
@@ -116,7 +135,7 @@ def claim(
     planned: Sequence[Planned],
     now: datetime,
     lease: timedelta,
-) -> list[NotifyDelivery]:
+) -> list[Stored]:
     """Claim every planned delivery nobody else holds; the rows this run may now send.
 
     New rows are inserted (a row another run inserted first is left alone); failed rows and
@@ -157,15 +176,8 @@ def claim(
             )
             .values(run_id=run_id, status="pending", claimed_at=now, error=None)
         )
-    session.expire_all()
-    return list(
-        session.execute(
-            select(NotifyDelivery).where(
-                col(NotifyDelivery.run_id) == run_id,
-                col(NotifyDelivery.status) == "pending",
-            )
-        ).scalars()
-    )
+    mine = and_(col(NotifyDelivery.run_id) == run_id, col(NotifyDelivery.status) == "pending")
+    return [Stored(*row) for row in session.execute(_stored(mine))]
 
 
 def mark(

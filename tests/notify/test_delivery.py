@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from app.service.database import open_store
-from app.service.notify import notify
+from app.service.notify import SEND_AT_ONCE, notify
 from app.service.program import valid_program
 from app.store.checkin_tables import NotifyDelivery
 from app.store.db import session_scope
@@ -193,7 +193,8 @@ def test_a_crash_between_sending_and_recording_does_not_send_again(
 ) -> None:
     """The process is killed (SIGKILL) while the SMTP server holds its first e-mail, before the
     server answers: the message is delivered, the run never records it. No later run sends it
-    again; what the dead run had not handed over is sent once its claim has expired."""
+    again — nor the few digests it was handing over at that moment (at most once: they are
+    reported as unconfirmed); what it had not touched is sent once its claim has expired."""
     environ = {**os.environ, **environ_for(smtp, chat), "CXGOV_DATABASE_URL": database_url}
     process = subprocess.Popen(
         [
@@ -212,19 +213,26 @@ def test_a_crash_between_sending_and_recording_does_not_send_again(
     smtp.handler.on_data = lambda mail: os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=120)
     assert process.returncode == -signal.SIGKILL
-    [first] = smtp.handler.received
     smtp.handler.on_data = None
+    delivered = {a for m in smtp.handler.received for a in m.recipients}  # one, or a few in flight
+    assert delivered
     assert deliveries(notify_root).get("sending", 0) >= 1
 
     again = run(notify_root, environ)  # within the dead run's lease: nothing is sent
     assert again.digests == ()
-    assert {u.recipient for u in again.unconfirmed} == set(first.recipients)
+    unconfirmed = {u.recipient for u in again.unconfirmed}  # what it was handing over
+    assert delivered <= unconfirmed
+    assert len({u.recipient for u in again.unconfirmed}) <= SEND_AT_ONCE
     later = run(notify_root, environ, lease=timedelta(0))  # the lease expired
-    assert first.recipients[0] not in {d.recipient.address for d in later.digests}
-    assert len(smtp.handler.to(first.recipients[0])) == 1
-    assert {a for m in smtp.handler.received for a in m.recipients} == PEOPLE_WHO_HEAR
-    assert all(len(smtp.handler.to(a)) == 1 for a in PEOPLE_WHO_HEAR)
-    assert len(payloads(chat, MANAGERS_HOOK)) == 1 and len(payloads(chat, AGENTS_HOOK)) == 1
+    sent_later = {d.recipient.address for d in later.digests}
+    assert not sent_later & unconfirmed  # never a second time, even where it may not have arrived
+    for address in PEOPLE_WHO_HEAR:
+        assert len(smtp.handler.to(address)) == (0 if address in unconfirmed - delivered else 1)
+    rooms = {"#support-managers": MANAGERS_HOOK, "#agents-floor": AGENTS_HOOK}
+    for room, hook in rooms.items():
+        assert len(payloads(chat, hook)) <= 1 and (
+            room in unconfirmed or len(payloads(chat, hook)) == 1
+        )
 
 
 def test_two_runs_at_once_send_each_message_once(
