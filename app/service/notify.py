@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -76,7 +76,6 @@ class NotifyResult:
     unconfirmed: tuple[Unconfirmed, ...] = ()
     run_id: str | None = None
     previous_run: datetime | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def sent(self) -> tuple[Digest, ...]:
@@ -121,7 +120,6 @@ class NotifyResult:
                 }
                 for u in self.unconfirmed
             ],
-            "warnings": list(self.warnings),
         }
 
 
