@@ -133,7 +133,9 @@ def _unknown(
 def _notification_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
     """Channels with unique ids, one e-mail channel, people listed once, locales the program has."""
     for doc in by_kind.get("Program", {}).values():
-        spec = doc.model.spec  # type: ignore[attr-defined]
+        if not isinstance(doc.model, ProgramSettings):
+            continue
+        spec = doc.model.spec
         notifications = spec.notifications
         if notifications is None:
             continue

@@ -225,7 +225,6 @@ class Writer:
 def _line(writer: Writer, event: Event) -> str:
     f = event.facts
     amount = event.money.get("amount")
-    shown = amount is not None and writer.money
     if event.kind == "goal_worse":
         values = {
             "title": event.title,
@@ -250,11 +249,15 @@ def _line(writer: Writer, event: Event) -> str:
             "target": writer.value(f["target"], f["unit"], f["decimals"]),
             "month": writer.month(f["month"]),
         }
-        money = {"amount": writer.amount(amount, f["currency"])} if shown else {}  # type: ignore[arg-type]
+        money = (
+            {"amount": writer.amount(amount, f["currency"])}
+            if amount is not None and writer.money
+            else {}
+        )
         if f["trigger"] == "heading":
-            credit = writer.phrase("sla.credit.money" if shown else "sla.credit.plain", **money)
+            credit = writer.phrase("sla.credit.money" if money else "sla.credit.plain", **money)
             return writer.phrase("sla.heading", **values, credit=credit)
-        credit = writer.phrase("sla.next.money" if shown else "sla.next.plain", **money)
+        credit = writer.phrase("sla.next.money" if money else "sla.next.plain", **money)
         so_far = (
             writer.phrase("sla.so_far.none", month=values["month"])
             if f["value"] is None
@@ -270,11 +273,13 @@ def _line(writer: Writer, event: Event) -> str:
             so_far=so_far,
         )
     if event.kind == "credit_owed":
+        if amount is None:
+            raise ValueError(f"{event.key} carries no amount")
         return writer.phrase(
             "credit_owed.earn_back" if f["earn_back_lost"] else "credit_owed",
             counterparty=f["counterparty"],
             title=event.title,
-            amount=writer.amount(amount, f["currency"]),  # type: ignore[arg-type]
+            amount=writer.amount(amount, f["currency"]),
             month=writer.month(f["month"]),
         )
     if event.kind == "roadmap_overdue":

@@ -37,6 +37,7 @@ from app.service.program import evaluate_at
 from app.spec.notifications import Notifications
 from app.spec.program import Program
 from app.store import notify_ledger as ledger
+from app.store.checkin_tables import NotifyDelivery
 
 SEND_AT_ONCE = 8
 """Digests handed to their services side by side: an SMTP exchange or a webhook call waits on
@@ -164,11 +165,8 @@ def _narrow(
     return out
 
 
-def _unconfirmed(rows: Sequence[object]) -> tuple[Unconfirmed, ...]:
-    return tuple(
-        Unconfirmed(r.recipient, r.channel, r.event_key, r.attempted_at)  # type: ignore[attr-defined]
-        for r in rows
-    )
+def _unconfirmed(rows: Sequence[NotifyDelivery]) -> tuple[Unconfirmed, ...]:
+    return tuple(Unconfirmed(r.recipient, r.channel, r.event_key, r.attempted_at) for r in rows)
 
 
 def _deliver(
