@@ -85,9 +85,13 @@ data_table(
     key="goals.table",
 )
 
-with st.expander("Between meetings: check-ins due and numbers out of date", expanded=True):
+missing = [s for s in states.values() if s.missing]
+with st.expander(
+    f"Between meetings: {len(missing)} check-in(s) due, "
+    f"{len(evaluation.stale_series)} series out of date",
+    expanded=False,
+):
     st.markdown("**Check-ins due**")
-    missing = [s for s in states.values() if s.missing]
     if missing:
         data_table(
             [
