@@ -61,7 +61,7 @@ LocaleName = Annotated[
 class Channel(Strict):
     """Where messages go: the people's e-mail, or a chat room that hears as one recipient."""
 
-    id: Id
+    id: Id = Field(description="The channel's name, unique in the program (`email`, `ops-chat`).")
     type: Literal["email", "chat"] = Field(
         description=(
             "email: each person gets their own digest at their address; chat: the room gets one "
@@ -104,8 +104,11 @@ class Channel(Strict):
 class Person(Strict):
     """One person's preferences: their language, and optionally fewer kinds of event."""
 
-    address: Address
-    locale: LocaleName | None = None
+    address: Address = Field(description="The person's e-mail address, as the YAML names them.")
+    locale: LocaleName | None = Field(
+        default=None,
+        description="The language their messages are written in (default: the program's `default_locale`).",
+    )
     events: list[EventKind] = Field(
         default_factory=list,
         description="Only these kinds of event (empty: everything the person's role and items bring).",
@@ -113,13 +116,20 @@ class Person(Strict):
 
 
 class Notifications(Strict):
+    """Where `cxgov notify` sends what is new, and how messages link back to the app."""
+
     app_url: str = Field(
         pattern=r"^https?://\S+$",
         description="The app's address; every message links to the page of its item there.",
         examples=["https://cx.example.com"],
     )
-    channels: list[Channel] = Field(min_length=1)
-    people: list[Person] = Field(default_factory=list)
+    channels: list[Channel] = Field(
+        min_length=1, description="Where messages go: one e-mail channel and any chat rooms."
+    )
+    people: list[Person] = Field(
+        default_factory=list,
+        description="Preferences of people who need them: a language, fewer kinds of event.",
+    )
 
     def person(self, address: str) -> Person | None:
         wanted = address.strip().lower()
