@@ -27,6 +27,7 @@ from app.evaluate.roadmap import (
 )
 from app.evaluate.rollup import Rollup, Transition, goal_rollup
 from app.evaluate.serialize import to_jsonable
+from app.evaluate.staleness import StaleSeries, stale_series
 
 __all__ = [
     "DUE_SOON_DAYS",
@@ -49,6 +50,7 @@ __all__ = [
     "ProgramEvaluation",
     "RoadmapEvaluation",
     "Rollup",
+    "StaleSeries",
     "Transition",
     "evaluate_contracts",
     "evaluate_goals",
@@ -57,5 +59,6 @@ __all__ = [
     "exposure_summary",
     "forecast",
     "goal_rollup",
+    "stale_series",
     "to_jsonable",
 ]

@@ -33,7 +33,13 @@ from app.evaluate.attainment import (
     next_count,
     objective_periods,
 )
-from app.evaluate.credits import PeriodCredit, credit_months, month_lines, settle_earn_back
+from app.evaluate.credits import (
+    MonthLines,
+    PeriodCredit,
+    credit_months,
+    month_lines,
+    settle_earn_back,
+)
 from app.evaluate.fees import FeeBook, month_fee
 from app.evaluate.forecast import forecast
 from app.evaluate.ledger import CreditStatus, IssuedCredit, reconcile
@@ -144,25 +150,9 @@ def evaluate_contract(
         history[objective.id] = objective_periods(
             contract, objective, metric, actuals, months, open_month, program.timezone
         )
-    by_period: dict[Month, list[ObjectivePeriod]] = {m: [] for m in months}
-    for rows in history.values():
-        for row in rows:
-            by_period[row.period].append(row)
-
+    by_period = _by_period(history, months)
     fees = FeeBook(contract)
-    entries = [
-        month_lines(
-            contract,
-            month,
-            "open" if month == open_month else "closed",
-            fees.of(month),
-            by_period[month],
-            {oid: rows[: index + 1] for oid, rows in history.items()},
-        )
-        for index, month in enumerate(months)
-    ]
-    ended = spec.effective.to is not None and Month.of(spec.effective.to) < open_month
-    entries = settle_earn_back(contract, entries, ended)
+    entries = month_entries(contract, history, months, open_month, fees)
 
     projected_rows: list[ObjectivePeriod] = []
     next_month = open_month.shift(1)
@@ -224,6 +214,63 @@ def evaluate_contract(
         not_issued=sum((s.due for s in ledger if s.state == "not_issued"), ZERO),
         adjustments=sum((s.due for s in ledger if s.state == "adjustment"), ZERO),
     )
+
+
+def _by_period(
+    history: dict[str, list[ObjectivePeriod]], months: Sequence[Month]
+) -> dict[Month, list[ObjectivePeriod]]:
+    by_period: dict[Month, list[ObjectivePeriod]] = {m: [] for m in months}
+    for rows in history.values():
+        for row in rows:
+            by_period[row.period].append(row)
+    return by_period
+
+
+def month_entries(
+    contract: SLAContract,
+    history: dict[str, list[ObjectivePeriod]],
+    months: Sequence[Month],
+    open_month: Month,
+    fees: FeeBook,
+) -> list[MonthLines]:
+    """Each month's credit lines, earn-back settled, from every objective's periods in month
+    order (`history`: objective id → one period per month of `months`)."""
+    by_period = _by_period(history, months)
+    entries = [
+        month_lines(
+            contract,
+            month,
+            "open" if month == open_month else "closed",
+            fees.of(month),
+            by_period[month],
+            {oid: rows[: index + 1] for oid, rows in history.items()},
+        )
+        for index, month in enumerate(months)
+    ]
+    effective_to = contract.spec.effective.to
+    ended = effective_to is not None and Month.of(effective_to) < open_month
+    return settle_earn_back(contract, entries, ended)
+
+
+def credit_if(
+    contract: SLAContract, evaluation: ContractEvaluation, open_rows: Sequence[ObjectivePeriod]
+) -> PeriodCredit:
+    """The open month's credit had its objectives ended as `open_rows` say (the closed months as
+    they are, so earn-back and the contract-year cap count as they would)."""
+    replaced = {row.objective_id: row for row in open_rows}
+    history: dict[str, list[ObjectivePeriod]] = {}
+    for row in evaluation.objectives:
+        if row.kind == "projected":
+            continue
+        chosen = replaced.get(row.objective_id, row) if row.kind == "open" else row
+        history.setdefault(row.objective_id, []).append(chosen)
+    months = sorted({row.period for rows in history.values() for row in rows})
+    open_month = next(row.period for row in open_rows)
+    fees = FeeBook(contract)
+    credits = credit_months(
+        contract, month_entries(contract, history, months, open_month, fees), fees
+    )
+    return next(c for c in credits if c.period == open_month)
 
 
 def _partial_note(contract: SLAContract, month: Month, what: str) -> str:

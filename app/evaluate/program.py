@@ -1,4 +1,5 @@
-"""One call for everything the committee sees: goals, roll-up, contracts, exposure, roadmap."""
+"""One call for everything the committee sees: goals, roll-up, contracts, exposure, roadmap,
+stale series."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.evaluate.ledger import IssuedCredit
 from app.evaluate.roadmap import DUE_SOON_DAYS, RoadmapEvaluation, evaluate_roadmap
 from app.evaluate.rollup import Rollup, goal_rollup
 from app.evaluate.serialize import JsonReady
+from app.evaluate.staleness import StaleSeries, stale_series
 from app.periods import Month
 from app.spec.program import Program
 
@@ -33,6 +35,8 @@ class ProgramEvaluation(JsonReady):
     contracts: tuple[ContractEvaluation, ...]
     exposure: ExposureSummary
     roadmap: RoadmapEvaluation
+    stale_series: tuple[StaleSeries, ...] = ()
+    """Watched series without a fresh value (`app.evaluate.staleness`)."""
 
 
 def evaluate_program(
@@ -56,4 +60,5 @@ def evaluate_program(
         contracts=tuple(contracts),
         exposure=exposure_summary(program, contracts),
         roadmap=evaluate_roadmap(program, as_of=as_of, due_soon_days=due_soon_days),
+        stale_series=stale_series(program, actuals, as_of),
     )

@@ -104,6 +104,7 @@ def check_references(by_kind: ByKind, broken: Broken = frozenset()) -> list[Diag
     one of them is not reported again as unknown (its own errors already are).
     """
     return [
+        *_notification_checks(by_kind),
         *_metric_checks(by_kind),
         *_goal_checks(by_kind, broken),
         *_contract_checks(by_kind, broken),
@@ -132,6 +133,79 @@ def _unknown(
             f"known {what}s: " + ", ".join(f"`{k}`" for k in sorted(known)[:12]) if known else hint
         )
     return [doc.at(loc, "error", code, f"unknown {what} `{ref}`", hint)]
+
+
+def _notification_checks(by_kind: ByKind) -> Iterator[Diagnostic]:
+    """Channels with unique ids, one e-mail channel, people listed once, locales the program has."""
+    for doc in by_kind.get("Program", {}).values():
+        if not isinstance(doc.model, ProgramSettings):
+            continue
+        spec = doc.model.spec
+        notifications = spec.notifications
+        if notifications is None:
+            continue
+        loc: Loc = ("spec", "notifications")
+        if spec.app_url is None:
+            yield doc.at(
+                loc,
+                "error",
+                "notify-app-url",
+                "notifications are set up but `spec.app_url` is not: every message links to its "
+                "item's page in the app",
+                "add `app_url: https://…` under `spec`, where people open the app",
+            )
+        seen: dict[str, int] = {}
+        email: int | None = None
+        for index, channel in enumerate(notifications.channels):
+            here: Loc = (*loc, "channels", index)
+            if channel.id in seen:
+                yield doc.at(
+                    (*here, "id"),
+                    "error",
+                    "duplicate-channel",
+                    f"channel `{channel.id}` is listed twice (first as channel {seen[channel.id] + 1})",
+                    "give every channel its own id",
+                )
+            seen.setdefault(channel.id, index)
+            if channel.type == "email":
+                if email is not None:
+                    yield doc.at(
+                        (*here, "type"),
+                        "error",
+                        "duplicate-channel",
+                        f"a second e-mail channel (the first is channel {email + 1})",
+                        "one e-mail channel writes to everyone; add chat rooms as `type: chat`",
+                    )
+                email = index if email is None else email
+            if channel.locale is not None and channel.locale not in spec.locales:
+                yield doc.at(
+                    (*here, "locale"),
+                    "warning",
+                    "notify-locale",
+                    f"locale `{channel.locale}` is not one of the program's locales ({', '.join(spec.locales)})",
+                    "add it to `locales` or pick one of them",
+                )
+        people: dict[str, int] = {}
+        for index, person in enumerate(notifications.people):
+            here = (*loc, "people", index)
+            address = person.address.lower()
+            if address in people:
+                yield doc.at(
+                    (*here, "address"),
+                    "error",
+                    "duplicate-person",
+                    f"{person.address} is listed twice (first as person {people[address] + 1})",
+                    "merge the two entries",
+                )
+            people.setdefault(address, index)
+            if person.locale is not None and person.locale not in spec.locales:
+                yield doc.at(
+                    (*here, "locale"),
+                    "warning",
+                    "notify-locale",
+                    f"locale `{person.locale}` is not one of the program's locales ({', '.join(spec.locales)})",
+                    "add it to `locales` or pick one of them",
+                )
 
 
 def _metric_checks(by_kind: ByKind) -> Iterator[Diagnostic]:

@@ -53,6 +53,7 @@ SECTIONS: tuple[str, ...] = (
     "SLA misses",
     "Service credits",
     "Stale data",
+    "Check-ins",
     "Action items from earlier reviews",
     "Meeting record",
     "All goals",
@@ -126,6 +127,23 @@ def _settlement(
         )
     else:
         blocks.append(Para("Corrective actions: none recorded yet", "warning"))
+    return blocks
+
+
+def _checkin(checkin: Mapping[str, Any] | None) -> list[Block]:
+    """The owner's latest check-in as quoted in the pack, its contradiction with the numbers said."""
+    if not checkin:
+        return [Para("Owner's check-in: none recorded.", "warning")]
+    said = checkin["confidence"].replace("_", " ")
+    text = f"Owner's check-in ({checkin['recorded_on']}, {checkin['author']}): {said} — “{checkin['comment']}”"
+    if checkin.get("blockers"):
+        text += f" Blockers: {checkin['blockers'].rstrip('.')}."
+    if checkin.get("next_step"):
+        due = f" by {checkin['next_step_due']}" if checkin.get("next_step_due") else ""
+        text += f" Next step: {checkin['next_step'].rstrip('.')}{due}."
+    blocks: list[Block] = [Para(text)]
+    if checkin.get("note"):
+        blocks.append(Para(checkin["note"].capitalize() + ".", "warning"))
     return blocks
 
 
@@ -239,6 +257,7 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         )
         if item["key"] in charts:
             blocks.append(Chart(item["key"], goal["title"]))
+        blocks.extend(_checkin(item.get("latest_checkin")))
         blocks.extend(_settlement(item["key"], findings, actions))
 
     blocks.append(Heading(2, "SLA misses"))
@@ -302,6 +321,37 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         )
     else:
         blocks.append(Para("Every figure due has a value."))
+
+    blocks.append(Heading(2, "Check-ins"))
+    since = pack.get("checkins_since")
+    missing = pack.get("checkins_missing") or []
+    if since is None:
+        blocks.append(
+            Para("Check-ins were not part of the pack when this review was frozen.", "note")
+        )
+    elif missing:
+        blocks.append(
+            Para(
+                f"{len(missing)} goal owner(s) have not checked in since the last review ({since}):",
+                "warning",
+            )
+        )
+        blocks.append(
+            Table(
+                ("goal", "owner", "status", "last check-in"),
+                tuple(
+                    (
+                        m["title"],
+                        m["owner"] or "—",
+                        status_label(m["status"]),
+                        m["last_checkin"] or "never",
+                    )
+                    for m in missing
+                ),
+            )
+        )
+    else:
+        blocks.append(Para(f"Every goal owner has checked in since the last review ({since})."))
 
     blocks.append(Heading(2, "Action items from earlier reviews"))
     if pack["actions"]:

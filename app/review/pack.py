@@ -17,7 +17,7 @@ covers has closed and nothing later counts. For a QBR:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,6 +31,7 @@ from app.evaluate import (
     ProgramEvaluation,
     Transition,
 )
+from app.evaluate.checkins import Checkin, agreement, agreement_text, asks_for_checkins
 from app.evaluate.goals import SEVERITY
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
@@ -134,6 +135,35 @@ class GoalRow(JsonReady):
 
 
 @dataclass(frozen=True)
+class CheckinQuote(JsonReady):
+    """The owner's latest check-in, quoted beside the numbers it may contradict."""
+
+    confidence: str
+    comment: str
+    blockers: str | None
+    next_step: str | None
+    next_step_due: date | None
+    author: str
+    recorded_on: date
+    agreement: str
+    """agrees / more_confident / more_worried / unjudged, against the goal's status in the pack."""
+    note: str
+    """The contradiction in words ('' when they agree)."""
+
+
+@dataclass(frozen=True)
+class MissingCheckin(JsonReady):
+    """A goal whose owner has not checked in since the last review."""
+
+    goal_id: str
+    title: str
+    owner: str | None
+    status: str
+    last_checkin: date | None
+    since: date
+
+
+@dataclass(frozen=True)
 class AttentionGoal(JsonReady):
     key: str
     goal: GoalRow
@@ -145,6 +175,7 @@ class AttentionGoal(JsonReady):
     """Every period up to the review's last month, for the chart."""
     forecast_at: Month | None
     forecast_value: float | None
+    latest_checkin: CheckinQuote | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +276,9 @@ class ReviewPack(JsonReady):
     stale: tuple[StaleItem, ...]
     actions: tuple[ActionFollowUp, ...]
     figures: tuple[Figure, ...]
+    checkins_missing: tuple[MissingCheckin, ...] = ()
+    checkins_since: date | None = None
+    """The previous review's date: a check-in on or after it counts as "since the last review"."""
 
     def required_findings(self) -> dict[str, str]:
         """Finding key → what it is about: every item the committee must explain before closing."""
@@ -291,7 +325,26 @@ def trend_direction(values: Sequence[float | None], better: str | None) -> str:
     return "improving" if (change > 0) == (better == "higher") else "worsening"
 
 
-def _attention(goal: GoalEvaluation, window: tuple[Month, ...], last: Month) -> AttentionGoal:
+def quote(checkin: Checkin, status: str, timezone: str) -> CheckinQuote:
+    return CheckinQuote(
+        confidence=checkin.confidence,
+        comment=checkin.comment,
+        blockers=checkin.blockers,
+        next_step=checkin.next_step,
+        next_step_due=checkin.next_step_due,
+        author=checkin.author,
+        recorded_on=checkin.day(timezone),
+        agreement=agreement(checkin.confidence, status),
+        note=agreement_text(checkin.confidence, status),
+    )
+
+
+def _attention(
+    goal: GoalEvaluation,
+    window: tuple[Month, ...],
+    last: Month,
+    checkin: CheckinQuote | None = None,
+) -> AttentionGoal:
     history = tuple(
         TrendPoint(p.period, p.planned, p.actual) for p in goal.periods if p.period <= last
     )
@@ -306,6 +359,7 @@ def _attention(goal: GoalEvaluation, window: tuple[Month, ...], last: Month) -> 
         history=history,
         forecast_at=fc.at if fc is not None and fc.value is not None else None,
         forecast_value=fc.value if fc is not None else None,
+        latest_checkin=checkin,
     )
 
 
@@ -348,8 +402,15 @@ def build_pack(
     previous_open_actions: Sequence[ActionView] = (),
     kind: ReviewKind = "monthly",
     previous_evaluation: ProgramEvaluation | None = None,
+    checkins: Mapping[str, Checkin] | None = None,
+    cadences: Mapping[str, str] | None = None,
+    timezone: str = "UTC",
 ) -> ReviewPack:
-    """The review pack for `period` from an evaluation made as of `review_as_of(period, kind)`."""
+    """The review pack for `period` from an evaluation made as of `review_as_of(period, kind)`.
+
+    `checkins` holds each goal's latest check-in (recorded up to now: an owner who checks in the
+    day before the meeting is quoted); `cadences` each goal's check-in cadence. Without them the
+    pack quotes no check-in and flags none missing."""
     if kind not in KINDS:
         raise ValueError(f"a review is monthly or quarterly, not {kind!r}")
     months = review_months(period, kind)
@@ -364,7 +425,17 @@ def build_pack(
         if kind == "quarterly"
         else tuple(last.shift(-i) for i in reversed(range(TREND_MONTHS)))
     )
-    attention = tuple(_attention(g, window, last) for g in evaluation.goals if g.needs_attention)
+    latest = dict(checkins or {})
+    attention = tuple(
+        _attention(
+            g,
+            window,
+            last,
+            quote(latest[g.goal_id], g.status, timezone) if g.goal_id in latest else None,
+        )
+        for g in evaluation.goals
+        if g.needs_attention
+    )
     attention = tuple(
         sorted(attention, key=lambda a: (-SEVERITY.get(a.goal.status, 0), a.goal.goal_id))
     )
@@ -376,6 +447,30 @@ def build_pack(
         for g in evaluation.goals
         if g.status in STALE_STATUSES
     ]
+    stale += [
+        StaleItem(
+            "series", s.label, s.metric_title, f"{s.explanation}; used by {', '.join(s.used_by)}"
+        )
+        for s in evaluation.stale_series
+    ]
+    since = previous_review_as_of(period, kind)
+    missing = (
+        tuple(
+            MissingCheckin(
+                g.goal_id,
+                g.title,
+                g.owner,
+                g.status,
+                latest[g.goal_id].day(timezone) if g.goal_id in latest else None,
+                since,
+            )
+            for g in evaluation.goals
+            if asks_for_checkins(g, cadences.get(g.goal_id, "none"), evaluation.as_of)
+            and (g.goal_id not in latest or latest[g.goal_id].day(timezone) < since)
+        )
+        if cadences is not None
+        else ()
+    )
     owed = provisional = ZERO
     invoicing: list[InvoiceDue] = []
     for contract in evaluation.contracts:
@@ -516,4 +611,6 @@ def build_pack(
             for a in previous_open_actions
         ),
         figures=tuple(figures[k] for k in sorted(figures, key=lambda k: (k[0], k[1], k[2].index))),
+        checkins_missing=missing,
+        checkins_since=since if cadences is not None else None,
     )

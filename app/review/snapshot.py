@@ -66,6 +66,27 @@ class TrendPoint(_Part):
     actual: float | None
 
 
+class CheckinQuote(_Part):
+    confidence: str
+    comment: str
+    blockers: str | None
+    next_step: str | None
+    next_step_due: str | None
+    author: str
+    recorded_on: str
+    agreement: str
+    note: str
+
+
+class MissingCheckin(_Part):
+    goal_id: str
+    title: str
+    owner: str | None
+    status: str
+    last_checkin: str | None
+    since: str
+
+
 class AttentionGoal(_Part):
     key: str
     goal: GoalRow
@@ -74,6 +95,8 @@ class AttentionGoal(_Part):
     history: list[TrendPoint]
     forecast_at: str | None
     forecast_value: float | None
+    latest_checkin: CheckinQuote | None = None
+    """Since version 2's check-ins: absent from packs frozen before, read as None."""
 
 
 class SlaMiss(_Part):
@@ -185,6 +208,8 @@ class Pack(_Part):
     stale: list[StaleItem]
     actions: list[ActionFollowUp]
     figures: list[Figure]
+    checkins_missing: list[MissingCheckin] = Field(default_factory=list)
+    checkins_since: str | None = None
 
 
 class ReviewMeta(_Part):

@@ -29,6 +29,7 @@ LAYOUT: dict[str, str] = {
     "playbooks/service-recovery.yaml": "playbook.yaml.tmpl",
     "roadmap/roadmap.yaml": "roadmap.yaml.tmpl",
     ".github/workflows/cxgov.yml": "workflow.yml.tmpl",
+    ".github/workflows/cxgov-notify.yml": "notify.yml.tmpl",
     ".pre-commit-config.yaml": "pre-commit-config.yaml.tmpl",
     ".gitignore": "gitignore.tmpl",
 }

@@ -13,18 +13,21 @@ import csv
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from app.demo.generate import COLUMNS, DemoPlan, ManualFigure, generate_contacts, manual_figures
+from app.evaluate.checkins import CONFIDENCES, LEVEL
 from app.ingest import builtin_profile
 from app.periods import Month
 from app.service.actuals import recompute
+from app.service.checkins import latest_checkins, record_checkin
 from app.service.database import transaction
 from app.service.imports import DEFAULT_PROFILE, import_file
+from app.service.program import evaluate_at
 from app.spec.metric import CONTACT_CALCULATIONS
 from app.spec.program import Program, measured_series
 from app.store.actuals import append_revision, latest_revision
@@ -41,9 +44,11 @@ class DemoSummary:
     manual_recorded: int
     manual_kept: int
     computed: dict[str, Any] = field(default_factory=dict)
+    checkins: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "checkins": self.checkins,
             "first_month": str(self.first_month),
             "last_month": str(self.last_month),
             "contacts": self.contacts,
@@ -127,7 +132,61 @@ def seed_demo(
         recorded,
         kept,
         computed.summary.as_dict(),
+        seed_checkins(engine, program, as_of=as_of),
     )
+
+
+DEMO_CHECKINS: dict[str, tuple[str, str | None, str | None]] = {
+    "on_track": (
+        "Numbers moved as planned this fortnight; the team keeps the current routine.",
+        None,
+        "Review the weekly figures with the team leads",
+    ),
+    "at_risk": (
+        "Slower than planned: two agents left the chat queue and the new ones are still shadowing.",
+        "Hiring for two open seats is not approved yet.",
+        "Ask the committee to approve the two seats",
+    ),
+    "off_track": (
+        "Behind plan for a second month; the root cause is the routing change in the phone queue.",
+        "Telephony vendor has not fixed the routing bug.",
+        "Escalate the routing bug to the vendor's account manager",
+    ),
+}
+"""What a demo owner writes at each confidence: comment, blockers, next step."""
+
+
+def seed_checkins(engine: Engine, program: Program, *, as_of: date) -> int:
+    """Two check-ins per active goal by its owner (20 and 6 days before `as_of`), when the store
+    has none yet: one owner is more confident than the numbers (shown as a contradiction), one
+    has not checked in for a month (shown as missing). Returns how many were recorded."""
+    if latest_checkins(engine):
+        return 0
+    evaluation = evaluate_at(engine, program, as_of)
+    optimist = next((g.goal_id for g in evaluation.goals if g.needs_attention), None)
+    recorded = 0
+    for index, goal in enumerate(evaluation.goals):
+        said = CONFIDENCES[LEVEL.get(goal.status, 2) - 1]
+        if goal.goal_id == optimist:
+            said = "on_track"
+        days = (34,) if index == 2 else (20, 6)
+        for ago in days:
+            comment, blockers, step = DEMO_CHECKINS[said]
+            moment = datetime.combine(as_of - timedelta(days=ago), time(9, 30), tzinfo=UTC)
+            record_checkin(
+                engine,
+                program,
+                goal_id=goal.goal_id,
+                confidence=said,
+                comment=comment,
+                blockers=blockers,
+                next_step=step,
+                next_step_due=as_of + timedelta(days=14 - ago % 7),
+                author=goal.owner or DEMO_AUTHOR,
+                recorded_at=moment,
+            )
+            recorded += 1
+    return recorded
 
 
 def record_manual_figures(

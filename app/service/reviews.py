@@ -34,6 +34,7 @@ from app.review.snapshot import read_snapshot
 from app.review.store import ACTION_STATUSES as ACTION_STATUSES
 from app.review.store import SERVES_KINDS as SERVES_KINDS
 from app.review.store import ClosingRefused as ClosingRefused
+from app.service.checkins import checkins_in
 from app.service.database import transaction
 from app.service.program import actuals_in, issued_in
 from app.spec.program import Program
@@ -219,6 +220,9 @@ def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPac
         kind=kind,
         previous_open_actions=store.carried_actions(session, review=review),
         previous_evaluation=previous,
+        checkins=checkins_in(session),
+        cadences={goal_id: program.checkin_cadence(goal_id) for goal_id in program.goals},
+        timezone=program.timezone,
     )
 
 

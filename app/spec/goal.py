@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from app.periods import Month
 from app.spec.common import Document, Id, Scope, Strict
+from app.spec.notifications import CheckinCadence
 
 Pillar = Literal["people", "process", "platform"]
 
@@ -133,6 +134,11 @@ class GoalSpec(Strict):
         default="active",
         description="Only `active` goals are evaluated and must not have a deadline in the past; "
         "the others stay in the file for the record.",
+    )
+    checkin_cadence: CheckinCadence | None = Field(
+        default=None,
+        description="How often the owner checks in on this goal: weekly, fortnightly, monthly or "
+        "none; default: the program's `checkin_cadence`.",
     )
 
     @model_validator(mode="after")

@@ -410,6 +410,14 @@ class MetricSpec(Strict):
     decimals: int = Field(
         default=1, ge=0, le=4, description="Decimals shown in the app, reports and the diff."
     )
+    stale_after_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "A series of this metric is stale when its newest value is for a month that ended "
+            "this many days ago; default: the program's (a quarterly survey needs about 100)."
+        ),
+    )
 
 
 class Metric(Document):

@@ -9,9 +9,11 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from app.spec.access import Access as Access
 from app.spec.common import Currency, Document, Scope, Strict, TimeZoneName
 from app.spec.goal import Goal
 from app.spec.metric import Metric
+from app.spec.notifications import CheckinCadence, Notifications
 from app.spec.playbook import Playbook
 from app.spec.roadmap import Roadmap
 from app.spec.sla import SLAContract
@@ -51,37 +53,6 @@ class SmartRules(Strict):
         description=(
             "Achievable: the largest change per month, as % of the baseline (or points for percent metrics), "
             "that a goal may plan without a written `achievability` rationale."
-        ),
-    )
-
-
-class Access(Strict):
-    """Who gets which role when the app runs with login: e-mail addresses or `@domain` entries."""
-
-    committee: list[str] = Field(
-        default_factory=list,
-        description="Steering committee: every page, reviews included (prepared, recorded and "
-        "closed in the app); reads actuals but does not record or import them.",
-    )
-    manager: list[str] = Field(
-        default_factory=list,
-        description="CX managers: everything the committee sees, plus recording actuals and "
-        "importing contact exports.",
-    )
-    agent: list[str] = Field(
-        default_factory=list,
-        description="Front-line agents: the Playbooks page only (no fees, credits or figures).",
-    )
-    default_role: Literal["committee", "manager", "agent", "none"] = Field(
-        default="none",
-        description="The role of a signed-in person who is not listed; `none` means no access.",
-    )
-    require_verified_email: bool = Field(
-        default=True,
-        description=(
-            "Give a role only to a login whose provider says the e-mail address is verified "
-            "(`email_verified: true`). Set false for a provider that does not send the claim; "
-            "an address it marks unverified still gets no role."
         ),
     )
 
@@ -133,11 +104,22 @@ class ProgramSpec(Strict):
         "a warning.",
     )
     stale_after_days: int = Field(
-        default=45, ge=1, description="A metric with no actual this long is stale."
+        default=45,
+        ge=1,
+        description=(
+            "A measured series whose newest value is for a month that ended this many days ago "
+            "is stale (a metric may set its own)."
+        ),
+    )
+    checkin_cadence: CheckinCadence = Field(
+        default="monthly",
+        description="How often goal owners check in: weekly, fortnightly, monthly or none (a goal "
+        "may set its own).",
     )
     access: Access = Field(
         default_factory=Access,
-        description="Roles for signed-in people (used only when the app runs with login).",
+        description="Roles for signed-in people (when the app runs with login) and for the people "
+        "`cxgov notify` writes to.",
     )
     link_domains: list[LinkDomain] = Field(
         default_factory=list,
@@ -152,6 +134,9 @@ class ProgramSpec(Strict):
         description="Where agents open the app, e.g. https://cx.example.com; "
         "`cxgov playbook link` builds help-desk links on it.",
         examples=["https://cx.example.com"],
+    )
+    notifications: Notifications | None = Field(
+        default=None, description="Where `cxgov notify` sends alerts and reminders."
     )
 
 
@@ -205,6 +190,18 @@ class Program:
 
     def source(self, kind: str, doc_id: str) -> Source | None:
         return self.sources.get((kind, doc_id))
+
+    def checkin_cadence(self, goal_id: str) -> CheckinCadence:
+        """The goal's own check-in cadence, else the program's."""
+        goal = self.goals.get(goal_id)
+        own = goal.spec.checkin_cadence if goal is not None else None
+        return own or self.spec.checkin_cadence
+
+    def stale_after_days(self, metric_id: str) -> int:
+        """The metric's own staleness bound, else the program's."""
+        metric = self.metrics.get(metric_id)
+        own = metric.spec.stale_after_days if metric is not None else None
+        return own or self.spec.stale_after_days
 
 
 def effective_scope(metric: Metric, scope: Scope | None) -> Scope:

@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+import app.store.checkin_tables
 import app.store.review_tables
 import app.store.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 

@@ -3,50 +3,31 @@
 Three roles: the steering committee reads everything and records service credits as issued on
 invoices (finance sits on it); a manager also records and imports actuals; an agent sees
 playbooks and templates only — never contract fees, credits or writes.
-OIDC login says who a person is; this module maps that identity to a role from
-`program.spec.access` (e-mail addresses or `@domain` entries). An address the identity provider
-has not verified proves nothing (anyone can sign up at a provider with someone else's address),
-so it gets no role: see `role_for_claims`.
+OIDC login says who a person is; `app.spec.access.role_for` maps that identity to a role from
+`program.spec.access` (e-mail addresses or `@domain` entries) — the same mapping `cxgov notify`
+uses for the people it writes to. An address the identity provider has not verified proves
+nothing (anyone can sign up at a provider with someone else's address), so it gets no role: see
+`role_for_claims`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
-from typing import Literal
 
-from app.spec.program import Access
+from app.spec.access import GRANTS, ROLES, Access, Capability, Role, role_for
 
-Role = Literal["committee", "manager", "agent"]
-ROLES: tuple[Role, ...] = ("manager", "committee", "agent")
-"""Most capable first: when one address is listed under several roles, the first listed here wins."""
-
-
-class Capability(str, Enum):
-    READ_PROGRAM = "read_program"
-    """Goals, roadmap, metric definitions, actuals and their history."""
-    READ_MONEY = "read_money"
-    """Contract fees, service credits and exposure."""
-    WRITE_ACTUALS = "write_actuals"
-    """Record, correct and import actuals."""
-    ISSUE_CREDITS = "issue_credits"
-    """Record a service credit as issued on an invoice (finance sits on the committee)."""
-    READ_PLAYBOOKS = "read_playbooks"
-
-
-GRANTS: dict[Role, frozenset[Capability]] = {
-    "committee": frozenset(
-        {
-            Capability.READ_PROGRAM,
-            Capability.READ_MONEY,
-            Capability.ISSUE_CREDITS,
-            Capability.READ_PLAYBOOKS,
-        }
-    ),
-    "manager": frozenset(Capability),
-    "agent": frozenset({Capability.READ_PLAYBOOKS}),
-}
+__all__ = [
+    "GRANTS",
+    "LOCAL_VIEWER",
+    "ROLES",
+    "Capability",
+    "Role",
+    "Viewer",
+    "email_verified",
+    "role_for",
+    "role_for_claims",
+]
 
 
 @dataclass(frozen=True)
@@ -68,26 +49,6 @@ class Viewer:
 
 
 LOCAL_VIEWER = Viewer(role="manager", name="local user", local=True)
-
-
-def role_for(email: str | None, access: Access) -> Role | None:
-    """The role of `email` under `access`: an exact address beats a `@domain` entry; else the default.
-
-    Returns None when the person has no role (the default role is "none").
-    """
-    if email:
-        address = email.strip().lower()
-        domain = "@" + address.rpartition("@")[2] if "@" in address else None
-        exact_first: tuple[Callable[[str], bool], ...] = (
-            lambda entry: entry == address,
-            lambda entry: domain is not None and entry == domain,
-        )
-        for match in exact_first:
-            for role in ROLES:
-                entries = [entry.strip().lower() for entry in getattr(access, role)]
-                if any(match(entry) for entry in entries):
-                    return role
-    return None if access.default_role == "none" else access.default_role
 
 
 def email_verified(claims: Mapping[str, object], *, required: bool) -> bool:

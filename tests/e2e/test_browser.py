@@ -375,3 +375,35 @@ def test_the_committee_prepares_a_review_in_a_real_browser(app_url: str) -> None
             assert page.get_by_text(f"Prepared the monthly review of {month}").count()
         finally:
             browser.close()
+
+
+def test_an_owner_checks_in_on_a_goal_in_a_real_browser(app_url: str) -> None:
+    """A link from a notification opens the goal; the check-in form records one, and the history
+    beside the chart shows it at once, with what the numbers said."""
+    from playwright.sync_api import sync_playwright
+
+    comment = "Chat staffing is back to plan; expect the October dip to recover."
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page.goto(f"{app_url}/goals?goal=fcr_to_75", wait_until="domcontentloaded")
+            _settle(page, "Raise first-contact resolution from 68 % to 75 % by March 2027")
+            page.get_by_text("Owner's check-ins").wait_for(timeout=60_000)
+            page.locator('[data-testid="stRadio"]').get_by_text("at risk", exact=True).click()
+            page.get_by_role("textbox", name="Comment").fill(comment)
+            page.get_by_role("textbox", name="Next step (optional)").fill("Review staffing weekly")
+            page.get_by_role("button", name="Record the check-in").click()
+            page.get_by_text("Check-in recorded.").wait_for(timeout=60_000)
+            page.wait_for_selector(
+                '[data-testid="stStatusWidget"]', state="detached", timeout=60_000
+            )
+            page.get_by_text(comment).first.wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "goals-checkin.png"), full_page=True)
+            assert not page.locator('[data-testid="stException"]').count()
+            assert "goal=fcr_to_75" in page.url
+        finally:
+            browser.close()

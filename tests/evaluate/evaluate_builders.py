@@ -16,6 +16,7 @@ def metric(
     unit: str = "percent",
     scope: dict[str, Any] | None = None,
     calculation: dict[str, Any] | None = None,
+    **spec: Any,
 ) -> Metric:
     return Metric.model_validate(
         {
@@ -28,6 +29,7 @@ def metric(
                 "calculation": calculation or {"type": "manual"},
                 "definition": "test",
                 "scope": scope or {},
+                **spec,
             },
         }
     )
@@ -133,8 +135,10 @@ def program(
     currency: str = "USD",
     timezone: str = "UTC",
     start_date: str = "2026-07-01",
+    settings: dict[str, Any] | None = None,
 ) -> Program:
-    settings = ProgramSettings.model_validate(
+    extra = settings or {}
+    settings_doc = ProgramSettings.model_validate(
         {
             **ENVELOPE,
             "kind": "Program",
@@ -145,11 +149,12 @@ def program(
                 "timezone": timezone,
                 "currency": currency,
                 "status": {"on_track_within": on_track_within, "at_risk_within": at_risk_within},
+                **extra,
             },
         }
     )
     return Program(
-        settings=settings,
+        settings=settings_doc,
         metrics={m.id: m for m in metrics},
         goals={g.id: g for g in goals},
         contracts={c.id: c for c in contracts},

@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
+import app.store.checkin_tables
 import app.store.review_tables
 import app.store.tables  # noqa: F401 - registers the tables
 

@@ -120,3 +120,11 @@ if stale:
         "No value for the last closed period: "
         + authored_markdown(", ".join(g.title for g in stale), ctx.program.spec.link_domains)
     )
+if evaluation.stale_series:
+    st.warning(
+        "Out of date (no fresh value): "
+        + "; ".join(
+            f"{s.label}, newest {s.last_period or 'never'}" for s in evaluation.stale_series
+        )
+        + " — see Goals for what uses each."
+    )

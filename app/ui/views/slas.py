@@ -164,6 +164,10 @@ data_table(
     key="slas.contracts",
 )
 
+linked = st.query_params.get("contract")
+if linked in {c.contract_id for c in contracts} and st.session_state.get("slas.linked") != linked:
+    st.session_state["slas.contract"] = linked  # a link from a `cxgov notify` message
+    st.session_state["slas.linked"] = linked
 chosen = st.selectbox(
     "Contract",
     [c.contract_id for c in contracts],
