@@ -14,6 +14,11 @@ due and November (month to date) is open. Status rules, in order:
   `status.on_track_within` → `on_track`, within `status.at_risk_within` → `at_risk`, else
   `off_track`.
 
+The explanation says how far behind (or ahead of) plan the actual is in the metric's own unit —
+"2.7 points behind the plan of 77.3 %", "12 tickets behind" — with the share of the way from
+baseline to target in brackets; the status tolerances are in that share (`behind_points`).
+A goal that needs attention also says since when its status has held (`status_since`).
+
 Only goals with `status: active` are evaluated.
 """
 
@@ -32,6 +37,7 @@ from app.evaluate.serialize import JsonReady
 from app.periods import Month
 from app.spec.common import Scope
 from app.spec.goal import Goal, Guardrail
+from app.spec.metric import Metric
 from app.spec.program import Program, ProgramSpec, effective_scope
 
 SEVERITY: dict[str, int] = {
@@ -94,6 +100,7 @@ class Judgement:
     planned_progress: float | None
     behind_points: float | None
     explanation: str
+    behind: float | None = None
 
 
 class _Heading(TypedDict):
@@ -133,6 +140,11 @@ class GoalEvaluation(JsonReady):
     guardrails: tuple[GuardrailCheck, ...] = ()
     guardrail_breached: bool = False
     deliverable: DeliverableState | None = None
+    behind: float | None = None
+    """How far the actual is behind plan in the metric's unit (negative: ahead); None when not judged on plan."""
+    status_since: Month | None = None
+    """The first judged period of the current run of this status (goals that need attention or
+    have no data): "off track since 2026-10"."""
 
     @property
     def needs_attention(self) -> bool:
@@ -215,28 +227,27 @@ def evaluate_goal(
             )
         )
 
-    now = _judge(
-        spec.baseline.period,
-        Month.of(spec.target.by),
-        baseline,
-        target,
-        better,
-        periods,
-        open_month,
-        program.spec,
-        metric.format,
-    )
-    before_month = Month.of(previous_as_of(as_of))
-    before = _judge(
-        spec.baseline.period,
-        Month.of(spec.target.by),
-        baseline,
-        target,
-        better,
-        periods,
-        before_month,
-        program.spec,
-        metric.format,
+    baseline_month, deadline = spec.baseline.period, Month.of(spec.target.by)
+
+    def judge_at(month: Month) -> Judgement:
+        return _judge(
+            baseline_month,
+            deadline,
+            baseline,
+            target,
+            better,
+            periods,
+            month,
+            program.spec,
+            metric,
+        )
+
+    now = judge_at(open_month)
+    before = judge_at(Month.of(previous_as_of(as_of)))
+    since = (
+        _status_since(now, periods, judge_at)
+        if now.status in (*NEEDS_ATTENTION, "no_data")
+        else None
     )
     fc, reaches = _forecast(periods, Month.of(spec.target.by), open_month, target, better)
     guardrails = tuple(
@@ -272,7 +283,25 @@ def evaluate_goal(
         forecast_reaches_target=reaches,
         guardrails=guardrails,
         guardrail_breached=breached,
+        behind=now.behind,
+        status_since=since,
     )
+
+
+def _status_since(
+    now: Judgement, periods: list[GoalPeriod], judge_at: Callable[[Month], Judgement]
+) -> Month | None:
+    """The earliest closed period, counting back from the judged one without a gap, whose own
+    judgement (as of the month after it closed) had the same status as now."""
+    if now.period is None:
+        return None
+    since = now.period
+    earlier = [p.period for p in periods if p.closed and p.period < now.period]
+    for period in reversed(earlier):
+        if judge_at(period.shift(1)).status != now.status:
+            break
+        since = period
+    return since
 
 
 def _judge(
@@ -284,8 +313,9 @@ def _judge(
     periods: list[GoalPeriod],
     open_month: Month,
     settings: ProgramSpec,
-    _fmt: Callable[[float | None], str],
+    metric: Metric,
 ) -> Judgement:
+    _fmt = metric.format
     open_index, baseline_index = open_month.index, baseline_month.index
     due = [p for p in periods if baseline_index < p.period.index < open_index]
     if not due:
@@ -298,6 +328,7 @@ def _judge(
             0.0,
             0.0,
             f"nothing due yet: the first period after the baseline ({baseline_month}) has not closed",
+            0.0,
         )
     last = due[-1]
     if open_index > deadline_month.index:
@@ -337,6 +368,7 @@ def _judge(
         )
     assert last.progress is not None
     behind = last.planned_progress - last.progress
+    gap = (last.planned - last.actual) * (1.0 if better == "higher" else -1.0)
     if meets(last.actual, target, better):
         return Judgement(
             "achieved",
@@ -347,6 +379,7 @@ def _judge(
             last.planned_progress,
             behind,
             f"{_fmt(last.actual)} in {last.period} already meets the target {_fmt(target)}",
+            gap,
         )
     tolerances = settings.status
     if behind <= tolerances.on_track_within + EPSILON:
@@ -355,9 +388,6 @@ def _judge(
         status = "at_risk"
     else:
         status = "off_track"
-    where = (
-        f"{max(behind, 0.0):.1f} points behind plan" if behind > EPSILON else "at or ahead of plan"
-    )
     return Judgement(
         status,
         last.period,
@@ -366,9 +396,28 @@ def _judge(
         last.planned,
         last.planned_progress,
         behind,
-        f"{_fmt(last.actual)} in {last.period} is {last.progress:.1f} % of the way from {_fmt(baseline)} to "
-        f"{_fmt(target)}; plan {_fmt(last.planned)} ({last.planned_progress:.1f} %): {where}",
+        f"{_fmt(last.actual)} in {last.period} is {plan_gap(gap, last.planned, metric)} "
+        f"({last.progress:.1f} % of the way from {_fmt(baseline)} to {_fmt(target)}, "
+        f"plan {last.planned_progress:.1f} %)",
+        gap,
     )
+
+
+def plan_gap(gap: float, planned: float, metric: Metric) -> str:
+    """ "2.7 points behind the plan of 77.3 %", "12 tickets ahead of the plan of 78", "on the plan
+    of 9.6 min": the distance to plan in the metric's unit, between the values as they are
+    printed (77.3 − 74.6 reads 2.7, whatever the digits beyond the metric's decimals)."""
+    decimals = metric.spec.decimals
+    actual = planned - gap if metric.spec.better == "higher" else planned + gap
+    shown = round(round(planned, decimals) - round(actual, decimals), decimals)
+    if metric.spec.better == "lower":
+        shown = -shown
+    plan = metric.format(planned)
+    if shown > 0:
+        return f"{metric.format_difference(shown)} behind the plan of {plan}"
+    if shown < 0:
+        return f"{metric.format_difference(shown)} ahead of the plan of {plan}"
+    return f"on the plan of {plan}"
 
 
 def _forecast(

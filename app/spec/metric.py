@@ -24,6 +24,8 @@ class Calculation(Strict):
     """Base of the built-in calculations; `units` lists the units its value can be reported in."""
 
     UNITS: ClassVar[tuple[str, ...]] = ("percent",)
+    COUNTS: ClassVar[tuple[str, str] | None] = None
+    """What a value in `count` units counts (one, many: "ticket", "tickets"), when the calculation knows."""
 
     def units(self) -> tuple[str, ...]:
         return self.UNITS
@@ -262,6 +264,7 @@ class Backlog(Calculation):
 
     type: Literal["backlog"] = Field(description="`backlog`: open contacts at the month's end.")
     UNITS: ClassVar[tuple[str, ...]] = ("count",)
+    COUNTS: ClassVar[tuple[str, str] | None] = ("ticket", "tickets")
     older_than: Duration | None = Field(
         default=None, description="Count only contacts open longer than this."
     )
@@ -278,6 +281,7 @@ class ContactVolume(Calculation):
 
     type: Literal["contact_volume"] = Field(description="`contact_volume`: contacts created.")
     UNITS: ClassVar[tuple[str, ...]] = ("count",)
+    COUNTS: ClassVar[tuple[str, str] | None] = ("contact", "contacts")
 
     def describe(self) -> str:
         return "contacts created in the period"
@@ -385,6 +389,36 @@ def format_value(value: float | None, unit: str | None = None, decimals: int = 1
     return text + UNIT_SUFFIX.get(unit or "", "")
 
 
+DIFFERENCE_UNIT: dict[str, tuple[str, str]] = {
+    "percent": ("point", "points"),
+    "score": ("point", "points"),
+    "seconds": ("s", "s"),
+    "minutes": ("min", "min"),
+    "hours": ("h", "h"),
+    "days": ("day", "days"),
+}
+"""How a difference between two values reads: a gap between 74.6 % and 77.3 % is 2.7 *points*."""
+
+
+def format_difference(
+    amount: float,
+    unit: str | None = None,
+    decimals: int = 1,
+    *,
+    counts: tuple[str, str] | None = None,
+) -> str:
+    """A distance between two values in the metric's own unit: `2.7 points`, `0.4 min`,
+    `12 tickets` (a count says what it counts when it knows); always positive."""
+    size = abs(amount)
+    text = f"{size:,.{decimals}f}"
+    one, many = DIFFERENCE_UNIT.get(unit or "", ("", ""))
+    if unit == "count" and counts:
+        one, many = counts
+    if not many:
+        return text
+    return f"{text} {one if size == 1 else many}"
+
+
 class MetricSpec(Strict):
     """How the metric is calculated, in which unit, and which direction is better.
 
@@ -433,6 +467,12 @@ class Metric(Document):
     def format(self, value: float | None) -> str:
         """A value of this metric as people read it, in its unit and with its decimals."""
         return format_value(value, self.spec.unit, self.spec.decimals)
+
+    def format_difference(self, amount: float) -> str:
+        """A distance between two values of this metric: `2.7 points`, `12 tickets`."""
+        return format_difference(
+            amount, self.spec.unit, self.spec.decimals, counts=self.spec.calculation.COUNTS
+        )
 
     def value_problem(self, value: float) -> str | None:
         """Why `value` cannot be a value of this metric, or None when it fits its unit."""

@@ -12,6 +12,7 @@ from app.evaluate.direction import progress_percent
 from app.evaluate.goals import deliverable_status
 from app.evaluate.plan import cadence_periods, planned_points, planned_value
 from app.periods import Month
+from app.spec import Metric
 
 CSAT = metric("csat")
 AHT = metric("aht", better="lower", unit="minutes")
@@ -323,5 +324,89 @@ def test_explanations_read_in_the_metrics_unit_and_decimals() -> None:
     e = one(prog, {("csat", "", "2026-07"): 79.0, ("csat", "", "2026-08"): 79.9}, date(2026, 9, 15))
     assert (
         e.explanation
-        == "79.9 % in 2026-08 is 27.1 % of the way from 78.0 % to 85.0 %; plan 79.6 % (22.2 %): at or ahead of plan"
+        == "79.9 % in 2026-08 is 0.3 points ahead of the plan of 79.6 % (27.1 % of the way from 78.0 % to 85.0 %, plan 22.2 %)"
     )
+
+
+def test_behind_plan_is_said_in_points_of_the_metric_not_in_points_of_progress() -> None:
+    """70 → 80 % by December: November's plan is 78.3 % (83.3 % of the way); 74.6 % is 3.7 points
+    behind it — not the 37.3 points of progress between 46.0 % and 83.3 %."""
+    prog = program(
+        metrics=[metric("chat")],
+        goals=[
+            goal("g", metric_id="chat", baseline=(70.0, "2026-05"), target=(80.0, "2026-11-30"))
+        ],
+    )
+    e = one(prog, {("chat", "", "2026-10"): 74.6}, date(2026, 11, 4))
+    # plan for October: 70 + 10 × 5/6 = 78.33; gap 3.73 points; progress 46 % against 83.3 % planned
+    assert e.behind == pytest.approx(78.0 + 1 / 3 - 74.6)
+    assert e.behind_points == pytest.approx(250 / 3 - 46.0)
+    assert e.status == "off_track"
+    assert e.explanation == (
+        "74.6 % in 2026-10 is 3.7 points behind the plan of 78.3 % "
+        "(46.0 % of the way from 70.0 % to 80.0 %, plan 83.3 %)"
+    )
+
+
+def test_a_ticket_count_is_behind_plan_by_tickets() -> None:
+    backlog = Metric.model_validate(
+        {
+            "apiVersion": "cxgov/v1",
+            "kind": "Metric",
+            "metadata": {"id": "backlog", "title": "Tickets open longer than 7 days"},
+            "spec": {
+                "unit": "count",
+                "better": "lower",
+                "calculation": {"type": "backlog", "older_than": "7 days"},
+                "definition": "test",
+                "decimals": 0,
+            },
+        }
+    )
+    prog = program(
+        metrics=[backlog],
+        goals=[
+            goal("g", metric_id="backlog", baseline=(140.0, "2026-06"), target=(40.0, "2027-02-28"))
+        ],
+    )
+    e = one(prog, {("backlog", "", "2026-10"): 102.0}, date(2026, 11, 4))
+    # 12.5 tickets a month from 140: October's plan is 90; 102 is 12 behind (38 % of the way, plan 50 %)
+    assert e.behind == pytest.approx(12.0)
+    assert e.explanation == (
+        "102 in 2026-10 is 12 tickets behind the plan of 90 "
+        "(38.0 % of the way from 140 to 40, plan 50.0 %)"
+    )
+    ahead = one(prog, {("backlog", "", "2026-10"): 89.0}, date(2026, 11, 4))
+    assert "1 ticket ahead of the plan of 90" in ahead.explanation
+
+
+def test_status_since_counts_back_the_run_of_the_same_status() -> None:
+    # Plan 10 a month from 0 in June: July 10, August 20, September 30, October 40.
+    values = {
+        ("score", "", "2026-07"): 10.0,  # on plan: on track
+        ("score", "", "2026-08"): 10.0,  # 10 behind: at risk
+        ("score", "", "2026-09"): 10.0,  # 20 behind: off track
+        ("score", "", "2026-10"): 20.0,  # 20 behind: off track
+    }
+    e = one(linear_program(), values, date(2026, 11, 15))
+    assert e.status == "off_track" and e.status_since == Month(2026, 9)
+    at_risk = one(linear_program(), values, date(2026, 9, 15))
+    assert at_risk.status == "at_risk" and at_risk.status_since == Month(2026, 8)
+    gap = {**values, ("score", "", "2026-09"): None}  # a month without a value breaks the run
+    assert one(linear_program(), gap, date(2026, 11, 15)).status_since == Month(2026, 10)
+    on_track = one(linear_program(), values, date(2026, 8, 15))
+    assert on_track.status == "on_track" and on_track.status_since is None
+
+
+def test_the_gap_is_the_difference_of_the_values_as_printed() -> None:
+    """Plan 78.333… and actual 74.56 print as 78.3 % and 74.6 %: the reader subtracts 3.7, so the
+    text says 3.7 points, not the 3.8 of the unrounded values."""
+    prog = program(
+        metrics=[metric("chat")],
+        goals=[
+            goal("g", metric_id="chat", baseline=(70.0, "2026-05"), target=(80.0, "2026-11-30"))
+        ],
+    )
+    e = one(prog, {("chat", "", "2026-10"): 74.56}, date(2026, 11, 4))
+    assert e.behind == pytest.approx(78.0 + 1 / 3 - 74.56)
+    assert "is 3.7 points behind the plan of 78.3 %" in e.explanation
