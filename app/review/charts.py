@@ -27,7 +27,12 @@ def _goal_view(item: Mapping[str, Any]) -> SimpleNamespace:
         for p in item["history"]
     ]
     forecast = (
-        SimpleNamespace(value=item["forecast_value"], at=Month.parse(item["forecast_at"]))
+        SimpleNamespace(
+            value=item["forecast_value"],
+            at=Month.parse(item["forecast_at"]),
+            low=item.get("forecast_low"),
+            high=item.get("forecast_high"),
+        )
         if item["forecast_value"] is not None and item["forecast_at"]
         else None
     )
@@ -35,6 +40,7 @@ def _goal_view(item: Mapping[str, Any]) -> SimpleNamespace:
         title=goal["title"],
         unit=goal["unit"],
         target=goal["target"],
+        baseline=item.get("baseline"),
         periods=periods,
         forecast=forecast,
     )
@@ -52,7 +58,10 @@ def review_charts(document: Mapping[str, Any]) -> dict[str, alt.Chart | alt.Laye
         charts["status"] = status_by_pillar_chart(by_pillar).properties(width=CHART_WIDTH)
     for item in pack["attention"]:
         if item["history"]:
-            charts[item["key"]] = goal_chart(_goal_view(item)).properties(width=CHART_WIDTH)
+            view = _goal_view(item)
+            charts[item["key"]] = goal_chart(view, note=item["goal"]["explanation"]).properties(
+                width=CHART_WIDTH
+            )
     return charts
 
 

@@ -233,9 +233,7 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         goal = item["goal"]
         unit = goal["unit"]
         blocks.append(Heading(3, f"{goal['title']} — {status_label(goal['status'])}"))
-        blocks.append(
-            Para(f"{goal['goal_id']} · owner {goal['owner'] or '—'} · {goal['explanation']}")
-        )
+        blocks.append(Para(f"Owner {goal['owner'] or '—'} · {goal['explanation']}"))
         blocks.append(
             Table(
                 ("month", "planned", "actual"),
@@ -245,16 +243,7 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
                 ),
             )
         )
-        forecast = (
-            f"; forecast {format_value(item['forecast_value'], unit)} at {item['forecast_at']}"
-            if item["forecast_value"] is not None
-            else ""
-        )
-        blocks.append(
-            Para(
-                f"Trend: {item['direction']}; target {format_value(goal['target'], unit)}{forecast}."
-            )
-        )
+        blocks.append(Para(forecast_sentence(item)))
         if item["key"] in charts:
             blocks.append(Chart(item["key"], goal["title"]))
         blocks.extend(_checkin(item.get("latest_checkin")))
@@ -434,3 +423,23 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
         )
     )
     return blocks
+
+
+def forecast_sentence(item: Mapping[str, Any]) -> str:
+    """The forecast and the trend in one sentence, both from the forecast's line when there is one
+    (so the words cannot contradict the dashed line drawn beside them)."""
+    goal = item["goal"]
+    unit = goal["unit"]
+    target = format_value(goal["target"], unit)
+    if item["forecast_value"] is None:
+        return f"Trend over the review's months: {item['direction']}; no forecast. Target {target}."
+    low, high = item.get("forecast_low"), item.get("forecast_high")
+    span = (
+        f" (80 % range {format_value(low, unit)} to {format_value(high, unit)})"
+        if low is not None and high is not None
+        else ""
+    )
+    return (
+        f"Forecast {format_value(item['forecast_value'], unit)} at {item['forecast_at']}{span} "
+        f"if the recent trend holds, and that trend is {item['direction']}. Target {target}."
+    )

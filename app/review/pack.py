@@ -170,12 +170,18 @@ class AttentionGoal(JsonReady):
     trend: tuple[TrendPoint, ...]
     """The review's trend window: the quarter's months, or the last three months for a monthly review."""
     direction: str
-    """improving / worsening / flat / unknown (fewer than two values in the window)."""
+    """improving / worsening / flat: the forecast line's direction (the same model as the forecast
+    drawn beside it); without a forecast, from the first to the last value in the trend window;
+    unknown with fewer than two values."""
     history: tuple[TrendPoint, ...]
     """Every period up to the review's last month, for the chart."""
     forecast_at: Month | None
     forecast_value: float | None
     latest_checkin: CheckinQuote | None = None
+    forecast_low: float | None = None
+    forecast_high: float | None = None
+    """The forecast's 80 % range (absent from snapshots frozen before it was kept)."""
+    baseline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -351,15 +357,22 @@ def _attention(
     by_month = {p.period: p for p in history}
     trend = tuple(by_month.get(m, TrendPoint(m, None, None)) for m in window)
     fc = goal.forecast
+    drawn = fc is not None and fc.value is not None
+    direction = (fc.direction(goal.better) if fc is not None and drawn else None) or (
+        trend_direction([p.actual for p in trend], goal.better)
+    )
     return AttentionGoal(
         key=goal_key(goal.goal_id),
         goal=_row(goal),
         trend=trend,
-        direction=trend_direction([p.actual for p in trend], goal.better),
+        direction=direction,
         history=history,
-        forecast_at=fc.at if fc is not None and fc.value is not None else None,
+        forecast_at=fc.at if fc is not None and drawn else None,
         forecast_value=fc.value if fc is not None else None,
         latest_checkin=checkin,
+        forecast_low=fc.low if fc is not None and drawn else None,
+        forecast_high=fc.high if fc is not None and drawn else None,
+        baseline=goal.baseline,
     )
 
 
