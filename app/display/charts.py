@@ -133,13 +133,15 @@ def goal_chart(
     today: date | None = None,
     note: str | None = None,
     decimals: int = 1,
+    titled: bool = True,
 ) -> alt.LayerChart:
     """Actuals against the plan, the target and the forecast, for one goal.
 
     `goal` has `title`, `unit`, `target`, `periods` (period, planned, actual, and `closed` — a
     period without it counts as closed, as in a review), optionally `baseline` and `forecast`
     (value, at, low, high). `today` draws a labelled vertical line; `note` goes under the title
-    (where the goal stands against its plan, in the metric's unit); `decimals` are the metric's.
+    (where the goal stands against its plan, in the metric's unit); `decimals` are the metric's;
+    `titled=False` leaves the title and note to the page around the chart.
     """
     unit = unit or goal.unit
     rows: list[dict[str, Any]] = []
@@ -157,16 +159,8 @@ def goal_chart(
     band: list[dict[str, Any]] = []
     forecast = getattr(goal, "forecast", None)
     if forecast is not None and forecast.value is not None:
-        last = [p for p in closed if p.actual is not None]
-        if last:
-            start = {"month": _month_date(last[-1].period), "series": FORECAST}
-            rows.append({**start, "value": last[-1].actual})
-            band.append({**start, "low": last[-1].actual, "high": last[-1].actual})
-        end = {"month": _month_date(forecast.at), "series": FORECAST}
-        rows.append({**end, "value": forecast.value})
-        low, high = getattr(forecast, "low", None), getattr(forecast, "high", None)
-        if low is not None and high is not None:
-            band.append({**end, "low": low, "high": high})
+        line, band = forecast_rows(forecast, closed)
+        rows.extend(line)
     numbers = [r["value"] for r in rows if r["value"] is not None]
     for extra in (goal.target, getattr(goal, "baseline", None)):
         if extra is not None:
@@ -247,8 +241,49 @@ def goal_chart(
         )
     if today is not None:
         layers.extend(_today_rule(today, field="month"))
-    title = alt.TitleParams(goal.title, subtitle=note) if note else goal.title
-    return alt.LayerChart(layer=layers).properties(height=300, title=title)
+    chart = alt.LayerChart(layer=layers).properties(height=320)
+    if titled:
+        chart = chart.properties(
+            title=alt.TitleParams(goal.title, subtitle=note) if note else goal.title
+        )
+    return chart
+
+
+def forecast_rows(
+    forecast: Any, closed: Sequence[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The forecast's line and its band. The line is the fitted trend itself, from the first month
+    it was fitted on to the forecast month, so that it rises or falls as the words beside it say
+    ("improving" is never drawn as a falling line). The band runs from the last fitted month (no
+    width) to the forecast month's 80 % range. A forecast that does not say what it was fitted on
+    (a review frozen before it did) is drawn from the last actual."""
+    slope = getattr(forecast, "slope_per_month", None)
+    first = getattr(forecast, "first_month", None)
+    last = getattr(forecast, "last_month", None)
+    end = {"month": _month_date(forecast.at), "series": FORECAST}
+    lines = []
+    band = []
+    if slope is not None and first is not None and last is not None:
+
+        def fitted(month: Month) -> float:
+            return float(forecast.value - slope * (forecast.at.index - month.index))
+
+        lines.append({"month": _month_date(first), "series": FORECAST, "value": fitted(first)})
+        start = {"month": _month_date(last), "series": FORECAST}
+        band.append({**start, "low": fitted(last), "high": fitted(last)})
+    else:
+        known = [p for p in closed if p.actual is not None]
+        if known:
+            start = {"month": _month_date(known[-1].period), "series": FORECAST}
+            lines.append({**start, "value": known[-1].actual})
+            band.append({**start, "low": known[-1].actual, "high": known[-1].actual})
+    lines.append({**end, "value": forecast.value})
+    low, high = getattr(forecast, "low", None), getattr(forecast, "high", None)
+    if low is not None and high is not None and band:
+        band.append({**end, "low": low, "high": high})
+    else:
+        band = []
+    return lines, band
 
 
 def _today_rule(today: date, *, field: str) -> list[alt.Chart]:
@@ -262,6 +297,10 @@ def _today_rule(today: date, *, field: str) -> list[alt.Chart]:
             align="left", baseline="top", dx=4, y=2, fontSize=11, color=TODAY_COLOR
         ).encode(x=alt.X(f"{field}:T"), text=alt.value("today")),
     ]
+
+
+CELL_WIDTH = 76
+"""Wide enough for "✗ 100.0" and "100.0 so far", and for every month's name on the axis."""
 
 
 def _outcome(o: Any) -> str:
@@ -352,7 +391,7 @@ def attainment_chart(
         color=alt.condition(is_open, alt.value("#1b2733"), alt.value("white")),
     )
     return alt.LayerChart(layer=[cells, text]).properties(
-        height=alt.Step(34), title=currency_note or ""
+        height=alt.Step(34), width=alt.Step(CELL_WIDTH), title=currency_note or ""
     )
 
 

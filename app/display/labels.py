@@ -15,6 +15,7 @@ __all__ = [
     "STATUS_LABEL",
     "UNIT_SUFFIX",
     "fmt_money",
+    "forecast_words",
     "format_value",
     "status_label",
 ]
@@ -59,3 +60,35 @@ STATUS_COLOR: dict[str, str] = {
 
 def status_label(status: str) -> str:
     return STATUS_LABEL.get(status, status.replace("_", " "))
+
+
+def forecast_words(
+    value: float,
+    at: object,
+    *,
+    direction: str | None,
+    unit: str | None,
+    decimals: int = 1,
+    low: float | None = None,
+    high: float | None = None,
+    points_used: int | None = None,
+    target: float | None = None,
+    reaches: bool | None = None,
+) -> str:
+    """The forecast in one sentence, its trend word from the same fitted line: "Forecast 67.2 %
+    for 2026-12 (80 % range 58.1 % to 76.3 %) if the trend of the last 6 values holds; that trend
+    is worsening, so it misses the target 80.0 %." """
+    span = (
+        f" (80 % range {format_value(low, unit, decimals)} to {format_value(high, unit, decimals)})"
+        if low is not None and high is not None
+        else ""
+    )
+    trend = f"the trend of the last {points_used} values" if points_used else "the recent trend"
+    text = f"Forecast {format_value(value, unit, decimals)} for {at}{span} if {trend} holds"
+    if direction:
+        text += f"; that trend is {direction}"
+    if target is not None and reaches is not None:
+        text += f", so it {'reaches' if reaches else 'misses'} the target {format_value(target, unit, decimals)}"
+    elif target is not None:
+        text += f". Target {format_value(target, unit, decimals)}"
+    return text + "."

@@ -20,6 +20,10 @@ PNG_SCALE = 2
 CHART_WIDTH = 560
 
 
+def _month(text: str | None) -> Month | None:
+    return Month.parse(text) if text else None
+
+
 def _goal_view(item: Mapping[str, Any]) -> SimpleNamespace:
     goal = item["goal"]
     periods = [
@@ -32,6 +36,9 @@ def _goal_view(item: Mapping[str, Any]) -> SimpleNamespace:
             at=Month.parse(item["forecast_at"]),
             low=item.get("forecast_low"),
             high=item.get("forecast_high"),
+            slope_per_month=item.get("forecast_slope"),
+            first_month=_month(item.get("forecast_from")),
+            last_month=_month(item.get("forecast_to")),
         )
         if item["forecast_value"] is not None and item["forecast_at"]
         else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from app.display.labels import fmt_money, format_value, status_label
+from app.display.labels import fmt_money, forecast_words, format_value, status_label
 
 
 @dataclass(frozen=True)
@@ -429,17 +429,17 @@ def forecast_sentence(item: Mapping[str, Any]) -> str:
     """The forecast and the trend in one sentence, both from the forecast's line when there is one
     (so the words cannot contradict the dashed line drawn beside them)."""
     goal = item["goal"]
-    unit = goal["unit"]
-    target = format_value(goal["target"], unit)
     if item["forecast_value"] is None:
-        return f"Trend over the review's months: {item['direction']}; no forecast. Target {target}."
-    low, high = item.get("forecast_low"), item.get("forecast_high")
-    span = (
-        f" (80 % range {format_value(low, unit)} to {format_value(high, unit)})"
-        if low is not None and high is not None
-        else ""
-    )
-    return (
-        f"Forecast {format_value(item['forecast_value'], unit)} at {item['forecast_at']}{span} "
-        f"if the recent trend holds, and that trend is {item['direction']}. Target {target}."
+        return (
+            f"Trend over the review's months: {item['direction']}; no forecast. "
+            f"Target {format_value(goal['target'], goal['unit'])}."
+        )
+    return forecast_words(
+        item["forecast_value"],
+        item["forecast_at"],
+        direction=item["direction"],
+        unit=goal["unit"],
+        low=item.get("forecast_low"),
+        high=item.get("forecast_high"),
+        target=goal["target"],
     )

@@ -181,6 +181,11 @@ class AttentionGoal(JsonReady):
     forecast_low: float | None = None
     forecast_high: float | None = None
     """The forecast's 80 % range (absent from snapshots frozen before it was kept)."""
+    forecast_slope: float | None = None
+    forecast_from: Month | None = None
+    forecast_to: Month | None = None
+    """The fitted line's slope a month and the months it was fitted on, so the chart draws the
+    trend the words describe."""
     baseline: float | None = None
 
 
@@ -372,6 +377,9 @@ def _attention(
         latest_checkin=checkin,
         forecast_low=fc.low if fc is not None and drawn else None,
         forecast_high=fc.high if fc is not None and drawn else None,
+        forecast_slope=fc.slope_per_month if fc is not None and drawn else None,
+        forecast_from=fc.first_month if fc is not None and drawn else None,
+        forecast_to=fc.last_month if fc is not None and drawn else None,
         baseline=goal.baseline,
     )
 
@@ -573,8 +581,11 @@ def build_pack(
     figures: dict[tuple[str, str, Month], Figure] = {}
     for g in evaluation.goals:
         if g.metric and g.judged_period is not None and g.deliverable is None:
+            # The stored actual of the judged month: a goal with nothing due yet is judged on its
+            # baseline, a value from the goal's YAML that no correction of the store can revise.
+            stored = next((p.actual for p in g.periods if p.period == g.judged_period), None)
             figures[(g.metric, g.scope_key, g.judged_period)] = Figure(
-                g.metric, g.scope_key, g.judged_period, g.actual
+                g.metric, g.scope_key, g.judged_period, stored
             )
     for a in attention:
         for point in a.history:

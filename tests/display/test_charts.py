@@ -363,3 +363,36 @@ def test_status_by_pillar_counts_from_zero_and_spells_its_counts_out() -> None:
     assert sum(v["goals"] for v in rows) == 5
     assert {r["pillar label"] for r in rows} == {"process: 2 off track, 3 on track"}
     assert spec["encoding"]["color"].get("legend", {}) is not None  # the default legend
+
+
+def test_the_forecast_line_is_the_fitted_trend_so_it_runs_the_way_its_words_say() -> None:
+    """Values 64, 67, 44, 42, 72, 75 (June–November) rise on the whole (slope +1.9 a month) but
+    the line's December value (67.2 in the issue's demo) lies below November's 75: drawn from the
+    last actual, the dashed line would fall beside the word "improving". It is drawn as the fitted
+    line itself, from the first month fitted on: it rises, as the words say."""
+    forecast = Forecast(
+        at=Month(2026, 12),
+        value=67.2,
+        points_used=6,
+        slope_per_month=1.9,
+        first_month=Month(2026, 6),
+        last_month=Month(2026, 11),
+        low=40.0,
+        high=94.4,
+    )
+    assert forecast.direction("higher") == "improving"
+    goal = _goal([64.0, 67.0, 44.0, 42.0, 72.0, 75.0], forecast=forecast)
+    spec = _spec(goal_chart(goal))
+    rows = [r for r in _values(spec, _filtered(spec, FORECAST)) if r["series"] == FORECAST]
+    assert rows == [
+        {"month": "2026-06-01", "series": FORECAST, "value": pytest.approx(67.2 - 6 * 1.9)},
+        {"month": "2026-12-01", "series": FORECAST, "value": 67.2},
+    ]
+    assert rows[1]["value"] > rows[0]["value"]  # rising, like "improving"
+    [band] = _layers(spec, "area")
+    assert _values(spec, band)[0] == {
+        "month": "2026-11-01",
+        "series": FORECAST,
+        "low": pytest.approx(67.2 - 1.9),
+        "high": pytest.approx(67.2 - 1.9),
+    }
