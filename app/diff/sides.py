@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from app.errors import UsageError
@@ -65,6 +66,19 @@ def _commit(top: Path, revision: str) -> str:
             f"{revision!r} is neither a folder nor a revision of the git repository at {top}"
         )
     return found.stdout.decode().strip()
+
+
+def revision_at(root: Path, moment: datetime) -> str | None:
+    """The commit the program's branch (HEAD, first parents: what was merged) was at `moment`, or
+    None when `root` is not in git or the branch has no commit that old."""
+    repo = repository(root) if root.is_dir() else None
+    if repo is None:
+        return None
+    found = _git(
+        repo[0], "rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", "HEAD"
+    )
+    commit = found.stdout.decode().strip()
+    return commit if found.returncode == 0 and commit else None
 
 
 def _unpack(archive: bytes, into: Path) -> None:

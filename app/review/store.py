@@ -9,12 +9,12 @@ followed up without anyone re-typing them.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
 from app.errors import Refused
@@ -346,6 +346,96 @@ def carried_actions(session: Session, *, review: Review) -> list[ActionView]:
         for i in action_items(session, review_id=stored_id(review))
         if i.carried_from is not None
     ]
+
+
+def last_update(session: Session) -> str:
+    """When any review last changed (every write touches its review), as text ("" without
+    reviews): with the actuals' last change, the cache key of what depends on reviews."""
+    moment = session.execute(select(func.max(col(Review.updated_at)))).scalar()
+    return moment.isoformat() if moment is not None else ""
+
+
+@dataclass(frozen=True)
+class CorrectiveAction:
+    """A corrective action of a finding, with its status now (that of its newest carried copy)."""
+
+    description: str
+    owner: str
+    due: date
+    status: str
+
+
+@dataclass(frozen=True)
+class FindingOnRecord:
+    """The newest review's finding for one attention item, with its corrective actions."""
+
+    key: str
+    review_period: str
+    review_kind: str
+    review_status: str
+    root_cause: str | None
+    accepted_no_action: bool
+    acceptance_reason: str | None
+    actions: tuple[CorrectiveAction, ...]
+
+
+LOOKUP_CHUNK = 500
+"""Keys per `IN (…)` list: under SQLite's older 999-parameter limit."""
+
+
+def latest_findings(session: Session, *, keys: Collection[str]) -> dict[str, FindingOnRecord]:
+    """For each key (`goal:<id>`, `sla:<contract>/<objective>/<month>`) that a review has a finding
+    for, the finding of the newest such review and its corrective actions. An action carried into
+    later reviews reports the status of its newest copy (done there means done)."""
+    wanted = sorted(set(keys))
+    chosen: dict[str, tuple[ReviewFinding, Review]] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        rows = session.execute(
+            select(ReviewFinding, Review)
+            .join(Review, col(Review.id) == col(ReviewFinding.review_id))
+            .where(col(ReviewFinding.key).in_(wanted[start : start + LOOKUP_CHUNK]))
+            .order_by(col(Review.period).desc(), col(Review.id).desc())
+        ).all()
+        for finding, review in rows:
+            chosen.setdefault(finding.key, (finding, review))
+    if not chosen:
+        return {}
+    actions: dict[str, list[ActionItem]] = {}
+    for review_id in {stored_id(review) for _, review in chosen.values()}:
+        for item in action_items(session, review_id=review_id):
+            picked = chosen.get(item.finding_key or "")
+            if picked is not None and stored_id(picked[1]) == review_id:
+                actions.setdefault(item.finding_key or "", []).append(item)
+    origins = [stored_id(item) for items in actions.values() for item in items]
+    newest: dict[int, str] = {}
+    for start in range(0, len(origins), LOOKUP_CHUNK):
+        for copy in session.execute(
+            select(ActionItem)
+            .where(col(ActionItem.origin_id).in_(origins[start : start + LOOKUP_CHUNK]))
+            .order_by(col(ActionItem.id))
+        ).scalars():
+            newest[copy.origin_id or 0] = copy.status
+    return {
+        key: FindingOnRecord(
+            key=key,
+            review_period=review.period,
+            review_kind=review.kind,
+            review_status=review.status,
+            root_cause=finding.root_cause,
+            accepted_no_action=finding.accepted_no_action,
+            acceptance_reason=finding.acceptance_reason,
+            actions=tuple(
+                CorrectiveAction(
+                    item.description,
+                    item.owner,
+                    item.due,
+                    newest.get(stored_id(item), item.status),
+                )
+                for item in actions.get(key, [])
+            ),
+        )
+        for key, (finding, review) in chosen.items()
+    }
 
 
 @dataclass(frozen=True)

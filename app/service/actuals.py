@@ -110,6 +110,36 @@ def kpis(
         raise UsageError(str(exc)) from None
 
 
+def breakdown(
+    engine: Engine,
+    program: Program,
+    *,
+    metric: str,
+    scope_key: str,
+    months: Sequence[Month],
+    by: str,
+) -> list[KpiValue]:
+    """A series' values for `months`, computed from the contacts and split by one dimension
+    (channel, queue, team, priority, segment): what lies behind a goal's or an objective's figure.
+    Each value's scope names its group under `by`."""
+    if by not in DIMENSIONS:
+        raise UsageError(f"cannot split by {by!r}; choose one of: {', '.join(DIMENSIONS)}")
+    found = metric_of(program, metric)
+    if not found.from_contacts:
+        raise UsageError(
+            f"{found.metadata.title} is entered by hand: there are no contacts to split"
+        )
+    with store_errors("read"):
+        return compute_kpis(
+            engine,
+            program,
+            months=sorted(set(months)),
+            metrics=[metric],
+            by=by,
+            scope=Scope.from_key(scope_key),
+        )
+
+
 @dataclass(frozen=True)
 class Recomputed:
     first: Month
