@@ -44,6 +44,8 @@ class ComputeSummary:
     no_value: int = 0
     """nothing to compute from (no answers, no contacts) and nothing recorded before"""
     written: list[Actual] = field(default_factory=list)
+    empty: list[tuple[str, str, str]] = field(default_factory=list)
+    """(metric, scope key, month) of each actual counted in `no_value`"""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -54,6 +56,10 @@ class ComputeSummary:
             "unchanged": self.unchanged,
             "kept_manual": self.kept_manual,
             "no_value": self.no_value,
+            "no_value_series": [
+                {"metric": metric, "scope_key": scope, "period": period}
+                for metric, scope, period in self.empty
+            ],
         }
 
 
@@ -114,6 +120,7 @@ def write_computed_actuals(
         latest = current.get((value.metric, scope_key, str(value.period)))
         if latest is None and value.value is None:
             summary.no_value += 1
+            summary.empty.append((value.metric, scope_key, str(value.period)))
             continue
         if latest is not None and latest.source != "computed":
             summary.kept_manual += 1

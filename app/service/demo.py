@@ -1,10 +1,13 @@
 """Fill a program's store with the demo year: contacts through the real importer, hand-entered
-figures through the append-only actuals, then computed actuals through the KPI engine.
+figures through the append-only actuals, then computed actuals through the KPI engine; then the
+committee's record: the review of the month before last, closed (a root cause and two corrective
+actions for every item that needed attention, the meeting's decisions), and last month's review
+as a draft that carries the open actions on.
 
 Everything goes through the same use cases the CLI and the app call, so the demo exercises them. Running
 it twice adds nothing: the importer leaves an identical file unchanged, a manual figure is only
-recorded where the series has no value yet (a person's correction is never overwritten), and the
-KPI engine adds no revision for an unchanged value.
+recorded where the series has no value yet (a person's correction is never overwritten), the
+KPI engine adds no revision for an unchanged value, and a review that exists is left as it is.
 """
 
 from __future__ import annotations
@@ -14,15 +17,20 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from app.demo import reviews as canned
 from app.demo.generate import COLUMNS, DemoPlan, ManualFigure, generate_contacts, manual_figures
+from app.evaluate.attainment import month_name
 from app.evaluate.checkins import CONFIDENCES, LEVEL
+from app.evaluate.money import fmt_money
 from app.ingest import builtin_profile
 from app.periods import Month
+from app.service import reviews
 from app.service.actuals import recompute
 from app.service.checkins import latest_checkins, record_checkin
 from app.service.database import transaction
@@ -45,6 +53,7 @@ class DemoSummary:
     manual_kept: int
     computed: dict[str, Any] = field(default_factory=dict)
     checkins: int = 0
+    reviews: DemoReviews | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +65,33 @@ class DemoSummary:
             "manual_recorded": self.manual_recorded,
             "manual_kept": self.manual_kept,
             "computed": self.computed,
+            "reviews": None if self.reviews is None else self.reviews.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class DemoReviews:
+    """The committee's record the demo wrote: the closed review and the draft after it."""
+
+    closed: Month
+    closed_created: bool
+    findings: int
+    actions: int
+    decisions: int
+    draft: Month
+    draft_created: bool
+    carried: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "closed": str(self.closed),
+            "closed_created": self.closed_created,
+            "findings": self.findings,
+            "actions": self.actions,
+            "decisions": self.decisions,
+            "draft": str(self.draft),
+            "draft_created": self.draft_created,
+            "carried": self.carried,
         }
 
 
@@ -133,6 +169,7 @@ def seed_demo(
         kept,
         computed.summary.as_dict(),
         seed_checkins(engine, program, as_of=as_of),
+        seed_reviews(engine, program, as_of=as_of, author=author),
     )
 
 
@@ -187,6 +224,85 @@ def seed_checkins(engine: Engine, program: Program, *, as_of: date) -> int:
             )
             recorded += 1
     return recorded
+
+
+def seed_reviews(engine: Engine, program: Program, *, as_of: date, author: str) -> DemoReviews:
+    """Close the review of the month before last with the demo committee's findings, actions and
+    decisions, and open last month's as a draft (its last carried action marked done early, so
+    the draft shows progress as well as what is overdue). An existing review is left as it is."""
+    period = Month.of(as_of).shift(-2)
+    opened = reviews.open_review(engine, period=period, author=author)
+    findings = actions = decided = 0
+    if opened.created:
+        findings, actions, decided = _hold_meeting(engine, program, opened.review, author=author)
+    draft = reviews.open_review(engine, period=period.shift(1), author=author)
+    if draft.created:
+        carried = reviews.action_items(engine, review_id=draft.review.id or 0)
+        if carried:  # the last one, due at the end of this month, done early; the first overdue
+            reviews.set_action_status(engine, action_id=carried[-1].id or 0, status="done")
+    return DemoReviews(
+        period,
+        opened.created,
+        findings,
+        actions,
+        decided,
+        period.shift(1),
+        draft.created,
+        draft.carried,
+    )
+
+
+def _hold_meeting(
+    engine: Engine, program: Program, review: Any, *, author: str
+) -> tuple[int, int, int]:
+    """The demo committee's meeting on `review`: attendees, a finding and two corrective actions
+    for every item the pack needs settled, decisions; then the review is closed. (findings,
+    actions, decisions)."""
+    review_id = review.id or 0
+    period = Month.parse(review.period)
+    reviews.start_meeting(engine, review_id=review_id)
+    for name, role in canned.ATTENDEES:
+        reviews.add_attendee(engine, review_id=review_id, name=name, role=role)
+    pack = reviews.review_document(engine, program, review_id=review_id)["pack"]
+    items: list[tuple[str, str | None, str, str, str]] = [
+        (a["key"], a["goal"]["metric"], a["goal"]["owner"] or author, "goal", a["goal"]["goal_id"])
+        for a in pack["attention"]
+    ]
+    for miss in pack["sla_misses"]:
+        contract = program.contracts.get(miss["contract_id"])
+        owner = (contract.metadata.owner if contract else None) or author
+        items.append((miss["key"], miss["metric"], owner, "contract", miss["contract_id"]))
+    dues = canned.action_dues(period)
+    for key, metric, owner, kind, subject in items:
+        found = canned.finding_for(metric)
+        reviews.record_finding(
+            engine, review_id=review_id, key=key, author=author, root_cause=found.root_cause
+        )
+        for text, due in zip(found.actions, dues):
+            reviews.add_action_item(
+                engine,
+                program,
+                review_id=review_id,
+                description=text,
+                owner=owner,
+                due=due,
+                author=author,
+                serves_kind=kind,
+                serves_id=subject,
+                finding_key=key,
+            )
+    top = pack["attention"][0]["goal"]["title"] if pack["attention"] else None
+    credits = [
+        f"{fmt_money(Decimal(str(c['amount'])), c['currency'])} credit owed to {c['counterparty']} for "
+        f"{month_name(Month.parse(c['period']))}"
+        for c in pack["credits"]
+        if c["earn_back"] != "waived"
+    ]
+    texts = canned.decisions(period, len(items), top, credits)
+    for text in texts:
+        reviews.add_decision(engine, review_id=review_id, text=text, author=author)
+    reviews.close_review(engine, program, review_id=review_id, author=author)
+    return len(items), 2 * len(items), len(texts)
 
 
 def record_manual_figures(
