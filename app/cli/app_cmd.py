@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
-import subprocess
+import re
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,12 +16,19 @@ import typer
 
 import app as package
 from app.cli.common import Format, FormatOption, RootArg, parse_date
+from app.errors import FileProblem, UsageError
+from app.periods import Month
 from app.service.database import open_store
 from app.service.program import as_of_or_today, check_root, valid_program
+from app.spec.common import Scope
+from app.spec.program import Program
 
 ENTRY = Path(package.__file__).resolve().parent / "ui" / "main.py"
 ROOT_ENV = "CXGOV_ROOT"
 """The program root handed to the app process (the app runs with the root as its directory)."""
+EVERYONE_ENV = "CXGOV_EVERYONE_IS_MANAGER"
+"""Set for the app when the operator served it beyond this machine without login."""
+LOOPBACK = "127.0.0.1"
 
 
 def config_file() -> Path | None:
@@ -28,16 +37,26 @@ def config_file() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def config_flags(path: Path | None) -> list[str]:
-    """`--section.key=value` flags for every scalar option of a Streamlit config file."""
+def env_name(option: str) -> str:
+    """Streamlit's environment variable for a config option: `server.port` →
+    `STREAMLIT_SERVER_PORT`, `client.toolbarMode` → `STREAMLIT_CLIENT_TOOLBAR_MODE`."""
+    return "STREAMLIT_" + re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", option).replace(".", "_").upper()
+
+
+def config_flags(path: Path | None, environ: Mapping[str, str] | None = None) -> list[str]:
+    """`--section.key=value` flags for every scalar option of a Streamlit config file, except
+    those the environment sets (`STREAMLIT_…`): a flag would override the operator's setting."""
     if path is None:
         return []
+    environ = os.environ if environ is None else environ
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     flags = []
     for section, options in data.items():
         if not isinstance(options, dict):
             continue
         for key, value in options.items():
+            if env_name(f"{section}.{key}") in environ:
+                continue
             if isinstance(value, bool):
                 flags.append(f"--{section}.{key}={'true' if value else 'false'}")
             elif isinstance(value, (int, float, str)):
@@ -45,43 +64,155 @@ def config_flags(path: Path | None) -> list[str]:
     return flags
 
 
-def streamlit_command(root: Path, *, port: int, headless: bool, address: str | None) -> list[str]:
+def streamlit_command(
+    root: Path,
+    *,
+    port: int | None,
+    headless: bool | None,
+    address: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
+    """`python -m streamlit run` on the entry script; an option is passed when given (or, for
+    `headless`, when the environment does not set it), so the `STREAMLIT_*` environment decides
+    the rest."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
         str(ENTRY),
-        *config_flags(config_file()),
-        f"--server.port={port}",
-        f"--server.headless={'true' if headless else 'false'}",
+        *config_flags(config_file(), environ),
     ]
+    if port is not None:
+        command.append(f"--server.port={port}")
+    if headless is None and env_name("server.headless") not in (environ or os.environ):
+        headless = False  # open a browser, as a newcomer expects, even where Streamlit would not
+    if headless is not None:
+        command.append(f"--server.headless={'true' if headless else 'false'}")
     if address:
         command.append(f"--server.address={address}")
     return command
 
 
+def login_configured(root: Path, home: Path | None = None) -> bool:
+    """Whether Streamlit will ask people to sign in: an [auth] section in the program's
+    `.streamlit/secrets.toml` or the user's `~/.streamlit/secrets.toml`."""
+    for folder in (root, home if home is not None else Path.home()):
+        path = folder / ".streamlit" / "secrets.toml"
+        try:
+            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return False
+
+
+def is_loopback(address: str) -> bool:
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def listen_address(
+    given: str | None, *, login: bool, everyone_is_manager: bool, environ: Mapping[str, str]
+) -> str | None:
+    """The address to pass to Streamlit. Without login, loopback unless the operator says that
+    everyone who can reach the app may act as a manager; with login, the operator's choice."""
+    chosen = given or environ.get(env_name("server.address")) or None
+    if login or everyone_is_manager:
+        return given
+    if chosen is None:
+        return LOOPBACK
+    if not is_loopback(chosen):
+        raise UsageError(
+            f"without login, everyone who can reach the app acts as a manager, so it listens on "
+            f"this machine only (not {chosen})",
+            hint="add an [auth] section to .streamlit/secrets.toml to require login, or pass "
+            "--everyone-is-manager if everyone on that network may record and import actuals",
+        )
+    return given
+
+
+def shown_port(port: int | None, environ: Mapping[str, str]) -> str:
+    if port is not None:
+        return str(port)
+    if env_name("server.port") in environ:
+        return environ[env_name("server.port")]
+    path = config_file()
+    configured = tomllib.loads(path.read_text(encoding="utf-8")) if path else {}
+    return str(configured.get("server", {}).get("port", 8501))
+
+
 def run_app(
     root: RootArg = Path("."),
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
-    headless: Annotated[bool, typer.Option(help="Do not open a browser (servers, tests).")] = False,
-    address: Annotated[
-        str | None, typer.Option(help="Address to listen on, e.g. 127.0.0.1.")
+    port: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=65535, help="Port to serve on (default: STREAMLIT_SERVER_PORT, else 8501)."
+        ),
     ] = None,
+    headless: Annotated[
+        bool | None,
+        typer.Option(
+            "--headless/--no-headless",
+            help="Do not open a browser (servers, tests); default: STREAMLIT_SERVER_HEADLESS, "
+            "else open one.",
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to listen on (default: STREAMLIT_SERVER_ADDRESS; without login, 127.0.0.1)."
+        ),
+    ] = None,
+    everyone_is_manager: Annotated[
+        bool,
+        typer.Option(
+            "--everyone-is-manager",
+            help="Without login, serve beyond this machine: everyone who can reach the app acts "
+            "as a manager (records and imports actuals, sees every page).",
+        ),
+    ] = False,
 ) -> None:
-    """Start the app: the committee's dashboard, the managers' actuals, the agents' playbooks."""
+    """Start the app: the committee's dashboard, the managers' actuals, the agents' playbooks.
+
+    The process becomes Streamlit's (exec): one SIGTERM or Ctrl-C stops the server.
+    """
     resolved = check_root(root).resolve()
-    env = {**os.environ, ROOT_ENV: str(resolved)}
-    command = streamlit_command(resolved, port=port, headless=headless, address=address)
+    environ = dict(os.environ)
+    login = login_configured(resolved)
+    listen = listen_address(
+        address, login=login, everyone_is_manager=everyone_is_manager, environ=environ
+    )
+    env = {**environ, ROOT_ENV: str(resolved)}
+    if everyone_is_manager and not login:
+        env[EVERYONE_ENV] = "1"
+    else:
+        env.pop(EVERYONE_ENV, None)
+    command = streamlit_command(
+        resolved, port=port, headless=headless, address=listen, environ=environ
+    )
+    host = listen or environ.get(env_name("server.address")) or "localhost"
+    if login:
+        mode = "login required"
+    elif everyone_is_manager:
+        mode = "no login: everyone who can reach it acts as a manager"
+    else:
+        mode = "no login: local single-user mode, this machine only"
     typer.echo(
-        f"cxgov: serving {resolved} on http://{address or 'localhost'}:{port} (Ctrl-C stops)",
+        f"cxgov: serving {resolved} on http://{host}:{shown_port(port, environ)} ({mode}; Ctrl-C stops)",
         err=True,
     )
+    sys.stdout.flush()
+    sys.stderr.flush()
     try:
-        code = subprocess.call(command, cwd=resolved, env=env)
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code=code)
+        os.chdir(resolved)
+        os.execve(sys.executable, command, env)
+    except OSError as exc:
+        raise FileProblem(f"cannot start Streamlit: {exc}") from None
 
 
 def demo(
@@ -114,25 +245,72 @@ def demo(
     if output is Format.json:
         typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
         return
-    typer.echo(_text(summary.as_dict()))
+    typer.echo(demo_text(summary.as_dict(), program))
 
 
-def _text(data: dict[str, Any]) -> str:
+def _month(text: str) -> str:
+    return Month.parse(text).first_day().strftime("%b %Y")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _series_name(program: Program, metric: str, scope_key: str) -> str:
+    found = program.metrics.get(metric)
+    return f"{found.metadata.title if found else metric} — {Scope.from_key(scope_key).describe()}"
+
+
+def demo_text(data: dict[str, Any], program: Program) -> str:
+    """The demo's summary in plain words: what was generated, imported, computed and reviewed."""
     imported = data["import"]
     lines = [
-        f"Demo data {data['first_month']} … {data['last_month']}: {data['contacts']} contacts generated.",
-        f"  import: {imported.get('imported', 0)} new, {imported.get('updated', 0)} updated, "
-        f"{imported.get('unchanged', 0)} unchanged, {imported.get('quarantined', 0)} quarantined",
-        f"  hand-entered figures: {data['manual_recorded']} recorded, {data['manual_kept']} already there (kept)",
+        f"Demo year {_month(data['first_month'])} to {_month(data['last_month'])}: "
+        f"{_count(data['contacts'], 'contact')} generated and imported "
+        f"({imported.get('imported', 0):,} new, {imported.get('updated', 0):,} updated, "
+        f"{imported.get('unchanged', 0):,} already there, "
+        f"{imported.get('quarantined', 0):,} set aside as unreadable).",
+        f"Hand-entered figures (churn, revenue retention, deflection, turnover, uptime): "
+        f"{data['manual_recorded']:,} recorded, {data['manual_kept']:,} already there and kept.",
     ]
-    if data["computed"]:
+    computed = data["computed"]
+    if computed:
+        empty = computed.get("no_value_series", [])
+        missing = "; ".join(
+            f"{_series_name(program, e['metric'], e['scope_key'])}, {_month(e['period'])}"
+            for e in empty[:3]
+        ) + ("; …" if len(empty) > 3 else "")
         lines.append(
-            "  computed actuals: "
-            + ", ".join(
-                f"{k} {v}"
-                for k, v in sorted(data["computed"].items())
-                if isinstance(v, (int, float, str))
+            f"{_count(computed['series'], 'series', 'series')} computed from the contacts: "
+            f"{computed['recorded']:,} new values, {computed['revised']:,} revised, "
+            f"{computed['unchanged']:,} unchanged"
+            + (
+                f", {computed['kept_manual']:,} entered by hand and kept"
+                if computed["kept_manual"]
+                else ""
             )
+            + (
+                f", {computed['no_value']:,} with no data yet ({missing})"
+                if computed["no_value"]
+                else ""
+            )
+            + "."
+        )
+    reviews = data.get("reviews")
+    if reviews:
+        closed, draft = _month(reviews["closed"]), _month(reviews["draft"])
+        lines.append(
+            f"Review of {closed}: closed with {_count(reviews['findings'], 'root cause')}, "
+            f"{_count(reviews['actions'], 'corrective action')} and "
+            f"{_count(reviews['decisions'], 'decision')}."
+            if reviews["closed_created"]
+            else f"Review of {closed}: already there, left as it was."
+        )
+        lines.append(
+            f"Review of {draft}: a draft for the next meeting, "
+            f"{_count(reviews['carried'], 'open action')} carried over."
+            if reviews["draft_created"]
+            else f"Review of {draft}: already there, left as it was."
         )
     lines.append("Open the app with: cxgov app")
     return "\n".join(lines)
