@@ -20,17 +20,20 @@ def parameters_text(calculation: Any) -> str:
 
 
 def used_by(program: Program, metric_id: str) -> list[str]:
-    """Goals, guardrails and SLA objectives that read this metric."""
+    """Goals, guardrails and SLA objectives that read this metric, by their titles."""
     users: list[str] = []
     for goal in program.goals.values():
+        title = goal.metadata.title
         if goal.spec.metric == metric_id:
-            users.append(f"goal {goal.id}")
+            users.append(f"goal “{title}”")
         users.extend(
-            f"guardrail of goal {goal.id}" for g in goal.spec.guardrails if g.metric == metric_id
+            f"guardrail of goal “{title}”" for g in goal.spec.guardrails if g.metric == metric_id
         )
     for contract in program.contracts.values():
         users.extend(
-            f"SLA {contract.id}/{o.id}" for o in contract.spec.objectives if o.metric == metric_id
+            f"SLA “{contract.metadata.title}”: {o.title or o.id}"
+            for o in contract.spec.objectives
+            if o.metric == metric_id
         )
     return users
 

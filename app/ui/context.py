@@ -11,13 +11,18 @@ immutable (frozen dataclasses and models), so every session can share the one ob
 500-goal program, more than the page itself. Pages must not mutate what they get (they cannot:
 it is frozen).
 
-Tests seed `st.session_state` (ROOT_KEY, AS_OF_KEY, VIEWER_KEY) and run a page script directly.
+Without login (no [auth] in secrets), the app is in local single-user mode: one person on this
+machine (or, with `cxgov app --everyone-is-manager`, everyone who can reach it) acts as a manager,
+and may look at the app as any role through the sidebar's "View as" switch (VIEW_AS_KEY).
+
+Tests seed `st.session_state` (ROOT_KEY, AS_OF_KEY, VIEWER_KEY or VIEW_AS_KEY) and run a page
+script directly.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,16 +31,26 @@ import streamlit as st
 
 from app.load import program_digest
 from app.periods import today_in
+from app.service.attention import Attention, attention_version, needs_attention
 from app.service.database import Store, open_url, store_url
 from app.service.program import evaluate_at, last_change, validate
 from app.spec.program import Access, Program
-from app.ui.roles import LOCAL_VIEWER, Capability, Viewer, role_for_claims
+from app.ui.roles import (
+    LOCAL_VIEWER,
+    ROLE_NAMES,
+    ROLES,
+    Capability,
+    Viewer,
+    role_for_claims,
+)
 from app.ui.tables import data_table
 
 ROOT_KEY = "cxgov.root"
 AS_OF_KEY = "cxgov.as_of"
 VIEWER_KEY = "cxgov.viewer"
+VIEW_AS_KEY = "cxgov.view_as"
 ROOT_ENV = "CXGOV_ROOT"
+EVERYONE_ENV = "CXGOV_EVERYONE_IS_MANAGER"
 
 
 def program_root() -> Path:
@@ -101,7 +116,7 @@ def viewer_for(access: Access | None) -> Viewer | None:
     if isinstance(seeded, Viewer):
         return seeded
     if not auth_configured():
-        return LOCAL_VIEWER
+        return local_viewer()
     if not signed_in() or access is None:
         return None
     role = role_for_claims(st.user.to_dict(), access)
@@ -109,6 +124,46 @@ def viewer_for(access: Access | None) -> Viewer | None:
         return None
     email = str(st.user.get("email") or "") or None
     return Viewer(role=role, email=email, name=str(st.user.get("name") or "") or None)
+
+
+def local_viewer() -> Viewer:
+    """The viewer without login: a manager, looking as the role chosen under "View as"."""
+    chosen = st.session_state.get(VIEW_AS_KEY)
+    role = chosen if chosen in ROLES else LOCAL_VIEWER.role
+    return replace(LOCAL_VIEWER, role=role)
+
+
+def everyone_is_manager() -> bool:
+    """Whether the operator served the app without login beyond this machine."""
+    return os.environ.get(EVERYONE_ENV) == "1"
+
+
+def local_notice(viewer: Viewer) -> str:
+    """What every page says at its top without login."""
+    who = (
+        "No login: everyone who can reach this app acts as a manager"
+        if everyone_is_manager()
+        else "Local single-user mode: you act as a manager"
+    )
+    looking = (
+        ""
+        if viewer.role == "manager"
+        else f", looking at the app as the {ROLE_NAMES[viewer.role]} sees it"
+    )
+    return (
+        f"{who}{looking}. Add an [auth] section to .streamlit/secrets.toml to require login and map "
+        "roles from program.yaml's access list."
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def attention_cached(
+    root: str, files_hash: str, url: str, changed: str, reviewed: str, day: date
+) -> Attention:
+    """What needs attention, for one version of the program, the actuals and the reviews."""
+    program = load_cached(root, files_hash, day).program
+    evaluation = evaluate_cached(root, files_hash, url, changed, day)
+    return needs_attention(engine_for(url), program, evaluation, root=Path(root))
 
 
 @dataclass(frozen=True)
@@ -128,6 +183,17 @@ class PageContext:
         changed = last_change(self.engine)
         return evaluate_cached(
             str(self.root), self.files_hash, self.database_url, changed, self.as_of
+        )
+
+    def attention(self) -> Attention:
+        """What needs attention now (`app.service.attention.needs_attention`), cached."""
+        return attention_cached(
+            str(self.root),
+            self.files_hash,
+            self.database_url,
+            last_change(self.engine),
+            attention_version(self.engine),
+            self.as_of,
         )
 
 
@@ -181,9 +247,6 @@ def page_setup(title: str, *, needs: Capability) -> PageContext:
         st.error(f"This page is not available to the {viewer.role} role.")
         st.stop()
     if viewer.local:
-        st.caption(
-            "Local single-user mode: you act as a manager. Add an [auth] section to .streamlit/secrets.toml "
-            "to require login and map roles from program.yaml's access list."
-        )
+        st.caption(local_notice(viewer))
     st.title(title)
     return PageContext(root, result.program, viewer, day, files_hash, store_url(root))

@@ -1,20 +1,30 @@
-"""The app's entry script (`cxgov app` runs it): login, role, and the pages that role may reach."""
+"""The app's entry script (`cxgov app` runs it): login, role, and the pages that role may reach.
+
+The navigation is drawn in the sidebar with `st.page_link`, grouped by audience, rather than by
+`st.navigation`'s own sectioned menu, whose list items sit outside any list (an accessibility
+audit's "listitem" violation, in Streamlit's markup). Without login, the sidebar also offers
+"View as": committee, manager or agent, each with exactly the pages of that role.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app.textsafety import authored_markdown
 from app.ui.context import (
+    VIEW_AS_KEY,
     as_of,
     auth_configured,
     content_hash,
     current_viewer,
+    everyone_is_manager,
     load_cached,
     program_root,
     signed_in,
 )
 from app.ui.gate import show_invalid_program
-from app.ui.navigation import pages_for
+from app.ui.navigation import PageSpec, pages_for
+from app.ui.roles import ROLE_NAMES, VIEW_AS_ORDER, Viewer
 
 st.set_page_config(page_title="cxgov", page_icon=":material/insights:", layout="wide")
 
@@ -65,14 +75,6 @@ def _run() -> None:
     if not sections:
         st.navigation([st.Page(_no_page, title="cxgov")]).run()
         return
-    with st.sidebar:
-        st.caption(result.program.spec.name)
-        if viewer.local:
-            st.caption("Local single-user mode (manager).")
-        else:
-            st.caption(f"{viewer.author} · {viewer.role}")
-            if auth_configured() and st.button("Sign out", key="logout"):
-                st.logout()
     navigation = {
         section: [
             st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path)
@@ -81,8 +83,61 @@ def _run() -> None:
         for section, pages in sections.items()
     }
     first = next(iter(navigation.values()))
-    first.insert(0, _landing(first[0]))
-    st.navigation(navigation).run()
+    landing = _landing(first[0])
+    current = st.navigation(
+        [landing, *(p for ps in navigation.values() for p in ps)], position="hidden"
+    )
+    _sidebar(
+        authored_markdown(result.program.spec.name, result.program.spec.link_domains),
+        viewer,
+        sections,
+        navigation,
+    )
+    current.run()
+
+
+VIEW_AS_WIDGET = "cxgov.view_as.widget"
+
+
+def _remember_role() -> None:
+    """Keep the chosen role under a key of its own: a widget's state does not outlive a switch to
+    another page, and changing role may move the viewer to another page."""
+    st.session_state[VIEW_AS_KEY] = st.session_state[VIEW_AS_WIDGET]
+
+
+def _sidebar(
+    name_markdown: str,
+    viewer: Viewer,
+    sections: dict[str, list[PageSpec]],
+    navigation: dict[str, list[st.Page]],
+) -> None:
+    """The program's name, who is looking (and, without login, "View as"), and the pages."""
+    with st.sidebar:
+        st.markdown(f"**{name_markdown}**")
+        if viewer.local:
+            st.radio(
+                "View as",
+                VIEW_AS_ORDER,
+                index=VIEW_AS_ORDER.index(viewer.role),
+                key=VIEW_AS_WIDGET,
+                on_change=_remember_role,
+                format_func=lambda role: ROLE_NAMES[role],
+                help="Without login you act as a manager. Choose a role to see exactly the pages "
+                "that role sees.",
+            )
+            st.caption(
+                "No login: everyone who can reach this app acts as a manager."
+                if everyone_is_manager()
+                else "Local single-user mode: only this machine can reach the app."
+            )
+        else:
+            st.caption(f"{viewer.author} · {ROLE_NAMES[viewer.role]}")
+            if auth_configured() and st.button("Sign out", key="logout"):
+                st.logout()
+        for section, pages in navigation.items():
+            st.markdown(f"**{section}**")
+            for spec, page in zip(sections[section], pages):
+                st.page_link(page, label=spec.title, icon=spec.icon)
 
 
 def _landing(page: st.Page) -> st.Page:

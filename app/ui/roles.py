@@ -21,6 +21,8 @@ __all__ = [
     "GRANTS",
     "LOCAL_VIEWER",
     "ROLES",
+    "ROLE_NAMES",
+    "VIEW_AS_ORDER",
     "Capability",
     "Role",
     "Viewer",
@@ -28,6 +30,14 @@ __all__ = [
     "role_for",
     "role_for_claims",
 ]
+
+ROLE_NAMES: dict[Role, str] = {
+    "committee": "steering committee",
+    "manager": "CX manager",
+    "agent": "front-line agent",
+}
+VIEW_AS_ORDER: tuple[Role, ...] = ("committee", "manager", "agent")
+"""The order of the "View as" switch: the committee first, whose app this mostly is."""
 
 
 @dataclass(frozen=True)

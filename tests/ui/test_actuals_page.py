@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from app.periods import Month
 from app.ui.roles import Viewer
 from ui.pagekit import PageFactory
 
@@ -25,7 +26,7 @@ def revisions(database_url: str, metric: str, scope_key: str, period: str) -> li
 def fill(at: Any, *, metric: str, scope: str, period: str, value: float, reason: str = "") -> Any:
     at.selectbox(key="record.metric").set_value(metric).run()
     at.selectbox(key="record.scope").set_value(scope).run()
-    at.text_input(key="record.period").set_value(period).run()
+    at.selectbox(key="record.period").set_value(Month.parse(period)).run()
     at.number_input(key="record.value").set_value(value)
     at.text_input(key="record.reason").set_value(reason)
     return at

@@ -45,6 +45,6 @@ def test_the_demo_owes_the_planted_chat_credit(
     monkeypatch.delenv(ENV_VAR, raising=False)
     at = run_page("slas", demo_root)
     at.selectbox(key="slas.contract").set_value("brightwater_support").run()
-    credits = [d.value for d in at.dataframe if "explanation" in d.value.columns]
+    credits = [t.value for t in at.table if "explanation" in t.value.columns]
     explanations = " ".join(str(e) for table in credits for e in table["explanation"])
     assert "Chats answered within 30 seconds missed in Jul 2026 and Aug 2026" in explanations

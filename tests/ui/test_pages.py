@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.display.labels import format_value, status_label
+from app.evaluate.goals import SEVERITY
 from app.evaluate.money import fmt_money
 from ui.pagekit import AS_OF, PageFactory
 
@@ -33,6 +34,10 @@ def evaluation(root: Path, database_url: str) -> Any:
     return program, evaluate_program(program, index, as_of=AS_OF)
 
 
+def _status_of(expected: Any, title: str) -> str:
+    return str(next(g.status for g in expected.goals if g.title == title))
+
+
 def metrics_by_label(at: Any) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -52,17 +57,19 @@ def test_goals_table_shows_what_evaluate_returns(
 ) -> None:
     _, expected = evaluation(known_root, database_url)
     at = open_page("goals", known_root)
-    table = at.dataframe[0].value.set_index("goal")
+    table = at.table[0].value.set_index("goal")  # goals by title, never by id
     assert len(table) == len(expected.goals)
     for goal in expected.goals:
-        row = table.loc[goal.goal_id]
+        row = table.loc[goal.title]
         assert row["status"] == status_label(goal.status)
         assert row["actual"] == format_value(
             goal.actual, goal.unit, 1 if goal.metric != "nps" else 0
         )
     csat = next(g for g in expected.goals if g.goal_id == "csat_to_85")
     assert csat.actual == 80.8  # October, the last closed month with a value
-    assert table.loc["csat_to_85", "actual"] == "80.8 %"
+    assert table.loc[csat.title, "actual"] == "80.8 %"
+    severities = [SEVERITY[g] for g in [_status_of(expected, t) for t in table.index]]
+    assert severities == sorted(severities, reverse=True)  # the most severe first
 
 
 def test_overview_shows_the_exposure_and_counts_evaluate_returns(
@@ -94,21 +101,19 @@ def test_slas_page_shows_the_credit_for_the_breach_streak(
     at = open_page("slas", known_root)
     at.selectbox(key="slas.contract").set_value(brightwater.contract_id).run()
     assert not at.exception
-    credit_tables = [d.value for d in at.dataframe if "explanation" in d.value.columns]
+    credit_tables = [t.value for t in at.table if "explanation" in t.value.columns]
     rows = [
-        row for table in credit_tables for _, row in table.iterrows() if row["month"] == "2026-08"
+        row for table in credit_tables for _, row in table.iterrows() if row["month"] == "Aug 2026"
     ]
     assert any(row["amount"] == fmt_money(august.amount, "USD") for row in rows)
     owed = [m.value for m in at.metric if m.label == "Owed (closed months)"]
     assert owed[0] == fmt_money(expected.exposure.owed, "USD")  # the program total comes first
     not_issued = [m.value for m in at.metric if m.label == "Owed, not issued"]
     assert not_issued[0] == fmt_money(expected.exposure.not_issued, "USD")
-    contracts = at.dataframe[0].value.set_index("id")
+    contracts = at.table[0].value.set_index("contract")  # by title, never by id
     for contract in expected.contracts:
-        assert contracts.loc[contract.contract_id, "owed"] == fmt_money(
-            contract.owed, contract.currency
-        )
-        assert contracts.loc[contract.contract_id, "exposure"] == fmt_money(
+        assert contracts.loc[contract.title, "owed"] == fmt_money(contract.owed, contract.currency)
+        assert contracts.loc[contract.title, "exposure"] == fmt_money(
             contract.exposure, contract.currency
         )
 
@@ -120,12 +125,13 @@ def test_metric_definitions_list_every_metric_with_its_formula(
 
     program = load_program(known_root, today=AS_OF).program
     at = open_page("metrics", known_root)
-    table = at.dataframe[0].value.set_index("id")
-    assert sorted(table.index) == sorted(program.metrics)
-    for metric_id, metric in program.metrics.items():
-        assert table.loc[metric_id, "formula"] == metric.spec.calculation.describe()
+    table = at.table[0].value.set_index("title")
+    assert sorted(table.index) == sorted(m.metadata.title for m in program.metrics.values())
+    for metric in program.metrics.values():
+        assert table.loc[metric.metadata.title, "formula"] == metric.spec.calculation.describe()
+    csat = program.metrics["csat"].metadata.title
     assert (
-        table.loc["csat", "formula"] == "share of answers 4–5 among all CSAT answers on a 1–5 scale"
+        table.loc[csat, "formula"] == "share of answers 4–5 among all CSAT answers on a 1–5 scale"
     )
 
 
@@ -135,10 +141,10 @@ def test_roadmap_lists_what_is_slipping(
     _, expected = evaluation(known_root, database_url)
     at = open_page("roadmap", known_root)
     if expected.roadmap.slipping:
-        slipping = at.dataframe[0].value
+        slipping = at.table[0].value
         assert list(slipping["item"]) == [i.title for i in expected.roadmap.slipping]
     else:
-        assert any("Nothing is overdue" in s.value for s in at.success)
+        assert any("Nothing is overdue" in s.value for s in at.markdown)
 
 
 def test_finance_records_a_credit_as_issued_on_the_slas_page(
@@ -158,8 +164,8 @@ def test_finance_records_a_credit_as_issued_on_the_slas_page(
     at.button[0].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("INV-2026-0917" in s.value for s in at.success)
-    ledger = next(d.value for d in at.dataframe if "ledger" in d.value.columns)
-    row = ledger.set_index("month").loc["2026-08"]
+    ledger = next(t.value for t in at.table if "ledger" in t.value.columns)
+    row = ledger.set_index("month").loc["Aug 2026"]
     assert row["state"] == "issued" and row["issued"] == fmt_money(august.amount, "USD")
     not_issued = [m.value for m in at.metric if m.label == "Owed, not issued"]
     assert not_issued[0] == fmt_money(expected.exposure.not_issued - august.amount, "USD")

@@ -41,7 +41,7 @@ def prepare(open_page: PageFactory, root: Path) -> Any:
     at = open_page("reviews", root, viewer=COMMITTEE)
     assert not at.exception, [e.value for e in at.exception]
     assert any("No review yet" in i.value for i in at.info)
-    at.text_input(key="prepare.period").set_value("2026-10")
+    at.selectbox(key="prepare.period").set_value(Month(2026, 10))
     at.button(key="prepare.submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -30,6 +30,7 @@ from app.spec.common import Scope
 from app.spec.exclusions import describe_series_key
 from app.spec.program import measured_series
 from app.ui.context import PageContext, page_setup
+from app.ui.month_picker import month_picker
 from app.ui.roles import Capability
 from app.ui.tables import data_table
 
@@ -62,14 +63,10 @@ def record_tab(ctx: PageContext) -> None:
     scope_key = st.selectbox(
         "Scope", scope_options(ctx, metric_id), key="record.scope", format_func=scope_label
     )
-    period_text = st.text_input(
-        "Month (YYYY-MM)", value=str(Month.of(ctx.as_of).shift(-1)), key="record.period"
+    open_month = Month.of(ctx.as_of)
+    period = month_picker(
+        "Month", key="record.period", latest=open_month, default=open_month.shift(-1)
     )
-    try:
-        period = Month.parse(period_text)
-    except ValueError as exc:
-        st.error(str(exc))
-        return
     metric = ctx.program.metrics[metric_id]
     seen = st.session_state.get(SEEN_KEY)
     this_month = [

@@ -1,6 +1,13 @@
-"""Goals: a filterable table, who is late with a check-in and which numbers are out of date, and
-per goal the chart beside the owner's check-ins (with the form to record one), the SMART card,
-guardrails and corrections. `?goal=ID` opens a goal (the links in `cxgov notify`'s messages)."""
+"""Goals: every goal, worst first, who is late with a check-in and which numbers are out of date;
+one goal in detail — where it stands against its plan in the metric's unit, since when, the
+review's root cause, the chart beside the owner's check-ins (with the form to record one), the
+forecast, what lies behind the figure (split by channel, queue, priority, segment or team), the
+SMART card, guardrails and corrections.
+
+The page opens on the goal a link names (`?goal=ID`: the Overview's lines, `cxgov notify`'s
+messages), else on the goal that most needs attention; choosing another goal updates the
+address, so it can be bookmarked.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,11 @@ from datetime import timedelta
 import streamlit as st
 
 from app.display.charts import goal_chart
-from app.display.labels import format_value, status_label
+from app.display.labels import forecast_words, format_value, status_label
 from app.errors import CxgovError
 from app.evaluate.checkins import CONFIDENCES, agreement_text, missing_text
+from app.evaluate.goals import SEVERITY
+from app.periods import Month
 from app.service.actuals import revisions
 from app.service.checkins import (
     checkin_history,
@@ -20,26 +29,40 @@ from app.service.checkins import (
     may_check_in,
     record_checkin,
 )
+from app.spec.common import Scope
 from app.textsafety import authored_markdown
+from app.ui.attention_view import draw_item, month_text
 from app.ui.context import page_setup
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
-from app.ui.tables import data_table
+from app.ui.split_view import split_choices, split_rows
+from app.ui.table_view import fitted_table
 
 FILTERS = ("goals.pillar", "goals.owner", "goals.status", "goals.metric")
 LINKED = "goals.linked"
 RECORDED = "goals.checkin.recorded"
+CHOSEN_KEY = "goals.chosen"
+SPLIT_KEY = "goals.split"
 
 ctx = page_setup("Goals", needs=Capability.READ_PROGRAM)
 evaluation = ctx.evaluation()
-goals = list(evaluation.goals)
+attention = ctx.attention()
+goals = sorted(evaluation.goals, key=lambda g: (-SEVERITY.get(g.status, 0), g.title.casefold()))
+metric_titles = {m.id: m.metadata.title for m in ctx.program.metrics.values()}
 states = {s.goal_id: s for s in checkin_overview(ctx.engine, ctx.program, evaluation)}
+links = ctx.program.spec.link_domains
+
+
+def md(text: str) -> str:
+    """Authored text as Markdown: links only to the program's `link_domains`."""
+    return authored_markdown(text, links)
+
 
 linked = st.query_params.get("goal")
 if linked in {g.goal_id for g in goals} and st.session_state.get(LINKED) != linked:
     for key in FILTERS:
         st.session_state[key] = []
-    st.session_state["goals.chosen"] = linked
+    st.session_state[CHOSEN_KEY] = linked
     st.session_state[LINKED] = linked
 
 
@@ -55,7 +78,10 @@ statuses = filters[2].multiselect(
     "Status", sorted({g.status for g in goals}), key="goals.status", format_func=status_label
 )
 metrics = filters[3].multiselect(
-    "Metric", sorted({g.metric for g in goals if g.metric}), key="goals.metric"
+    "Metric",
+    sorted({g.metric for g in goals if g.metric}),
+    key="goals.metric",
+    format_func=lambda m: metric_titles.get(m, m),
 )
 shown = [
     g
@@ -65,26 +91,26 @@ shown = [
     and (not statuses or g.status in statuses)
     and (not metrics or g.metric in metrics)
 ]
-data_table(
+st.caption(
+    f"{len(shown)} of {len(goals)} goals, the most severe first; monthly goals are judged on "
+    f"{month_text(evaluation.open_period.shift(-1))}, quarterly ones on their last quarter's month."
+)
+fitted_table(
     [
         {
-            "title": g.title,
+            "goal": g.title,
             "status": status_label(g.status),
-            "period": str(g.judged_period or ""),
+            "month": month_text(g.judged_period) if g.judged_period else "",
             "actual": format_value(g.actual, g.unit, _decimals(g.metric)),
-            "planned": format_value(g.planned, g.unit, _decimals(g.metric)),
+            "plan": format_value(g.planned, g.unit, _decimals(g.metric)),
             "target": format_value(g.target, g.unit, _decimals(g.metric)),
-            "pillar": g.pillar,
             "owner": g.owner or "",
-            "goal": g.goal_id,
         }
         for g in shown
     ],
-    hide_index=True,
-    width="stretch",
     key="goals.table",
+    widths={"goal": 420, "status": 90, "month": 80, "actual": 80, "plan": 80, "target": 80},
 )
-
 missing = [s for s in states.values() if s.missing]
 with st.expander(
     f"Between meetings: {len(missing)} check-in(s) due, "
@@ -93,7 +119,7 @@ with st.expander(
 ):
     st.markdown("**Check-ins due**")
     if missing:
-        data_table(
+        fitted_table(
             [
                 {
                     "goal": s.title,
@@ -104,27 +130,23 @@ with st.expander(
                 }
                 for s in sorted(missing, key=lambda s: -s.days_overdue)
             ],
-            hide_index=True,
-            width="stretch",
             key="goals.missing",
         )
     else:
         st.caption("Every owner has checked in on time.")
     st.markdown("**Numbers out of date**")
     if evaluation.stale_series:
-        data_table(
+        fitted_table(
             [
                 {
-                    "series": s.label,
-                    "newest value": str(s.last_period or "never"),
+                    "series": f"{s.metric_title} — {Scope.from_key(s.scope_key).describe()}",
+                    "newest value": month_text(s.last_period) if s.last_period else "never",
                     "days": s.days,
                     "stale after": s.stale_after_days,
                     "used by": ", ".join(s.used_by),
                 }
                 for s in evaluation.stale_series
             ],
-            hide_index=True,
-            width="stretch",
             key="goals.stale",
         )
     else:
@@ -133,27 +155,49 @@ with st.expander(
 if not shown:
     st.stop()
 
-chosen_id = st.selectbox(
-    "Goal",
-    [g.goal_id for g in shown],
-    key="goals.chosen",
-    format_func=lambda i: next(g.title for g in shown if g.goal_id == i),
-)
+ids = [g.goal_id for g in shown]
+if st.session_state.get(CHOSEN_KEY) not in ids:
+    first = attention.first_goal
+    st.session_state[CHOSEN_KEY] = first if first in ids else ids[0]
+titles = {g.goal_id: g.title for g in shown}
+chosen_id = st.selectbox("Goal", ids, key=CHOSEN_KEY, format_func=lambda i: titles[i])
 if st.query_params.get("goal") != chosen_id:
     st.query_params["goal"] = chosen_id
     st.session_state[LINKED] = chosen_id
 goal = next(g for g in shown if g.goal_id == chosen_id)
 spec = ctx.program.goals[goal.goal_id].spec
 decimals = _decimals(goal.metric)
+metric = ctx.program.metrics.get(goal.metric or "")
 state = states[goal.goal_id]
 
-links = ctx.program.spec.link_domains
-st.subheader(authored_markdown(goal.title, links))
-st.markdown(
-    f"**Status: {status_label(goal.status)}** — " + authored_markdown(goal.explanation, links)
-)
+st.header(md(goal.title), anchor=False)
+line = next((i for i in attention.goals if i.goal_id == goal.goal_id), None)
+if line is not None:
+    draw_item(line, index=0, link=False, domains=links)
+else:
+    st.markdown(f"**Status: {status_label(goal.status)}** — {md(goal.explanation)}")
 if goal.needs_attention and goal.metric:
     render_protecting_links(ctx.program, metric=goal.metric)
+
+
+def _forecast_text() -> str | None:
+    forecast = goal.forecast
+    if forecast is None:
+        return None
+    if forecast.value is None:
+        return f"No forecast: {forecast.refused}."
+    return forecast_words(
+        forecast.value,
+        month_text(forecast.at),
+        direction=forecast.direction(goal.better),
+        unit=goal.unit,
+        decimals=decimals,
+        low=forecast.low,
+        high=forecast.high,
+        points_used=forecast.points_used,
+        target=goal.target,
+        reaches=goal.forecast_reaches_target,
+    )
 
 
 def checkin_form() -> None:
@@ -208,20 +252,22 @@ with chart_col:
     if goal.periods:
         zero = st.toggle(
             "Value axis from zero",
-            value=True,
+            value=False,
             key="goals.zero",
-            help="Honest by default; switch off to zoom in on small changes.",
+            help="Off: the axis spans the baseline, target, actuals and forecast, and its title "
+            "says so. On: from zero (a percentage to 100), to see the change at its true scale.",
         )
-        st.altair_chart(goal_chart(goal, zero_based=zero), width="stretch")
-    if goal.forecast is not None:
-        if goal.forecast.value is not None:
-            st.caption(
-                f"Forecast for {goal.forecast.at}: {format_value(goal.forecast.value, goal.unit, decimals)} "
-                f"from the last {goal.forecast.points_used} values — "
-                f"{'reaches' if goal.forecast_reaches_target else 'does not reach'} the target."
-            )
-        else:
-            st.caption(f"No forecast: {goal.forecast.refused}")
+        words = _forecast_text()
+        st.altair_chart(
+            goal_chart(goal, zero_based=zero, today=ctx.as_of, decimals=decimals, titled=False),
+            width="stretch",
+            alt=f"{goal.title}: actuals against the plan and the target. {goal.explanation}. "
+            f"{words or ''}",
+        )
+        if words:
+            st.caption(words)
+    elif goal.deliverable is None:
+        st.caption(goal.explanation)
 with checkin_col:
     st.markdown("**Owner's check-ins**")
     if st.session_state.pop(RECORDED, None) == goal.goal_id:
@@ -264,10 +310,42 @@ with checkin_col:
             f"The goal's owner ({goal.owner or 'none named'}) or a manager records check-ins."
         )
 
+if metric is not None and metric.from_contacts and goal.judged_period is not None:
+    st.subheader("What lies behind the figure")
+    by = st.segmented_control(
+        "Split by",
+        split_choices(goal.scope_key),
+        key=SPLIT_KEY,
+        help="The same calculation on the contacts of each group: which channel, queue, "
+        "priority, segment or team moves the figure.",
+    )
+    if by:
+        judged = goal.judged_period
+        months = [judged.shift(-1), judged]
+        if evaluation.open_period not in months:
+            months.append(evaluation.open_period)
+        rows = split_rows(
+            ctx,
+            metric=metric.id,
+            scope_key=goal.scope_key,
+            by=by,
+            months=months,
+            judged=judged,
+            open_period=evaluation.open_period,
+            fmt=metric.format,
+        )
+        if rows:
+            st.caption(
+                f"{md(metric.metadata.title)} by {by}, computed from the contacts "
+                f"({Scope.from_key(goal.scope_key).describe()})."
+            )
+            fitted_table(rows, key="goals.split.table")
+        else:
+            st.write(f"No contacts to split for {month_text(judged)}.")
+
 card, rails = st.columns(2)
 with card:
-    st.markdown("**SMART card**")
-    metric = ctx.program.metrics.get(goal.metric or "")
+    st.subheader("SMART card")
     smart = [
         (
             "Specific",
@@ -286,34 +364,28 @@ with card:
         ("Relevant", spec.relevance or "—"),
         ("Time-bound", str(goal.deadline or "—")),
     ]
-    data_table(
-        [{"": k, "what": v} for k, v in smart], hide_index=True, width="stretch", key="goals.smart"
-    )
-    if goal.owner:
-        st.caption("Owner: " + authored_markdown(goal.owner, links))
+    fitted_table([{"criterion": k, "this goal": v} for k, v in smart], key="goals.smart")
+    st.caption(f"Owner: {md(goal.owner or 'nobody named')}")
 with rails:
-    st.markdown("**Guardrails**")
+    st.subheader("Guardrails")
     if goal.guardrails:
-        data_table(
+        fitted_table(
             [
                 {
-                    "metric": r.metric,
-                    "bound": f"min {r.min}" if r.min is not None else f"max {r.max}",
-                    "period": str(r.period or ""),
-                    "value": "—" if r.value is None else f"{r.value:g}",
-                    "breached": "yes" if r.breached else "no",
-                    "note": r.message,
+                    "metric": metric_titles.get(r.metric, r.metric),
+                    "bound": f"at least {r.min:g}" if r.min is not None else f"at most {r.max:g}",
+                    "month": month_text(r.period) if r.period else "",
+                    "value": "—" if r.value is None else f"{r.value:,g}",
+                    "crossed": "yes" if r.breached else "no",
                 }
                 for r in goal.guardrails
             ],
-            hide_index=True,
-            width="stretch",
             key="goals.guardrails",
         )
     else:
         st.caption("No guardrail.")
 
-st.markdown("**Corrections to this goal's numbers**")
+st.subheader("Corrections to this goal's numbers")
 if goal.metric:
     corrections = [
         r
@@ -321,10 +393,10 @@ if goal.metric:
         if r.revision > 1
     ]
     if corrections:
-        data_table(
+        fitted_table(
             [
                 {
-                    "month": r.period,
+                    "month": month_text(Month.parse(r.period)),
                     "revision": r.revision,
                     "value": format_value(r.value, goal.unit, decimals),
                     "by": r.author,
@@ -332,8 +404,6 @@ if goal.metric:
                 }
                 for r in corrections
             ],
-            hide_index=True,
-            width="stretch",
             key="goals.corrections",
         )
     else:

@@ -8,12 +8,19 @@ from app.textsafety import authored_markdown
 from app.ui.catalogue import catalogue_rows, parameters_text, used_by
 from app.ui.context import page_setup
 from app.ui.roles import Capability
-from app.ui.tables import data_table
+from app.ui.table_view import fitted_table
 
 ctx = page_setup("Metric definitions", needs=Capability.READ_PROGRAM)
+
+
+def md(text: str) -> str:
+    """Authored text as Markdown: links only to the program's `link_domains`."""
+    return authored_markdown(text, ctx.program.spec.link_domains)
+
+
 st.caption(
     "How every number in the program is calculated. A definition is versioned YAML in goals/: a change to "
-    "one goes through a pull request and `cxgov diff` reports it."
+    "one goes through a pull request and cxgov diff reports it."
 )
 rows = catalogue_rows(ctx.program)
 search = (
@@ -24,20 +31,14 @@ search = (
 shown = [
     r for r in rows if not search or search in f"{r['id']} {r['title']} {r['calculation']}".lower()
 ]
-data_table(
-    [
-        {k: r[k] for k in ("id", "title", "unit", "better", "calculation", "formula", "used by")}
-        for r in shown
-    ],
-    hide_index=True,
-    width="stretch",
+fitted_table(
+    [{k: r[k] for k in ("title", "unit", "better", "formula", "used by")} for r in shown],
     key="metrics.table",
+    widths={"title": 300, "formula": 460},
 )
 for row in shown:
     metric = ctx.program.metrics[row["id"]]
-    with st.expander(
-        f"{authored_markdown(metric.metadata.title, ctx.program.spec.link_domains)} (`{metric.id}`)"
-    ):
+    with st.expander(md(metric.metadata.title)):
         st.markdown(f"**Formula:** {metric.spec.calculation.describe()}")
         st.markdown(f"**Parameters:** {parameters_text(metric.spec.calculation)}")
         st.markdown(
@@ -46,7 +47,7 @@ for row in shown:
         )
         st.text(metric.spec.definition)
         users = used_by(ctx.program, metric.id)
-        st.caption("Used by: " + (", ".join(users) if users else "nothing yet"))
+        st.caption("Used by: " + (md(", ".join(users)) if users else "nothing yet"))
         source = ctx.program.source("Metric", metric.id)
         if source:
             st.caption(f"Defined in {source.file}:{source.line}")

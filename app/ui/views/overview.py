@@ -1,4 +1,11 @@
-"""Overview: where the program stands this month, for a committee member with a minute to spare."""
+"""Overview: what needs the committee's attention first, then where the program stands.
+
+"Needs attention" leads: every credit owed or at risk, every goal off track, at risk or missed,
+every roadmap item overdue or blocked — the most money first, then the most severe — each with
+its page one click away; then what the open review asks the committee to decide, and the series
+without a figure. The counts, the money and the roll-ups follow. The list is built by
+`app.service.attention.needs_attention`; this page only draws it.
+"""
 
 from __future__ import annotations
 
@@ -9,61 +16,74 @@ import streamlit as st
 from app.display.charts import status_by_pillar_chart
 from app.display.labels import fmt_money, status_label
 from app.service.program import last_change
-from app.textsafety import authored_markdown
+from app.ui.attention_view import draw_decisions, draw_items, draw_stale, month_text
 from app.ui.context import page_setup
 from app.ui.money import credit_figures
 from app.ui.roles import Capability
-from app.ui.tables import data_table
 
 ctx = page_setup("Overview", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
+attention = ctx.attention()
 rollup, exposure, roadmap = evaluation.rollup, evaluation.exposure, evaluation.roadmap
+closed = month_text(attention.last_closed)
 st.caption(
-    f"{evaluation.program} · as of {evaluation.as_of} · {evaluation.open_period} is month to date"
+    f"{evaluation.program} · as of {evaluation.as_of} · goals judged on {closed}, the last closed "
+    f"month · {month_text(evaluation.open_period)} is month to date"
 )
 
+st.header("Needs attention", anchor="needs-attention")
+if attention.items:
+    st.caption(
+        f"{len(attention.items)} item{'s' if len(attention.items) != 1 else ''}: credits by amount "
+        "first, then the most severe (missed and overdue, off track and blocked, at risk). "
+        "Each title opens its page."
+    )
+    draw_items(attention.items, domains=ctx.program.spec.link_domains)
+else:
+    st.write(
+        "Nothing needs attention: no credit is owed or at risk, no goal is off track, at risk or "
+        "missed, and no roadmap item is overdue or blocked."
+    )
+
+st.header("Decisions for this month", anchor="decisions")
+draw_decisions(attention, domains=ctx.program.spec.link_domains)
+
+st.header("Stale data", anchor="stale-data")
+draw_stale(attention.stale, attention.last_closed, domains=ctx.program.spec.link_domains)
+if evaluation.stale_series:
+    st.warning(
+        "Out of date beyond the program's bound (no fresh value): "
+        + "; ".join(
+            f"{s.metric_title} [{s.scope_key or 'all contacts'}], newest "
+            f"{month_text(s.last_period) if s.last_period else 'never'}"
+            for s in evaluation.stale_series
+        )
+    )
+changed = last_change(ctx.engine)
+if changed:
+    age = datetime.now(UTC) - datetime.fromisoformat(changed)
+    st.caption(
+        f"Numbers last changed {changed[:16].replace('T', ' ')} UTC ({age.days} day(s) ago)."
+    )
+else:
+    st.warning("No actuals recorded yet: run `cxgov demo` or import a contact export.")
+
+st.header("The program at a glance", anchor="at-a-glance")
+previous = month_text(attention.open_period.shift(-1))
 cols = st.columns(4)
 cols[0].metric("Goals", rollup.total)
 cols[1].metric(
-    "Off track or missed",
-    rollup.off_track_or_worse,
-    help="Off track, missed, overdue, or no value for the last closed month",
+    "Need attention",
+    len(attention.goals),
+    help="Goals off track, at risk or missed, and deliverables past their due date: the goals "
+    "listed under Needs attention.",
 )
-cols[2].metric("Worse than last period", rollup.worse)
-cols[3].metric("Guardrails breached", rollup.guardrail_breaches)
-
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Goal status by pillar")
-    if rollup.by_pillar:
-        st.altair_chart(status_by_pillar_chart(rollup.by_pillar), width="stretch")
-    data_table(
-        [{"status": status_label(s), "goals": n} for s, n in rollup.overall.items()],
-        hide_index=True,
-        key="overview.status",
-    )
-with right:
-    st.subheader("Got worse since last period")
-    worse = [t for t in rollup.transitions if t.worse]
-    if worse:
-        data_table(
-            [
-                {
-                    "goal": t.title,
-                    "pillar": t.pillar,
-                    "was": status_label(t.previous),
-                    "now": status_label(t.current),
-                }
-                for t in worse
-            ],
-            hide_index=True,
-            width="stretch",
-            key="overview.worse",
-        )
-    else:
-        st.success("No goal got worse since the last period.")
-
-st.subheader("Service credits")
+cols[2].metric(
+    "Worse since last month",
+    rollup.worse,
+    help=f"Goals whose status now is more severe than at the end of {previous}.",
+)
+cols[3].metric("Guardrails crossed", rollup.guardrail_breaches)
 credit_figures(exposure, exposure.currency)
 if exposure.not_issued or exposure.adjustments:
     st.caption(
@@ -79,16 +99,57 @@ if exposure.other_currencies:
         )
     )
 
-st.subheader("Roadmap")
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Goal status by pillar")
+    if rollup.by_pillar:
+        st.altair_chart(
+            status_by_pillar_chart(rollup.by_pillar),
+            width="stretch",
+            alt="Goal counts per pillar, stacked by status; each pillar's label lists its counts.",
+        )
+with right:
+    st.subheader("Got worse since last month")
+    st.caption(
+        f"Worse means a goal's status now is more severe than it was at the end of {previous} "
+        "(on track → at risk → off track → missed). A goal that stays off track is not worse: "
+        "it is listed under Needs attention."
+    )
+    worse = [t for t in rollup.transitions if t.worse]
+    if worse:
+        st.table(
+            [
+                {
+                    "goal": t.title,
+                    "was": status_label(t.previous),
+                    "now": status_label(t.current),
+                }
+                for t in worse
+            ],
+            hide_index=True,
+        )
+    else:
+        still = len(attention.goals)
+        st.write(
+            f"No goal's status got more severe since the end of {previous}."
+            + (
+                f" {still} goal{'s' if still != 1 else ''} still need{'s' if still == 1 else ''} "
+                "attention (above)."
+                if still
+                else ""
+            )
+        )
+
+st.subheader("Roadmap phases")
 if roadmap.phases:
-    data_table(
+    st.table(
         [
             {
                 "phase": p.title,
                 "days": f"{p.from_day}–{p.to_day}",
                 "items": p.items,
                 "done": p.done,
-                "complete": None
+                "complete": "—"
                 if p.completion_percent is None
                 else f"{p.completion_percent:.0f} %",
                 "overdue": p.counts.get("overdue", 0),
@@ -97,34 +158,4 @@ if roadmap.phases:
             for p in roadmap.phases
         ],
         hide_index=True,
-        width="stretch",
-        key="overview.phases",
-    )
-slipping = len(roadmap.slipping)
-st.caption(
-    f"{slipping} item(s) overdue or blocked."
-    if slipping
-    else "No roadmap item is overdue or blocked."
-)
-
-st.subheader("Data freshness")
-changed = last_change(ctx.engine)
-if changed:
-    age = datetime.now(UTC) - datetime.fromisoformat(changed)
-    st.write(f"Numbers last changed {changed[:16].replace('T', ' ')} UTC ({age.days} day(s) ago).")
-else:
-    st.warning("No actuals recorded yet: run `cxgov demo` or import a contact export.")
-stale = [g for g in evaluation.goals if g.status == "no_data"]
-if stale:
-    st.warning(
-        "No value for the last closed period: "
-        + authored_markdown(", ".join(g.title for g in stale), ctx.program.spec.link_domains)
-    )
-if evaluation.stale_series:
-    st.warning(
-        "Out of date (no fresh value): "
-        + "; ".join(
-            f"{s.label}, newest {s.last_period or 'never'}" for s in evaluation.stale_series
-        )
-        + " — see Goals for what uses each."
     )

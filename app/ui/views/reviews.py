@@ -26,6 +26,7 @@ from app.service.database import stored_id
 from app.service.reviews import ACTION_STATUSES, SERVES_KINDS, ClosingRefused
 from app.textsafety import authored_markdown
 from app.ui.context import PageContext, page_setup
+from app.ui.month_picker import month_picker
 from app.ui.roles import Capability
 from app.ui.tables import data_table
 
@@ -40,19 +41,14 @@ def review_label(review: Any) -> str:
 def prepare_form(ctx: PageContext) -> None:
     with st.form("reviews.prepare"):
         st.markdown("**Prepare a review**")
-        period_text = st.text_input(
-            "Month (YYYY-MM)", value=str(Month.of(ctx.as_of).shift(-1)), key="prepare.period"
+        period = month_picker(
+            "Month (a closed one)", key="prepare.period", latest=Month.of(ctx.as_of).shift(-1)
         )
         quarterly = st.checkbox(
             "Quarterly business review of that month's quarter", key="prepare.quarterly"
         )
         if not st.form_submit_button("Prepare the draft", type="primary", key="prepare.submit"):
             return
-    try:
-        period = Month.parse(period_text)
-    except ValueError as exc:
-        st.error(str(exc))
-        return
     try:
         opened = reviews.open_review(
             ctx.engine,

@@ -1,4 +1,6 @@
-"""Roadmap: items by phase on a timeline with status colours and today's line; what is slipping."""
+"""Roadmap: items by phase on a timeline, each bar named by its status, with today's line; what is
+slipping, with the goals it serves. A link with `?item=ID` (as the Overview's lines) opens on
+that item."""
 
 from __future__ import annotations
 
@@ -6,11 +8,20 @@ import streamlit as st
 
 from app.display.charts import roadmap_gantt
 from app.display.labels import status_label
+from app.textsafety import authored_markdown
+from app.ui.attention_view import draw_item
 from app.ui.context import page_setup
 from app.ui.roles import Capability
-from app.ui.tables import data_table
+from app.ui.table_view import fitted_table
 
 ctx = page_setup("Roadmap", needs=Capability.READ_PROGRAM)
+
+
+def md(text: str) -> str:
+    """Authored text as Markdown: links only to the program's `link_domains`."""
+    return authored_markdown(text, ctx.program.spec.link_domains)
+
+
 evaluation = ctx.evaluation()
 roadmap = evaluation.roadmap
 st.caption(
@@ -19,14 +30,28 @@ st.caption(
 if not roadmap.items:
     st.info("The program has no roadmap items.")
     st.stop()
+
+wanted = st.query_params.get("item")
+named = next((i for i in roadmap.items if i.item_id == wanted), None)
+if named is not None:
+    line = next((i for i in ctx.attention().roadmap if i.item_id == named.item_id), None)
+    if line is not None:
+        draw_item(line, index=0, link=False, domains=ctx.program.spec.link_domains)
+    else:
+        st.markdown(
+            f"**{md(named.title)}** — {status_label(named.status)}: {md(named.explanation)}"
+        )
+
 st.altair_chart(
     roadmap_gantt(roadmap.items, roadmap.phases, start=ctx.program.start_date, today=ctx.as_of),
     width="stretch",
+    alt="The roadmap's items as bars from their phase's start to their due date, each named by "
+    "its status, with today's line.",
 )
-st.subheader("Overdue or blocked")
+titles = {g.goal_id: g.title for g in evaluation.goals}
+st.header("Overdue or blocked", anchor=False)
 if roadmap.slipping:
-    titles = {g.goal_id: g.title for g in evaluation.goals}
-    data_table(
+    fitted_table(
         [
             {
                 "item": i.title,
@@ -34,29 +59,25 @@ if roadmap.slipping:
                 "due": i.due.isoformat(),
                 "status": status_label(i.status),
                 "why": i.explanation,
-                "goals it serves": ", ".join(titles.get(g, g) for g in i.goals),
+                "goals it serves": "; ".join(titles.get(g, g) for g in i.goals),
             }
             for i in roadmap.slipping
         ],
-        hide_index=True,
-        width="stretch",
         key="roadmap.slipping",
     )
 else:
-    st.success("Nothing is overdue or blocked.")
-st.subheader("Phases")
-data_table(
+    st.write("Nothing is overdue or blocked.")
+st.header("Phases", anchor=False)
+fitted_table(
     [
         {
             "phase": p.title,
             "days": f"{p.from_day}–{p.to_day}",
             "items": p.items,
             "done": p.done,
-            "complete": None if p.completion_percent is None else f"{p.completion_percent:.0f} %",
+            "complete": "—" if p.completion_percent is None else f"{p.completion_percent:.0f} %",
         }
         for p in roadmap.phases
     ],
-    hide_index=True,
-    width="stretch",
     key="roadmap.phases",
 )

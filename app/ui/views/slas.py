@@ -1,7 +1,12 @@
 """SLAs & credits: the program's four credit figures and what the ledger says of them, every
 contract's money, and one contract in detail — attainment per objective and month against target
-(misses marked, exclusion windows outlined), credits explained, invoicing: record a credit as
-issued, download the month's statement."""
+(✓ met, ✗ missed, exclusion windows outlined, the month to date drawn apart and never judged),
+what lies behind an objective's figure (split by a dimension), credits explained, invoicing:
+record a credit as issued, download the month's statement.
+
+The page opens on the contract a link names (`?contract=ID`: the Overview's lines, `cxgov
+notify`'s messages), else on the contract with the most money at stake; choosing another contract
+updates the address."""
 
 from __future__ import annotations
 
@@ -14,14 +19,24 @@ from app.display.labels import fmt_money
 from app.errors import CxgovError
 from app.evaluate import ContractEvaluation, CreditStatus
 from app.service import credits as credit_service
+from app.spec.common import Scope
 from app.textsafety import authored_markdown
+from app.ui.attention_view import month_text
 from app.ui.context import PageContext, page_setup
 from app.ui.money import credit_figures, invoicing_row
 from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
-from app.ui.tables import data_table
+from app.ui.split_view import split_choices, split_rows
+from app.ui.table_view import fitted_table
 
 STATEMENT_MEDIA = {"pdf": "application/pdf", "csv": "text/csv", "json": "application/json"}
+CREDIT_KIND = {"closed": "closed month", "open": "month to date", "projected": "projected"}
+OUTCOME_WORDS = {
+    "met": "✓ met",
+    "missed": "✗ missed",
+    "excluded": "excluded",
+    "unmeasured": "? no value",
+}
 ISSUED_KEY = "slas.issued"
 
 
@@ -77,10 +92,10 @@ def invoicing(ctx: PageContext, contract: ContractEvaluation) -> None:
     if not contract.ledger:
         st.caption("No closed month owes a credit, and nothing has been issued.")
         return
-    data_table(
+    fitted_table(
         [
             {
-                "month": str(s.period),
+                "month": month_text(s.period),
                 "credit": fmt_money(s.credit, currency),
                 "issued": fmt_money(s.issued, currency),
                 "state": s.state.replace("_", " "),
@@ -89,8 +104,6 @@ def invoicing(ctx: PageContext, contract: ContractEvaluation) -> None:
             }
             for s in contract.ledger
         ],
-        hide_index=True,
-        width="stretch",
         key="slas.ledger",
     )
     due = [s for s in contract.ledger if s.state in ("not_issued", "adjustment")]
@@ -134,14 +147,15 @@ if exposure.other_currencies:
         + ", ".join(sorted(exposure.other_currencies))
     )
 
-contracts = sorted(evaluation.contracts, key=lambda c: (-c.exposure, c.contract_id))
+contracts = sorted(evaluation.contracts, key=lambda c: (-c.exposure, c.title.casefold()))
 if not contracts:
     st.info("The program has no SLA contract.")
     st.stop()
 
 
 st.subheader("Contracts")
-data_table(
+st.caption("The most money at stake first.")
+fitted_table(
     [
         {
             "contract": c.title,
@@ -154,28 +168,23 @@ data_table(
             "owed, not issued": fmt_money(c.not_issued, c.currency),
             "adjustments": fmt_money(c.adjustments, c.currency),
             "exposure": fmt_money(c.exposure, c.currency),
-            "missed objective-months": c.missed_objective_months,
-            "id": c.contract_id,
+            "missed months": f"{c.missed_objective_months:,}",
         }
         for c in contracts
     ],
-    hide_index=True,
-    width="stretch",
     key="slas.contracts",
+    widths={"contract": 320, "counterparty": 200},
 )
 
 linked = st.query_params.get("contract")
 if linked in {c.contract_id for c in contracts} and st.session_state.get("slas.linked") != linked:
     st.session_state["slas.contract"] = linked  # a link from a `cxgov notify` message
     st.session_state["slas.linked"] = linked
-chosen = st.selectbox(
-    "Contract",
-    [c.contract_id for c in contracts],
-    key="slas.contract",
-    format_func=lambda i: next(
-        f"{c.title} — {c.counterparty}" for c in contracts if c.contract_id == i
-    ),
-)
+names = {c.contract_id: f"{c.title} — {c.counterparty}" for c in contracts}
+chosen = st.selectbox("Contract", list(names), key="slas.contract", format_func=lambda i: names[i])
+if st.query_params.get("contract") != chosen:
+    st.query_params["contract"] = chosen
+    st.session_state["slas.linked"] = chosen
 contract = next(c for c in contracts if c.contract_id == chosen)
 st.subheader(
     authored_markdown(f"{contract.title} — {contract.counterparty}", ctx.program.spec.link_domains)
@@ -195,8 +204,17 @@ st.caption(
 )
 credit_figures(contract, contract.currency)
 if contract.objectives:
-    st.altair_chart(attainment_chart(contract.objectives), width="stretch")
-    closed = [o for o in contract.objectives if o.kind != "projected"]
+    st.markdown("**Attainment per objective and month**")
+    st.altair_chart(
+        attainment_chart(contract.objectives),
+        width="content",
+        alt=f"Attainment of {contract.title}: one row per objective, one column per month.",
+    )
+    st.caption(
+        f"✓ met, ✗ missed, excluded, ? no value; {month_text(evaluation.open_period)} is the month "
+        "to date, drawn apart and not judged until it closes."
+    )
+    closed = [o for o in contract.objectives if o.kind == "closed"]
     windows = [o for o in closed if o.exclusions]
     if windows:
         st.caption(
@@ -205,39 +223,81 @@ if contract.objectives:
             "excluded whole is grey."
         )
     misses = [o for o in closed if o.outcome in ("missed", "unmeasured")]
-    with st.expander(f"Attainment per objective and month ({len(misses)} missed or unmeasured)"):
-        data_table(
+    with st.expander(f"Every objective and month as a table ({len(misses)} missed or no value)"):
+        fitted_table(
             [
                 {
                     "objective": o.title or o.objective_id,
-                    "month": str(o.period),
-                    "kind": o.kind,
-                    "value": "—" if o.value is None else f"{o.value:.2f}",
-                    "target": o.target,
-                    "outcome": o.outcome,
+                    "month": month_text(o.period),
+                    "value": "—" if o.value is None else f"{o.value:,.2f}",
+                    "target": f"{o.target:,g}",
+                    "outcome": OUTCOME_WORDS.get(o.outcome, o.outcome),
                     "misses in a row": o.consecutive_misses,
                     "excluded": o.exclusion_text(),
                     "note": o.note or "",
                 }
                 for o in closed
             ],
-            hide_index=True,
-            width="stretch",
             key="slas.attainment",
+            widths={"objective": 300, "note": 300},
         )
     missed = {o.objective_id: o.title or o.objective_id for o in misses if o.outcome == "missed"}
     for objective_id, objective_title in missed.items():
         render_protecting_links(
             ctx.program, objective=f"{contract.contract_id}/{objective_id}", label=objective_title
         )
+measured = {
+    o.objective_id: o
+    for o in contract.objectives
+    if o.kind != "projected"
+    and (found := ctx.program.metrics.get(o.metric)) is not None
+    and found.from_contacts
+}
+if measured:
+    st.markdown("**What lies behind an objective**")
+    left, right = st.columns([2, 3])
+    objective_id = left.selectbox(
+        "Objective",
+        list(measured),
+        key="slas.split.objective",
+        format_func=lambda i: measured[i].title or i,
+    )
+    objective = measured[objective_id]
+    by = right.segmented_control(
+        "Split by",
+        split_choices(objective.scope_key),
+        key="slas.split.by",
+        help="The objective's calculation on the contacts of each group.",
+    )
+    if by:
+        judged = evaluation.open_period.shift(-1)
+        st.caption(
+            authored_markdown(objective.title, ctx.program.spec.link_domains)
+            + f" by {by} ({Scope.from_key(objective.scope_key).describe()}); "
+            f"target {objective.target:g}."
+        )
+        fitted_table(
+            split_rows(
+                ctx,
+                metric=objective.metric,
+                scope_key=objective.scope_key,
+                by=by,
+                months=[judged.shift(-1), judged, evaluation.open_period],
+                judged=judged,
+                open_period=evaluation.open_period,
+                fmt=lambda v: "—" if v is None else f"{v:,.2f}",
+            ),
+            key="slas.split.table",
+        )
+
 credits = [c for c in contract.credits if c.amount or c.lines]
+st.markdown("**Credits**")
 if credits:
-    st.markdown("**Credits**")
-    data_table(
+    fitted_table(
         [
             {
-                "month": str(c.period),
-                "kind": c.kind,
+                "month": month_text(c.period),
+                "kind": CREDIT_KIND.get(c.kind, c.kind),
                 "fee": c.fee.describe(contract.currency),
                 "amount": fmt_money(c.amount, contract.currency),
                 "% of fee": f"{c.percent_of_fee:.2f} %",
@@ -250,9 +310,8 @@ if credits:
             }
             for c in credits
         ],
-        hide_index=True,
-        width="stretch",
         key="slas.credits",
+        widths={"explanation": 480},
     )
 else:
     st.caption("No credit owed or at risk.")
