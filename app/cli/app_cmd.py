@@ -29,6 +29,9 @@ ROOT_ENV = "CXGOV_ROOT"
 EVERYONE_ENV = "CXGOV_EVERYONE_IS_MANAGER"
 """Set for the app when the operator served it beyond this machine without login."""
 LOOPBACK = "127.0.0.1"
+SERVE = "app.ui.serve"
+"""Streamlit's command line with the app's caches warmed beside it (`python -m streamlit` plus a
+warm-up thread)."""
 
 
 def config_file() -> Path | None:
@@ -72,13 +75,13 @@ def streamlit_command(
     address: str | None,
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """`python -m streamlit run` on the entry script; an option is passed when given (or, for
+    """`streamlit run` (through `app.ui.serve`) on the entry script; an option is passed when given (or, for
     `headless`, when the environment does not set it), so the `STREAMLIT_*` environment decides
     the rest."""
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        SERVE,
         "run",
         str(ENTRY),
         *config_flags(config_file(), environ),

@@ -22,7 +22,7 @@ from app.periods import Month, today_in
 from app.service.database import open_store, transaction
 from app.spec.program import Program
 from app.store.actuals import last_change as newest_change
-from app.store.actuals import latest_actuals
+from app.store.actuals import latest_values
 from app.store.ledger import ledger_entries
 
 
@@ -56,7 +56,7 @@ def as_of_or_today(program: Program, as_of: date | None) -> date:
 def actuals_in(session: Session, *, metrics: Iterable[str] | None = None) -> ActualsIndex:
     """The latest revision of every actual (of `metrics` only, when given), indexed."""
     wanted = None if metrics is None else sorted(set(metrics))
-    return ActualsIndex.from_rows(latest_actuals(session, metrics=wanted))
+    return ActualsIndex.from_rows(latest_values(session, metrics=wanted))
 
 
 def read_actuals(engine: Engine, *, metrics: Iterable[str] | None = None) -> ActualsIndex:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlmodel import Session, col
@@ -155,6 +155,36 @@ def latest_actuals(
         .order_by(col(Actual.metric), col(Actual.scope_key), col(Actual.period))
     )
     return list(session.execute(statement).scalars())
+
+
+VALUE_COLUMNS = (
+    "metric",
+    "scope_key",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "sample_size",
+    "revision",
+    "source",
+)
+
+
+def latest_values(session: Session, *, metrics: Iterable[str] | None = None) -> list[Any]:
+    """The latest revision of every actual (of `metrics` only, when given) as plain rows with
+    the attributes an evaluation reads (`VALUE_COLUMNS`): the same rows as `latest_actuals`
+    without building an ORM object per value — a third of a 500-goal evaluation's time."""
+    latest = _latest_revisions_subquery(metrics, None, None)
+    statement = select(*(getattr(Actual, name) for name in VALUE_COLUMNS)).join(
+        latest,
+        and_(
+            col(Actual.metric) == latest.c.metric,
+            col(Actual.scope_key) == latest.c.scope_key,
+            col(Actual.period) == latest.c.period,
+            col(Actual.revision) == latest.c.revision,
+        ),
+    )
+    return list(session.execute(statement).all())
 
 
 def history(session: Session, *, metric: str, scope_key: str | None = None) -> list[Actual]:

@@ -166,6 +166,31 @@ def attention_cached(
     return needs_attention(engine_for(url), program, evaluation, root=Path(root))
 
 
+def warm_caches(root: Path, *, today: date | None = None) -> None:
+    """Compute ahead what the first visit needs — the loaded program, its evaluation, what needs
+    attention — into the very caches `page_setup` and the Overview read, with the same keys (the
+    program files' hash, today in UTC and in the program's timezone — or `today`, as a seeded
+    as-of date gives the pages — and the store's last changes). `app.ui.serve` runs it beside the
+    server as it starts, so the first visitor does not wait."""
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+    import app.display.charts
+    import app.ui.attention_view  # noqa: F401 - the pages' modules (altair with them) load now too
+
+    convert_anything_to_arrow_bytes([{"table": 1}])  # Streamlit's tables load pandas and Arrow
+
+    files_hash = content_hash(root)
+    result = load_cached(str(root), files_hash, today or today_in("UTC"))
+    if result.program is None or not result.ok:
+        return
+    day = today or today_in(result.program.timezone)
+    url = store_url(root)
+    engine = engine_for(url)
+    changed = last_change(engine)
+    evaluate_cached(str(root), files_hash, url, changed, day)
+    attention_cached(str(root), files_hash, url, changed, attention_version(engine), day)
+
+
 @dataclass(frozen=True)
 class PageContext:
     root: Path

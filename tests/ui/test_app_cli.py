@@ -80,7 +80,7 @@ def test_app_runs_the_package_entry_with_the_repo_config(tmp_path: Path) -> None
     assert "--client.toolbarMode=viewer" in flags
     assert "--browser.gatherUsageStats=false" in flags
     command = streamlit_command(tmp_path, port=8765, headless=True, address="127.0.0.1", environ={})
-    assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(ENTRY)
+    assert command[1:4] == ["-m", "app.ui.serve", "run"] and command[4] == str(ENTRY)
     assert ENTRY.is_file()
     assert command[-3:] == [
         "--server.port=8765",
