@@ -76,6 +76,7 @@ def _credit(item: CreditLine, link: bool, md: Markdown) -> None:
             f"{item.contract} — {item.counterparty}",
             query={"contract": item.contract_id},
             icon=":material/handshake:",
+            strong=True,
         )
     objectives = ", ".join(item.objectives) or "—"
     st.markdown(
@@ -95,7 +96,13 @@ def _goal(item: GoalLine, link: bool, md: Markdown) -> None:
         ) + f" (since {month_text(item.since)})"
     _badge(item.status, held)
     if link:
-        page_link("goals.py", item.title, query={"goal": item.goal_id}, icon=":material/flag:")
+        page_link(
+            "goals.py",
+            item.title,
+            query={"goal": item.goal_id},
+            icon=":material/flag:",
+            strong=True,
+        )
     target = (
         f"; target {format_value(item.target, item.unit)} by {item.deadline}"
         if item.target is not None and item.status != "missed"
@@ -126,7 +133,11 @@ def _roadmap(item: RoadmapLine, link: bool, md: Markdown) -> None:
     _badge(item.status, extra)
     if link:
         page_link(
-            "roadmap.py", item.title, query={"item": item.item_id}, icon=":material/timeline:"
+            "roadmap.py",
+            item.title,
+            query={"item": item.item_id},
+            icon=":material/timeline:",
+            strong=True,
         )
     goals = "; ".join(title for _, title in item.goals) or "no goal named"
     st.markdown(md(f"Owner: {item.owner or 'nobody named'}. Serves: {goals}."))

@@ -21,22 +21,24 @@ def page_link(
     query: Mapping[str, str] | None = None,
     icon: str | None = None,
     help: str | None = None,
+    strong: bool = False,
 ) -> None:
     """`st.page_link` to the page of view `file` ("goals.py") with `query` parameters. `label` is
     authored text shown with no link inside it (`authored_markdown` with no host allowed). A page
     script run on its own (as tests run it), where the app's pages are not registered, shows the
     label without the link."""
     spec = BY_FILE[file]
+    text = f"**{authored_markdown(label)}**" if strong else authored_markdown(label)
     try:
         st.page_link(
             str(spec.path),
-            label=authored_markdown(label),
+            label=text,
             query_params=dict(query) if query else None,
             icon=icon,
             help=help,
         )
     except StreamlitAPIException:
-        st.markdown(authored_markdown(label))
+        st.markdown(text)
 
 
 def page_url(file: str, query: Mapping[str, str] | None = None) -> str:

@@ -5,11 +5,16 @@ July and September at $2,000 a miss)."""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import subprocess
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from review.review_fixture import store_values, story_program, story_values
 from sqlalchemy.engine import Engine
+from ui.pagekit import AS_OF, copy_program
 
 from app.evaluate import ActualsIndex, evaluate_program
 from app.periods import Month
@@ -152,3 +157,55 @@ def test_stale_series_are_named_with_the_month_they_are_due(engine: Engine) -> N
     assert stale[1].name == "csat — all contacts"
     assert stale[1].used_by == ("goal “csat_up”",)
     assert stale[2].used_by == ("acme — uptime",)
+
+
+def _git(root: Path, *args: str, when: datetime | None = None) -> None:
+    moment = (when or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "cx",
+        "GIT_AUTHOR_EMAIL": "cx@example.com",
+        "GIT_COMMITTER_NAME": "cx",
+        "GIT_COMMITTER_EMAIL": "cx@example.com",
+        "GIT_AUTHOR_DATE": moment,
+        "GIT_COMMITTER_DATE": moment,
+    }
+    subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+
+
+def test_changes_merged_since_the_last_review_are_decisions_read_from_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The program as merged when the last review closed, against the program now: a target
+    lowered after the meeting is a decision for this month; a title changed is not."""
+    from app.load import load_program
+    from app.service.demo import seed_demo
+    from app.service.program import evaluate_at
+    from app.store.db import ENV_VAR, open_store
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    root = copy_program(tmp_path / "program")
+    now = datetime.now(UTC)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "the program", when=now - timedelta(days=2))
+    engine = open_store(root)
+    seed_demo(engine, load_program(root, today=AS_OF).program, as_of=AS_OF, months=4)
+    goals = root / "goals" / "outcomes.yaml"
+    text = goals.read_text(encoding="utf-8")
+    text = text.replace("  target:\n    value: 85.0", "  target:\n    value: 83.0", 1)
+    text = text.replace("title: Raise CSAT from 78 % to 85 % by March 2027", "title: Raise CSAT")
+    goals.write_text(text, encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "CSAT: 83 %", when=now + timedelta(hours=1))
+
+    program = load_program(root, today=AS_OF).program
+    assert program is not None
+    found = needs_attention(engine, program, evaluate_at(engine, program, AS_OF), root=root)
+    changes = [d.text for d in found.decisions if d.kind == "program change"]
+    assert len(changes) == 1, changes
+    assert changes[0].startswith("goal “Raise CSAT”: ") and changes[0].endswith("(softened)")
+    assert "85" in changes[0] and "83" in changes[0]
+    assert found.changes_note.startswith("compared with the program as merged when")
+
+    unrelated = needs_attention(engine, program, evaluate_at(engine, program, AS_OF))
+    assert not [d for d in unrelated.decisions if d.kind == "program change"]

@@ -6,10 +6,12 @@ Each page script is run directly with `AppTest.from_file`, with its state seeded
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
@@ -82,3 +84,47 @@ def run_page(
     if viewer is not None:
         at.session_state[VIEWER_KEY] = viewer
     return at.run()
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def main_text(at: AppTest) -> str:
+    """Every text the main area shows (Markdown escapes removed), one element a line."""
+    lines: list[str] = []
+
+    def walk(node: Any) -> None:
+        kind = getattr(node, "type", None)
+        proto = getattr(node, "proto", None)
+        if kind == "page_link" and proto is not None:
+            lines.append(proto.label)
+        elif kind in ("table", "dataframe"):
+            lines.append(node.value.to_csv(index=False))
+        elif kind == "metric":
+            lines.append(f"{node.label}: {node.value}")
+        elif isinstance(getattr(node, "value", None), str):
+            lines.append(node.value)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at.main)
+    return "\n".join(_unescape(line) for line in lines)
+
+
+def page_links(at: AppTest, *, sidebar: bool = False) -> list[Any]:
+    root = at.sidebar if sidebar else at.main
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if getattr(node, "type", None) == "page_link":
+            found.append(node.proto)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(root)
+    return found

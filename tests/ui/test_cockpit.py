@@ -5,7 +5,6 @@ decisions, links each line to its page, and "View as" shows each role exactly it
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -21,7 +20,7 @@ from app.evaluate.money import fmt_money
 from app.ui.context import AS_OF_KEY, ROOT_KEY, VIEW_AS_KEY
 from app.ui.navigation import pages_for
 from app.ui.roles import Viewer
-from ui.pagekit import AS_OF, REPO, copy_program
+from ui.pagekit import AS_OF, REPO, copy_program, main_text, page_links
 
 ENTRY = REPO / "app" / "ui" / "main.py"
 runner = CliRunner()
@@ -68,50 +67,6 @@ def open_app(
         at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def main_text(at: AppTest) -> str:
-    """Every text the main area shows (Markdown escapes removed), one element a line."""
-    lines: list[str] = []
-
-    def walk(node: Any) -> None:
-        kind = getattr(node, "type", None)
-        proto = getattr(node, "proto", None)
-        if kind == "page_link" and proto is not None:
-            lines.append(proto.label)
-        elif kind in ("table", "dataframe"):
-            lines.append(node.value.to_csv(index=False))
-        elif kind == "metric":
-            lines.append(f"{node.label}: {node.value}")
-        elif isinstance(getattr(node, "value", None), str):
-            lines.append(node.value)
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
-
-    walk(at.main)
-    return "\n".join(_unescape(line) for line in lines)
-
-
-def page_links(at: AppTest, *, sidebar: bool = False) -> list[Any]:
-    root = at.sidebar if sidebar else at.main
-    found: list[Any] = []
-
-    def walk(node: Any) -> None:
-        if getattr(node, "type", None) == "page_link":
-            found.append(node.proto)
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
-
-    walk(root)
-    return found
 
 
 def test_the_overview_names_every_goal_that_cxgov_status_says_needs_attention(
