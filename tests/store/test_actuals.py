@@ -11,12 +11,14 @@ from sqlalchemy.engine import Engine
 
 from app.periods import Month
 from app.store.actuals import (
+    VALUE_COLUMNS,
     CorrectionNeedsReason,
     RevisionConflict,
     append_revision,
     history,
     last_change,
     latest_actuals,
+    latest_values,
 )
 from app.store.db import session_scope
 from app.store.tables import Actual, ImportBatch
@@ -88,6 +90,12 @@ def test_latest_actuals_one_per_key_filtered_by_metric_and_period(engine: Engine
         assert [a.value for a in history(session, metric="csat", scope_key="channel=chat")] == [
             90.0
         ]
+        # The evaluation's plain rows are the same latest revisions, attribute for attribute.
+        rows = sorted(latest_values(session), key=lambda r: (r.metric, r.scope_key, r.period))
+        assert [tuple(getattr(r, c) for c in VALUE_COLUMNS) for r in rows] == [
+            tuple(getattr(a, c) for c in VALUE_COLUMNS) for a in everything
+        ]
+        assert [r.value for r in latest_values(session, metrics=["nps"])] == [12.0]
 
 
 def test_last_change_follows_actuals_and_imports(engine: Engine) -> None:
