@@ -430,7 +430,7 @@ def roadmap_gantt(
     ]
     order = [r["item"] for r in rows]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+        y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=480))
     )
     bars = base.mark_bar(cornerRadius=3).encode(
         x=alt.X("from:T", title=None),

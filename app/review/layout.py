@@ -194,7 +194,7 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
     if head["changes"]:
         blocks.append(
             Table(
-                ("goal", "was", "now", ""),
+                ("goal", "was", "now", "change"),
                 tuple(
                     (
                         c["title"],
