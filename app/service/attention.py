@@ -351,23 +351,29 @@ def _goal_lines(goals: Iterable[GoalEvaluation]) -> list[GoalLine]:
 
 
 def _credit_lines(contracts: Iterable[ContractEvaluation]) -> list[CreditLine]:
-    lines = []
+    """A line per contract-month and state: a closed month's credit splits into what is owed and
+    what earn-back may still waive (provisional); the open month's is at risk; next month's is
+    projected."""
+    lines: list[CreditLine] = []
     for contract in contracts:
         titles = {o.objective_id: o.title for o in contract.objectives}
         for credit in contract.credits:
-            if credit.amount <= 0 or credit.earn_back == "waived":
+            if credit.amount <= 0:
                 continue
-            state: Literal["owed", "provisional", "at risk", "projected"]
+            parts: list[tuple[Literal["owed", "provisional", "at risk", "projected"], Decimal]]
             if credit.kind == "open":
-                state = "at risk"
+                parts = [("at risk", credit.amount)]
             elif credit.kind == "projected":
-                state = "projected"
+                parts = [("projected", credit.amount)]
             else:
-                state = "provisional" if credit.earn_back == "provisional" else "owed"
+                parts = [
+                    ("owed", credit.amount - credit.provisional),
+                    ("provisional", credit.provisional),
+                ]
             objectives = tuple(
                 dict.fromkeys(titles.get(x.objective_id, x.objective_id) for x in credit.lines)
             )
-            lines.append(
+            lines.extend(
                 CreditLine(
                     contract_id=contract.contract_id,
                     contract=contract.title,
@@ -375,11 +381,13 @@ def _credit_lines(contracts: Iterable[ContractEvaluation]) -> list[CreditLine]:
                     objectives=objectives,
                     period=credit.period,
                     state=state,
-                    amount=credit.amount,
+                    amount=amount,
                     currency=contract.currency,
                     in_program_currency=contract.in_program_currency,
                     rule=credit.explanation,
                 )
+                for state, amount in parts
+                if amount > 0
             )
     return lines
 

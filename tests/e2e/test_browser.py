@@ -276,9 +276,10 @@ def _axe_problems(page: object) -> list[str]:
 
 
 def _playbook_titles(page: object) -> list[str]:
-    """The titles in the playbook list, in order (each radio's label, without its caption)."""
+    """The titles in the playbook list, in order (each radio's label, without its caption; the
+    sidebar's "View as" is a radio too, so only the main area counts)."""
     return page.evaluate(  # type: ignore[attr-defined]
-        '() => [...document.querySelectorAll(\'[data-testid="stRadio"] [role="radiogroup"] label\')]'
+        '() => [...document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stRadio"] [role="radiogroup"] label\')]'
         ".map(l => l.innerText.split('\\n')[0].trim())"
     )
 

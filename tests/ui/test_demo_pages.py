@@ -34,7 +34,10 @@ def test_every_page_runs_on_the_demo_data(
     monkeypatch.delenv(ENV_VAR, raising=False)
     at = run_page(page, demo_root)
     assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    # An owner more confident than the numbers is shown as an error box on purpose (check-ins);
+    # the Goals page opens on the goal that most needs attention, the demo's optimist's.
+    problems = [e.value for e in at.error if not e.value.startswith("Contradicts the numbers")]
+    assert not problems, problems
 
 
 def test_the_demo_owes_the_planted_chat_credit(

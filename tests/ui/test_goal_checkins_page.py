@@ -106,11 +106,11 @@ def test_who_is_late_and_which_numbers_are_out_of_date_are_listed(
     root: Path, open_page: PageFactory
 ) -> None:
     at = open_page("goals", root, viewer=MANAGER)
-    late = next(d.value for d in at.dataframe if "days late" in d.value.columns)
+    late = next(t.value for t in at.table if "days late" in t.value.columns)
     assert len(late) == 11 and set(late["was due"]) == {"2026-07-15"}
-    stale = next(d.value for d in at.dataframe if "stale after" in d.value.columns)
-    assert list(stale["series"]) == ["agent_turnover [all contacts]"]
-    assert list(stale["newest value"]) == ["2026-08"]
+    stale = next(t.value for t in at.table if "stale after" in t.value.columns)
+    assert list(stale["series"]) == ["Agent turnover (rolling 12 months) — all contacts"]
+    assert list(stale["newest value"]) == ["Aug 2026"]
 
 
 def test_a_link_opens_its_goal_with_the_filters_cleared(root: Path, open_page: PageFactory) -> None:
@@ -128,4 +128,4 @@ def test_a_link_opens_its_goal_with_the_filters_cleared(root: Path, open_page: P
     at.run()
     assert not at.exception
     assert at.selectbox(key="goals.chosen").value == "fcr_to_75"
-    assert at.subheader[0].value == "Raise first-contact resolution from 68 % to 75 % by March 2027"
+    assert at.header[0].value == "Raise first-contact resolution from 68 % to 75 % by March 2027"

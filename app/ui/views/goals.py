@@ -312,14 +312,14 @@ with checkin_col:
 
 if metric is not None and metric.from_contacts and goal.judged_period is not None:
     st.subheader("What lies behind the figure")
-    by = st.segmented_control(
+    split_by = st.segmented_control(
         "Split by",
         split_choices(goal.scope_key),
         key=SPLIT_KEY,
         help="The same calculation on the contacts of each group: which channel, queue, "
         "priority, segment or team moves the figure.",
     )
-    if by:
+    if split_by:
         judged = goal.judged_period
         months = [judged.shift(-1), judged]
         if evaluation.open_period not in months:
@@ -328,7 +328,7 @@ if metric is not None and metric.from_contacts and goal.judged_period is not Non
             ctx,
             metric=metric.id,
             scope_key=goal.scope_key,
-            by=by,
+            by=split_by,
             months=months,
             judged=judged,
             open_period=evaluation.open_period,
@@ -336,7 +336,7 @@ if metric is not None and metric.from_contacts and goal.judged_period is not Non
         )
         if rows:
             st.caption(
-                f"{md(metric.metadata.title)} by {by}, computed from the contacts "
+                f"{md(metric.metadata.title)} by {split_by}, computed from the contacts "
                 f"({Scope.from_key(goal.scope_key).describe()})."
             )
             fitted_table(rows, key="goals.split.table")
