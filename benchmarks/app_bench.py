@@ -54,16 +54,20 @@ SPLIT = {"goals.chosen": SPLIT_GOAL, "goals.split": "queue"}
 
 def write_program(root: Path, program: Any) -> None:
     """The evaluate benchmark's program as YAML, adjusted so that `cxgov validate` accepts it:
-    SLA objectives on higher-is-better metrics only (its credit bands are `below` bands) and
-    roadmap items within the 365-day horizon; one metric computed from contacts (CSAT)."""
+    SLA objectives on higher-is-better metrics only (its credit bands are `below` bands), the
+    pool shared out to no more than 100 %, roadmap items within the 365-day horizon; one metric
+    computed from contacts (CSAT)."""
     higher = sorted(m.id for m in program.metrics.values() if m.spec.better == "higher")
 
     def dump(doc: Any) -> dict[str, Any]:
         data: dict[str, Any] = doc.model_dump(mode="json", by_alias=True, exclude_none=True)
         if data["kind"] == "SLAContract":
-            for n, objective in enumerate(data["spec"]["objectives"]):
+            objectives = data["spec"]["objectives"]
+            for n, objective in enumerate(objectives):
                 if objective["metric"] not in higher:
                     objective["metric"] = higher[n % len(higher)]
+                if "allocation_percent" in objective:
+                    objective["allocation_percent"] = round(100 / len(objectives) - 0.005, 2)
         if data["kind"] == "Roadmap":
             for phase in data["spec"]["phases"]:
                 for item in phase["items"]:

@@ -131,7 +131,8 @@ class CreditLine:
     currency: str
     in_program_currency: bool
     rule: str
-    """The rule that fired, in one sentence (the credit's own explanation)."""
+    """The rule that fired, in one sentence (its credit lines' explanations; the month's full
+    explanation — exclusions, caps, earn-back — is on the SLA page)."""
     kind: Literal["credit"] = "credit"
 
     @property
@@ -384,7 +385,7 @@ def _credit_lines(contracts: Iterable[ContractEvaluation]) -> list[CreditLine]:
                     amount=amount,
                     currency=contract.currency,
                     in_program_currency=contract.in_program_currency,
-                    rule=credit.explanation,
+                    rule="; ".join(x.explanation for x in credit.lines) or credit.explanation,
                 )
                 for state, amount in parts
                 if amount > 0
