@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.ipc
 import pytest
-from ui.pagekit import copy_program, main_text, run_page
+from ui.pagekit import demo_program, main_text, run_page
 
 from app.demo.generate import DemoPlan
 from app.periods import Month
@@ -48,15 +48,11 @@ def months(back: tuple[int, ...]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from app.load import load_program
-    from app.service.demo import seed_demo
-    from app.store.db import ENV_VAR, open_store
+    from app.store.db import ENV_VAR
 
-    root = copy_program(tmp_path_factory.mktemp("story") / "program")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(ENV_VAR, raising=False)
-        seed_demo(open_store(root), load_program(root, today=AS_OF).program, as_of=AS_OF)
-        yield root
+        yield demo_program(tmp_path_factory.mktemp("story"), as_of=AS_OF)
 
 
 @pytest.fixture(autouse=True)

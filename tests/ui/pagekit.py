@@ -54,6 +54,18 @@ def copy_program(target: Path) -> Path:
     return target
 
 
+def demo_program(folder: Path, *, as_of: date = AS_OF) -> Path:
+    """The example program in `folder`, filled by `seed_demo` as of `as_of` in its own SQLite
+    store (the caller keeps CXGOV_DATABASE_URL unset while it is used)."""
+    from app.load import load_program
+    from app.service.demo import seed_demo
+    from app.store.db import open_store
+
+    root = copy_program(folder / "program")
+    seed_demo(open_store(root), load_program(root, today=as_of).program, as_of=as_of)
+    return root
+
+
 def record_known_actuals(engine: object) -> None:
     from app.store.actuals import append_revision
     from app.store.db import session_scope

@@ -7,22 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from ui.pagekit import AS_OF, copy_program, run_page
+from ui.pagekit import AS_OF, demo_program, run_page
 
 PAGES = ("overview", "goals", "slas", "roadmap", "actuals", "metrics")
 
 
 @pytest.fixture(scope="module")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from app.load import load_program
-    from app.service.demo import seed_demo
-    from app.store.db import ENV_VAR, open_store
+    from app.store.db import ENV_VAR
 
-    root = copy_program(tmp_path_factory.mktemp("demo") / "program")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(ENV_VAR, raising=False)
-        seed_demo(open_store(root), load_program(root, today=AS_OF).program, as_of=AS_OF)
-        yield root
+        yield demo_program(tmp_path_factory.mktemp("demo"), as_of=AS_OF)
 
 
 @pytest.mark.parametrize("page", PAGES)
