@@ -11,9 +11,10 @@ Two rules, one function each, used by every edge that writes such text:
 - `authored_markdown`: text that playbook authors or committee members wrote, for a Markdown
   renderer (Streamlit's). Emphasis, lists and headings keep working; a link is live only when its
   host is on the program's allow-list (`program.yaml`: `spec.link_domains`); every other link,
-  bare address, e-mail address or image becomes text, shown as code so that no renderer turns it
-  back into a link; HTML, entities, code spans, reference links and LaTeX are shown as typed,
-  never rendered.
+  bare address or image becomes text, shown as code so that no renderer turns it back into a
+  link; an e-mail address (an owner, an author) reads as plain text, with an invisible word
+  joiner after its `@` that no autolinker reads past; HTML, entities, code spans, reference links
+  and LaTeX are shown as typed, never rendered.
 """
 
 from __future__ import annotations
@@ -48,18 +49,33 @@ _CODE_SPAN_OR_LINK = re.compile(
     r"""
     (?P<link>!?\[(?P<label>(?:[^\[\]\\\n]|\\.){0,500})\]\((?P<target>[^()\s]{1,2000})(?:\s+"[^"\n]*")?\))
     | (?P<angle><(?P<angled>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]{1,2000}|[^<>\s@]{1,200}@[^<>\s]{1,200})>)
-    | (?P<bare>(?:(?:https?|ftp)://?|www\.)[^\s<>`]*
-       | [\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+    | (?P<bare>(?:(?:https?|ftp)://?|//(?=\w)|www\.|mailto:(?=\S))[^\s<>`]*
+       | [\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 _ESCAPED = re.compile(r"([\\`\[\]<>&$])")
+_EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _LINK_SCHEMES = ("http", "https", "mailto")
 
 
 def _escape(text: str) -> str:
     """Markdown-escape the characters that could open a link, an image, HTML, an entity or LaTeX."""
     return _ESCAPED.sub(r"\\\1", text)
+
+
+WORD_JOINER = "\u2060"
+
+
+def _plain_address(address: str) -> str:
+    """An e-mail address as plain text that no autolinker turns into a link. Renderers differ:
+    GitHub-flavoured ones (Streamlit's) find addresses in the parsed text, where escapes are
+    already decoded, but need a letter or digit right after the `@` — an invisible word joiner
+    (U+2060) there stops them; linkify-style ones work on runs of text between escapes, and the
+    escaped dots leave no run that holds a whole domain."""
+    local, _, domain = address.partition("@")
+    dotted = [_escape(part).replace(".", "\\.") for part in (local, domain)]
+    return f"{dotted[0]}@{WORD_JOINER}{dotted[1]}"
 
 
 def _code(text: str) -> str:
@@ -133,6 +149,8 @@ def authored_markdown(text: str, allowed_domains: Sequence[str] = ()) -> str:
             target = match.group("angled") or match.group("bare")
             if link_allowed(target, allowed_domains):
                 out.append(f"[{_escape(target)}]({_href(target)})")
+            elif _EMAIL.fullmatch(target):
+                out.append(_plain_address(target))
             else:
                 out.append(_code(target))
     out.append(_escape(text[position:]))

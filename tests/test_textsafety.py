@@ -76,6 +76,8 @@ def _only_allowed(markdown: str) -> None:
         "&#104;ttps://evil.example &lt;script&gt;",
         "[a][r]\n\n[r]: https://evil.example",
         "write to phisher@evil.example",
+        "mailto:;@evil and mailto:phisher@evil.example",
+        "see //evil.example/x",
         "[x](javascript:alert(1))",
         "https://help.northwind.example/a)[x](https://evil.example)",
         "[ok](https://northwind.example.evil.example/)",
@@ -146,3 +148,15 @@ def test_link_allowed_matches_the_domain_and_its_subdomains_only() -> None:
 )
 def test_no_composition_of_markdown_syntax_opens_another_host(text: str) -> None:
     _only_allowed(authored_markdown(text, ALLOWED))
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["priya.nair@example.com", "ana-lucia+cx@support.example.co.uk", "ops@www.evil.example"],
+)
+def test_an_email_address_reads_as_plain_text_and_is_never_a_link(address: str) -> None:
+    """Owners and authors are e-mail addresses: shown as the text they are, not as code."""
+    out = authored_markdown(f"Owner: {address}.", ALLOWED)
+    assert "`" not in out and _links(out) == []
+    local, _, domain = address.partition("@")
+    assert MarkdownIt("commonmark").render(out) == f"<p>Owner: {local}@\u2060{domain}.</p>\n"
