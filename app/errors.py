@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.words import counted
+
 
 class CxgovError(Exception):
     """A request cxgov refuses; `str(error)` is the message for the person who made it."""
@@ -59,7 +61,7 @@ class InvalidProgram(Invalid):
     def __init__(self, root: Any, diagnostics: Sequence[Any]) -> None:
         errors = [d for d in diagnostics if getattr(d, "severity", "error") == "error"]
         super().__init__(
-            f"the program at {root} has {len(errors)} error(s); `cxgov validate` explains them all",
+            f"the program at {root} has {counted(len(errors), 'error')}; `cxgov validate` explains them all",
             errors,
         )
         self.root = root

@@ -19,13 +19,14 @@ from app.cli.common import Format, RootArg, parse_date
 from app.service.database import open_store
 from app.service.notify import NotifyResult, notify
 from app.service.program import as_of_or_today, valid_program
+from app.words import counted
 
 
 def _text(result: NotifyResult) -> str:
     lines = []
     verb = "would send" if result.dry_run else "sent"
     head = (
-        f"cxgov notify as of {result.as_of}: {len(result.events)} event(s) now; "
+        f"cxgov notify as of {result.as_of}: {counted(len(result.events), 'event')} now; "
         f"{result.already} already sent to their recipients before"
     )
     if result.previous_run:
@@ -59,7 +60,7 @@ def _text(result: NotifyResult) -> str:
     if not result.dry_run:
         lines.append("")
         lines.append(
-            f"{len(result.sent)} message(s) sent, {len(result.failures)} refused"
+            f"{counted(len(result.sent), 'message')} sent, {len(result.failures)} refused"
             + ("; the refused ones are retried by the next run." if result.failures else ".")
         )
     return "\n".join(lines)
@@ -97,7 +98,7 @@ def notify_cmd(
         typer.echo(_text(result))
     if result.failures:
         failed = ", ".join(sorted({f.digest.recipient.label for f in result.failures}))
-        typer.echo(f"cxgov: {len(result.failures)} message(s) refused: {failed}", err=True)
+        typer.echo(f"cxgov: {counted(len(result.failures), 'message')} refused: {failed}", err=True)
         raise typer.Exit(1)
 
 

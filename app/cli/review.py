@@ -22,6 +22,7 @@ from app.periods import Month
 from app.service import reviews
 from app.service.database import open_store, stored_id
 from app.service.program import check_root, valid_program
+from app.words import counted
 
 review_app = typer.Typer(
     help="Steering-committee reviews: prepare, show, close and export.", no_args_is_help=True
@@ -70,7 +71,7 @@ def open_cmd(
     opened = reviews.open_review(open_store(root), period=month, kind=_kind(quarter), author=author)
     if opened.created:
         typer.echo(
-            f"Opened {opened.label} as a draft; {opened.carried} open action item(s) carried over."
+            f"Opened {opened.label} as a draft; {counted(opened.carried, 'open action item')} carried over."
         )
     else:
         typer.echo(

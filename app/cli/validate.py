@@ -14,6 +14,7 @@ import typer
 from app.cli.common import RootArg, parse_date
 from app.cli.report import as_json, github_annotations, text_report
 from app.service.program import validate as validate_program
+from app.words import counted
 
 
 class ReportFormat(str, Enum):
@@ -46,7 +47,10 @@ def validate(
         annotations = github_annotations(result.diagnostics)
         if annotations:
             typer.echo(annotations)
-        typer.echo(f"cxgov validate: {result.errors} error(s), {result.warnings} warning(s)")
+        typer.echo(
+            f"cxgov validate: {counted(result.errors, 'error')}, "
+            f"{counted(result.warnings, 'warning')}"
+        )
     else:
         typer.echo(text_report(result))
     raise typer.Exit(code=0 if result.ok else 1)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.periods import Month
+from app.words import counted
 
 ATTENDEES: tuple[tuple[str, str], ...] = (
     ("Dana Whitfield", "VP Customer Experience (chair)"),
@@ -102,7 +103,7 @@ def action_dues(period: Month) -> tuple[date, date]:
 def decisions(period: Month, items: int, top: str | None, credits: list[str]) -> list[str]:
     """The decisions the demo's committee recorded for the review of `period`."""
     out = [
-        f"Corrective actions approved for {items} item(s); owners report progress at the "
+        f"Corrective actions approved for {counted(items, 'item')}; owners report progress at the "
         f"review of {period.shift(1)}."
         if items
         else f"Nothing needed attention in {period}; the figures are accepted as reported."

@@ -34,6 +34,7 @@ from app.spec.exclusions import MonthExclusions, ObjectiveExclusions, series_key
 from app.spec.metric import Metric
 from app.spec.program import effective_scope
 from app.spec.sla import Objective, SLAContract
+from app.words import counted
 
 Outcome = Literal["met", "missed", "excluded", "unmeasured"]
 
@@ -87,7 +88,7 @@ class ObjectivePeriod(JsonReady):
             return f"{hours} to exclude ({reasons}), not yet taken out of the figure"
         if self.excluded_contacts is None:
             return f"{hours} excluded ({reasons})"
-        return f"{self.excluded_contacts:,} contact(s) and {hours} excluded ({reasons})"
+        return f"{counted(self.excluded_contacts, 'contact')} and {hours} excluded ({reasons})"
 
 
 def fmt_hours(hours: float) -> str:
@@ -255,14 +256,14 @@ def _reading(
         if plain is not None and plain.sample_size is not None and point.sample_size is not None
         else None
     )
-    counted = "" if contacts is None else f"{contacts:,} contact(s) and "
+    counted_text = "" if contacts is None else f"{counted(contacts, 'contact')} and "
     return _Reading(
         point.value,
         key,
         applied,
         hours,
         contacts,
-        note=f"{counted}{fmt_hours(hours)} excluded ({reasons})"
+        note=f"{counted_text}{fmt_hours(hours)} excluded ({reasons})"
         + (
             ""
             if plain_value is None or point.value is None

@@ -24,6 +24,7 @@ from app.evaluate.goals import GoalEvaluation
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
 from app.spec.program import Program
+from app.words import counted
 
 Confidence = Literal["on_track", "at_risk", "off_track"]
 CONFIDENCES: tuple[Confidence, ...] = ("on_track", "at_risk", "off_track")
@@ -171,5 +172,5 @@ def missing_text(state: CheckinState) -> str:
         return f"no check-in yet; one was due on {state.due} ({state.cadence})"
     return (
         f"last check-in on {state.last_day}; the next was due on {state.due} "
-        f"({state.cadence}, {state.days_overdue} day(s) ago)"
+        f"({state.cadence}, {counted(state.days_overdue, 'day')} ago)"
     )

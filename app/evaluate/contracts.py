@@ -48,6 +48,7 @@ from app.evaluate.serialize import JsonReady
 from app.periods import Month
 from app.spec.program import Program
 from app.spec.sla import SLAContract
+from app.words import counted
 
 ZERO = Decimal("0.00")
 
@@ -283,7 +284,7 @@ def _partial_note(contract: SLAContract, month: Month, what: str) -> str:
         else f"credited on the full monthly fee of {fmt_money(fee.monthly_fee, currency)}"
     )
     return (
-        f"the contract {what}: {month_name(month)} is measured on its {fee.days} day(s) in "
+        f"the contract {what}: {month_name(month)} is measured on its {counted(fee.days, 'day')} in "
         f"effect and {credited}"
     )
 
@@ -324,7 +325,7 @@ def _project(
                 outcome=outcome,
                 counts_as_miss=miss,
                 consecutive_misses=next_count(last.consecutive_misses, outcome, miss),
-                note=f"trend over {fc.points_used} closed month(s), {fc.first_month} to "
+                note=f"trend over {counted(fc.points_used, 'closed month')}, {fc.first_month} to "
                 f"{fc.last_month} (excluded months skipped)",
                 series_key=last.scope_key,
             )

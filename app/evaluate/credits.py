@@ -58,6 +58,7 @@ from app.spec.sla import (
     PoolRule,
     SLAContract,
 )
+from app.words import counted
 
 EarnBackState = Literal["not_applicable", "provisional", "waived", "owed"]
 PeriodKind = Literal["closed", "open", "projected"]
@@ -365,13 +366,13 @@ def _earn_back(
     if len(following) == periods:
         return (
             "waived",
-            f"credit{whose} waived by earn-back: {who} met in the next {periods} period(s)",
+            f"credit{whose} waived by earn-back: {who} met in the next {counted(periods, 'period')}",
         )
     if contract_ended:
         return "owed", f"credit{whose} owed: the contract ended before the earn-back periods"
     return (
         "provisional",
-        f"credit{whose} provisional: waived if {who} is met in the next {periods} period(s) "
+        f"credit{whose} provisional: waived if {who} is met in the next {counted(periods, 'period')} "
         f"({len(following)} met so far)",
     )
 

@@ -15,6 +15,7 @@ from typing import Literal
 
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
+from app.words import counted
 
 MIN_POINTS = 3
 RECENT_POINTS = 6
@@ -99,7 +100,7 @@ def forecast(
             at=at,
             value=None,
             points_used=len(usable),
-            refused=f"only {len(usable)} value(s); a trend needs at least {MIN_POINTS}",
+            refused=f"only {counted(len(usable), 'value')}; a trend needs at least {MIN_POINTS}",
         )
     points = [(float(m.index), v) for m, v in usable]
     slope, intercept = least_squares(points)

@@ -39,6 +39,7 @@ from app.spec.common import Scope
 from app.spec.goal import Goal, Guardrail
 from app.spec.metric import Metric
 from app.spec.program import Program, ProgramSpec, effective_scope
+from app.words import counted
 
 SEVERITY: dict[str, int] = {
     "achieved": 0,
@@ -497,11 +498,12 @@ def _deliverable(base: _Heading, goal: Goal, as_of: date) -> GoalEvaluation:
         days_left=(d.due - as_of).days if status == "due" else None,
         evidence=d.evidence,
     )
+    late = counted(state.days_late or 0, "day")
     explanation = {
         "done": f"completed on {d.completed_on}, due {d.due}",
-        "done_late": f"completed on {d.completed_on}, {state.days_late} day(s) after the due date {d.due}",
-        "overdue": f"not completed; due {d.due}, {state.days_late} day(s) overdue",
-        "due": f"due {d.due}, in {state.days_left} day(s)",
+        "done_late": f"completed on {d.completed_on}, {late} after the due date {d.due}",
+        "overdue": f"not completed; due {d.due}, {late} overdue",
+        "due": f"due {d.due}, in {counted(state.days_left or 0, 'day')}",
     }[status]
     return GoalEvaluation(
         **base,

@@ -8,6 +8,7 @@ from datetime import date
 from app.evaluate.serialize import JsonReady
 from app.spec.program import Program
 from app.spec.roadmap import Item, item_due_date
+from app.words import counted
 
 DUE_SOON_DAYS = 14
 SLIPPING = ("overdue", "blocked")
@@ -61,16 +62,16 @@ def item_status(
     if item.status == "done":
         if item.completed_on is not None and item.completed_on > due:
             late = (item.completed_on - due).days
-            return "done", late, f"done on {item.completed_on}, {late} day(s) late"
+            return "done", late, f"done on {item.completed_on}, {counted(late, 'day')} late"
         return "done", None, f"done{f' on {item.completed_on}' if item.completed_on else ''}"
     if item.status == "blocked":
         return "blocked", None, f"blocked: {item.blocked_reason or 'no reason given'} (due {due})"
     days_left = (due - as_of).days
     if days_left < 0:
-        return "overdue", -days_left, f"overdue by {-days_left} day(s) (due {due})"
+        return "overdue", -days_left, f"overdue by {counted(-days_left, 'day')} (due {due})"
     if days_left <= due_soon_days:
-        return "due_soon", days_left, f"due in {days_left} day(s) ({due})"
-    return "on_schedule", days_left, f"due {due}, {days_left} day(s) ahead"
+        return "due_soon", days_left, f"due in {counted(days_left, 'day')} ({due})"
+    return "on_schedule", days_left, f"due {due}, {counted(days_left, 'day')} ahead"
 
 
 def evaluate_roadmap(

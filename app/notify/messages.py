@@ -31,7 +31,8 @@ from app.spec.notifications import EVENT_KINDS
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
-        "subject": "{program}: {count} new alert(s) and reminder(s), {date}",
+        "subject.one": "{program}: 1 new alert or reminder, {date}",
+        "subject.other": "{program}: {count} new alerts and reminders, {date}",
         "heading.goal_worse": "Goals that got worse",
         "heading.sla_at_risk": "SLA objectives at risk of a service credit",
         "heading.credit_owed": "Service credits owed",
@@ -53,7 +54,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "sla.next.plain": "a service credit",
         "credit_owed": "{counterparty}: a service credit of {amount} is owed for {month} ({title}).",
         "credit_owed.earn_back": "{counterparty}: a service credit of {amount} is owed for {month}; the earn-back was lost ({title}).",
-        "roadmap_overdue": "{title}: overdue by {days} day(s), due {due} (owner {owner}).",
+        "roadmap_overdue.one": "{title}: overdue by 1 day, due {due} (owner {owner}).",
+        "roadmap_overdue.other": "{title}: overdue by {days} days, due {due} (owner {owner}).",
         "stale_series.since": "{title}{scope}: no value since {last_period} ({days} days; out of date after {bound}).",
         "stale_series.never": "{title}{scope}: no value yet ({days} days since the program started; out of date after {bound}).",
         "checkin.yours": "{title}: your check-in was due on {due}.",
@@ -71,7 +73,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "role.agent": "an agent",
     },
     "de": {
-        "subject": "{program}: {count} neue Hinweise und Erinnerungen, {date}",
+        "subject.one": "{program}: 1 neuer Hinweis oder 1 neue Erinnerung, {date}",
+        "subject.other": "{program}: {count} neue Hinweise und Erinnerungen, {date}",
         "heading.goal_worse": "Ziele, die sich verschlechtert haben",
         "heading.sla_at_risk": "SLA-Ziele mit drohender Service-Gutschrift",
         "heading.credit_owed": "Fällige Service-Gutschriften",
@@ -93,7 +96,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "sla.next.plain": "eine Service-Gutschrift",
         "credit_owed": "{counterparty}: für {month} ist eine Service-Gutschrift von {amount} fällig ({title}).",
         "credit_owed.earn_back": "{counterparty}: für {month} ist eine Service-Gutschrift von {amount} fällig; das Earn-back ist verloren ({title}).",
-        "roadmap_overdue": "{title}: seit {days} Tag(en) überfällig, fällig am {due} (verantwortlich {owner}).",
+        "roadmap_overdue.one": "{title}: seit 1 Tag überfällig, fällig am {due} (verantwortlich {owner}).",
+        "roadmap_overdue.other": "{title}: seit {days} Tagen überfällig, fällig am {due} (verantwortlich {owner}).",
         "stale_series.since": "{title}{scope}: kein Wert seit {last_period} ({days} Tage; veraltet nach {bound}).",
         "stale_series.never": "{title}{scope}: noch kein Wert ({days} Tage seit Programmstart; veraltet nach {bound}).",
         "checkin.yours": "{title}: Ihr Check-in war am {due} fällig.",
@@ -196,6 +200,11 @@ class Writer:
     def phrase(self, key: str, **values: Any) -> str:
         return PHRASES[self.lang][key].format(**values)
 
+    def counted(self, key: str, count: int, **values: Any) -> str:
+        """The phrase's singular (`KEY.one`) or plural (`KEY.other`) form for `count` (English and
+        German need only these two)."""
+        return self.phrase(f"{key}.{'one' if count == 1 else 'other'}", count=count, **values)
+
     def status(self, status: str | None) -> str:
         if status is None:
             return "—"
@@ -283,8 +292,9 @@ def _line(writer: Writer, event: Event) -> str:
             month=writer.month(f["month"]),
         )
     if event.kind == "roadmap_overdue":
-        return writer.phrase(
+        return writer.counted(
             "roadmap_overdue",
+            f["days"],
             title=event.title,
             days=f["days"],
             due=writer.day(f["due"]),
@@ -367,7 +377,7 @@ def digest(
             "footer", program=program, date=writer.day(as_of), why=_why(writer, recipient)
         )
     )
-    subject = writer.phrase("subject", program=program, count=len(events), date=writer.day(as_of))
+    subject = writer.counted("subject", len(events), program=program, date=writer.day(as_of))
     return Digest(recipient, subject, "\n".join(parts), tuple(e.key for e in events))
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from app.display.labels import fmt_money, forecast_words, format_value, status_label
+from app.words import counted
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
             f"Owed and not yet on an invoice: {money(exposure['not_issued'], currency)}; "
             f"adjustments due on the next invoice: {money(exposure['adjustments'], currency)}"
         )
-    lines.append(f"Roadmap: {len(head['roadmap_slipping'])} item(s) overdue or blocked")
+    lines.append(f"Roadmap: {counted(len(head['roadmap_slipping']), 'item')} overdue or blocked")
     blocks.append(Bullets(tuple(lines)))
     if "status" in charts:
         blocks.append(Chart("status", "Goal status by pillar"))
@@ -321,7 +322,9 @@ def layout(document: Mapping[str, Any], *, charts: Sequence[str] = ()) -> list[B
     elif missing:
         blocks.append(
             Para(
-                f"{len(missing)} goal owner(s) have not checked in since the last review ({since}):",
+                f"{counted(len(missing), 'goal owner')} "
+                f"{'has' if len(missing) == 1 else 'have'} not checked in since the last review "
+                f"({since}):",
                 "warning",
             )
         )

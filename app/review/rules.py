@@ -14,6 +14,7 @@ from typing import Any
 from app.evaluate.actuals import ActualsIndex
 from app.evaluate.serialize import JsonReady
 from app.periods import Month
+from app.words import counted
 
 MIN_CORRECTIVE_ACTIONS = 2
 
@@ -49,7 +50,7 @@ def closing_problems(
         count = action_counts.get(key, 0)
         if count < MIN_CORRECTIVE_ACTIONS:
             missing.append(
-                f"{count} corrective action(s), at least {MIN_CORRECTIVE_ACTIONS} needed"
+                f"{counted(count, 'corrective action')}, at least {MIN_CORRECTIVE_ACTIONS} needed"
             )
         if missing:
             problems.append(

@@ -31,6 +31,7 @@ from app.store.review_tables import (
     ReviewFinding,
 )
 from app.store.tables import stored_id, utcnow
+from app.words import counted
 
 STATUSES: tuple[str, ...] = ("draft", "in_meeting", "closed")
 ACTION_STATUSES: tuple[str, ...] = ("open", "done", "dropped")
@@ -49,7 +50,7 @@ class ClosingRefused(ReviewError):
     def __init__(self, label: str, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         super().__init__(
-            f"{label} cannot close yet; {len(self.problems)} item(s) are not settled:\n"
+            f"{label} cannot close yet; {counted(len(self.problems), 'item')} not settled:\n"
             + "\n".join(f"  - {p}" for p in self.problems)
         )
 

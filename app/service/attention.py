@@ -36,6 +36,7 @@ from app.diff.sides import open_side, revision_at
 from app.errors import CxgovError
 from app.evaluate import ContractEvaluation, GoalEvaluation, ItemStatus, ProgramEvaluation
 from app.evaluate.attainment import month_name
+from app.evaluate.checkins import Checkin, agreement_text
 from app.evaluate.goals import SEVERITY
 from app.evaluate.money import fmt_money
 from app.load import load_program
@@ -43,6 +44,7 @@ from app.periods import Month
 from app.review import store
 from app.review.pack import ReviewPack, build_pack, goal_key, review_as_of
 from app.review.store import CorrectiveAction, FindingOnRecord
+from app.service.checkins import checkins_in
 from app.service.database import transaction
 from app.service.reviews import pack_for
 from app.spec.common import Scope
@@ -93,6 +95,8 @@ class GoalLine:
     months: int | None
     """How many months in a row the status has held (monthly goals), counting the judged one."""
     finding: FindingOnRecord | None
+    checkin: Checkin | None = None
+    """The owner's newest check-in, if any."""
     kind: Literal["goal"] = "goal"
 
     @property
@@ -114,6 +118,11 @@ class GoalLine:
     @property
     def corrective_actions(self) -> tuple[CorrectiveAction, ...]:
         return () if self.finding is None else self.finding.actions
+
+    @property
+    def checkin_disagrees(self) -> str:
+        """'' when the owner's newest confidence agrees with the status, else what differs."""
+        return "" if self.checkin is None else agreement_text(self.checkin.confidence, self.status)
 
 
 @dataclass(frozen=True)
@@ -281,6 +290,7 @@ def needs_attention(
     goals = _goal_lines(evaluation.goals)
     with transaction(engine, "read") as session:
         findings = store.latest_findings(session, keys=[goal_key(g.goal_id) for g in goals])
+        checkins = checkins_in(session, [g.goal_id for g in goals])
         reviews = store.list_reviews(session)
         open_review = next((r for r in reviews if r.status != "closed"), None)
         last_review = next((r for r in reviews if r.status == "closed"), None)
@@ -298,7 +308,10 @@ def needs_attention(
                 for d in store.record_of(session, review=open_review).decisions
             ]
     items: list[Item] = [
-        *(replace(g, finding=findings.get(goal_key(g.goal_id))) for g in goals),
+        *(
+            replace(g, finding=findings.get(goal_key(g.goal_id)), checkin=checkins.get(g.goal_id))
+            for g in goals
+        ),
         *_credit_lines(evaluation.contracts),
         *_roadmap_lines(evaluation.roadmap.slipping, evaluation.goals, evaluation.as_of),
     ]

@@ -19,6 +19,7 @@ from app.service.attention import (
     RoadmapLine,
     StaleSeries,
 )
+from app.service.checkins import confidence_label
 from app.textsafety import authored_markdown
 from app.ui.links import page_link, page_url
 from app.ui.tables import data_table
@@ -122,6 +123,23 @@ def _goal(item: GoalLine, link: bool, md: Markdown) -> None:
                 for a in item.corrective_actions
             )
         )
+    _checkin(item, md)
+
+
+def _checkin(item: GoalLine, md: Markdown) -> None:
+    """The owner's newest check-in, and whether it contradicts the numbers."""
+    found = item.checkin
+    if found is None:
+        st.markdown("**Owner's check-in:** none recorded yet.")
+        return
+    said = f"{confidence_label(found.confidence)} — {found.comment}"
+    if found.blockers:
+        said += f" Blockers: {found.blockers}"
+    st.markdown(
+        f"**Owner's check-in** ({found.recorded_at:%Y-%m-%d}, {md(found.author)}): {md(said)}"
+    )
+    if item.checkin_disagrees:
+        st.warning(item.checkin_disagrees.capitalize() + ".", icon=":material/report:")
 
 
 def _roadmap(item: RoadmapLine, link: bool, md: Markdown) -> None:

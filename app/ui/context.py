@@ -44,6 +44,7 @@ from app.ui.roles import (
     role_for_claims,
 )
 from app.ui.tables import data_table
+from app.words import counted
 
 ROOT_KEY = "cxgov.root"
 AS_OF_KEY = "cxgov.as_of"
@@ -227,7 +228,7 @@ def show_diagnostics(diagnostics: list[Any], root: Path) -> None:
     errors = [d for d in diagnostics if d.severity == "error"]
     st.title("The program has validation errors")
     st.error(
-        f"{len(errors)} error(s) in the program at {root}. The app shows the program once they are fixed; "
+        f"{counted(len(errors), 'error')} in the program at {root}. The app shows the program once they are fixed; "
         "`cxgov validate` lists the same findings."
     )
     rows = [

@@ -131,7 +131,7 @@ def _sidebar(
                 else "Local single-user mode: only this machine can reach the app."
             )
         else:
-            st.caption(f"{viewer.author} · {ROLE_NAMES[viewer.role]}")
+            st.caption(authored_markdown(f"{viewer.author} · {ROLE_NAMES[viewer.role]}"))
             if auth_configured() and st.button("Sign out", key="logout"):
                 st.logout()
         for section, pages in navigation.items():

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from app.ui.tables import data_table, safe_table_data
+from app.ui.tables import data_table, text_table
 
 WRAP_ROWS = 60
 Width = Literal["small", "medium", "large"] | int
@@ -32,7 +32,7 @@ def fitted_table(
         return
     if len(rows) <= WRAP_ROWS:
         with st.container(key=f"table.{key}"):
-            st.table(safe_table_data([dict(row) for row in rows]), hide_index=True)
+            text_table(rows)
         return
     data_table(
         [dict(row) for row in rows],

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from app.textsafety import spreadsheet_cell, spreadsheet_rows
+from app.textsafety import authored_markdown, spreadsheet_cell, spreadsheet_rows
 
 
 def safe_table_data(data: Any) -> Any:
@@ -32,3 +32,17 @@ def safe_table_data(data: Any) -> Any:
 def data_table(data: Any, **options: Any) -> Any:
     """`st.dataframe(data, **options)` with every cell safe to download or paste into a spreadsheet."""
     return st.dataframe(safe_table_data(data), **options)
+
+
+def text_table(rows: Iterable[Mapping[str, Any]]) -> Any:
+    """`st.table` of `rows`, every text cell shown as typed. `st.table` reads its cells as
+    Markdown, so a title or an owner's address would otherwise become a link or formatting;
+    here a table carries no link at all (`authored_markdown` with no allowed host)."""
+    cells = [
+        {
+            name: authored_markdown(value) if isinstance(value, str) else value
+            for name, value in row.items()
+        }
+        for row in safe_table_data(list(rows))
+    ]
+    return st.table(cells, hide_index=True)

@@ -60,7 +60,7 @@ def test_invalid_documents_list_their_diagnostics_and_a_hint_follows() -> None:
     diagnostic = Diagnostic("goals/g.yaml", 3, 5, "error", "unknown-field", "no field 'targt'")
     result = CliRunner().invoke(_app(InvalidProgram("prog", [diagnostic])), ["boom"])
     assert result.exit_code == 1
-    assert "the program at prog has 1 error(s)" in result.output
+    assert "the program at prog has 1 error" in result.output
     assert "goals/g.yaml\n  3:5  error    unknown-field  no field 'targt'" in result.output
     hinted = Invalid("the mapping m.yaml has errors", [diagnostic])
     hinted.hint = "compare with `cxgov ingest --help`"

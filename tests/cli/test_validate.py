@@ -128,6 +128,7 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
 def test_a_broken_program_is_one_error_naming_every_diagnostic(tmp_path: Path) -> None:
     from app.errors import InvalidProgram
     from app.service.program import valid_program
+    from app.words import counted
 
     root = write_program(tmp_path, {"goals/goals.yaml": BROKEN})
     with pytest.raises(InvalidProgram) as refused:
@@ -136,5 +137,5 @@ def test_a_broken_program_is_one_error_naming_every_diagnostic(tmp_path: Path) -
     assert refused.value.diagnostics and all(
         d.severity == "error" for d in refused.value.diagnostics
     )
-    assert f"{len(refused.value.diagnostics)} error(s)" in refused.value.message
+    assert f"{counted(len(refused.value.diagnostics), 'error')};" in refused.value.message
     assert valid_program(write_program(tmp_path / "ok")).goals["csat_up"].id == "csat_up"

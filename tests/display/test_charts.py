@@ -319,7 +319,7 @@ def test_attainment_marks_a_month_with_an_exclusion_window() -> None:
     assert [v["label"] for v in values] == ["✓ 85.0", "✓ 85.0*"]
     assert [v["exclusions"] for v in values] == [
         "",
-        "412 contact(s) and 72 h excluded (carrier outage)",
+        "412 contacts and 72 h excluded (carrier outage)",
     ]
     assert {"field": "exclusions", "type": "nominal"} in cells["encoding"]["tooltip"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.ipc
 import pytest
-from ui.pagekit import demo_program, main_text, run_page
+from ui.pagekit import demo_program, main_text, run_page, tables
 
 from app.demo.generate import DemoPlan
 from app.periods import Month
@@ -76,7 +76,7 @@ def test_the_story_names_the_months_the_generator_plants() -> None:
 def test_the_outage_month_misses_on_the_sla_page(demo_root: Path) -> None:
     [month] = months(row("a phone-system outage"))
     at = run_page("slas", demo_root, as_of=AS_OF)
-    table = next(t.value for t in at.table if "outcome" in t.value.columns)
+    table = next(t for t in tables(at) if "outcome" in t.columns)
     missed = set(table[(table["month"] == month) & (table["outcome"] == "✗ missed")]["objective"])
     assert {
         "Phone calls answered within 20 seconds (80/20)",

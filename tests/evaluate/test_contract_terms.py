@@ -315,8 +315,7 @@ def test_earn_back_per_objective() -> None:
     ]
     assert jan.amount == Decimal("2000.00") and jan.waived == Decimal("2000.00")
     assert (
-        "credit of Uptime waived by earn-back: Uptime met in the next 2 period(s)"
-        in jan.explanation
+        "credit of Uptime waived by earn-back: Uptime met in the next 2 periods" in jan.explanation
     )
     assert "earn-back of Chat lost: Chat was not met in Feb 2027" in jan.explanation
     feb = credit(e, "2027-02")
@@ -385,12 +384,12 @@ def test_a_partial_month_outage_turns_a_miss_into_a_meet() -> None:
     assert (march.outcome, march.value, march.series_key) == ("met", 82.5, OUTAGE_KEY)
     assert march.excluded_contacts == 412 and march.excluded_hours == 72.0
     assert march.note == (
-        "412 contact(s) and 72 h excluded (carrier outage (force majeure, §7.2)); 76 on all contacts"
+        "412 contacts and 72 h excluded (carrier outage (force majeure, §7.2)); 76 on all contacts"
     )
     mar = credit(e, "2027-03")
     assert mar.amount == 0
     assert mar.explanation == (
-        "no credit in Mar 2027; exclusions: Phone service level: 412 contact(s) and 72 h excluded "
+        "no credit in Mar 2027; exclusions: Phone service level: 412 contacts and 72 h excluded "
         "(carrier outage (force majeure, §7.2))"
     )
 

@@ -127,6 +127,6 @@ def test_a_contract_starting_mid_month_says_how_its_first_month_is_measured() ->
     )
     assert e.periods()[0] == Month(2027, 1)
     assert (
-        "the contract starts on 2027-01-15: Jan 2027 is measured on its 17 day(s) in effect and "
+        "the contract starts on 2027-01-15: Jan 2027 is measured on its 17 days in effect and "
         "credited on its fee prorated to $21,935.48 (17 of 31 days of $40,000)"
     ) in e.notes

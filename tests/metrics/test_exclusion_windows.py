@@ -155,7 +155,7 @@ def test_the_outage_is_computed_as_its_own_series_and_turns_the_miss_into_a_meet
     )
     [credit] = [c for c in contract.credits if c.period == MARCH]
     assert credit.amount == 0
-    assert "20 contact(s) and 72 h excluded (carrier outage)" in credit.explanation
+    assert "20 contacts and 72 h excluded (carrier outage)" in credit.explanation
 
 
 def test_a_second_run_writes_nothing_and_a_changed_window_names_a_new_series(

@@ -115,7 +115,7 @@ def test_a_digest_reads_as_the_program_speaks_with_links(example: Program) -> No
         recipient, events, program="Northwind", app_url="https://cx.example.com/", as_of=AS_OF
     )
     lines = mail.body.splitlines()
-    assert mail.subject == "Northwind: 7 new alert(s) and reminder(s), Nov 23, 2026"
+    assert mail.subject == "Northwind: 7 new alerts and reminders, Nov 23, 2026"
     assert lines[0] == "Goals that got worse"
     assert "  https://cx.example.com/goals?goal=csat_to_85" in lines
     assert (

@@ -108,12 +108,12 @@ def test_closing_names_exactly_what_is_missing(stored: Engine) -> None:
         with pytest.raises(store.ClosingRefused) as refused:
             close(session, program=PROGRAM, review=review, author="dana")
         assert refused.value.problems == [
-            "goal csat_up (off track): no root cause and 1 corrective action(s), at least 2 needed "
+            "goal csat_up (off track): no root cause and 1 corrective action, at least 2 needed "
             "(or accept it with no action and a reason)",
-            "SLA miss acme/uptime in 2026-09: no root cause and 0 corrective action(s), at least 2 needed "
+            "SLA miss acme/uptime in 2026-09: no root cause and 0 corrective actions, at least 2 needed "
             "(or accept it with no action and a reason)",
         ]
-        assert "cannot close yet; 2 item(s)" in str(refused.value)
+        assert "cannot close yet; 2 items" in str(refused.value)
         with pytest.raises(store.ReviewError, match="needs a reason"):
             store.record_finding(
                 session,

@@ -19,6 +19,7 @@ from app.review.snapshot import read_snapshot
 from app.service.checkins import record_checkin
 from app.service.reviews import close, document_of
 from app.store.db import session_scope
+from app.textsafety import authored_markdown
 from review.review_fixture import store_values, story_program, story_values
 
 SEP = Month(2026, 9)
@@ -140,14 +141,14 @@ def test_a_closed_review_keeps_the_check_in_it_showed_and_every_export_says_it(
     assert quote is not None and quote.comment == "Holiday dip; recovering"
     assert [m.goal_id for m in frozen.pack.checkins_missing] == ["aht_down"]
     markdown = export(document, "md").decode()
+    owner = authored_markdown("owner@example.com")  # shown as text, never a link
     assert (
-        "Owner's check-in (2026-09-28, `owner@example.com`): on track — “Holiday dip; recovering”"
-        in markdown
+        f"Owner's check-in (2026-09-28, {owner}): on track — “Holiday dip; recovering”" in markdown
     )
     assert (
         "Contradicts the numbers: the owner says on track, the numbers say off track." in markdown
     )
-    assert "1 goal owner(s) have not checked in since the last review (2026-09-01):" in markdown
+    assert "1 goal owner has not checked in since the last review (2026-09-01):" in markdown
     html = export(document, "html").decode()
     assert "Holiday dip; recovering" in html
     assert json.loads(closed.snapshot)["pack"]["checkins_since"] == "2026-09-01"  # type: ignore[arg-type]

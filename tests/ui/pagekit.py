@@ -99,7 +99,17 @@ def run_page(
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    """What a reader sees: Markdown escapes removed, and the invisible word joiner that keeps an
+    e-mail address from becoming a link (`app.textsafety`)."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+
+
+def tables(at: AppTest) -> list[Any]:
+    """The page's `st.table`s as a reader sees them: their cells' Markdown escapes removed."""
+    return [
+        t.value.map(lambda cell: _unescape(cell) if isinstance(cell, str) else cell)
+        for t in at.table
+    ]
 
 
 def main_text(at: AppTest) -> str:
@@ -112,7 +122,7 @@ def main_text(at: AppTest) -> str:
         if kind == "page_link" and proto is not None:
             lines.append(proto.label)
         elif kind in ("table", "dataframe"):
-            lines.append(node.value.to_csv(index=False))
+            lines.append(node.value.to_csv(index=False))  # unescaped below, as st.table shows it
         elif kind == "metric":
             lines.append(f"{node.label}: {node.value}")
         elif isinstance(getattr(node, "value", None), str):

@@ -227,3 +227,33 @@ def test_no_view_as_switch_when_login_is_configured(demo_root: Path) -> None:
     assert not at.exception
     assert not at.sidebar.radio
     assert any(b.label == "Sign in" for b in at.button)
+
+
+def test_each_attention_goal_shows_its_owners_latest_check_in_and_a_contradiction(
+    tmp_path: Path,
+) -> None:
+    """An owner who says "on track" while the numbers say otherwise is shown as such."""
+    from app.service.checkins import record_checkin
+    from app.service.database import open_store
+    from app.service.program import program_state
+
+    root = copy_program(tmp_path / "program")
+    assert runner.invoke(cli, ["demo", str(root), "--as-of", AS_OF.isoformat()]).exit_code == 0
+    state = program_state(root, as_of=AS_OF)
+    goal = next(g for g in state.evaluation.goals if g.status in ("off_track", "at_risk"))
+    record_checkin(
+        open_store(root),
+        state.program,
+        goal_id=goal.goal_id,
+        confidence="on_track",
+        comment="Two new hires start Monday; we catch up by the next review.",
+        author="owner@example.com",
+    )
+    text = main_text(open_app(root)).split("Decisions for this month")[0]
+    section = text.split(goal.title, 1)[1]
+    assert "Owner's check-in" in section and "owner@example.com" in section
+    assert "Two new hires start Monday" in section
+    assert (
+        f"contradicts the numbers: the owner says on track, the numbers say {goal.status.replace('_', ' ')}".capitalize()
+        in section
+    )

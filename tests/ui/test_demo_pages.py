@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.pagekit import AS_OF, demo_program, run_page
+from ui.pagekit import AS_OF, demo_program, run_page, tables
 
 PAGES = ("overview", "goals", "slas", "roadmap", "actuals", "metrics")
 
@@ -44,6 +44,6 @@ def test_the_demo_owes_the_planted_chat_credit(
     monkeypatch.delenv(ENV_VAR, raising=False)
     at = run_page("slas", demo_root)
     at.selectbox(key="slas.contract").set_value("brightwater_support").run()
-    credits = [t.value for t in at.table if "explanation" in t.value.columns]
+    credits = [t for t in tables(at) if "explanation" in t.columns]
     explanations = " ".join(str(e) for table in credits for e in table["explanation"])
     assert "Chats answered within 30 seconds missed in Jul 2026 and Aug 2026" in explanations

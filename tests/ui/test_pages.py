@@ -10,7 +10,7 @@ import pytest
 from app.display.labels import format_value, status_label
 from app.evaluate.goals import SEVERITY
 from app.evaluate.money import fmt_money
-from ui.pagekit import AS_OF, PageFactory
+from ui.pagekit import AS_OF, PageFactory, tables
 
 PAGE_TITLES = {
     "overview": "Overview",
@@ -57,7 +57,7 @@ def test_goals_table_shows_what_evaluate_returns(
 ) -> None:
     _, expected = evaluation(known_root, database_url)
     at = open_page("goals", known_root)
-    table = at.table[0].value.set_index("goal")  # goals by title, never by id
+    table = tables(at)[0].set_index("goal")  # goals by title, never by id
     assert len(table) == len(expected.goals)
     for goal in expected.goals:
         row = table.loc[goal.title]
@@ -101,7 +101,7 @@ def test_slas_page_shows_the_credit_for_the_breach_streak(
     at = open_page("slas", known_root)
     at.selectbox(key="slas.contract").set_value(brightwater.contract_id).run()
     assert not at.exception
-    credit_tables = [t.value for t in at.table if "explanation" in t.value.columns]
+    credit_tables = [t for t in tables(at) if "explanation" in t.columns]
     rows = [
         row for table in credit_tables for _, row in table.iterrows() if row["month"] == "Aug 2026"
     ]
@@ -110,7 +110,7 @@ def test_slas_page_shows_the_credit_for_the_breach_streak(
     assert owed[0] == fmt_money(expected.exposure.owed, "USD")  # the program total comes first
     not_issued = [m.value for m in at.metric if m.label == "Owed, not issued"]
     assert not_issued[0] == fmt_money(expected.exposure.not_issued, "USD")
-    contracts = at.table[0].value.set_index("contract")  # by title, never by id
+    contracts = tables(at)[0].set_index("contract")  # by title, never by id
     for contract in expected.contracts:
         assert contracts.loc[contract.title, "owed"] == fmt_money(contract.owed, contract.currency)
         assert contracts.loc[contract.title, "exposure"] == fmt_money(
@@ -125,7 +125,7 @@ def test_metric_definitions_list_every_metric_with_its_formula(
 
     program = load_program(known_root, today=AS_OF).program
     at = open_page("metrics", known_root)
-    table = at.table[0].value.set_index("title")
+    table = tables(at)[0].set_index("title")
     assert sorted(table.index) == sorted(m.metadata.title for m in program.metrics.values())
     for metric in program.metrics.values():
         assert table.loc[metric.metadata.title, "formula"] == metric.spec.calculation.describe()
@@ -141,7 +141,7 @@ def test_roadmap_lists_what_is_slipping(
     _, expected = evaluation(known_root, database_url)
     at = open_page("roadmap", known_root)
     if expected.roadmap.slipping:
-        slipping = at.table[0].value
+        slipping = tables(at)[0]
         assert list(slipping["item"]) == [i.title for i in expected.roadmap.slipping]
     else:
         assert any("Nothing is overdue" in s.value for s in at.markdown)
@@ -164,7 +164,7 @@ def test_finance_records_a_credit_as_issued_on_the_slas_page(
     at.button[0].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("INV-2026-0917" in s.value for s in at.success)
-    ledger = next(t.value for t in at.table if "ledger" in t.value.columns)
+    ledger = next(t for t in tables(at) if "ledger" in t.columns)
     row = ledger.set_index("month").loc["Aug 2026"]
     assert row["state"] == "issued" and row["issued"] == fmt_money(august.amount, "USD")
     not_issued = [m.value for m in at.metric if m.label == "Owed, not issued"]

@@ -29,10 +29,12 @@ from app.service.imports import (
 from app.spec.common import Scope
 from app.spec.exclusions import describe_series_key
 from app.spec.program import measured_series
+from app.textsafety import authored_markdown
 from app.ui.context import PageContext, page_setup
 from app.ui.month_picker import month_picker
 from app.ui.roles import Capability
 from app.ui.tables import data_table
+from app.words import counted
 
 SEEN_KEY = "actuals.record.seen"
 PREVIEW_ROWS = 20
@@ -79,9 +81,12 @@ def record_tab(ctx: PageContext) -> None:
         st.info(f"No value yet for {period}: this will be revision 1.")
     else:
         st.info(
-            f"Current value for {period}: {format_value(current.value, metric.spec.unit, metric.spec.decimals)} "
-            f"(revision {current.revision}, {current.source}, by {current.author}). A new value is a correction "
-            "and needs a reason."
+            authored_markdown(
+                f"Current value for {period}: "
+                f"{format_value(current.value, metric.spec.unit, metric.spec.decimals)} "
+                f"(revision {current.revision}, {current.source}, by {current.author}). "
+                "A new value is a correction and needs a reason."
+            )
         )
     value = st.number_input(
         f"Value ({metric.spec.unit})", value=None, key="record.value", format="%.4f"
@@ -220,7 +225,8 @@ def history_tab(ctx: PageContext) -> None:
         return
     corrections = sum(1 for r in shown if r.revision > 1)
     st.caption(
-        f"{len(shown)} revision(s), {corrections} of them correction(s). Nothing is ever overwritten."
+        f"{counted(len(shown), 'revision')}, {corrections} of them {'a correction' if corrections == 1 else 'corrections'}. "
+        "Nothing is ever overwritten."
     )
     data_table(
         [

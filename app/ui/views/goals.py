@@ -37,6 +37,7 @@ from app.ui.playbook_view import render_protecting_links
 from app.ui.roles import Capability
 from app.ui.split_view import split_choices, split_rows
 from app.ui.table_view import fitted_table
+from app.words import counted
 
 FILTERS = ("goals.pillar", "goals.owner", "goals.status", "goals.metric")
 LINKED = "goals.linked"
@@ -113,7 +114,7 @@ fitted_table(
 )
 missing = [s for s in states.values() if s.missing]
 with st.expander(
-    f"Between meetings: {len(missing)} check-in(s) due, "
+    f"Between meetings: {counted(len(missing), 'check-in')} due, "
     f"{len(evaluation.stale_series)} series out of date",
     expanded=False,
 ):
@@ -307,7 +308,7 @@ with checkin_col:
         checkin_form()
     else:
         st.caption(
-            f"The goal's owner ({goal.owner or 'none named'}) or a manager records check-ins."
+            md(f"The goal's owner ({goal.owner or 'none named'}) or a manager records check-ins.")
         )
 
 if metric is not None and metric.from_contacts and goal.judged_period is not None:

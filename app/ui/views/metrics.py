@@ -9,6 +9,7 @@ from app.ui.catalogue import catalogue_rows, parameters_text, used_by
 from app.ui.context import page_setup
 from app.ui.roles import Capability
 from app.ui.table_view import fitted_table
+from app.words import counted
 
 ctx = page_setup("Metric definitions", needs=Capability.READ_PROGRAM)
 
@@ -43,7 +44,7 @@ for row in shown:
         st.markdown(f"**Parameters:** {parameters_text(metric.spec.calculation)}")
         st.markdown(
             f"**Unit:** {metric.spec.unit}, {metric.spec.better} is better, "
-            f"{metric.spec.decimals} decimal(s) · **default scope:** {metric.spec.scope.describe()}"
+            f"{counted(metric.spec.decimals, 'decimal')} · **default scope:** {metric.spec.scope.describe()}"
         )
         st.text(metric.spec.definition)
         users = used_by(ctx.program, metric.id)

@@ -20,6 +20,8 @@ from app.ui.attention_view import draw_decisions, draw_items, draw_stale, month_
 from app.ui.context import page_setup
 from app.ui.money import credit_figures
 from app.ui.roles import Capability
+from app.ui.tables import text_table
+from app.words import counted
 
 ctx = page_setup("Overview", needs=Capability.READ_MONEY)
 evaluation = ctx.evaluation()
@@ -63,7 +65,7 @@ changed = last_change(ctx.engine)
 if changed:
     age = datetime.now(UTC) - datetime.fromisoformat(changed)
     st.caption(
-        f"Numbers last changed {changed[:16].replace('T', ' ')} UTC ({age.days} day(s) ago)."
+        f"Numbers last changed {changed[:16].replace('T', ' ')} UTC ({counted(age.days, 'day')} ago)."
     )
 else:
     st.warning("No actuals recorded yet: run `cxgov demo` or import a contact export.")
@@ -117,16 +119,9 @@ with right:
     )
     worse = [t for t in rollup.transitions if t.worse]
     if worse:
-        st.table(
-            [
-                {
-                    "goal": t.title,
-                    "was": status_label(t.previous),
-                    "now": status_label(t.current),
-                }
-                for t in worse
-            ],
-            hide_index=True,
+        text_table(
+            {"goal": t.title, "was": status_label(t.previous), "now": status_label(t.current)}
+            for t in worse
         )
     else:
         still = len(attention.goals)
@@ -142,7 +137,7 @@ with right:
 
 st.subheader("Roadmap phases")
 if roadmap.phases:
-    st.table(
+    text_table(
         [
             {
                 "phase": p.title,
@@ -156,6 +151,5 @@ if roadmap.phases:
                 "blocked": p.counts.get("blocked", 0),
             }
             for p in roadmap.phases
-        ],
-        hide_index=True,
+        ]
     )

@@ -29,6 +29,7 @@ from app.ui.context import PageContext, page_setup
 from app.ui.month_picker import month_picker
 from app.ui.roles import Capability
 from app.ui.tables import data_table
+from app.words import counted
 
 CHOSEN_KEY = "reviews.chosen"
 
@@ -62,7 +63,7 @@ def prepare_form(ctx: PageContext) -> None:
     st.session_state[CHOSEN_KEY] = opened.review.id
     if opened.created:
         st.success(
-            f"Prepared {opened.label} as a draft; {opened.carried} open action item(s) carried over."
+            f"Prepared {opened.label} as a draft; {counted(opened.carried, 'open action item')} carried over."
         )
     else:
         st.info(f"{opened.label.capitalize()} already exists ({opened.review.status}).")
