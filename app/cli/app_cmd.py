@@ -35,8 +35,9 @@ warm-up thread)."""
 
 
 def config_file() -> Path | None:
-    """The app's `.streamlit/config.toml`, found next to the package (the repository), not the cwd."""
-    candidate = Path(package.__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+    """The app's Streamlit settings (`app/ui/streamlit.toml`), shipped in the package, so that an
+    installed cxgov finds them as an editable checkout does, whatever the current directory."""
+    candidate = Path(package.__file__).resolve().parent / "ui" / "streamlit.toml"
     return candidate if candidate.is_file() else None
 
 

@@ -75,10 +75,11 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_app_runs_the_package_entry_with_the_repo_config(tmp_path: Path) -> None:
-    assert config_file() is not None and config_file().parent.name == ".streamlit"  # type: ignore[union-attr]
+    assert config_file() == ENTRY.parent / "streamlit.toml"
     flags = config_flags(config_file(), {})
     assert "--client.toolbarMode=viewer" in flags
     assert "--browser.gatherUsageStats=false" in flags
+    assert "--logger.hideWelcomeMessage=true" in flags
     command = streamlit_command(tmp_path, port=8765, headless=True, address="127.0.0.1", environ={})
     assert command[1:4] == ["-m", "app.ui.serve", "run"] and command[4] == str(ENTRY)
     assert ENTRY.is_file()
