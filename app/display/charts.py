@@ -355,6 +355,8 @@ def attainment_chart(
         title="outcome",
         scale=alt.Scale(domain=shown, range=[OUTCOME_COLOR[k] for k in shown]),
         legend=alt.Legend(
+            orient="bottom",
+            direction="horizontal",
             labelExpr="{"
             + ", ".join(f"'{k}': '{v}'" for k, v in labels.items())
             + "}[datum.label]",
@@ -367,7 +369,7 @@ def attainment_chart(
             "month label:O",
             sort=alt.EncodingSortField("month", order="ascending"),
             title=None,
-            axis=alt.Axis(labelAngle=0, labelLimit=120),
+            axis=alt.Axis(labelAngle=0, labelLimit=120, labelFlush=False),
         ),
         y=alt.Y("objective:N", title=None, axis=alt.Axis(labelLimit=300)),
     )
