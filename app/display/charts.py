@@ -435,13 +435,13 @@ def roadmap_gantt(
         y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=480))
     )
     bars = base.mark_bar(cornerRadius=3).encode(
-        x=alt.X("from:T", title=None),
+        x=alt.X("from:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         x2="due:T",
         color=alt.Color(
             "status:N",
             scale=alt.Scale(domain=statuses, range=colors),
             title="status",
-            legend=alt.Legend(labelExpr=LABEL_EXPR),
+            legend=alt.Legend(labelExpr=LABEL_EXPR, orient="bottom", direction="horizontal"),
         ),
         tooltip=[
             "item:N",
