@@ -305,6 +305,23 @@ class ReviewPack(JsonReady):
         )
         return out
 
+    def required_finding_titles(self) -> dict[str, str]:
+        """The same items as `required_findings`, named as the committee reads them: the goal's
+        or objective's title first, its id last (the pages' choices; the command line keeps the
+        ids it types)."""
+        out = {
+            a.key: f"{a.goal.title} (goal {a.goal.goal_id}, {a.goal.status.replace('_', ' ')})"
+            for a in self.attention
+        }
+        out.update(
+            {
+                m.key: f"{m.title}, {m.period.first_day():%b %Y} — {m.counterparty} "
+                f"(SLA miss {m.contract_id}/{m.objective_id})"
+                for m in self.sla_misses
+            }
+        )
+        return out
+
 
 def _row(goal: GoalEvaluation) -> GoalRow:
     return GoalRow(

@@ -227,11 +227,11 @@ def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPac
 
 
 def required_findings(engine: Engine, program: Program, *, review_id: int) -> dict[str, str]:
-    """Finding key → what it is about: every item the committee must explain before closing."""
+    """Finding key → its title: every item the committee must explain before closing."""
     with transaction(engine, "read") as session:
         return pack_for(
             session, program=program, review=_get(session, review_id)
-        ).required_findings()
+        ).required_finding_titles()
 
 
 def document_of(session: Session, *, program: Program, review: Review) -> dict[str, Any]:

@@ -72,7 +72,11 @@ def test_record_the_meeting_and_close_only_when_settled(
     at.text_area(key="decision.text").set_value("Escalate Brightwater reporting to the vendor")
     at.button(key="decision.submit").click().run()
     key = "sla:brightwater_support/phone_service_level/2026-10"
-    at.selectbox(key="finding.key").set_value(key)
+    items = at.selectbox(key="finding.key")
+    assert items.format_func(key).startswith(
+        "Phone calls answered within 20 seconds (80/20), Oct 2026 — Brightwater"
+    ), "the committee picks an item by its title, not its id"
+    items.set_value(key)
     at.text_area(key="finding.cause").set_value("The phone export stopped in April")
     at.button(key="finding.submit").click().run()
     for text in ("Restore the export", "Backfill April to October"):
