@@ -13,8 +13,9 @@ Two rules, one function each, used by every edge that writes such text:
   host is on the program's allow-list (`program.yaml`: `spec.link_domains`); every other link,
   bare address or image becomes text, shown as code so that no renderer turns it back into a
   link; an e-mail address (an owner, an author) reads as plain text, with an invisible word
-  joiner after its `@` that no autolinker reads past; HTML, entities, code spans, reference links
-  and LaTeX are shown as typed, never rendered.
+  joiner after its `@` that no autolinker reads past; a code span (`out-of-hours`) stays code,
+  whose content no renderer reads as a link; HTML, entities, reference links and LaTeX are shown
+  as typed, never rendered.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def spreadsheet_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 _CODE_SPAN_OR_LINK = re.compile(
     r"""
-    (?P<link>!?\[(?P<label>(?:[^\[\]\\\n]|\\.){0,500})\]\((?P<target>[^()\s]{1,2000})(?:\s+"[^"\n]*")?\))
+    (?P<code>(?<!`)`(?P<coded>[^`\n]{1,500})`(?!`))
+    | (?P<link>!?\[(?P<label>(?:[^\[\]\\\n]|\\.){0,500})\]\((?P<target>[^()\s]{1,2000})(?:\s+"[^"\n]*")?\))
     | (?P<angle><(?P<angled>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]{1,2000}|[^<>\s@]{1,200}@[^<>\s]{1,200})>)
     | (?P<bare>(?:(?:https?|ftp)://?|//(?=\w)|www\.|mailto:(?=\S))[^\s<>`]*
        | [\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)
@@ -137,7 +139,9 @@ def authored_markdown(text: str, allowed_domains: Sequence[str] = ()) -> str:
     for match in _CODE_SPAN_OR_LINK.finditer(text):
         out.append(_escape(text[position : match.start()]))
         position = match.end()
-        if match.group("link"):
+        if match.group("code"):
+            out.append(_code(match.group("coded")))
+        elif match.group("link"):
             label, target = match.group("label"), match.group("target").strip("<>")
             image = match.group("link").startswith("!")
             shown = re.sub(r"\\(.)", r"\1", label)

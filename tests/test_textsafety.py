@@ -91,6 +91,13 @@ def test_links_elsewhere_become_text(text: str) -> None:
     assert "<img" not in html and 'href="https://evil' not in html and "<a href='" not in html
 
 
+def test_a_code_span_stays_code_and_what_it_holds_is_never_a_link() -> None:
+    out = authored_markdown("Tag it `out-of-hours`; never `https://evil.example`", ALLOWED)
+    html = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify"]).render(out)
+    assert "<code>out-of-hours</code>" in html and "<code>https://evil.example</code>" in html
+    assert "<a " not in html
+
+
 def test_allowed_links_stay_live_and_labels_stay_readable() -> None:
     out = authored_markdown(
         "**Call** the [help centre](https://help.northwind.example/kb) or see https://evil.example",
