@@ -34,6 +34,7 @@ from app.load import LoadResult, load_program
 from app.service.database import existing_store
 from app.service.program import read_actuals
 from app.spec.program import Program
+from app.words import counted
 
 
 class DiffFormat(str, Enum):
@@ -53,14 +54,14 @@ def _load(side: Side, today: date, output: DiffFormat) -> LoadResult:
     if result.program is None:
         errors = [d for d in result.diagnostics if d.severity == "error"]
         typer.echo(
-            f"cxgov diff: the {side.label} program has {len(errors)} error(s); a diff of an invalid program "
+            f"cxgov diff: the {side.label} program has {counted(len(errors), 'error')}; a diff of an invalid program "
             "means nothing. `cxgov validate` explains them:",
             err=True,
         )
         typer.echo(text_diagnostics(errors), err=True)
         if output is DiffFormat.markdown:
             typer.echo(
-                f"### cxgov diff\n\nThe program at {escape_cell(side.label)} does not validate ({len(errors)} error(s)); "
+                f"### cxgov diff\n\nThe program at {escape_cell(side.label)} does not validate ({counted(len(errors), 'error')}); "
                 "see the `cxgov validate` step of this check."
             )
         raise typer.Exit(code=1)

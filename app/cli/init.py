@@ -20,6 +20,7 @@ from app.scaffold import (
     scaffold_files,
     write_scaffold,
 )
+from app.words import counted
 
 
 def _usage(message: str) -> typer.Exit:
@@ -85,7 +86,8 @@ def init(
             raise typer.Exit(code=1) from None
     if clashes:
         typer.echo(
-            f"cxgov init: {len(clashes)} file(s) already exist in {folder}; nothing was written:",
+            f"cxgov init: {counted(len(clashes), 'file')} already "
+            f"{'exists' if len(clashes) == 1 else 'exist'} in {folder}; nothing was written:",
             err=True,
         )
         for name_ in clashes:

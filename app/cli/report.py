@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from app.load.diagnostics import Diagnostic
+from app.words import counted
 
 if TYPE_CHECKING:
     from app.load import LoadResult
@@ -93,7 +94,8 @@ def text_report(result: LoadResult) -> str:
     verdict = "valid" if s["ok"] else "NOT valid"
     mode = " (strict: warnings count as errors)" if s["strict"] else ""
     parts.append(
-        f"{verdict}{mode}: {s['errors']} error(s), {s['warnings']} warning(s) in {s['files']} file(s), "
-        f"{s['documents']} document(s), {s['goals']} goal(s)"
+        f"{verdict}{mode}: {counted(s['errors'], 'error')}, {counted(s['warnings'], 'warning')} "
+        f"in {counted(s['files'], 'file')}, {counted(s['documents'], 'document')}, "
+        f"{counted(s['goals'], 'goal')}"
     )
     return "\n\n".join(parts)

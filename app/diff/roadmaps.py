@@ -11,6 +11,10 @@ def removed_roadmap(roadmap: Roadmap, make: Maker) -> Change:
     return make("removed", "softened", f"roadmap “{roadmap.metadata.title}” removed", side="base")
 
 
+def _goals(ids: list[str]) -> str:
+    return ("goal " if len(ids) == 1 else "goals ") + ", ".join(ids)
+
+
 def _items(roadmap: Roadmap) -> dict[str, tuple[tuple[int, int], Item]]:
     return {
         item.id: ((p, i), item)
@@ -62,7 +66,7 @@ def roadmap_changes(
                 make(
                     "item_goals",
                     "softened",
-                    f"item `{item_id}` no longer serves goal(s) {', '.join(unlinked)}",
+                    f"item `{item_id}` no longer serves {_goals(unlinked)}",
                     (*path, "goals"),
                 )
             )
@@ -71,7 +75,7 @@ def roadmap_changes(
                 make(
                     "item_goals",
                     "info",
-                    f"item `{item_id}` now also serves goal(s) {', '.join(linked)}",
+                    f"item `{item_id}` now also serves {_goals(linked)}",
                     (*path, "goals"),
                 )
             )

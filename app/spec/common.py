@@ -122,21 +122,22 @@ class Scope(Strict):
 
     channel: ScopeValue | list[ScopeValue] | None = Field(
         default=None,
-        description="The channel(s) the contacts came in on, as the exports name them: "
+        description="The channels the contacts came in on (one or more), as the exports name them: "
         "`phone`, `chat`, `email`, `social`…",
     )
     queue: ScopeValue | list[ScopeValue] | None = Field(
-        default=None, description="The help-desk queue(s), e.g. `billing` or `escalations`."
+        default=None,
+        description="The help-desk queues (one or more), e.g. `billing` or `escalations`.",
     )
     team: ScopeValue | list[ScopeValue] | None = Field(
-        default=None, description="The support team(s) that handled the contacts."
+        default=None, description="The support teams that handled the contacts (one or more)."
     )
     priority: ScopeValue | list[ScopeValue] | None = Field(
         default=None, description="The contact priority or priorities, e.g. `critical`, `high`."
     )
     segment: ScopeValue | list[ScopeValue] | None = Field(
         default=None,
-        description="The customer segment(s) or account(s), e.g. `enterprise`, or one "
+        description="The customer segments or accounts (one or more), e.g. `enterprise`, or one "
         "customer for a contract's own measurement.",
     )
 
