@@ -41,6 +41,12 @@ def status_command(root: Root = Path("."), format: FormatOption = Format.text) -
     if format is Format.json:
         typer.echo(json.dumps(status.as_dict(), indent=2))
         return
+    if not status.exists:
+        typer.echo(
+            f"database: {status.database}\nschema:   none yet — the file is created on first use "
+            f"(or by `cxgov db upgrade`) at the latest schema, {status.latest}"
+        )
+        return
     state = (
         "up to date"
         if status.up_to_date

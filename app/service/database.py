@@ -99,6 +99,8 @@ class SchemaStatus:
     """The URL with its password masked."""
     schema: str | None
     latest: str | None
+    exists: bool = True
+    """False for a SQLite file not created yet (asking for the status does not create it)."""
 
     @property
     def up_to_date(self) -> bool:
@@ -107,14 +109,26 @@ class SchemaStatus:
     def as_dict(self) -> dict[str, object]:
         return {
             "database": self.database,
+            "exists": self.exists,
             "schema": self.schema,
             "latest": self.latest,
             "up_to_date": self.up_to_date,
         }
 
 
+def _sqlite_file_missing(url: str) -> bool:
+    parsed = make_url(url)
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and parsed.database not in (None, "", ":memory:")
+        and not Path(parsed.database).exists()
+    )
+
+
 def schema_status(root: Path) -> SchemaStatus:
     url = db.database_url(root)
+    if _sqlite_file_missing(url):
+        return SchemaStatus(safe_url(url), None, db.head_revision(), exists=False)
     with store_errors("open"):
         current = db.current_revision(db.get_engine(url))
     return SchemaStatus(safe_url(url), current, db.head_revision())

@@ -35,12 +35,14 @@ def test_db_upgrade_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("CXGOV_DATABASE_URL", raising=False)
     code, out = run("db", "status", "--root", str(tmp_path), "--format", "json")
     assert code == 0 and json.loads(out)["up_to_date"] is False
+    assert json.loads(out)["exists"] is False
+    assert not (tmp_path / ".cxgov" / "cxgov.db").exists(), "asking for the status creates nothing"
     code, out = run("db", "upgrade", "--root", str(tmp_path))
     assert code == 0 and "upgraded schema (empty) →" in out
     code, out = run("db", "upgrade", "--root", str(tmp_path))
     assert code == 0 and "already at schema" in out
     code, out = run("db", "status", "--root", str(tmp_path), "--format", "json")
-    assert json.loads(out)["up_to_date"] is True
+    assert json.loads(out)["up_to_date"] is True and json.loads(out)["exists"] is True
 
 
 def test_record_correct_and_show_history(program: Path) -> None:
