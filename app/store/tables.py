@@ -306,7 +306,9 @@ class BatchWithdrawal(SQLModel, table=True):
     withdrawn_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     reason: str = Field(sa_column=Column(Text, nullable=False))
     contacts_withdrawn: int = Field(default=0, description="new contacts of the batch taken out")
-    contacts_restored: int = Field(default=0, description="changed contacts given back their values")
+    contacts_restored: int = Field(
+        default=0, description="changed contacts given back their values"
+    )
 
 
 class WithdrawnContact(SQLModel, table=True):

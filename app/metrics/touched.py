@@ -1,0 +1,115 @@
+"""Which months' computed actuals an import (or its withdrawal) can change: the months to recompute.
+
+A contact counts in the month it was created in (every rate, mean, percentile and count), in the
+backlog of every month end it is open at, and — through FCR's repeat window, which looks forward —
+in the first-contact resolution of the same customer's earlier contacts. So a batch touches:
+
+- the month of every version of its contacts: the values it brought (its new contacts, the
+  contacts it changed) and the values it replaced (`contact_previous`), so a contact moved from
+  March to April touches both;
+- for a catalogue with a backlog, every month from a version's creation to its resolution (to
+  the horizon — the last month with contacts or touched — while it is open);
+- for a catalogue with FCR repeat windows, the months within the longest window before each month
+  of the first kind, whose "yes" answers a contact created there can turn into repeats.
+
+The months are found in SQL over the batch's rows (one DISTINCT query), not in Python per contact.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, case, func, literal, null, select, union_all
+from sqlmodel import SQLModel
+
+from app.metrics.compute import Bind, _connection
+from app.metrics.queries import CONTACTS, Window, period_label
+from app.periods import Month
+from app.spec.common import duration_seconds
+from app.spec.metric import Backlog, Fcr
+from app.spec.program import Program
+from app.store.tables import ContactPrevious
+
+PREVIOUS: Table = SQLModel.metadata.tables[ContactPrevious.__tablename__]
+
+
+def longest_repeat_window(program: Program) -> float:
+    """Seconds of the longest FCR repeat window among the catalogue's contact metrics (0: none)."""
+    windows = [
+        duration_seconds(metric.spec.calculation.repeat_window)
+        for metric in program.metrics.values()
+        if metric.from_contacts
+        and isinstance(metric.spec.calculation, Fcr)
+        and metric.spec.calculation.repeat_window is not None
+    ]
+    return max(windows, default=0.0)
+
+
+def has_backlog(program: Program) -> bool:
+    return any(
+        metric.from_contacts and isinstance(metric.spec.calculation, Backlog)
+        for metric in program.metrics.values()
+    )
+
+
+def months_touched_by(bind: Bind, program: Program, batch_id: int) -> list[Month]:
+    """The months whose computed actuals import batch `batch_id` can change (see the module): read
+    inside the import's transaction, after its merge, or before withdrawing it."""
+    versions = union_all(
+        select(CONTACTS.c.created_at, CONTACTS.c.resolved_at).where(
+            CONTACTS.c.batch_id == batch_id
+        ),
+        select(PREVIOUS.c.created_at, PREVIOUS.c.resolved_at).where(
+            PREVIOUS.c.batch_id == batch_id
+        ),
+    ).subquery("versions")
+    tz = program.timezone
+    with _connection(bind) as conn:
+        first, last = conn.execute(
+            select(func.min(versions.c.created_at), func.max(versions.c.created_at))
+        ).one()
+        if first is None:
+            return []
+        newest = conn.execute(select(func.max(CONTACTS.c.created_at))).scalar()
+        horizon = max(
+            Month.containing(_aware(last), tz),
+            Month.containing(_aware(newest), tz)
+            if newest is not None
+            else Month.containing(_aware(last), tz),
+        )
+        window = Window.covering([Month.containing(_aware(first), tz), horizon], tz)
+        created = period_label(versions.c.created_at, window)
+        resolved: Any = (
+            case(
+                (versions.c.resolved_at.is_(None), null()),
+                (versions.c.resolved_at >= window.end, null()),
+                (versions.c.resolved_at < window.start, literal(str(window.months[0]))),
+                else_=period_label(versions.c.resolved_at, window),
+            )
+            if has_backlog(program)
+            else null()
+        )
+        pairs = conn.execute(select(created, resolved).distinct()).all()
+    months = {Month.parse(created_in) for created_in, _ in pairs}
+    reached: set[Month] = set()
+    repeat = longest_repeat_window(program)
+    if repeat:
+        for month in months:
+            earliest = Month.containing(month.start(tz) - timedelta(seconds=repeat), tz)
+            reached.update(earliest.until(month))
+    if has_backlog(program):
+        for created_in, resolved_in in pairs:
+            start = Month.parse(created_in)
+            end = Month.parse(resolved_in) if resolved_in is not None else horizon
+            reached.update(start.until(max(start, end)))
+    return sorted(months | reached)
+
+
+def _aware(instant: Any) -> datetime:
+    """An aggregate's datetime as aware UTC (SQLite may hand back naive UTC or its text)."""
+    if isinstance(instant, str):
+        instant = datetime.fromisoformat(instant)
+    if not isinstance(instant, datetime):
+        raise TypeError(f"expected a timestamp, got {instant!r}")
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
