@@ -8,7 +8,8 @@ in the first-contact resolution of the same customer's earlier contacts. So a ba
   contacts it changed) and the values it replaced (`contact_previous`), so a contact moved from
   March to April touches both;
 - for a catalogue with a backlog, every month from a version's creation to its resolution (to
-  the horizon — the last month with contacts or touched — while it is open);
+  the horizon while it is open: the last month with contacts, touched, or with a computed actual
+  — a month without contacts still has a backlog);
 - for a catalogue with FCR repeat windows, the months within the longest window before each month
   of the first kind, whose "yes" answers a contact created there can turn into repeats.
 
@@ -29,9 +30,10 @@ from app.periods import Month
 from app.spec.common import duration_seconds
 from app.spec.metric import Backlog, Fcr
 from app.spec.program import Program
-from app.store.tables import ContactPrevious
+from app.store.tables import Actual, ContactPrevious
 
 PREVIOUS: Table = SQLModel.metadata.tables[ContactPrevious.__tablename__]
+ACTUALS: Table = SQLModel.metadata.tables[Actual.__tablename__]
 
 
 def longest_repeat_window(program: Program) -> float:
@@ -72,12 +74,14 @@ def months_touched_by(bind: Bind, program: Program, batch_id: int) -> list[Month
         if first is None:
             return []
         newest = conn.execute(select(func.max(CONTACTS.c.created_at))).scalar()
-        horizon = max(
-            Month.containing(_aware(last), tz),
-            Month.containing(_aware(newest), tz)
-            if newest is not None
-            else Month.containing(_aware(last), tz),
-        )
+        recorded = conn.execute(
+            select(func.max(ACTUALS.c.period)).where(ACTUALS.c.source == "computed")
+        ).scalar()
+        horizon = Month.containing(_aware(last), tz)
+        if newest is not None:
+            horizon = max(horizon, Month.containing(_aware(newest), tz))
+        if recorded is not None:
+            horizon = max(horizon, Month.parse(recorded))
         window = Window.covering([Month.containing(_aware(first), tz), horizon], tz)
         created = period_label(versions.c.created_at, window)
         resolved: Any = (
