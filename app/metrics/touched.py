@@ -9,7 +9,8 @@ in the first-contact resolution of the same customer's earlier contacts. So a ba
   March to April touches both;
 - for a catalogue with a backlog, every month from a version's creation to its resolution (to
   the horizon while it is open: the last month with contacts, touched, or with a computed actual
-  — a month without contacts still has a backlog);
+  — a month without contacts still has a backlog), and the months the horizon moved over, where
+  every contact still open now counts;
 - for a catalogue with FCR repeat windows, the months within the longest window before each month
   of the first kind, whose "yes" answers a contact created there can turn into repeats.
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, case, func, literal, null, select, union_all
+from sqlalchemy import Table, case, func, literal, null, or_, select, union_all
 from sqlmodel import SQLModel
 
 from app.metrics.compute import Bind, _connection
@@ -82,6 +83,7 @@ def months_touched_by(bind: Bind, program: Program, batch_id: int) -> list[Month
             horizon = max(horizon, Month.containing(_aware(newest), tz))
         if recorded is not None:
             horizon = max(horizon, Month.parse(recorded))
+        before = _horizon_without(conn, batch_id, tz, recorded)
         window = Window.covering([Month.containing(_aware(first), tz), horizon], tz)
         created = period_label(versions.c.created_at, window)
         resolved: Any = (
@@ -107,7 +109,27 @@ def months_touched_by(bind: Bind, program: Program, batch_id: int) -> list[Month
             start = Month.parse(created_in)
             end = Month.parse(resolved_in) if resolved_in is not None else horizon
             reached.update(start.until(max(start, end)))
+        if before is not None and before < horizon:
+            # the months the horizon moved over: the contacts open before them count there now
+            reached.update(before.until(horizon))
     return sorted(months | reached)
+
+
+def _horizon_without(conn: Any, batch_id: int, tz: str, recorded: str | None) -> Month | None:
+    """The horizon as it was without the batch: the last month of the other contacts, of the
+    batch's previous versions, or of a computed actual (None: nothing before it)."""
+    others = conn.execute(
+        select(func.max(CONTACTS.c.created_at)).where(
+            or_(CONTACTS.c.batch_id != batch_id, CONTACTS.c.batch_id.is_(None))
+        )
+    ).scalar()
+    replaced = conn.execute(
+        select(func.max(PREVIOUS.c.created_at)).where(PREVIOUS.c.batch_id == batch_id)
+    ).scalar()
+    months = [Month.containing(_aware(moment), tz) for moment in (others, replaced) if moment]
+    if recorded is not None:
+        months.append(Month.parse(recorded))
+    return max(months, default=None)
 
 
 def _aware(instant: Any) -> datetime:

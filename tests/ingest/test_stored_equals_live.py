@@ -86,6 +86,9 @@ def test_after_any_imports_stored_actuals_equal_the_live_kpis(
             [_row("c1", "2026-01")],
         ]
     )
+    @example(  # a later month moves the horizon: a contact open since January counts in February
+        [[_row("c0", "2026-01")], [_row("c1", "2026-04")]]
+    )
     def check(batches: list[list[dict[str, object]]]) -> None:
         wipe(engine)
         for number, rows in enumerate(batches):
