@@ -20,12 +20,11 @@ from app.metrics.compute import contact_months
 from app.metrics.record import ComputeSummary
 from app.periods import Month
 from app.service.database import store_errors, transaction
-from app.service.program import repair_owed
 from app.spec.common import Scope
 from app.spec.metric import Metric
 from app.spec.program import Program, effective_scope, measured_series
 from app.store.actuals import append_revision, computed_periods, history
-from app.store.owed import owed_months
+from app.store.owed import owed_months, take_owed
 from app.store.tables import Actual as Actual
 
 
@@ -160,10 +159,9 @@ def recompute(
     """Compute the actuals the goals and SLA objectives measure from the contacts, for the months
     from `first` to `last` (default: every month with contacts); None when there are no contacts
     and no months were given. Only changed values add a revision. What an interrupted import
-    owes is recomputed first."""
+    owes is recomputed with them (and no longer owed)."""
     if first and last and last < first:
         raise UsageError(f"{last} is before the first month {first}")
-    repair_owed(engine, program)
     with store_errors("read"):
         months = contact_months(engine, program.timezone)
     if not months and not (first and last):
@@ -173,8 +171,9 @@ def recompute(
     if last < first:
         raise UsageError(f"the contacts end in {last}, before the first month {first}")
     with transaction(engine) as session:
+        owed = take_owed(session)
         summary = write_computed_actuals(
-            session, program, months=list(first.until(last)), author=author
+            session, program, months=sorted({*first.until(last), *owed}), author=author
         )
     return Recomputed(first, last, summary)
 
