@@ -14,7 +14,8 @@ in the first-contact resolution of the same customer's earlier contacts. So a ba
 - for a catalogue with FCR repeat windows, the months within the longest window before each month
   of the first kind, whose "yes" answers a contact created there can turn into repeats.
 
-The months are found in SQL over the batch's rows (one DISTINCT query), not in Python per contact.
+The months are found in SQL over the batch's rows (one DISTINCT query per table), not in Python
+per contact.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, case, func, literal, null, or_, select, union_all
+from sqlalchemy import Table, func, or_, select
 from sqlmodel import SQLModel
 
 from app.metrics.compute import Bind, _connection
@@ -59,52 +60,53 @@ def has_backlog(program: Program) -> bool:
 def months_touched_by(bind: Bind, program: Program, batch_id: int) -> list[Month]:
     """The months whose computed actuals import batch `batch_id` can change (see the module): read
     inside the import's transaction, after its merge, or before withdrawing it."""
-    versions = union_all(
-        select(CONTACTS.c.created_at, CONTACTS.c.resolved_at).where(
-            CONTACTS.c.batch_id == batch_id
-        ),
-        select(PREVIOUS.c.created_at, PREVIOUS.c.resolved_at).where(
-            PREVIOUS.c.batch_id == batch_id
-        ),
-    ).subquery("versions")
     tz = program.timezone
+    backlog = has_backlog(program)
     with _connection(bind) as conn:
-        first, last = conn.execute(
-            select(func.min(versions.c.created_at), func.max(versions.c.created_at))
-        ).one()
-        if first is None:
+        # The window's bounds come from indexes (every contact's first and last creation, the
+        # batch's previous versions), not from a scan of the batch's contacts.
+        bounds = [
+            *conn.execute(
+                select(func.min(CONTACTS.c.created_at), func.max(CONTACTS.c.created_at))
+            ).one(),
+            *conn.execute(
+                select(func.min(PREVIOUS.c.created_at), func.max(PREVIOUS.c.created_at)).where(
+                    PREVIOUS.c.batch_id == batch_id
+                )
+            ).one(),
+        ]
+        instants = [_aware(moment) for moment in bounds if moment is not None]
+        if not instants:
             return []
-        newest = conn.execute(select(func.max(CONTACTS.c.created_at))).scalar()
         recorded = conn.execute(
             select(func.max(ACTUALS.c.period)).where(ACTUALS.c.source == "computed")
         ).scalar()
-        horizon = Month.containing(_aware(last), tz)
-        if newest is not None:
-            horizon = max(horizon, Month.containing(_aware(newest), tz))
+        horizon = Month.containing(max(instants), tz)
         if recorded is not None:
             horizon = max(horizon, Month.parse(recorded))
         before = _horizon_without(conn, batch_id, tz, recorded)
-        window = Window.covering([Month.containing(_aware(first), tz), horizon], tz)
-        created = period_label(versions.c.created_at, window)
-        resolved: Any = (
-            case(
-                (versions.c.resolved_at.is_(None), null()),
-                (versions.c.resolved_at >= window.end, null()),
-                (versions.c.resolved_at < window.start, literal(str(window.months[0]))),
-                else_=period_label(versions.c.resolved_at, window),
-            )
-            if has_backlog(program)
-            else null()
-        )
-        pairs = conn.execute(select(created, resolved).distinct()).all()
+        window = Window.covering([Month.containing(min(instants), tz), horizon], tz)
+        pairs: set[tuple[str, str | None]] = set()
+        for table in (CONTACTS, PREVIOUS):
+            # A resolution label is clamped to the window, and a blank one (still open) falls
+            # through every bound of the CASE to the last month, the horizon: a backlog span
+            # is [created, resolved] or [created, horizon]. DISTINCT, not GROUP BY: SQLite keeps
+            # the few distinct pairs instead of sorting every row (200k contacts: 0.2 s, 0.5 s).
+            labels: list[Any] = [period_label(table.c.created_at, window)]
+            if backlog:
+                labels.append(period_label(table.c.resolved_at, window))
+            rows = conn.execute(select(*labels).where(table.c.batch_id == batch_id).distinct())
+            pairs.update((row[0], row[1] if backlog else None) for row in rows)
     months = {Month.parse(created_in) for created_in, _ in pairs}
+    if not months:
+        return []
     reached: set[Month] = set()
     repeat = longest_repeat_window(program)
     if repeat:
         for month in months:
             earliest = Month.containing(month.start(tz) - timedelta(seconds=repeat), tz)
             reached.update(earliest.until(month))
-    if has_backlog(program):
+    if backlog:
         for created_in, resolved_in in pairs:
             start = Month.parse(created_in)
             end = Month.parse(resolved_in) if resolved_in is not None else horizon
