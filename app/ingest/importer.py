@@ -7,8 +7,10 @@ as a small database and copies it with one INSERT … SELECT. A later export's c
 temporary staging table; duplicates within the file, new, changed and unchanged contacts are then
 found with SQL over that table, and the merge is set-based (UPDATE … FROM for changed contacts,
 INSERT … SELECT for new ones); a source's first import, where every contact is new, inserts chunk
-by chunk instead (`_FirstLoad`). Everything — the batch row, contacts, quarantine, field issues —
-happens in one transaction: an error or a kill half-way leaves the database as it was.
+by chunk instead (`_FirstLoad`). Everything — the batch row, contacts, the previous values of
+the contacts it changes (`contact_previous`), quarantine, field issues, and whatever the caller's
+`before_commit` records — happens in one transaction: an error or a kill half-way leaves the
+database as it was.
 
 A later export of the same contact updates it; a blank in it never erases a value already known
 (blank means unknown), so re-importing an older, emptier export changes nothing.
@@ -475,7 +477,8 @@ def _quarantine_duplicates(
 
 
 def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary) -> None:
-    """Count new / changed / unchanged contacts, then update the changed and insert the new."""
+    """Count new / changed / unchanged contacts, keep the changed ones' values as they were
+    (`contact_previous`), then update the changed and insert the new."""
     data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
 
