@@ -1,4 +1,10 @@
-"""`cxgov ingest FILE`: import a contact export through a mapping, with a summary that adds up."""
+"""`cxgov ingest FILE`: import a contact export through a mapping, with a summary that adds up;
+`cxgov ingest report [BATCH]`: an import's quarantined rows and field issues with their reasons;
+`cxgov ingest revert BATCH`: withdraw an import.
+
+`ingest` is a group whose default command is `file`: a first argument that is not `report` or
+`revert` is the file to import (`cxgov ingest FILE` = `cxgov ingest file FILE`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,23 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from app.cli.common import Format, FormatOption
+from app.cli.common import Format, FormatOption, RootOption
 from app.cli.report import text_diagnostics
 from app.service.database import open_store
-from app.service.imports import choose_mapping, import_file, profile_names
+from app.service.imports import (
+    batch_report,
+    choose_mapping,
+    import_file,
+    profile_names,
+    revert_batch,
+)
 from app.service.program import valid_program
+from app.words import counted
 
 if TYPE_CHECKING:
     from app.service.imports import ImportSummary
@@ -38,7 +52,24 @@ def format_summary(summary: ImportSummary) -> str:
     lines += [
         f"    {code:<34} {count:>7,}" for code, count in sorted(summary.field_issue_reasons.items())
     ]
+    if summary.months_touched:
+        lines.append(f"  months touched  {_months(summary.months_touched)}")
     return "\n".join(lines)
+
+
+def _months(months: list[str]) -> str:
+    """`2026-01, 2026-03 … 2026-05`: runs of consecutive months shortened."""
+    runs: list[list[str]] = []
+    for month in months:
+        year, number = int(month[:4]), int(month[5:7])
+        if runs:
+            last = runs[-1][-1]
+            following = (int(last[:4]) * 12 + int(last[5:7])) + 1 == year * 12 + number
+            if following:
+                runs[-1].append(month)
+                continue
+        runs.append([month])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]} … {run[-1]}" for run in runs)
 
 
 def ingest_command(
@@ -62,7 +93,9 @@ def ingest_command(
         bool,
         typer.Option(
             "--compute/--no-compute",
-            help="Bring the computed actuals up to date afterwards (default).",
+            help="Bring the computed actuals up to date afterwards (default). Without it the "
+            "months the import touched stay owed a recompute, which the next command that reads "
+            "the actuals does first.",
         ),
     ] = True,
 ) -> None:
@@ -101,14 +134,116 @@ def ingest_command(
         typer.echo(json.dumps(outcome.as_dict(), indent=2))
     else:
         typer.echo(format_summary(summary))
-        if computed:
+        if computed and computed.months:
             typer.echo(
                 f"  actuals      {computed.recorded:>9,} recorded, {computed.revised:,} revised "
-                f"({computed.months[0]} … {computed.months[-1]})"
+                f"({_months([str(month) for month in computed.months])})"
             )
     if summary.quarantined:
         raise typer.Exit(code=1)
 
 
+def report_command(
+    batch: Annotated[
+        int | None, typer.Argument(help="Import batch number (default: the latest import).")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many rows of each kind.")
+    ] = 500,
+    format: FormatOption = Format.text,
+    root: RootOption = Path("."),
+) -> None:
+    """An import's quarantined rows and field issues, each with its line and reasons."""
+    report = batch_report(open_store(root), batch, limit=limit)
+    if format is Format.json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    typer.echo(_report_text(report))
+
+
+def _report_text(report: dict[str, Any]) -> str:
+    lines = [
+        f"import batch {report['batch']}: {report['file']} ({report['profile']}), by "
+        f"{report['by']}, finished {report['finished'] or 'never'}",
+        f"  rows read {report['read']:,}: {report['imported']:,} imported, "
+        f"{report['updated']:,} updated, {report['unchanged']:,} unchanged, "
+        f"{report['quarantined']:,} quarantined; {counted(report['field issues'], 'field issue')}",
+    ]
+    withdrawn = report["withdrawn"]
+    if withdrawn:
+        lines.append(
+            f"  withdrawn by {withdrawn['by']} at {withdrawn['at']}: {withdrawn['reason']}"
+        )
+    quarantined, issues = report["quarantined_rows"], report["field_issue_rows"]
+    lines.append(f"quarantined rows ({counted(report['quarantined'], 'row')})")
+    lines += [f"  line {row['line']:>7}  {row['reasons']}\n    {row['raw']}" for row in quarantined]
+    if len(quarantined) < report["quarantined"]:
+        lines.append(f"  … and {report['quarantined'] - len(quarantined):,} more (--limit)")
+    lines.append(f"field issues ({counted(report['field issues'], 'field')} left blank)")
+    lines += [
+        f"  line {row['line']:>7}  {row['contact']}  {row['field']} = {row['value']!r}: "
+        f"{row['reason']}"
+        for row in issues
+    ]
+    if len(issues) < report["field issues"]:
+        lines.append(f"  … and {report['field issues'] - len(issues):,} more (--limit)")
+    return "\n".join(lines)
+
+
+def revert_command(
+    batch: Annotated[int, typer.Argument(help="Import batch number to withdraw.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the import is withdrawn.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who withdraws it (default: your login).")
+    ] = None,
+    format: FormatOption = Format.text,
+    root: RootOption = Path("."),
+) -> None:
+    """Withdraw an import: its new contacts stop counting, the contacts it changed get their
+    previous values back (all kept on record), and the months it touched are recomputed. Refused
+    when a later import changed the same contacts (withdraw that one first)."""
+    program = valid_program(root)
+    done = revert_batch(
+        open_store(root), program, batch, author=by or getpass.getuser(), reason=reason
+    )
+    if format is Format.json:
+        typer.echo(json.dumps(done.as_dict(), indent=2))
+        return
+    typer.echo(
+        f"withdrew import batch {done.batch_id}: {counted(done.withdrawn, 'contact')} taken out, "
+        f"{counted(done.restored, 'contact')} given their previous values back"
+    )
+    if done.months:
+        typer.echo(f"  months touched  {_months(done.months)}")
+    if done.computed:
+        typer.echo(
+            f"  actuals         {done.computed.recorded:,} recorded, "
+            f"{done.computed.revised:,} revised"
+        )
+
+
+class IngestGroup(TyperGroup):
+    """`cxgov ingest`: a first argument that names no subcommand is the file to import."""
+
+    DEFAULT = "file"
+
+    # Any: click's Context (or typer's bundled copy of it).
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [self.DEFAULT, *args]
+        return list(super().parse_args(ctx, args))
+
+
+ingest_app = typer.Typer(
+    cls=IngestGroup,
+    help="Import a contact export (`cxgov ingest FILE`, the same as `cxgov ingest file FILE`), "
+    "report on an import, or withdraw one.",
+    no_args_is_help=True,
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("ingest")(ingest_command)
+    ingest_app.command(IngestGroup.DEFAULT)(ingest_command)
+    ingest_app.command("report")(report_command)
+    ingest_app.command("revert")(revert_command)
+    app.add_typer(ingest_app, name="ingest")

@@ -1,7 +1,8 @@
 """`cxgov kpi` (KPI values computed from the contacts) and `cxgov actuals compute` (write them as
-actuals for the series the goals and SLA objectives measure).
+actuals for the series the goals and SLA objectives measure; `--check` compares instead).
 
-Exit codes: 0 done, 1 the program or the store cannot be read, 2 a bad option.
+Exit codes: 0 done, 1 the program or the store cannot be read (or, with `--check`, something is
+stale), 2 a bad option.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import typer
 from app.cli.actuals import actuals_app
 from app.cli.common import Format, FormatOption, RootOption, parse_month
 from app.display.labels import format_value
-from app.service.actuals import DIMENSIONS, KpiValue, kpis, recompute
+from app.service.actuals import DIMENSIONS, ActualsCheck, KpiValue, check_actuals, kpis, recompute
 from app.service.database import open_store
 from app.service.program import valid_program
 from app.spec.program import Program
+from app.words import counted
 
 
 def _text(program: Program, values: list[KpiValue]) -> str:
@@ -83,6 +85,14 @@ def compute(
     author: Annotated[
         str, typer.Option("--by", help="Recorded as the author of the revisions.")
     ] = "cxgov",
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing: compare every stored computed actual with the contacts' value "
+            "now and list the months owed a recompute; exit 1 when anything is stale.",
+        ),
+    ] = False,
     format: FormatOption = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -90,6 +100,11 @@ def compute(
     first = parse_month(from_, option="--from")
     last = parse_month(to, option="--to")
     program = valid_program(root)
+    if check:
+        if first or last:
+            raise typer.BadParameter("--check compares every month", param_hint="--from/--to")
+        _report_check(program, check_actuals(open_store(root), program), format)
+        return
     done = recompute(open_store(root), program, first=first, last=last, author=author)
     if done is None:
         typer.echo(
@@ -105,6 +120,37 @@ def compute(
         f"{summary.revised} revised, {summary.unchanged} unchanged, {summary.kept_manual} kept (entered by hand), "
         f"{summary.no_value} without data"
     )
+
+
+def _report_check(program: Program, found: ActualsCheck, format: Format) -> None:
+    if format is Format.json:
+        typer.echo(json.dumps(found.as_dict(), indent=2))
+    elif found.up_to_date:
+        typer.echo(
+            f"up to date: the stored actuals equal the contacts' values "
+            f"({counted(len(found.months), 'month')} compared)"
+        )
+    else:
+        if found.owed:
+            typer.echo(
+                "owed a recompute (an import or a withdrawal did not finish it): "
+                + ", ".join(str(month) for month in found.owed)
+            )
+        if found.stale:
+            typer.echo(
+                f"stale: {counted(len(found.stale), 'stored actual')} differ from the contacts"
+            )
+            for item in found.stale:
+                unit = program.metrics[item.metric].spec
+                stored = format_value(item.stored, unit.unit, unit.decimals)
+                live = format_value(item.live, unit.unit, unit.decimals)
+                typer.echo(
+                    f"  {item.period}  {item.metric} [{item.scope_key or 'all contacts'}]  "
+                    f"stored {stored}, contacts {live}"
+                )
+        typer.echo("run `cxgov actuals compute` to bring them up to date")
+    if not found.up_to_date:
+        raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:

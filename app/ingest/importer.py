@@ -7,8 +7,10 @@ as a small database and copies it with one INSERT … SELECT. A later export's c
 temporary staging table; duplicates within the file, new, changed and unchanged contacts are then
 found with SQL over that table, and the merge is set-based (UPDATE … FROM for changed contacts,
 INSERT … SELECT for new ones); a source's first import, where every contact is new, inserts chunk
-by chunk instead (`_FirstLoad`). Everything — the batch row, contacts, quarantine, field issues —
-happens in one transaction: an error or a kill half-way leaves the database as it was.
+by chunk instead (`_FirstLoad`). Everything — the batch row, contacts, the previous values of
+the contacts it changes (`contact_previous`), quarantine, field issues, and whatever the caller's
+`before_commit` records — happens in one transaction: an error or a kill half-way leaves the
+database as it was.
 
 A later export of the same contact updates it; a blank in it never erases a value already known
 (blank means unknown), so re-importing an older, emptier export changes nothing.
@@ -75,9 +77,17 @@ from app.ingest.rows import (
     RowParser,
     visible_raw,
 )
-from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow, utcnow
+from app.store.tables import (
+    Contact,
+    ContactPrevious,
+    FieldIssue,
+    ImportBatch,
+    QuarantinedRow,
+    utcnow,
+)
 
 CONTACTS: Table = SQLModel.metadata.tables[Contact.__tablename__]
+PREVIOUS: Table = SQLModel.metadata.tables[ContactPrevious.__tablename__]
 BATCHES: Table = SQLModel.metadata.tables[ImportBatch.__tablename__]
 QUARANTINE: Table = SQLModel.metadata.tables[QuarantinedRow.__tablename__]
 ISSUES: Table = SQLModel.metadata.tables[FieldIssue.__tablename__]
@@ -98,6 +108,9 @@ class ImportSummary:
     field_issues: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     field_issue_reasons: dict[str, int] = field(default_factory=dict)
+    months_touched: list[str] = field(default_factory=list)
+    """YYYY-MM of every month whose computed actuals this import can change (set by the caller's
+    `before_commit`, see `ingest_file`), each owed a recompute."""
 
     @property
     def balanced(self) -> bool:
@@ -116,6 +129,7 @@ class ImportSummary:
             "field_issues": self.field_issues,
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "field_issue_reasons": dict(sorted(self.field_issue_reasons.items())),
+            "months_touched": list(self.months_touched),
         }
 
 
@@ -273,8 +287,14 @@ def ingest_file(
     author: str,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    before_commit: Callable[[Connection, ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Import one export file in one transaction and say what happened (see ImportSummary)."""
+    """Import one export file in one transaction and say what happened (see ImportSummary).
+
+    `before_commit` runs last inside the import's transaction, on its connection, once the
+    contacts are merged (the batch's new and changed contacts carry its `batch_id`, the changed
+    ones' previous values are in `contact_previous`): where the caller records what the import
+    owes, so that it commits with the contacts or not at all."""
     path = Path(path)
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
@@ -316,7 +336,12 @@ def ingest_file(
                 first_load.destination if first_load is not None else Destination(conn.dialect.name)
             )
             with closing(read(path, mapping, program_timezone, chunk_rows, destination)) as chunks:
-                return _import(conn, path, batch_id, chunks, parser, mapping, first_load, progress)
+                summary = _import(
+                    conn, path, batch_id, chunks, parser, mapping, first_load, progress
+                )
+            if before_commit is not None:
+                before_commit(conn, summary)
+            return summary
     finally:
         if worker is not None:
             worker.stop()
@@ -452,7 +477,8 @@ def _quarantine_duplicates(
 
 
 def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary) -> None:
-    """Count new / changed / unchanged contacts, then update the changed and insert the new."""
+    """Count new / changed / unchanged contacts, keep the changed ones' values as they were
+    (`contact_previous`), then update the changed and insert the new."""
     data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
 
@@ -482,6 +508,21 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
     summary.updated = int(differing)
     summary.unchanged = int(existing) - int(differing)
     if summary.updated:
+        kept = [name for name in FIELD_ORDER if name in PREVIOUS.c]
+        conn.execute(
+            insert(PREVIOUS).from_select(
+                ["batch_id", "contact_row", "previous_batch_id", "source", *kept],
+                select(
+                    literal(batch_id),
+                    CONTACTS.c.id,
+                    CONTACTS.c.batch_id,
+                    CONTACTS.c.source,
+                    *[CONTACTS.c[name] for name in kept],
+                )
+                .select_from(CONTACTS.join(STAGE, match))
+                .where(changed),
+            )
+        )
         # Contacts whose indexed fields change first, with every field; then the rest, leaving the
         # indexed fields out of the SET: an index is maintained for every row whose SET names its
         # columns, changed or not (SQLite, 100k updates in a 1M table: 2.25 s -> 0.47 s). The

@@ -88,17 +88,11 @@ def contact_metrics(program: Program) -> list[Metric]:
     return [metric for metric in program.metrics.values() if metric.from_contacts]
 
 
-def contact_months(bind: Bind, tz: str, *, since_batch: int | None = None) -> list[Month]:
+def contact_months(bind: Bind, tz: str) -> list[Month]:
     """Every month from the first to the last contact, in timezone `tz` (empty without contacts).
-
-    With `since_batch`, from the first month a contact of that import batch was created in: the
-    months whose numbers that batch can change (a late resolution also changes later backlogs, a
-    new contact can turn an earlier "resolved" into a repeat)."""
-    start = select(func.min(CONTACTS.c.created_at))
-    if since_batch is not None:
-        start = start.where(CONTACTS.c.batch_id == since_batch)
+    (The months one import can change: `app.metrics.touched`.)"""
     with _connection(bind) as conn:
-        first = conn.execute(start).scalar()
+        first = conn.execute(select(func.min(CONTACTS.c.created_at))).scalar()
         last = conn.execute(select(func.max(CONTACTS.c.created_at))).scalar()
     if first is None or last is None:
         return []

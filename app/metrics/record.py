@@ -18,13 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from app.metrics.compute import KpiValue, compute_series, contact_months
+from app.metrics.compute import KpiValue, compute_series
 from app.metrics.queries import Series
 from app.periods import Month
 from app.spec.exclusions import excluded_series
 from app.spec.program import Program, measured_series
 from app.store.actuals import append_revision, latest_actuals
 from app.store.db import session_scope
+from app.store.owed import take_owed
 from app.store.tables import Actual, ImportBatch
 
 
@@ -78,20 +79,12 @@ def _unchanged(latest: Actual, value: KpiValue) -> bool:
     )
 
 
-def write_computed_actuals(
-    session: Session, program: Program, *, months: list[Month], author: str = "cxgov"
-) -> ComputeSummary:
-    """Compute every measured series from contacts for `months` and append the changed values as
-    `source="computed"` revisions (flushed in `session`; the caller commits).
-
-    The KPI queries run on the session's engine, side by side on connections of their own (the
-    example program's 17 series over 13 months at 1M contacts, SQLite: 6.7 s in the session, 3.8 s
-    so), and so read the contacts committed when each starts. Contacts change only through imports,
-    each committed on its own before anything is computed from it; an import that commits while
-    these queries run could leave a month computed from two states, and its own recompute — which
-    covers every month it touched — revises that month."""
-    wanted = sorted(set(months))
-    summary = ComputeSummary(months=wanted)
+def _compared(
+    session: Session, program: Program, wanted: list[Month], summary: ComputeSummary
+) -> list[tuple[KpiValue, str, Actual | None, str]]:
+    """Every measured series' value computed from contacts for `wanted`, with its key, the latest
+    stored revision and the verdict: "empty" (nothing to compute, nothing stored), "manual" (the
+    latest revision is a person's: kept), "same", or "write" (new or changed)."""
     series = [
         Series(program.metrics[metric_id], scope)
         for metric_id, scope in measured_series(program)
@@ -99,7 +92,7 @@ def write_computed_actuals(
     ]
     summary.series = len(series)
     if not series or not wanted:
-        return summary
+        return []
     bind = session.get_bind()
     values = compute_series(bind, program, series, months=wanted)
     keyed = list(zip(values, [item.key() for item in series for _ in wanted], strict=True))
@@ -110,22 +103,54 @@ def write_computed_actuals(
             session, metrics={item.metric.id for item in series}, since=wanted[0], until=wanted[-1]
         )
     }
+    compared = []
+    for value, scope_key in keyed:
+        latest = current.get((value.metric, scope_key, str(value.period)))
+        if latest is None and value.value is None:
+            verdict = "empty"
+        elif latest is not None and latest.source != "computed":
+            verdict = "manual"
+        elif latest is not None and _unchanged(latest, value):
+            verdict = "same"
+        else:
+            verdict = "write"
+        compared.append((value, scope_key, latest, verdict))
+    return compared
+
+
+def write_computed_actuals(
+    session: Session, program: Program, *, months: list[Month], author: str = "cxgov"
+) -> ComputeSummary:
+    """Compute every measured series from contacts for `months` and append the changed values as
+    `source="computed"` revisions (flushed in `session`; the caller commits).
+
+    The KPI queries run on the session's engine, side by side on connections of their own (the
+    example program's 17 series over 13 months at 1M contacts, SQLite: 6.7 s in the session, 3.8 s
+    so), and so read the contacts committed when each starts. Contacts change only through imports
+    and withdrawals, each committed on its own, with the months it touched owed a recompute
+    (`app.store.owed`), before anything is computed from it; one that commits while these queries
+    run could leave a month computed from two states, and the recompute it owes revises that
+    month."""
+    wanted = sorted(set(months))
+    summary = ComputeSummary(months=wanted)
+    compared = _compared(session, program, wanted, summary)
+    if not compared:
+        return summary
     batch = session.execute(select(func.max(ImportBatch.id))).scalar()
     reason = (
         f"recomputed: contacts changed (batch {batch})"
         if batch is not None
         else "recomputed: contacts changed"
     )
-    for value, scope_key in keyed:
-        latest = current.get((value.metric, scope_key, str(value.period)))
-        if latest is None and value.value is None:
+    for value, scope_key, latest, verdict in compared:
+        if verdict == "empty":
             summary.no_value += 1
             summary.empty.append((value.metric, scope_key, str(value.period)))
             continue
-        if latest is not None and latest.source != "computed":
+        if verdict == "manual":
             summary.kept_manual += 1
             continue
-        if latest is not None and _unchanged(latest, value):
+        if verdict == "same":
             summary.unchanged += 1
             continue
         summary.written.append(
@@ -151,6 +176,45 @@ def write_computed_actuals(
     return summary
 
 
+@dataclass(frozen=True)
+class StaleActual:
+    """A computed actual whose stored value is not what the contacts give now."""
+
+    metric: str
+    scope_key: str
+    period: str
+    stored: float | None
+    """the latest revision's value (None: none stored)"""
+    live: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "metric": self.metric,
+            "scope_key": self.scope_key,
+            "period": self.period,
+            "stored": self.stored,
+            "live": self.live,
+        }
+
+
+def stale_actuals(session: Session, program: Program, *, months: list[Month]) -> list[StaleActual]:
+    """The computed actuals of `months` whose stored value differs from the contacts' (a
+    revision entered by hand is a person's correction, not stale). Writes nothing."""
+    wanted = sorted(set(months))
+    compared = _compared(session, program, wanted, ComputeSummary(months=wanted))
+    return [
+        StaleActual(
+            value.metric,
+            scope_key,
+            str(value.period),
+            None if latest is None else latest.value,
+            value.value,
+        )
+        for value, scope_key, latest, verdict in compared
+        if verdict == "write"
+    ]
+
+
 def _excluded_values(
     bind: Engine | Connection, program: Program, wanted: list[Month], summary: ComputeSummary
 ) -> list[tuple[KpiValue, str]]:
@@ -174,10 +238,11 @@ def _excluded_values(
     ]
 
 
-def refresh_after_import(
-    engine: Engine, program: Program, *, batch_id: int, author: str
-) -> ComputeSummary:
-    """Bring the computed actuals up to date with what import batch `batch_id` changed (one transaction)."""
-    months = contact_months(engine, program.timezone, since_batch=batch_id)
+def recompute_owed(engine: Engine, program: Program, *, author: str) -> ComputeSummary | None:
+    """Recompute every month owed a recompute (`app.store.owed`) and clear the debt, in one
+    transaction; None when nothing was owed."""
     with session_scope(engine) as session:
+        months = take_owed(session)
+        if not months:
+            return None
         return write_computed_actuals(session, program, months=months, author=author)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from app.errors import NotFound, Refused, UsageError
 from app.metrics import KpiValue as KpiValue
-from app.metrics import compute_kpis, write_computed_actuals
+from app.metrics import StaleActual, compute_kpis, stale_actuals, write_computed_actuals
 from app.metrics.compute import DIMENSIONS as DIMENSIONS
 from app.metrics.compute import contact_months
 from app.metrics.record import ComputeSummary
@@ -22,8 +22,9 @@ from app.periods import Month
 from app.service.database import store_errors, transaction
 from app.spec.common import Scope
 from app.spec.metric import Metric
-from app.spec.program import Program, effective_scope
-from app.store.actuals import append_revision, history
+from app.spec.program import Program, effective_scope, measured_series
+from app.store.actuals import append_revision, computed_periods, history
+from app.store.owed import owed_months, take_owed
 from app.store.tables import Actual as Actual
 
 
@@ -157,7 +158,8 @@ def recompute(
 ) -> Recomputed | None:
     """Compute the actuals the goals and SLA objectives measure from the contacts, for the months
     from `first` to `last` (default: every month with contacts); None when there are no contacts
-    and no months were given. Only changed values add a revision."""
+    and no months were given. Only changed values add a revision. What an interrupted import
+    owes is recomputed with them (and no longer owed)."""
     if first and last and last < first:
         raise UsageError(f"{last} is before the first month {first}")
     with store_errors("read"):
@@ -169,7 +171,44 @@ def recompute(
     if last < first:
         raise UsageError(f"the contacts end in {last}, before the first month {first}")
     with transaction(engine) as session:
+        owed = take_owed(session)
         summary = write_computed_actuals(
-            session, program, months=list(first.until(last)), author=author
+            session, program, months=sorted({*first.until(last), *owed}), author=author
         )
     return Recomputed(first, last, summary)
+
+
+@dataclass(frozen=True)
+class ActualsCheck:
+    """Whether the stored computed actuals are what the contacts give now."""
+
+    months: list[Month]
+    """the months compared: every month with contacts or with a computed actual"""
+    owed: list[Month]
+    """months an import or a withdrawal left owed a recompute"""
+    stale: list[StaleActual]
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.owed and not self.stale
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "up_to_date": self.up_to_date,
+            "months": [str(month) for month in self.months],
+            "owed": [str(month) for month in self.owed],
+            "stale": [item.as_dict() for item in self.stale],
+        }
+
+
+def check_actuals(engine: Engine, program: Program) -> ActualsCheck:
+    """Compare every stored computed actual of the measured series with the value the contacts
+    give now, and list the months owed a recompute; writes nothing (`actuals compute --check`)."""
+    metrics = {metric_id for metric_id, _ in measured_series(program)}
+    with store_errors("read"):
+        months = set(contact_months(engine, program.timezone))
+        with transaction(engine, "read") as session:
+            owed = owed_months(session)
+            months |= {Month.parse(period) for period in computed_periods(session, metrics=metrics)}
+            stale = stale_actuals(session, program, months=sorted(months))
+    return ActualsCheck(sorted(months), owed, stale)

@@ -28,7 +28,7 @@ from app.evaluate.checkins import (
 from app.evaluate.goals import evaluate_goal
 from app.load.models import did_you_mean
 from app.service.database import transaction
-from app.service.program import read_actuals
+from app.service.program import read_actuals, repair_owed
 from app.spec.access import Role
 from app.spec.program import Program
 from app.store import checkins as store
@@ -120,6 +120,7 @@ def record_checkin(
     if not author.strip():
         raise UsageError("a check-in needs an author")
     metrics = [goal.spec.metric, *(g.metric for g in goal.spec.guardrails)]
+    repair_owed(engine, program)
     actuals = read_actuals(engine, metrics=[m for m in metrics if m])
     status = evaluate_goal(program, goal, actuals, as_of=today).status
     with transaction(engine) as session:

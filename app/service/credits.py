@@ -22,7 +22,7 @@ from app.evaluate.money import fmt_money
 from app.evaluate.statement import CreditStatement, credit_statement
 from app.periods import Month, today_in
 from app.service.database import transaction
-from app.service.program import evaluation_in, issued_in
+from app.service.program import evaluation_in, issued_in, repair_owed
 from app.spec.program import Program
 from app.spec.sla import SLAContract
 from app.store.ledger import append_issue
@@ -115,6 +115,7 @@ def issue_credit(
         )
     if not invoice.strip():
         raise UsageError("name the invoice the credit is on (--invoice)")
+    repair_owed(engine, program)
     with transaction(engine) as session:
         evaluation = evaluation_in(session, program, today)
         status = next(
@@ -176,6 +177,7 @@ def credit_ledger(
     if contract_id is not None:
         contract_of(program, contract_id)
     day = as_of or today_in(program.timezone)
+    repair_owed(engine, program)
     with transaction(engine, "read") as session:
         evaluation = evaluation_in(session, program, day)
     chosen = tuple(
@@ -205,6 +207,7 @@ def statement(
     contract = contract_of(program, contract_id)
     day = as_of or today_in(program.timezone)
     _closed_month(program, contract, period, day)
+    repair_owed(engine, program)
     with transaction(engine, "read") as session:
         evaluation = evaluation_in(session, program, day)
     return statement_of(program, evaluation, contract_id=contract_id, period=period)

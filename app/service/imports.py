@@ -2,6 +2,9 @@
 
 "Import, then bring the computed actuals up to date" is one use case: the CLI, the app and the
 demo all call `import_file`, so an import never moves the contacts without the actuals following.
+The months an import can change are owed a recompute in the import's own transaction
+(`app.store.owed`), so a crash before the recompute is repaired by the next reader of the actuals
+or the next import. `revert_batch` withdraws an import the same way.
 """
 
 from __future__ import annotations
@@ -13,19 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
-from app.errors import FileProblem, Invalid, UsageError
+from app.errors import FileProblem, Invalid, NotFound, Refused, UsageError
 from app.ingest import builtin_profile, load_mapping
 from app.ingest import profile_names as profile_names
 from app.ingest.mapping import Mapping
 from app.load import Diagnostic
-from app.metrics import refresh_after_import
+from app.metrics import months_touched_by, recompute_owed
 from app.metrics.record import ComputeSummary
 from app.service.database import store_errors, transaction
 from app.spec.program import Program
-from app.store.tables import FieldIssue, ImportBatch, QuarantinedRow
+from app.store import withdrawals
+from app.store.owed import owe
+from app.store.tables import BatchWithdrawal, FieldIssue, ImportBatch, QuarantinedRow
 
 if TYPE_CHECKING:
     from app.ingest.importer import ImportSummary as ImportSummary
@@ -76,8 +81,18 @@ def import_file(
 ) -> ImportOutcome:
     """Import one export in one transaction, then recompute the actuals of every month it changed.
 
-    A file that cannot be read is a `FileProblem` and nothing is imported."""
+    The months it can change (`months_touched_by`) are owed a recompute in the import's own
+    transaction; the recompute that follows takes every month owed, this import's and any an
+    interrupted one left, so re-running an import after a crash repairs it even when nothing
+    changes. Without `compute` the months stay owed: the next reader of the actuals recomputes
+    them. A file that cannot be read is a `FileProblem` and nothing is imported."""
     from app.ingest import FILE_ERRORS, ingest_file  # pyarrow: only when importing
+
+    def owe_recompute(conn: Connection, summary: ImportSummary) -> None:
+        if summary.imported or summary.updated:
+            months = months_touched_by(conn, program, summary.batch_id)
+            owe(conn, months, batch_id=summary.batch_id, reason="import")
+            summary.months_touched = [str(month) for month in months]
 
     try:
         with store_errors("import into"):
@@ -88,15 +103,14 @@ def import_file(
                 program_timezone=program.timezone,
                 author=author,
                 progress=progress,
+                before_commit=owe_recompute,
             )
     except FILE_ERRORS as exc:
         raise FileProblem(f"{Path(path).name}: {exc}; nothing was imported") from None
     computed = None
-    if compute and (summary.imported or summary.updated):
+    if compute:
         with store_errors("recompute the actuals in"):
-            computed = refresh_after_import(
-                engine, program, batch_id=summary.batch_id, author=author
-            )
+            computed = recompute_owed(engine, program, author=author)
     return ImportOutcome(summary, computed)
 
 
@@ -169,3 +183,108 @@ def _json_list(text: str) -> list[Any]:
     except ValueError:
         return [text]
     return value if isinstance(value, list) else [value]
+
+
+def _batch_row(batch: ImportBatch, withdrawal: BatchWithdrawal | None) -> dict[str, Any]:
+    return {
+        "batch": batch.id,
+        "file": batch.file_name,
+        "profile": batch.source,
+        "by": batch.author,
+        "finished": batch.finished_at.isoformat(timespec="seconds") if batch.finished_at else "",
+        "read": batch.rows_read,
+        "imported": batch.rows_imported,
+        "updated": batch.rows_updated,
+        "unchanged": batch.rows_unchanged,
+        "quarantined": batch.rows_quarantined,
+        "field issues": batch.field_issues,
+        "withdrawn": None
+        if withdrawal is None
+        else {
+            "by": withdrawal.withdrawn_by,
+            "at": withdrawal.withdrawn_at.isoformat(timespec="seconds"),
+            "reason": withdrawal.reason,
+            "contacts_withdrawn": withdrawal.contacts_withdrawn,
+            "contacts_restored": withdrawal.contacts_restored,
+        },
+    }
+
+
+def batch_report(
+    engine: Engine, batch_id: int | None = None, *, limit: int = 500
+) -> dict[str, Any]:
+    """One import (default: the latest) with its quarantined rows and field issues and their
+    reasons (the first `limit` of each, by line), and whether it was withdrawn."""
+    with transaction(engine, "read") as session:
+        if batch_id is None:
+            batch = session.execute(
+                select(ImportBatch).order_by(col(ImportBatch.id).desc()).limit(1)
+            ).scalar_one_or_none()
+            if batch is None:
+                raise NotFound("nothing imported yet: no import to report on")
+        else:
+            batch = session.get(ImportBatch, batch_id)
+            if batch is None:
+                raise NotFound(f"no import batch {batch_id}")
+        row = _batch_row(batch, withdrawals.withdrawal_of(session, int(batch.id or 0)))
+    number = int(row["batch"])
+    return {
+        **row,
+        "quarantined_rows": quarantine_report(engine, number, limit=limit),
+        "field_issue_rows": field_issues(engine, number, limit=limit),
+    }
+
+
+@dataclass(frozen=True)
+class Reverted:
+    batch_id: int
+    withdrawn: int
+    """contacts the batch brought, taken out"""
+    restored: int
+    """contacts the batch changed, given their previous values back"""
+    months: list[str]
+    computed: ComputeSummary | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "contacts_withdrawn": self.withdrawn,
+            "contacts_restored": self.restored,
+            "months_touched": self.months,
+            "computed": self.computed.as_dict() if self.computed else None,
+        }
+
+
+def revert_batch(
+    engine: Engine, program: Program, batch_id: int, *, author: str, reason: str
+) -> Reverted:
+    """Withdraw import `batch_id` (append-only: the withdrawal is recorded and the contacts kept
+    in `withdrawn_contacts`), then recompute the months it touched — owed in the same
+    transaction, like an import's. Refused for a batch already withdrawn or one whose contacts a
+    later import has changed since (withdraw that one first)."""
+    if not reason.strip():
+        raise UsageError("say why the import is withdrawn (--reason)")
+    with store_errors("withdraw an import from"), transaction(engine) as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound(f"no import batch {batch_id}")
+        done = withdrawals.withdrawal_of(session, batch_id)
+        if done is not None:
+            raise Refused(
+                f"import batch {batch_id} was already withdrawn by {done.withdrawn_by} on "
+                f"{done.withdrawn_at:%Y-%m-%d %H:%M} UTC"
+            )
+        later = withdrawals.later_batches(session, batch_id)
+        if later:
+            names = ", ".join(str(number) for number in later)
+            raise Refused(
+                f"import batch {batch_id} cannot be withdrawn: a later import changed its contacts "
+                f"since (batch {names}); withdraw that one first"
+            )
+        months = months_touched_by(session, program, batch_id)
+        withdrawal = withdrawals.withdraw(session, batch_id, by=author, reason=reason.strip())
+        owe(session, months, batch_id=batch_id, reason="revert")
+        withdrawn, restored = withdrawal.contacts_withdrawn, withdrawal.contacts_restored
+    with store_errors("recompute the actuals in"):
+        computed = recompute_owed(engine, program, author=author)
+    return Reverted(batch_id, withdrawn, restored, [str(month) for month in months], computed)

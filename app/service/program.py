@@ -18,12 +18,14 @@ from sqlmodel import Session
 from app.errors import InvalidProgram, UsageError
 from app.evaluate import ActualsIndex, IssuedCredit, ProgramEvaluation, evaluate_program
 from app.load import LoadResult, load_program
+from app.metrics import ComputeSummary, recompute_owed
 from app.periods import Month, today_in
-from app.service.database import open_store, transaction
+from app.service.database import open_store, store_errors, transaction
 from app.spec.program import Program
 from app.store.actuals import last_change as newest_change
 from app.store.actuals import latest_values
 from app.store.ledger import ledger_entries
+from app.store.owed import owed_months
 
 
 def check_root(root: Path) -> Path:
@@ -51,6 +53,17 @@ def valid_program(root: Path, *, today: date | None = None) -> Program:
 def as_of_or_today(program: Program, as_of: date | None) -> date:
     """The date to evaluate at: the one asked for, else today in the program's timezone."""
     return as_of if as_of is not None else today_in(program.timezone)
+
+
+def repair_owed(engine: Engine, program: Program) -> ComputeSummary | None:
+    """Recompute the months an import or a withdrawal left owed (a crash between its commit and
+    its recompute), before anything reads the actuals; None when nothing was owed (one small
+    read). Every use case that reads the actuals with a program calls this first."""
+    with transaction(engine, "read") as session:
+        if not owed_months(session):
+            return None
+    with store_errors("recompute the actuals in"):
+        return recompute_owed(engine, program, author="cxgov")
 
 
 def actuals_in(session: Session, *, metrics: Iterable[str] | None = None) -> ActualsIndex:
@@ -94,7 +107,9 @@ def evaluation_in(session: Session, program: Program, as_of: date) -> ProgramEva
 
 
 def evaluate_at(engine: Engine, program: Program, as_of: date) -> ProgramEvaluation:
-    """The program evaluated over the store's latest actuals and credit ledger as of `as_of`."""
+    """The program evaluated over the store's latest actuals and credit ledger as of `as_of`
+    (what an interrupted import owes recomputed first)."""
+    repair_owed(engine, program)
     with transaction(engine, "read") as session:
         return evaluation_in(session, program, as_of)
 

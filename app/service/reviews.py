@@ -36,7 +36,7 @@ from app.review.store import SERVES_KINDS as SERVES_KINDS
 from app.review.store import ClosingRefused as ClosingRefused
 from app.service.checkins import checkins_in
 from app.service.database import transaction
-from app.service.program import actuals_in, issued_in
+from app.service.program import actuals_in, issued_in, repair_owed
 from app.spec.program import Program
 from app.store.review_tables import ActionItem, Review
 from app.store.tables import stored_id
@@ -228,6 +228,7 @@ def pack_for(session: Session, *, program: Program, review: Review) -> ReviewPac
 
 def required_findings(engine: Engine, program: Program, *, review_id: int) -> dict[str, str]:
     """Finding key → its title: every item the committee must explain before closing."""
+    repair_owed(engine, program)
     with transaction(engine, "read") as session:
         return pack_for(
             session, program=program, review=_get(session, review_id)
@@ -265,6 +266,7 @@ def review_document(engine: Engine, program: Program, *, review_id: int) -> dict
 
     Closed: the snapshot as frozen (migrated to the current format), plus the figures corrected
     since. Open: the live pack."""
+    repair_owed(engine, program)
     with transaction(engine, "read") as session:
         return document_of(session, program=program, review=_get(session, review_id))
 
@@ -272,6 +274,7 @@ def review_document(engine: Engine, program: Program, *, review_id: int) -> dict
 def document_for(
     engine: Engine, program: Program, *, period: Month, kind: str = "monthly"
 ) -> dict[str, Any]:
+    repair_owed(engine, program)
     with transaction(engine, "read") as session:
         return document_of(session, program=program, review=_find(session, period, kind))
 
@@ -279,7 +282,7 @@ def document_for(
 def close_review(engine: Engine, program: Program, *, review_id: int, author: str) -> Review:
     """Close the review with a pack built now and freeze it; refused (`ClosingRefused`, naming
     what is missing) while an item lacks a root cause or corrective actions."""
-
+    repair_owed(engine, program)
     return _write(
         engine, lambda s: close(s, program=program, review=_get(s, review_id), author=author)
     )

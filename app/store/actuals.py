@@ -202,3 +202,17 @@ def last_change(session: Session) -> datetime | None:
         moment for moment in (newest_actual, newest_import, newest_issue) if moment is not None
     ]
     return max(candidates) if candidates else None
+
+
+def computed_periods(session: Session, *, metrics: Iterable[str]) -> list[str]:
+    """Every month (YYYY-MM) with a computed revision of one of `metrics`."""
+    wanted = sorted(set(metrics))
+    if not wanted:
+        return []
+    return sorted(
+        session.execute(
+            select(col(Actual.period))
+            .where(col(Actual.source) == "computed", col(Actual.metric).in_(wanted))
+            .distinct()
+        ).scalars()
+    )

@@ -236,3 +236,110 @@ class CreditIssue(SQLModel, table=True):
     issued_by: str = Field(sa_column=Column(String(128), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ContactPrevious(SQLModel, table=True):
+    """A contact as it was before an import changed it: what a recompute needs to know which
+    months the contact left, and what withdrawing that import puts back. Written in the import's
+    transaction, never changed."""
+
+    __tablename__ = "contact_previous"
+    __table_args__ = (
+        Index("ix_contact_previous_batch", "batch_id"),
+        Index("ix_contact_previous_prior", "previous_batch_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batches.id", description="the import that changed it")
+    contact_row: int = Field(description="contacts.id of the contact")
+    previous_batch_id: int | None = Field(
+        default=None, description="the import its previous values came from"
+    )
+    source: str = Field(sa_column=Column(String(64), nullable=False))
+    contact_id: str = Field(sa_column=Column(String(128), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    channel: str | None = Field(default=None, sa_column=Column(String(32)))
+    queue: str | None = Field(default=None, sa_column=Column(String(64)))
+    team: str | None = Field(default=None, sa_column=Column(String(64)))
+    agent_id: str | None = Field(default=None, sa_column=Column(String(64)))
+    customer_id: str | None = Field(default=None, sa_column=Column(String(128)))
+    priority: str | None = Field(default=None, sa_column=Column(String(32)))
+    segment: str | None = Field(default=None, sa_column=Column(String(64)))
+    first_response_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    wait_seconds: float | None = None
+    abandoned: bool | None = None
+    talk_seconds: float | None = None
+    hold_seconds: float | None = None
+    wrap_seconds: float | None = None
+    fcr: str | None = Field(default=None, sa_column=Column(String(8)))
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+
+
+class RecomputeOwed(SQLModel, table=True):
+    """A month whose computed actuals are owed a recompute: written in the transaction that
+    changed the contacts (an import, a withdrawal), deleted in the recompute's transaction. Until
+    then the next reader of actuals, or the next import, recomputes it first."""
+
+    __tablename__ = "recompute_owed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(sa_column=Column(String(7), nullable=False), description="YYYY-MM")
+    batch_id: int | None = Field(default=None, foreign_key="import_batches.id")
+    reason: str = Field(sa_column=Column(String(32), nullable=False), description="import / revert")
+    owed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class BatchWithdrawal(SQLModel, table=True):
+    """An import withdrawn (`cxgov ingest revert`): who, when, why. The batch row stays; its new
+    contacts leave the contacts table for `withdrawn_contacts`, the contacts it changed get their
+    previous values back."""
+
+    __tablename__ = "batch_withdrawals"
+    __table_args__ = (UniqueConstraint("batch_id", name="uq_batch_withdrawals_batch"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batches.id")
+    withdrawn_by: str = Field(sa_column=Column(String(128), nullable=False))
+    withdrawn_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    contacts_withdrawn: int = Field(default=0, description="new contacts of the batch taken out")
+    contacts_restored: int = Field(
+        default=0, description="changed contacts given back their values"
+    )
+
+
+class WithdrawnContact(SQLModel, table=True):
+    """A contact as it stood when its import was withdrawn: kept, no longer counted."""
+
+    __tablename__ = "withdrawn_contacts"
+    __table_args__ = (Index("ix_withdrawn_contacts_withdrawal", "withdrawal_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    withdrawal_id: int = Field(foreign_key="batch_withdrawals.id")
+    contact_row: int = Field(description="contacts.id it had")
+    restored: bool = Field(description="true: its previous values were put back; false: taken out")
+    batch_id: int | None = Field(default=None, foreign_key="import_batches.id")
+    source: str = Field(sa_column=Column(String(64), nullable=False))
+    contact_id: str = Field(sa_column=Column(String(128), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    channel: str | None = Field(default=None, sa_column=Column(String(32)))
+    queue: str | None = Field(default=None, sa_column=Column(String(64)))
+    team: str | None = Field(default=None, sa_column=Column(String(64)))
+    agent_id: str | None = Field(default=None, sa_column=Column(String(64)))
+    customer_id: str | None = Field(default=None, sa_column=Column(String(128)))
+    priority: str | None = Field(default=None, sa_column=Column(String(32)))
+    segment: str | None = Field(default=None, sa_column=Column(String(64)))
+    first_response_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    wait_seconds: float | None = None
+    abandoned: bool | None = None
+    talk_seconds: float | None = None
+    hold_seconds: float | None = None
+    wrap_seconds: float | None = None
+    fcr: str | None = Field(default=None, sa_column=Column(String(8)))
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None

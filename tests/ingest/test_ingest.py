@@ -112,6 +112,7 @@ def test_quarantine_keeps_line_raw_values_and_every_reason(
             "missing_id": 1,
         },
         "field_issue_reasons": {},
+        "months_touched": [],
     }
     assert contacts(engine)["A"]["csat"] == 5  # the first occurrence is kept
     with engine.connect() as conn:

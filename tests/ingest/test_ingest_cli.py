@@ -120,8 +120,12 @@ def test_ingest_brings_the_computed_actuals_up_to_date(
     )
     result = runner.invoke(app, ["ingest", str(path), "--format", "json", "--root", str(program)])
     assert result.exit_code == 0, result.output
-    computed = json.loads(result.stdout)["computed"]
-    assert computed["months"] == ["2026-07", "2026-08"] and computed["recorded"] > 0
+    outcome = json.loads(result.stdout)
+    computed = outcome["computed"]
+    # June too: the catalogue's FCR repeat window (7 days) reaches back from July 1 into June,
+    # whose "yes" answers a July contact could turn into repeats.
+    assert outcome["months_touched"] == ["2026-06", "2026-07", "2026-08"]
+    assert computed["months"] == ["2026-06", "2026-07", "2026-08"] and computed["recorded"] > 0
     history = runner.invoke(
         app, ["actuals", "history", "csat", "--format", "json", "--root", str(program)]
     )

@@ -202,7 +202,7 @@ def import_tab(ctx: PageContext) -> None:
         )
     if computed is not None:
         st.success(
-            f"Actuals brought up to date for {computed.months[0]} … {computed.months[-1]}: "
+            f"Actuals brought up to date for {', '.join(str(m) for m in computed.months)}: "
             f"{computed.recorded} recorded, {computed.revised} revised.",
             icon=":material/functions:",
         )
