@@ -15,6 +15,7 @@ from app.cli.report import text_diagnostics
 from app.service.database import open_store
 from app.service.imports import choose_mapping, import_file, profile_names
 from app.service.program import valid_program
+from app.words import counted
 
 if TYPE_CHECKING:
     from app.service.imports import ImportSummary
@@ -38,6 +39,21 @@ def format_summary(summary: ImportSummary) -> str:
     lines += [
         f"    {code:<34} {count:>7,}" for code, count in sorted(summary.field_issue_reasons.items())
     ]
+    unmapped = summary.as_dict()["unmapped_values"]
+    if unmapped:
+        lines.append(
+            "  values the mapping's `values` do not name (stored as written, lower case: a scope "
+            "counts them only if it names them)"
+        )
+        for name, values in unmapped.items():
+            lines.append(f"    {name}")
+            shown = list(values.items())
+            lines += [f"      {value[:40]:<32} {count:>7,}" for value, count in shown[:10]]
+            if len(shown) > 10:
+                rest = sum(count for _value, count in shown[10:])
+                lines.append(
+                    f"      … and {counted(len(shown) - 10, 'other value')} ({counted(rest, 'row')})"
+                )
     return "\n".join(lines)
 
 

@@ -98,6 +98,10 @@ class ImportSummary:
     field_issues: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     field_issue_reasons: dict[str, int] = field(default_factory=dict)
+    unmapped_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Vocabulary field (channel, queue, team, priority, segment) → each raw value its value map
+    does not name → rows holding it: stored as they are (in scope form), so no goal or SLA scope
+    written in the program's vocabulary counts them until the mapping names them."""
 
     @property
     def balanced(self) -> bool:
@@ -116,6 +120,10 @@ class ImportSummary:
             "field_issues": self.field_issues,
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "field_issue_reasons": dict(sorted(self.field_issue_reasons.items())),
+            "unmapped_values": {
+                name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+                for name, values in sorted(self.unmapped_values.items())
+            },
         }
 
 
@@ -336,6 +344,7 @@ def _import(
     summary = ImportSummary(batch_id=batch_id, file=path.name, source=source)
     quarantine_codes: Counter[str] = Counter()
     issue_codes: Counter[str] = Counter()
+    unmapped: dict[str, Counter[str]] = {}
 
     stage = STAGE_IDS if first_load is not None else STAGE
     stage.drop(conn, checkfirst=True)
@@ -352,6 +361,8 @@ def _import(
                 quarantine_codes.update(set(row.codes))
         if parsed.issues:
             conn.execute(insert(ISSUES), _issue_rows(batch_id, parsed.issues))
+        for name, counts in (parsed.unmapped or {}).items():
+            unmapped.setdefault(name, Counter()).update(counts)
         if progress is not None:
             progress(summary.rows_read)
 
@@ -379,6 +390,7 @@ def _import(
     summary.field_issues = sum(issue_codes.values())
     summary.quarantine_reasons = dict(quarantine_codes)
     summary.field_issue_reasons = dict(issue_codes)
+    summary.unmapped_values = {name: dict(counts) for name, counts in unmapped.items()}
     conn.execute(
         update(BATCHES)
         .where(BATCHES.c.id == batch_id)

@@ -14,9 +14,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from app.spec.common import Document, Strict, TimeZoneName
+from app.spec.common import Document, Scope, Strict, TimeZoneName
 
-FieldKind = Literal["id", "timestamp", "text", "seconds", "bool", "fcr", "rating"]
+FieldKind = Literal["id", "timestamp", "text", "seconds", "bool", "fcr", "rating", "status"]
 
 CANONICAL_FIELDS: dict[str, FieldKind] = {
     "contact_id": "id",
@@ -39,8 +39,18 @@ CANONICAL_FIELDS: dict[str, FieldKind] = {
     "csat": "rating",
     "nps": "rating",
     "ces": "rating",
+    "status": "status",
 }
 """The canonical contact fields, in the column order of the `generic` profile."""
+
+STATUSES: tuple[str, ...] = ("open", "pending", "solved", "closed")
+"""A ticket's canonical status; a profile maps its help desk's statuses onto these."""
+DONE_STATUSES: tuple[str, ...] = ("solved", "closed")
+"""Statuses that say the work is done, whether or not the export knows when."""
+VOCABULARY_FIELDS: tuple[str, ...] = Scope.DIMENSIONS
+"""The fields goals and SLA objectives scope on (`Scope.DIMENSIONS`): stored the way scopes are
+written — lower case, blanks as underscores (`Account Access` → `account_access`) — and each
+value a profile's value map does not name is counted in the import summary."""
 
 RATING_RANGES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 REQUIRED_FIELDS: tuple[str, ...] = ("contact_id", "created_at")
@@ -66,6 +76,7 @@ CanonicalField = Literal[
     "csat",
     "nps",
     "ces",
+    "status",
 ]
 DurationUnit = Literal["seconds", "minutes", "hours", "days"]
 UNIT_FACTORS: dict[str, float] = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from collections.abc import Mapping as Lookup
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import isfinite
@@ -29,7 +30,9 @@ from app.errors import FileProblem
 from app.ingest.mapping import (
     CANONICAL_FIELDS,
     RATING_RANGES,
+    STATUSES,
     UNIT_FACTORS,
+    VOCABULARY_FIELDS,
     FieldMap,
     Mapping,
 )
@@ -56,6 +59,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "bool": pa.bool_(),
     "fcr": pa.string(),
     "rating": pa.int64(),
+    "status": pa.string(),
 }
 """The Arrow type of each field kind's values (a duration `after` created_at becomes a timestamp)."""
 
@@ -110,6 +114,8 @@ class Chunk:
     columns: list[pa.Array | None]
     quarantined: list[Quarantined]
     issues: list[Issue]
+    unmapped: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    """Vocabulary field → raw value its value map does not name → rows of this chunk holding it."""
 
 
 class MappingDoesNotFit(FileProblem):
@@ -187,6 +193,16 @@ def _fcr_converter(text: str) -> object:
     raise FieldProblem("unknown_value", "expected yes, no or pending")
 
 
+def _status_converter(text: str) -> object:
+    word = text.casefold()
+    if word in STATUSES:
+        return word
+    raise FieldProblem(
+        "unknown_value",
+        f"expected {', '.join(STATUSES[:-1])} or {STATUSES[-1]} (map the help desk's statuses with `values`)",
+    )
+
+
 def _rating_converter(name: str) -> Callable[[str], object]:
     low, high = RATING_RANGES[name]
 
@@ -246,6 +262,8 @@ def _converter(
         return _fcr_converter
     if kind == "rating":
         return _rating_converter(name)
+    if kind == "status":
+        return _status_converter
     return _text_converter(name)
 
 
@@ -430,6 +448,8 @@ def _column_converter(
         return _words_column({word: word for word in FCR_WORDS}, kind)
     if kind == "rating":
         return _rating_column(name)
+    if kind == "status":
+        return _words_column({word: word for word in STATUSES}, kind)
     return _text_column(name)
 
 
@@ -444,13 +464,38 @@ class _Plan:
     convert_column: ColumnConverter
     after_created: bool
     arrow_type: pa.DataType
+    vocabulary: bool = False
+    """A field scopes are written on: stored in scope form (`scope_form`)."""
 
     def texts(self, columns: Lookup[int, pa.StringArray], count: int) -> pa.StringArray:
         """The stripped, value-mapped texts of this field for `count` rows ("" = unknown)."""
+        return self.mapped(columns, count)[0]
+
+    def mapped(
+        self, columns: Lookup[int, pa.StringArray], count: int
+    ) -> tuple[pa.StringArray, dict[str, int]]:
+        """`texts`, and for a vocabulary field with a value map, each raw value the map does not
+        name with how many rows hold it."""
         if self.column_index is None:
-            return pa.array([(self.constant or "").strip()] * count, pa.string())
+            constant = (self.constant or "").strip()
+            if self.vocabulary:
+                constant = scope_form(constant)
+            return pa.array([constant] * count, pa.string()), {}
         texts = pc.utf8_trim(columns[self.column_index], characters=PYTHON_WHITESPACE)
-        return _map_values(texts, self.value_map) if self.value_map else texts
+        unmapped: dict[str, int] = {}
+        if self.value_map:
+            raw = texts
+            texts, hit = _map_values(raw, self.value_map)
+            if self.vocabulary:
+                missed = pc.and_(pc.invert(hit), pc.greater(pc.binary_length(raw), 0))
+                if pc.any(missed).as_py():
+                    counts = pc.value_counts(raw.filter(missed))
+                    unmapped = {
+                        str(item["values"]): int(item["counts"]) for item in counts.to_pylist()
+                    }
+        if self.vocabulary:
+            texts = _scope_form_column(texts)
+        return texts, unmapped
 
     def values(self, texts: pa.StringArray) -> tuple[pa.Array, dict[int, FieldProblem]]:
         """The converted values and, by row index, the problem of each value that could not be used."""
@@ -474,16 +519,35 @@ class _Plan:
         ), problems
 
 
-def _map_values(texts: pa.StringArray, mapped: dict[str, str]) -> pa.StringArray:
-    """A mapping's `values` applied: a text whose casefold is a key becomes that key's value."""
+_BLANKS = r"\s+"
+
+
+def scope_form(text: str) -> str:
+    """A vocabulary value the way scopes write it: lower case, each run of blanks one underscore
+    (`Account Access` → `account_access`, `Phone` → `phone`)."""
+    return "_".join(text.lower().split())
+
+
+def _scope_form_column(texts: pa.StringArray) -> pa.StringArray:
+    """`scope_form` of every text (already stripped), in Arrow."""
+    return pc.replace_substring_regex(pc.utf8_lower(texts), pattern=_BLANKS, replacement="_")
+
+
+def _map_values(
+    texts: pa.StringArray, mapped: dict[str, str]
+) -> tuple[pa.StringArray, pa.BooleanArray]:
+    """A mapping's `values` applied: a text whose casefold is a key becomes that key's value.
+    Also says which texts were keys."""
     found = _casefolded_index(texts, pa.array(list(mapped), pa.string()))
     if found is None:
+        raw = texts.to_pylist()
+        hits = [bool(text) and text.casefold() in mapped for text in raw]
         return pa.array(
-            [mapped.get(text.casefold(), text) if text else text for text in texts.to_pylist()],
+            [mapped[text.casefold()] if hit else text for text, hit in zip(raw, hits)],
             pa.string(),
-        )
+        ), pa.array(hits, pa.bool_())
     hit = pc.and_(pc.is_valid(found), pc.greater(pc.binary_length(texts), 0))
-    return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts)
+    return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts), hit
 
 
 _ORDER_CHECKS_RANK = len(FIELD_ORDER)
@@ -520,6 +584,7 @@ class RowParser:
                     _column_converter(name, field, spec.timestamp_format, zone),
                     bool(field.after),
                     ARROW_TYPES[CANONICAL_FIELDS[name]],
+                    name in VOCABULARY_FIELDS,
                 )
             )
         if missing:
@@ -585,10 +650,13 @@ class RowParser:
         values[_ID], values[_CREATED] = ids, created
         texts_by_name: dict[str, pa.StringArray] = {}
         ranked: list[tuple[int, int, Issue]] = []
+        unmapped: dict[str, dict[str, int]] = {}
         for plan in self.plans:
             if plan is self.id_plan or plan is self.created_plan:
                 continue
-            texts = plan.texts(columns, count)
+            texts, missed = plan.mapped(columns, count)
+            if missed:
+                unmapped[plan.name] = missed
             column, problems = plan.values(texts)
             texts_by_name[plan.name] = texts
             for index, problem in problems.items():
@@ -613,7 +681,9 @@ class RowParser:
             values[plan.position] = column
         ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
         ranked.sort(key=lambda item: item[:2])
-        return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked])
+        return Chunk(
+            line_numbers, values, quarantined, [issue for _, _, issue in ranked], unmapped
+        )
 
     @staticmethod
     def _after_created(

@@ -139,6 +139,11 @@ class Contact(SQLModel, table=True):
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    status: str | None = Field(
+        default=None,
+        sa_column=Column(String(8)),
+        description="open / pending / solved / closed: the ticket's status in the export",
+    )
     batch_id: int | None = Field(default=None, foreign_key="import_batches.id")
     first_response_seconds: float | None = Field(
         default=None,

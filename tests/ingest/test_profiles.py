@@ -82,6 +82,7 @@ def test_kaggle_sample_through_its_mapping(engine: Engine) -> None:
         "field_issues": 1365,
         "quarantine_reasons": {},
         "field_issue_reasons": {"resolution_before_creation": 1365},
+        "unmapped_values": {},
     }
     with engine.connect() as conn:
         channels = dict(
