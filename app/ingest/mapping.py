@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from app.spec.common import Document, Scope, Strict, TimeZoneName
+from app.store.tables import TICKET_STATUSES
 
 FieldKind = Literal["id", "timestamp", "text", "seconds", "bool", "fcr", "rating", "status"]
 
@@ -43,10 +44,8 @@ CANONICAL_FIELDS: dict[str, FieldKind] = {
 }
 """The canonical contact fields, in the column order of the `generic` profile."""
 
-STATUSES: tuple[str, ...] = ("open", "pending", "solved", "closed")
+STATUSES: tuple[str, ...] = TICKET_STATUSES
 """A ticket's canonical status; a profile maps its help desk's statuses onto these."""
-DONE_STATUSES: tuple[str, ...] = ("solved", "closed")
-"""Statuses that say the work is done, whether or not the export knows when."""
 VOCABULARY_FIELDS: tuple[str, ...] = Scope.DIMENSIONS
 """The fields goals and SLA objectives scope on (`Scope.DIMENSIONS`): stored the way scopes are
 written — lower case, blanks as underscores (`Account Access` → `account_access`) — and each

@@ -105,6 +105,13 @@ def _seconds_from_creation(column: str) -> Computed:
     )
 
 
+TICKET_STATUSES: tuple[str, ...] = ("open", "pending", "solved", "closed")
+"""A contact's canonical status (`Contact.status`); an import maps its help desk's onto these."""
+DONE_STATUSES: tuple[str, ...] = ("solved", "closed")
+"""Statuses that say the work is done, whether or not the export knows when: such a contact is
+never open in a backlog (see `app.metrics.queries.backlog_query`)."""
+
+
 class Contact(SQLModel, table=True):
     """One customer contact (ticket, call, chat), in canonical fields. Blank means unknown."""
 
