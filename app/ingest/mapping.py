@@ -90,6 +90,11 @@ class FieldMap(Strict):
     constant: str | None = Field(
         default=None, description="A fixed value for every row instead of a column."
     )
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="Other headers the same column goes by in other versions of the export "
+        "(Freshdesk's 'Survey results' is 'Satisfaction rating' in newer ones): the first present is read.",
+    )
     optional: bool = Field(
         default=False, description="The column may be missing from the file (field unknown)."
     )

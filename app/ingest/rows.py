@@ -568,6 +568,9 @@ class RowParser:
             index = None
             if field.column is not None:
                 index = columns.get(field.column.strip())
+                for other in field.alternatives:
+                    if index is None:
+                        index = columns.get(other.strip())
                 if index is None:
                     if not field.optional:
                         missing.append(f"{field.column!r} (for {name})")
