@@ -14,9 +14,9 @@ a column at a time was still half of a big import's time; in Arrow it is a tenth
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from collections.abc import Mapping as Lookup
-import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import isfinite
@@ -37,6 +37,7 @@ from app.ingest.mapping import (
     Mapping,
 )
 from app.ingest.records import Records
+from app.spec.common import scope_form
 from app.store.tables import Contact
 
 FIELD_ORDER: tuple[str, ...] = tuple(CANONICAL_FIELDS)
@@ -522,12 +523,6 @@ class _Plan:
 _BLANKS = r"\s+"
 
 
-def scope_form(text: str) -> str:
-    """A vocabulary value the way scopes write it: lower case, each run of blanks one underscore
-    (`Account Access` → `account_access`, `Phone` → `phone`)."""
-    return "_".join(text.lower().split())
-
-
 def _scope_form_column(texts: pa.StringArray) -> pa.StringArray:
     """`scope_form` of every text (already stripped), in Arrow."""
     return pc.replace_substring_regex(pc.utf8_lower(texts), pattern=_BLANKS, replacement="_")
@@ -684,9 +679,7 @@ class RowParser:
             values[plan.position] = column
         ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
         ranked.sort(key=lambda item: item[:2])
-        return Chunk(
-            line_numbers, values, quarantined, [issue for _, _, issue in ranked], unmapped
-        )
+        return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked], unmapped)
 
     @staticmethod
     def _after_created(

@@ -30,9 +30,7 @@ def backlog(engine: Engine, month: Month) -> float | None:
 
 def without_status(mapping: Mapping) -> Mapping:
     fields = {name: spec for name, spec in mapping.spec.fields.items() if name != "status"}
-    return mapping.model_copy(
-        update={"spec": mapping.spec.model_copy(update={"fields": fields})}
-    )
+    return mapping.model_copy(update={"spec": mapping.spec.model_copy(update={"fields": fields})})
 
 
 def ingest(engine: Engine, mapping: Mapping, tmp_path: Path) -> None:

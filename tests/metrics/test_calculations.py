@@ -348,9 +348,7 @@ def test_a_ticket_whose_status_says_done_is_not_open_without_a_resolution_time(
         contact(jan_5, status="closed", resolved_at=datetime(2026, 2, 10, tzinfo=UTC)),
     ]
     insert_contacts(engine, rows)
-    catalogue = program(
-        metric("open", {"type": "backlog"}, unit="count", better="lower"), tz="UTC"
-    )
+    catalogue = program(metric("open", {"type": "backlog"}, unit="count", better="lower"), tz="UTC")
     values = compute_kpis(engine, catalogue, months=[JANUARY, Month(2026, 2)])
     assert [only(values, "open", month).value for month in (JANUARY, Month(2026, 2))] == [4, 3]
 
