@@ -17,7 +17,7 @@ from app.ingest.mapping import VOCABULARY_FIELDS, Mapping
 from app.ingest.profiles import builtin_profile, load_mapping, profile_names
 from app.load import Diagnostic
 from app.load.documents import PROGRAM_FILE
-from app.load.imports import ImportVocabulary
+from app.load.imports import MAPPING_OUTSIDE, ImportVocabulary
 from app.spec.common import scope_form
 
 CANONICAL_PROFILE = "generic"
@@ -71,7 +71,7 @@ def import_vocabulary(
                     1,
                     1,
                     "error",
-                    "import-mapping-outside",
+                    MAPPING_OUTSIDE,
                     f"import mapping {relative} lies outside the program folder",
                     "spec.import_mappings",
                     "keep the program's mapping files inside its folder, e.g. imports/",

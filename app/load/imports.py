@@ -24,6 +24,10 @@ from app.spec.common import Scope, scope_form
 ByKind = Mapping[str, Mapping[str, LoadedDocument]]
 Loc = tuple[str | int, ...]
 
+MAPPING_OUTSIDE = "import-mapping-outside"
+"""The code of a declared mapping file that lies outside the program folder (reported by the
+caller that reads the files)."""
+
 
 @dataclass(frozen=True)
 class ImportVocabulary:
