@@ -520,7 +520,8 @@ class _Plan:
         ), problems
 
 
-_BLANKS = r"\s+"
+_BLANKS = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in PYTHON_WHITESPACE) + "]+"
+"""A run of what `str.split()` splits on (`scope_form`), as an RE2 character class."""
 
 
 def _scope_form_column(texts: pa.StringArray) -> pa.StringArray:

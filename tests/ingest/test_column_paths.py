@@ -18,7 +18,9 @@ from app.ingest.rows import (
     _converter,
     _map_values,
     _Plan,
+    _scope_form_column,
 )
+from app.spec.common import scope_form
 
 ZONES = [
     ZoneInfo("America/Los_Angeles"),
@@ -257,3 +259,23 @@ def test_a_timestamp_beyond_the_calendar_in_utc_is_a_field_problem_not_a_crash()
             assert problem.code == "unparseable_timestamp"
         else:
             raise AssertionError(f"{text} was accepted")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                [" ", "\t", "\x1c", "\x85", "\xa0", "\u3000", "\u200b", "A", "é", "ß", "z"]
+            ),
+            max_size=8,
+        ),
+        max_size=8,
+    )
+)
+def test_scope_form_in_arrow_is_pythons(texts: list[str]) -> None:
+    """Imports store a scope dimension in the form `cxgov validate` checks scopes against."""
+    stripped = [text.strip() for text in texts]
+    assert _scope_form_column(pa.array(stripped, pa.string())).to_pylist() == [
+        scope_form(text) for text in stripped
+    ]
