@@ -54,6 +54,21 @@ def format_summary(summary: ImportSummary) -> str:
     ]
     if summary.months_touched:
         lines.append(f"  months touched  {_months(summary.months_touched)}")
+    unmapped = summary.as_dict()["unmapped_values"]
+    if unmapped:
+        lines.append(
+            "  values the mapping's `values` do not name (stored as written, lower case: a scope "
+            "counts them only if it names them)"
+        )
+        for name, values in unmapped.items():
+            lines.append(f"    {name}")
+            shown = list(values.items())
+            lines += [f"      {value[:40]:<32} {count:>7,}" for value, count in shown[:10]]
+            if len(shown) > 10:
+                rest = sum(count for _value, count in shown[10:])
+                lines.append(
+                    f"      … and {counted(len(shown) - 10, 'other value')} ({counted(rest, 'row')})"
+                )
     return "\n".join(lines)
 
 

@@ -72,6 +72,8 @@ class ParsedChunk:
     issues: list[Issue]
     ids: bytes | None = None
     """For a destination that copies contacts: the kept rows' lines and ids, for COPY."""
+    unmapped: dict[str, dict[str, int]] | None = None
+    """Vocabulary field → raw value its value map does not name → rows (`Chunk.unmapped`)."""
 
 
 def stage_rows(batch: pa.RecordBatch, destination: Destination) -> bytes:
@@ -192,6 +194,7 @@ def parsed_chunks(
             chunk.quarantined,
             chunk.issues,
             ids,
+            chunk.unmapped,
         )
 
 

@@ -111,6 +111,10 @@ class ImportSummary:
     months_touched: list[str] = field(default_factory=list)
     """YYYY-MM of every month whose computed actuals this import can change (set by the caller's
     `before_commit`, see `ingest_file`), each owed a recompute."""
+    unmapped_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Vocabulary field (channel, queue, team, priority, segment) → each raw value its value map
+    does not name → rows holding it: stored as they are (in scope form), so no goal or SLA scope
+    written in the program's vocabulary counts them until the mapping names them."""
 
     @property
     def balanced(self) -> bool:
@@ -130,6 +134,10 @@ class ImportSummary:
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "field_issue_reasons": dict(sorted(self.field_issue_reasons.items())),
             "months_touched": list(self.months_touched),
+            "unmapped_values": {
+                name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+                for name, values in sorted(self.unmapped_values.items())
+            },
         }
 
 
@@ -361,6 +369,7 @@ def _import(
     summary = ImportSummary(batch_id=batch_id, file=path.name, source=source)
     quarantine_codes: Counter[str] = Counter()
     issue_codes: Counter[str] = Counter()
+    unmapped: dict[str, Counter[str]] = {}
 
     stage = STAGE_IDS if first_load is not None else STAGE
     stage.drop(conn, checkfirst=True)
@@ -377,6 +386,8 @@ def _import(
                 quarantine_codes.update(set(row.codes))
         if parsed.issues:
             conn.execute(insert(ISSUES), _issue_rows(batch_id, parsed.issues))
+        for name, counts in (parsed.unmapped or {}).items():
+            unmapped.setdefault(name, Counter()).update(counts)
         if progress is not None:
             progress(summary.rows_read)
 
@@ -404,6 +415,7 @@ def _import(
     summary.field_issues = sum(issue_codes.values())
     summary.quarantine_reasons = dict(quarantine_codes)
     summary.field_issue_reasons = dict(issue_codes)
+    summary.unmapped_values = {name: dict(counts) for name, counts in unmapped.items()}
     conn.execute(
         update(BATCHES)
         .where(BATCHES.c.id == batch_id)

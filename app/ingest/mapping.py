@@ -14,9 +14,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from app.spec.common import Document, Strict, TimeZoneName
+from app.spec.common import Document, Scope, Strict, TimeZoneName
+from app.store.tables import TICKET_STATUSES
 
-FieldKind = Literal["id", "timestamp", "text", "seconds", "bool", "fcr", "rating"]
+FieldKind = Literal["id", "timestamp", "text", "seconds", "bool", "fcr", "rating", "status"]
 
 CANONICAL_FIELDS: dict[str, FieldKind] = {
     "contact_id": "id",
@@ -39,8 +40,16 @@ CANONICAL_FIELDS: dict[str, FieldKind] = {
     "csat": "rating",
     "nps": "rating",
     "ces": "rating",
+    "status": "status",
 }
 """The canonical contact fields, in the column order of the `generic` profile."""
+
+STATUSES: tuple[str, ...] = TICKET_STATUSES
+"""A ticket's canonical status; a profile maps its help desk's statuses onto these."""
+VOCABULARY_FIELDS: tuple[str, ...] = Scope.DIMENSIONS
+"""The fields goals and SLA objectives scope on (`Scope.DIMENSIONS`): stored the way scopes are
+written — lower case, blanks as underscores (`Account Access` → `account_access`) — and each
+value a profile's value map does not name is counted in the import summary."""
 
 RATING_RANGES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 REQUIRED_FIELDS: tuple[str, ...] = ("contact_id", "created_at")
@@ -66,6 +75,7 @@ CanonicalField = Literal[
     "csat",
     "nps",
     "ces",
+    "status",
 ]
 DurationUnit = Literal["seconds", "minutes", "hours", "days"]
 UNIT_FACTORS: dict[str, float] = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
@@ -79,6 +89,11 @@ class FieldMap(Strict):
     )
     constant: str | None = Field(
         default=None, description="A fixed value for every row instead of a column."
+    )
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="Other headers the same column goes by in other versions of the export "
+        "(Freshdesk's 'Survey results' is 'Satisfaction rating' in newer ones): the first present is read.",
     )
     optional: bool = Field(
         default=False, description="The column may be missing from the file (field unknown)."

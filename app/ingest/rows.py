@@ -14,6 +14,7 @@ a column at a time was still half of a big import's time; in Arrow it is a tenth
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from collections.abc import Mapping as Lookup
 from dataclasses import dataclass
@@ -29,11 +30,14 @@ from app.errors import FileProblem
 from app.ingest.mapping import (
     CANONICAL_FIELDS,
     RATING_RANGES,
+    STATUSES,
     UNIT_FACTORS,
+    VOCABULARY_FIELDS,
     FieldMap,
     Mapping,
 )
 from app.ingest.records import Records
+from app.spec.common import scope_form
 from app.store.tables import Contact
 
 FIELD_ORDER: tuple[str, ...] = tuple(CANONICAL_FIELDS)
@@ -56,6 +60,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "bool": pa.bool_(),
     "fcr": pa.string(),
     "rating": pa.int64(),
+    "status": pa.string(),
 }
 """The Arrow type of each field kind's values (a duration `after` created_at becomes a timestamp)."""
 
@@ -110,6 +115,8 @@ class Chunk:
     columns: list[pa.Array | None]
     quarantined: list[Quarantined]
     issues: list[Issue]
+    unmapped: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    """Vocabulary field → raw value its value map does not name → rows of this chunk holding it."""
 
 
 class MappingDoesNotFit(FileProblem):
@@ -187,6 +194,16 @@ def _fcr_converter(text: str) -> object:
     raise FieldProblem("unknown_value", "expected yes, no or pending")
 
 
+def _status_converter(text: str) -> object:
+    word = text.casefold()
+    if word in STATUSES:
+        return word
+    raise FieldProblem(
+        "unknown_value",
+        f"expected {', '.join(STATUSES[:-1])} or {STATUSES[-1]} (map the help desk's statuses with `values`)",
+    )
+
+
 def _rating_converter(name: str) -> Callable[[str], object]:
     low, high = RATING_RANGES[name]
 
@@ -246,6 +263,8 @@ def _converter(
         return _fcr_converter
     if kind == "rating":
         return _rating_converter(name)
+    if kind == "status":
+        return _status_converter
     return _text_converter(name)
 
 
@@ -430,6 +449,8 @@ def _column_converter(
         return _words_column({word: word for word in FCR_WORDS}, kind)
     if kind == "rating":
         return _rating_column(name)
+    if kind == "status":
+        return _words_column({word: word for word in STATUSES}, kind)
     return _text_column(name)
 
 
@@ -444,13 +465,38 @@ class _Plan:
     convert_column: ColumnConverter
     after_created: bool
     arrow_type: pa.DataType
+    vocabulary: bool = False
+    """A field scopes are written on: stored in scope form (`scope_form`)."""
 
     def texts(self, columns: Lookup[int, pa.StringArray], count: int) -> pa.StringArray:
         """The stripped, value-mapped texts of this field for `count` rows ("" = unknown)."""
+        return self.mapped(columns, count)[0]
+
+    def mapped(
+        self, columns: Lookup[int, pa.StringArray], count: int
+    ) -> tuple[pa.StringArray, dict[str, int]]:
+        """`texts`, and for a vocabulary field with a value map, each raw value the map does not
+        name with how many rows hold it."""
         if self.column_index is None:
-            return pa.array([(self.constant or "").strip()] * count, pa.string())
+            constant = (self.constant or "").strip()
+            if self.vocabulary:
+                constant = scope_form(constant)
+            return pa.array([constant] * count, pa.string()), {}
         texts = pc.utf8_trim(columns[self.column_index], characters=PYTHON_WHITESPACE)
-        return _map_values(texts, self.value_map) if self.value_map else texts
+        unmapped: dict[str, int] = {}
+        if self.value_map:
+            raw = texts
+            texts, hit = _map_values(raw, self.value_map)
+            if self.vocabulary:
+                missed = pc.and_(pc.invert(hit), pc.greater(pc.binary_length(raw), 0))
+                if pc.any(missed).as_py():
+                    counts = pc.value_counts(raw.filter(missed))
+                    unmapped = {
+                        str(item["values"]): int(item["counts"]) for item in counts.to_pylist()
+                    }
+        if self.vocabulary:
+            texts = _scope_form_column(texts)
+        return texts, unmapped
 
     def values(self, texts: pa.StringArray) -> tuple[pa.Array, dict[int, FieldProblem]]:
         """The converted values and, by row index, the problem of each value that could not be used."""
@@ -474,16 +520,35 @@ class _Plan:
         ), problems
 
 
-def _map_values(texts: pa.StringArray, mapped: dict[str, str]) -> pa.StringArray:
-    """A mapping's `values` applied: a text whose casefold is a key becomes that key's value."""
+_BLANKS = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in PYTHON_WHITESPACE) + "]+"
+"""A run of what `str.split()` splits on (`scope_form`), as an RE2 character class."""
+
+
+def _scope_form_column(texts: pa.StringArray) -> pa.StringArray:
+    """`scope_form` of every text (already stripped), in Arrow: on the column's distinct values
+    (a handful of channels or queues), then spread back — ten times faster than on every row."""
+    encoded = pc.dictionary_encode(texts)
+    formed = pc.replace_substring_regex(
+        pc.utf8_lower(encoded.dictionary), pattern=_BLANKS, replacement="_"
+    )
+    return pc.take(formed, encoded.indices)
+
+
+def _map_values(
+    texts: pa.StringArray, mapped: dict[str, str]
+) -> tuple[pa.StringArray, pa.BooleanArray]:
+    """A mapping's `values` applied: a text whose casefold is a key becomes that key's value.
+    Also says which texts were keys."""
     found = _casefolded_index(texts, pa.array(list(mapped), pa.string()))
     if found is None:
+        raw = texts.to_pylist()
+        hits = [bool(text) and text.casefold() in mapped for text in raw]
         return pa.array(
-            [mapped.get(text.casefold(), text) if text else text for text in texts.to_pylist()],
+            [mapped[text.casefold()] if hit else text for text, hit in zip(raw, hits)],
             pa.string(),
-        )
+        ), pa.array(hits, pa.bool_())
     hit = pc.and_(pc.is_valid(found), pc.greater(pc.binary_length(texts), 0))
-    return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts)
+    return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts), hit
 
 
 _ORDER_CHECKS_RANK = len(FIELD_ORDER)
@@ -504,6 +569,9 @@ class RowParser:
             index = None
             if field.column is not None:
                 index = columns.get(field.column.strip())
+                for other in field.alternatives:
+                    if index is None:
+                        index = columns.get(other.strip())
                 if index is None:
                     if not field.optional:
                         missing.append(f"{field.column!r} (for {name})")
@@ -520,6 +588,7 @@ class RowParser:
                     _column_converter(name, field, spec.timestamp_format, zone),
                     bool(field.after),
                     ARROW_TYPES[CANONICAL_FIELDS[name]],
+                    name in VOCABULARY_FIELDS,
                 )
             )
         if missing:
@@ -585,10 +654,13 @@ class RowParser:
         values[_ID], values[_CREATED] = ids, created
         texts_by_name: dict[str, pa.StringArray] = {}
         ranked: list[tuple[int, int, Issue]] = []
+        unmapped: dict[str, dict[str, int]] = {}
         for plan in self.plans:
             if plan is self.id_plan or plan is self.created_plan:
                 continue
-            texts = plan.texts(columns, count)
+            texts, missed = plan.mapped(columns, count)
+            if missed:
+                unmapped[plan.name] = missed
             column, problems = plan.values(texts)
             texts_by_name[plan.name] = texts
             for index, problem in problems.items():
@@ -613,7 +685,7 @@ class RowParser:
             values[plan.position] = column
         ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
         ranked.sort(key=lambda item: item[:2])
-        return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked])
+        return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked], unmapped)
 
     @staticmethod
     def _after_created(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from app.load.diagnostics import Diagnostic, cap_per_file, has_errors
 from app.load.documents import PROGRAM_FILE, D, LoadedDocument, program_files, read_documents
+from app.load.imports import ImportVocabulary, scope_value_diagnostics
 from app.load.references import check_references, unique_documents
 from app.load.smart import SmartScorecard, score_goal
 from app.load.templates import template_diagnostics
@@ -68,8 +69,20 @@ class LoadResult:
         return doc.file, doc.parsed.locate(path)[0]
 
 
-def load_program(root: Path, *, strict: bool = False, today: date | None = None) -> LoadResult:
-    """Read, validate and cross-check the program under `root`; never raises for bad input."""
+ImportVocabularyReader = Callable[[Path, Sequence[str]], tuple[ImportVocabulary, list[Diagnostic]]]
+"""(program root, the program's `import_mappings`) → what its imports can store, with the
+diagnostics of mapping files that cannot be read (see app.service.program)."""
+
+
+def load_program(
+    root: Path,
+    *,
+    strict: bool = False,
+    today: date | None = None,
+    import_vocabulary: ImportVocabularyReader | None = None,
+) -> LoadResult:
+    """Read, validate and cross-check the program under `root`; never raises for bad input.
+    With `import_vocabulary`, scope values are also checked against what imports can store."""
     root = Path(root)
     today = today or date.today()
     files = program_files(root)
@@ -118,6 +131,15 @@ def load_program(root: Path, *, strict: bool = False, today: date | None = None)
         diagnostics.extend(template_diagnostics(doc))
     for doc in by_kind.get("SearchVocabulary", {}).values():
         diagnostics.extend(vocabulary_diagnostics(doc))
+    if import_vocabulary is not None:
+        declared = (
+            settings_doc.model_as(ProgramSettings).spec.import_mappings
+            if settings_doc is not None
+            else []
+        )
+        vocabulary, problems = import_vocabulary(root, declared)
+        diagnostics.extend(problems)
+        diagnostics.extend(scope_value_diagnostics(by_kind, vocabulary))
     if strict:
         diagnostics = [
             replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics

@@ -44,7 +44,7 @@ from app.spec.common import Scope
 from app.spec.exclusions import ExcludedWindow, series_key
 from app.spec.metric import Metric
 from app.store.durations import seconds_later
-from app.store.tables import Contact
+from app.store.tables import DONE_STATUSES, Contact
 
 CONTACTS: Table = SQLModel.metadata.tables[Contact.__tablename__]
 
@@ -277,6 +277,11 @@ def percentile_query(series: Series, window: Window, by: str | None) -> Select[A
     )
 
 
+def _not_done(c: Any) -> ColumnElement[bool]:
+    """The contact's status does not say the work is done (an unknown status does not)."""
+    return or_(c.status.is_(None), c.status.not_in(DONE_STATUSES))
+
+
 def backlog_query(
     series: Series, older_than: timedelta, ends: Sequence[datetime], by: str | None
 ) -> Select[Any]:
@@ -287,7 +292,12 @@ def backlog_query(
     the first end it was resolved before. One scan labels each contact twice, however many months
     are asked for; the caller adds the (few) rows up per month. A contact resolved sooner than
     `older_than` after it was created is never old and open at once: the stored
-    `resolution_seconds` rules most contacts out before they are labelled."""
+    `resolution_seconds` rules most contacts out before they are labelled.
+
+    A contact whose resolution time is unknown is open from then on, unless its status says the
+    work is done (solved or closed): the export knows it was finished, only not when — its
+    resolution was missing or contradicted its creation — so it is left out rather than counted
+    as open for ever."""
     c = CONTACTS.c
     keys: list[ColumnElement[Any]] = [getattr(c, by).label("grp")] if by is not None else []
     never = literal(len(ends))
@@ -307,7 +317,7 @@ def backlog_query(
             measure_for(series.metric.spec.calculation, c).sample,
             c.created_at < ends[-1] - older_than,
             or_(
-                c.resolved_at.is_(None),
+                and_(c.resolved_at.is_(None), _not_done(c)),
                 and_(c.resolved_at >= ends[0], c.resolution_seconds >= older_than.total_seconds()),
             ),
         )

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from app.errors import InvalidProgram, UsageError
 from app.evaluate import ActualsIndex, IssuedCredit, ProgramEvaluation, evaluate_program
+from app.ingest.vocabulary import import_vocabulary
 from app.load import LoadResult, load_program
 from app.metrics import ComputeSummary, recompute_owed
 from app.periods import Month, today_in
@@ -38,8 +39,11 @@ def check_root(root: Path) -> Path:
 
 
 def validate(root: Path, *, today: date | None = None, strict: bool = False) -> LoadResult:
-    """Every diagnostic of the program at `root` (the loader never raises for bad YAML)."""
-    return load_program(check_root(root), today=today, strict=strict)
+    """Every diagnostic of the program at `root` (the loader never raises for bad YAML), scope
+    values checked against what the shipped profiles and the program's mapping files store."""
+    return load_program(
+        check_root(root), today=today, strict=strict, import_vocabulary=import_vocabulary
+    )
 
 
 def valid_program(root: Path, *, today: date | None = None) -> Program:

@@ -115,6 +115,12 @@ def is_money(field: Any) -> bool:
 ScopeValue = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-. ]*$")]
 
 
+def scope_form(text: str) -> str:
+    """A value the way imports store a scope dimension and scopes match it: lower case, each run
+    of blanks one underscore (`Account Access` → `account_access`, `Phone` → `phone`)."""
+    return "_".join(text.lower().split())
+
+
 class Scope(Strict):
     """Which contacts a number is about. An absent dimension means "all"; a list means "any of"."""
 

@@ -57,6 +57,16 @@ class SmartRules(Strict):
     )
 
 
+ImportMappingPath = Annotated[
+    str,
+    Field(
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-./ ]*\.ya?ml$",
+        description="A ContactMapping file inside the program folder, e.g. imports/zendesk.yaml.",
+        examples=["imports/zendesk-berlin.yaml"],
+    ),
+]
+
 LinkDomain = Annotated[
     str,
     Field(
@@ -120,6 +130,12 @@ class ProgramSpec(Strict):
         default_factory=Access,
         description="Roles for signed-in people (when the app runs with login) and for the people "
         "`cxgov notify` writes to.",
+    )
+    import_mappings: list[ImportMappingPath] = Field(
+        default_factory=list,
+        description="The program's own contact mapping files (ContactMapping YAML), relative to "
+        "the program root: `cxgov validate` checks goal and SLA scopes against the values they "
+        "and the shipped profiles can store.",
     )
     link_domains: list[LinkDomain] = Field(
         default_factory=list,

@@ -105,6 +105,13 @@ def _seconds_from_creation(column: str) -> Computed:
     )
 
 
+TICKET_STATUSES: tuple[str, ...] = ("open", "pending", "solved", "closed")
+"""A contact's canonical status (`Contact.status`); an import maps its help desk's onto these."""
+DONE_STATUSES: tuple[str, ...] = ("solved", "closed")
+"""Statuses that say the work is done, whether or not the export knows when: such a contact is
+never open in a backlog (see `app.metrics.queries.backlog_query`)."""
+
+
 class Contact(SQLModel, table=True):
     """One customer contact (ticket, call, chat), in canonical fields. Blank means unknown."""
 
@@ -139,6 +146,11 @@ class Contact(SQLModel, table=True):
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    status: str | None = Field(
+        default=None,
+        sa_column=Column(String(8)),
+        description="open / pending / solved / closed: the ticket's status in the export",
+    )
     batch_id: int | None = Field(default=None, foreign_key="import_batches.id")
     first_response_seconds: float | None = Field(
         default=None,
@@ -276,6 +288,7 @@ class ContactPrevious(SQLModel, table=True):
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    status: str | None = Field(default=None, sa_column=Column(String(8)))
 
 
 class RecomputeOwed(SQLModel, table=True):
@@ -343,3 +356,4 @@ class WithdrawnContact(SQLModel, table=True):
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    status: str | None = Field(default=None, sa_column=Column(String(8)))

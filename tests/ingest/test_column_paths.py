@@ -18,7 +18,9 @@ from app.ingest.rows import (
     _converter,
     _map_values,
     _Plan,
+    _scope_form_column,
 )
+from app.spec.common import scope_form
 
 ZONES = [
     ZoneInfo("America/Los_Angeles"),
@@ -75,6 +77,7 @@ SAMPLES = {
         ["", "true", "FALSE", "Yes", "n", "1", "0", "T", "maybe", "ＹＥＳ", "İ", "tRuE"]
     ),
     "fcr": st.sampled_from(["", "yes", "NO", "Pending", "dunno", "PENDİNG", "ﬀ"]),
+    "status": st.sampled_from(["", "open", "Solved", "CLOSED", "pending", "hold", "ſolved"]),
     "rating": st.sampled_from(
         [
             "",
@@ -244,7 +247,7 @@ def test_texts_are_stripped_and_mapped_as_python_would(texts: list[str], keys: l
     got = plan.texts({0: pa.array(texts, pa.string())}, len(texts)).to_pylist()
     stripped = [text.strip() for text in texts]
     assert got == [mapped.get(text.casefold(), text) if text else text for text in stripped]
-    assert _map_values(pa.array(stripped, pa.string()), mapped).to_pylist() == got
+    assert _map_values(pa.array(stripped, pa.string()), mapped)[0].to_pylist() == got
 
 
 def test_a_timestamp_beyond_the_calendar_in_utc_is_a_field_problem_not_a_crash() -> None:
@@ -256,3 +259,23 @@ def test_a_timestamp_beyond_the_calendar_in_utc_is_a_field_problem_not_a_crash()
             assert problem.code == "unparseable_timestamp"
         else:
             raise AssertionError(f"{text} was accepted")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                [" ", "\t", "\x1c", "\x85", "\xa0", "\u3000", "\u200b", "A", "é", "ß", "z"]
+            ),
+            max_size=8,
+        ),
+        max_size=8,
+    )
+)
+def test_scope_form_in_arrow_is_pythons(texts: list[str]) -> None:
+    """Imports store a scope dimension in the form `cxgov validate` checks scopes against."""
+    stripped = [text.strip() for text in texts]
+    assert _scope_form_column(pa.array(stripped, pa.string())).to_pylist() == [
+        scope_form(text) for text in stripped
+    ]

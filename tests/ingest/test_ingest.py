@@ -113,6 +113,7 @@ def test_quarantine_keeps_line_raw_values_and_every_reason(
         },
         "field_issue_reasons": {},
         "months_touched": [],
+        "unmapped_values": {},
     }
     assert contacts(engine)["A"]["csat"] == 5  # the first occurrence is kept
     with engine.connect() as conn:
@@ -338,6 +339,7 @@ def test_values_arrive_exactly_whatever_characters_they_hold(
                     "contact_id": "A",
                     "created_at": "2026-01-05T10:00:00.123456+01:00",
                     "queue": odd,
+                    "customer_id": odd,
                     "agent_id": "\\N",
                     "first_response_at": "2026-01-05T10:00:30.5+01:00",
                     "wait_seconds": "0.1",
@@ -359,7 +361,9 @@ def test_values_arrive_exactly_whatever_characters_they_hold(
     )
     assert summary.imported == 2
     stored = contacts(engine)
-    assert stored["A"]["queue"] == odd and stored["A"]["agent_id"] == "\\N"
+    assert stored["A"]["customer_id"] == odd and stored["A"]["agent_id"] == "\\N"
+    # a scope dimension is stored as scopes write it: lower case, each run of blanks one underscore
+    assert stored["A"]["queue"] == "tier_2_emea\\north_night_shift_\\n"
     assert stored["A"]["created_at"] == datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC)
     assert stored["A"]["first_response_at"] == datetime(2026, 1, 5, 9, 0, 30, 500000, tzinfo=UTC)
     assert stored["A"]["first_response_seconds"] == pytest.approx(

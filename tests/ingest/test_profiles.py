@@ -28,7 +28,14 @@ def kaggle_file() -> Path:
 
 
 def test_every_shipped_profile_is_a_valid_mapping() -> None:
-    assert profile_names() == ["freshdesk", "generic", "kaggle-support-tickets", "zendesk"]
+    assert profile_names() == [
+        "freshdesk",
+        "generic",
+        "kaggle-support-tickets",
+        "zendesk",
+        "zendesk-explore",
+        "zendesk-us",
+    ]
     for name in profile_names():
         assert builtin_profile(name).id == name
 
@@ -83,6 +90,7 @@ def test_kaggle_sample_through_its_mapping(engine: Engine) -> None:
         "quarantine_reasons": {},
         "field_issue_reasons": {"resolution_before_creation": 1365},
         "months_touched": [],
+        "unmapped_values": {},
     }
     with engine.connect() as conn:
         channels = dict(

@@ -335,6 +335,24 @@ def test_backlog_is_what_is_open_at_the_end_of_each_month(engine: Engine) -> Non
     assert [only(values, "old", month).value for month in (JANUARY, Month(2026, 2))] == [2, 2]
 
 
+def test_a_ticket_whose_status_says_done_is_not_open_without_a_resolution_time(
+    engine: Engine,
+) -> None:
+    jan_5 = datetime(2026, 1, 5, tzinfo=UTC)
+    rows = [
+        contact(jan_5, status="solved"),  # done, time unknown: never open
+        contact(jan_5, status="closed"),  # likewise
+        contact(jan_5, status="pending"),  # waiting on the customer is still open work
+        contact(jan_5, status="open"),
+        contact(jan_5),  # status unknown: open until resolved, as before
+        contact(jan_5, status="closed", resolved_at=datetime(2026, 2, 10, tzinfo=UTC)),
+    ]
+    insert_contacts(engine, rows)
+    catalogue = program(metric("open", {"type": "backlog"}, unit="count", better="lower"), tz="UTC")
+    values = compute_kpis(engine, catalogue, months=[JANUARY, Month(2026, 2)])
+    assert [only(values, "open", month).value for month in (JANUARY, Month(2026, 2))] == [4, 3]
+
+
 @pytest.mark.parametrize(
     ("tz", "month"), [("America/Los_Angeles", Month(2026, 1)), ("UTC", Month(2026, 2))]
 )

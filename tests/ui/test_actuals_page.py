@@ -185,6 +185,27 @@ def test_an_import_shows_preview_mapping_and_quarantine(
     assert any("Actuals brought up to date for 2026-09, 2026-10:" in s for s in success)
 
 
+def test_an_import_lists_the_values_its_mapping_does_not_name(
+    program_root: Path, open_page: PageFactory
+) -> None:
+    csv_text = (
+        "Id,Created at,Via,Priority\n"
+        "1,2026-10-05 10:00:00 -0700,Web Widget,Urgent\n"
+        "2,2026-10-05 11:00:00 -0700,Carrier pigeon,Normal\n"
+        "3,2026-10-05 12:00:00 -0700,Carrier pigeon,Low\n"
+    )
+    at = open_page("actuals", program_root, viewer=MANAGER)
+    at.file_uploader(key="import.file").upload("zendesk.csv", csv_text.encode(), "text/csv").run()
+    at.selectbox(key="import.profile").set_value("zendesk").run()
+    at.button(key="import.run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("does not name" in w.value for w in at.warning)
+    unmapped = next(d.value for d in at.dataframe if "field" in d.value.columns)
+    assert unmapped.to_dict("records") == [
+        {"field": "channel", "value": "Carrier pigeon", "rows": 2}
+    ]
+
+
 def test_a_value_outside_the_unit_is_refused_like_the_cli_refuses_it(
     program_root: Path, database_url: str, open_page: PageFactory
 ) -> None:

@@ -200,6 +200,21 @@ def import_tab(ctx: PageContext) -> None:
             width="stretch",
             key="import.issues",
         )
+    if result["unmapped_values"]:
+        st.warning(
+            "Values the mapping does not name: stored as written (lower case), so only a goal or "
+            "SLA scope that names them counts them. Add them to the mapping's `values`.",
+            icon=":material/translate:",
+        )
+        data_table(
+            [
+                {"field": name, "value": value, "rows": rows}
+                for name, values in result["unmapped_values"].items()
+                for value, rows in values.items()
+            ],
+            hide_index=True,
+            key="import.unmapped",
+        )
     if computed is not None:
         st.success(
             f"Actuals brought up to date for {', '.join(str(m) for m in computed.months)}: "
