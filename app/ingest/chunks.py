@@ -29,6 +29,7 @@ from app.ingest.rows import (
     ARROW_TYPES,
     FIELD_ORDER,
     Chunk,
+    ChunkNotes,
     Issue,
     Quarantined,
     RowParser,
@@ -72,6 +73,8 @@ class ParsedChunk:
     issues: list[Issue]
     ids: bytes | None = None
     """For a destination that copies contacts: the kept rows' lines and ids, for COPY."""
+    notes: ChunkNotes | None = None
+    """Counts for the summary's warnings (see `RowParser.warnings_from`)."""
 
 
 def stage_rows(batch: pa.RecordBatch, destination: Destination) -> bytes:
@@ -192,6 +195,7 @@ def parsed_chunks(
             chunk.quarantined,
             chunk.issues,
             ids,
+            chunk.notes,
         )
 
 

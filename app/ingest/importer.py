@@ -10,8 +10,9 @@ INSERT … SELECT for new ones); a source's first import, where every contact is
 by chunk instead (`_FirstLoad`). Everything — the batch row, contacts, quarantine, field issues —
 happens in one transaction: an error or a kill half-way leaves the database as it was.
 
-A later export of the same contact updates it; a blank in it never erases a value already known
-(blank means unknown), so re-importing an older, emptier export changes nothing.
+A later export of the same contact updates it; a blank in it keeps a value already known (blank
+means unknown, so re-importing an older, emptier export changes nothing) unless the mapping says
+`blanks: clear` for that field (a withdrawn survey answer); a bad value always keeps it.
 """
 
 from __future__ import annotations
@@ -66,9 +67,16 @@ from app.ingest.chunks import (
     parsed_chunks,
 )
 from app.ingest.mapping import Mapping
-from app.ingest.records import open_csv, read_records
+from app.ingest.records import (
+    EncodingProblem,
+    encoding_message,
+    open_csv,
+    read_records,
+    refuse_other_encodings,
+)
 from app.ingest.rows import (
     FIELD_ORDER,
+    ChunkNotes,
     Issue,
     MappingDoesNotFit,
     Quarantined,
@@ -98,6 +106,11 @@ class ImportSummary:
     field_issues: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     field_issue_reasons: dict[str, int] = field(default_factory=dict)
+    blanks_kept: int = 0
+    """Values stored before that this export has blank (or bad) and the import kept."""
+    blanks_cleared: int = 0
+    """Values stored before that a blank in this export cleared (fields with `blanks: clear`)."""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
@@ -116,6 +129,9 @@ class ImportSummary:
             "field_issues": self.field_issues,
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "field_issue_reasons": dict(sorted(self.field_issue_reasons.items())),
+            "blanks_kept": self.blanks_kept,
+            "blanks_cleared": self.blanks_cleared,
+            "warnings": list(self.warnings),
         }
 
 
@@ -251,6 +267,7 @@ def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
 
 FILE_ERRORS: tuple[type[Exception], ...] = (
     MappingDoesNotFit,
+    EncodingProblem,
     ValueError,
     UnicodeDecodeError,
     csv.Error,
@@ -273,13 +290,35 @@ def ingest_file(
     author: str,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    strict: bool = False,
 ) -> ImportSummary:
-    """Import one export file in one transaction and say what happened (see ImportSummary)."""
+    """Import one export file in one transaction and say what happened (see ImportSummary).
+
+    `strict`: a mapped optional column missing from the file is an error, not a warning."""
     path = Path(path)
+    try:
+        return _ingest_file(
+            engine, path, mapping, program_timezone, author, progress, chunk_rows, strict
+        )
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(encoding_message(path, mapping.spec.encoding, exc)) from None
+
+
+def _ingest_file(
+    engine: Engine,
+    path: Path,
+    mapping: Mapping,
+    program_timezone: str,
+    author: str,
+    progress: Callable[[int], None] | None,
+    chunk_rows: int,
+    strict: bool,
+) -> ImportSummary:
+    refuse_other_encodings(path, mapping.spec.encoding)
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
     parser = RowParser(
-        mapping, header, program_timezone
+        mapping, header, program_timezone, strict=strict
     )  # a file the mapping does not fit stops here
     if engine.dialect.name not in DIALECTS:
         raise NotImplementedError(
@@ -334,6 +373,7 @@ def _import(
 ) -> ImportSummary:
     source = mapping.spec.source
     summary = ImportSummary(batch_id=batch_id, file=path.name, source=source)
+    notes = ChunkNotes({}, {})
     quarantine_codes: Counter[str] = Counter()
     issue_codes: Counter[str] = Counter()
 
@@ -342,6 +382,8 @@ def _import(
     stage.create(conn)
     for parsed in chunks:
         summary.rows_read += parsed.rows_read
+        if parsed.notes is not None:
+            notes.merge(parsed.notes)
         if first_load is not None:
             first_load.write(parsed)
         else:
@@ -363,7 +405,9 @@ def _import(
     if first_load is not None:
         first_load.finish(summary)
     else:
-        _merge(conn, source, batch_id, summary)
+        blanks = {name: mapping.spec.blanks_of(name) for name in parser.mapped_fields}
+        _merge(conn, source, batch_id, summary, blanks)
+    summary.warnings = parser.warnings_from(notes)
 
     summary.quarantined = int(
         conn.execute(
@@ -451,42 +495,78 @@ def _quarantine_duplicates(
         )
 
 
-def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary) -> None:
-    """Count new / changed / unchanged contacts, then update the changed and insert the new."""
+def _merge(
+    conn: Connection,
+    source: str,
+    batch_id: int,
+    summary: ImportSummary,
+    blanks: dict[str, str],
+) -> None:
+    """Count new / changed / unchanged contacts, then update the changed and insert the new.
+
+    `blanks`: each field the file maps → "keep" or "clear". A staged null of a "clear" field
+    clears the stored value unless it was a bad value (a field issue of this import): a bad value
+    is no answer, a blank is. Fields the file does not map keep their values."""
     data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
 
-    def differs(names: list[str]) -> ColumnElement[bool]:
-        return or_(
-            *[
-                func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name])
-                for name in names
-            ]
+    def was_bad(name: str) -> ColumnElement[bool]:
+        return exists().where(
+            ISSUES.c.batch_id == batch_id,
+            ISSUES.c.line_number == STAGE.c.line_number,
+            ISSUES.c.field == name,
         )
+
+    def new_value(name: str) -> ColumnElement[Any]:
+        if blanks.get(name) == "clear":
+            return case(
+                (and_(STAGE.c[name].is_(None), was_bad(name)), CONTACTS.c[name]),
+                else_=STAGE.c[name],
+            )
+        return func.coalesce(STAGE.c[name], CONTACTS.c[name])
+
+    def differs(names: list[str]) -> ColumnElement[bool]:
+        return or_(*[new_value(name).is_distinct_from(CONTACTS.c[name]) for name in names])
+
+    def blank_over_value(name: str) -> ColumnElement[bool]:
+        return and_(STAGE.c[name].is_(None), CONTACTS.c[name].is_not(None))
+
+    def count_of(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     changed = differs(data_fields)
     indexed = sorted({column.name for index in CONTACTS.indexes for column in index.columns})
-    total, existing, differing, reindexed = conn.execute(
+    mapped = [name for name in data_fields if name in blanks]
+    cleared = [name for name in mapped if blanks[name] == "clear"]
+    blank_counts = [
+        count_of(
+            and_(
+                blank_over_value(name),
+                was_bad(name) if name in cleared else literal(True),
+            )
+        )
+        for name in mapped
+    ] + [count_of(and_(blank_over_value(name), ~was_bad(name))) for name in cleared]
+    total, existing, differing, reindexed, *blank_figures = conn.execute(
         select(
             func.count(),
             func.count(CONTACTS.c.id),
-            func.coalesce(
-                func.sum(case((and_(CONTACTS.c.id.is_not(None), changed), 1), else_=0)), 0
-            ),
-            func.coalesce(
-                func.sum(case((and_(CONTACTS.c.id.is_not(None), differs(indexed)), 1), else_=0)), 0
-            ),
+            count_of(and_(CONTACTS.c.id.is_not(None), changed)),
+            count_of(and_(CONTACTS.c.id.is_not(None), differs(indexed))),
+            *blank_counts,
         ).select_from(STAGE.outerjoin(CONTACTS, match))
     ).one()
     summary.imported = int(total) - int(existing)
     summary.updated = int(differing)
     summary.unchanged = int(existing) - int(differing)
+    summary.blanks_kept = sum(int(value) for value in blank_figures[: len(mapped)])
+    summary.blanks_cleared = sum(int(value) for value in blank_figures[len(mapped) :])
     if summary.updated:
         # Contacts whose indexed fields change first, with every field; then the rest, leaving the
         # indexed fields out of the SET: an index is maintained for every row whose SET names its
         # columns, changed or not (SQLite, 100k updates in a 1M table: 2.25 s -> 0.47 s). The
         # first statement makes its rows equal to the stage, so the second does not see them.
-        coalesced = {name: func.coalesce(STAGE.c[name], CONTACTS.c[name]) for name in data_fields}
+        coalesced = {name: new_value(name) for name in data_fields}
         if reindexed:
             conn.execute(
                 update(CONTACTS)

@@ -82,6 +82,16 @@ def test_kaggle_sample_through_its_mapping(engine: Engine) -> None:
         "field_issues": 1365,
         "quarantine_reasons": {},
         "field_issue_reasons": {"resolution_before_creation": 1365},
+        "blanks_kept": 0,
+        "blanks_cleared": 0,
+        "warnings": [
+            "created_at: 2,769 timestamps without a UTC offset were read in the program's time "
+            "zone (America/Los_Angeles); if the export is in another, set `timezone:` in the "
+            "mapping or --timezone",
+            "resolved_at: 2,769 timestamps without a UTC offset were read in the program's time "
+            "zone (America/Los_Angeles); if the export is in another, set `timezone:` in the "
+            "mapping or --timezone",
+        ],
     }
     with engine.connect() as conn:
         channels = dict(

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from app.ingest import builtin_profile, chunks, importer, ingest_file
+from app.ingest.records import EncodingProblem
 from app.store.db import make_engine, upgrade
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow
 
@@ -136,7 +137,7 @@ def test_an_error_in_the_worker_is_raised_as_itself_and_nothing_is_kept(
             b"W900,2026-02-01T10:00:00Z,caf\xe9\n"
         )  # not UTF-8, after a few chunks were written
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(EncodingProblem, match=r"line \d+ is not valid UTF-8 \(byte 0xe9\)"):
         _ingest(engine, path)
     assert _row_counts(engine) == [0, 0, 0, 0]
 
