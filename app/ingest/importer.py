@@ -66,7 +66,7 @@ from app.ingest.chunks import (
     ParsingWorker,
     parsed_chunks,
 )
-from app.ingest.mapping import Mapping
+from app.ingest.mapping import Blanks, Mapping
 from app.ingest.records import (
     EncodingProblem,
     encoding_message,
@@ -500,7 +500,7 @@ def _merge(
     source: str,
     batch_id: int,
     summary: ImportSummary,
-    blanks: dict[str, str],
+    blanks: dict[str, Blanks],
 ) -> None:
     """Count new / changed / unchanged contacts, then update the changed and insert the new.
 

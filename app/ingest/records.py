@@ -70,7 +70,7 @@ def refuse_other_encodings(path: Path, encoding: str) -> None:
     family = codecs.lookup(encoding).name
     for bom, name, suggested in _BOMS:
         if start.startswith(bom):
-            if family.startswith(suggested.replace("-", "")) or family.startswith(suggested):
+            if family.startswith((suggested.replace("-", ""), suggested)):
                 return
             raise EncodingProblem(
                 f"the file is {name}, not {encoding}; use --encoding {suggested} "

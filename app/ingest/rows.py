@@ -14,12 +14,12 @@ a column at a time was still half of a big import's time; in Arrow it is a tenth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from collections.abc import Mapping as Lookup
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import isfinite
-import re
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -170,7 +170,7 @@ _SUFFIX_FACTORS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 def _suffix_factor(word: str) -> float:
     word = word.casefold()
-    if word.startswith("ms") or word.startswith("milli"):
+    if word.startswith(("ms", "milli")):
         return _SUFFIX_FACTORS["ms"]
     return _SUFFIX_FACTORS[word[0]]
 
