@@ -945,7 +945,8 @@ class RowParser:
                 )
             elif naive and plan.stated_zone is None:
                 warnings.append(
-                    f"{name}: {counted(naive, 'timestamp')} without a UTC offset were read in the "
+                    f"{name}: {counted(naive, 'timestamp')} without a UTC offset "
+                    f"{'was' if naive == 1 else 'were'} read in the "
                     f"program's time zone ({plan.zone}); if the export is in another, set "
                     "`timezone:` in the mapping or --timezone"
                 )
