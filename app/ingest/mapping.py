@@ -182,6 +182,11 @@ class Rule(Strict):
     any: list[Condition] | None = Field(
         default=None, min_length=1, description="At least one test must hold."
     )
+    when: list[Condition] = Field(
+        default_factory=list,
+        description="The rule applies only to rows where all these tests hold; elsewhere the "
+        "field is unknown (e.g. abandoned only for contacts that were queued).",
+    )
 
     @model_validator(mode="after")
     def _one_list(self) -> Rule:
@@ -191,7 +196,8 @@ class Rule(Strict):
 
     @property
     def tests(self) -> list[Condition]:
-        return self.all if self.all is not None else (self.any or [])
+        """The rule's tests, then its `when` tests."""
+        return [*(self.all if self.all is not None else (self.any or [])), *self.when]
 
 
 class MappingSpec(Strict):

@@ -605,7 +605,9 @@ def _derive(
     """A derived field's values: the rule's tests combined (unknown where they cannot tell); a
     value a numeric test cannot read is a field issue of the derived field."""
     combined: pa.BooleanArray | None = None
-    for test, index in zip(rule.rule.tests, rule.columns):
+    applies: pa.BooleanArray | None = None
+    main = len(rule.rule.tests) - len(rule.rule.when)
+    for number, (test, index) in enumerate(zip(rule.rule.tests, rule.columns)):
         texts = pc.utf8_trim(columns[index], characters=PYTHON_WHITESPACE)
         result, unreadable = _test_column(test, texts)
         if unreadable is not None and pc.any(unreadable).as_py():
@@ -624,13 +626,17 @@ def _derive(
                         ),
                     )
                 )
-        if combined is None:
+        if number >= main:
+            applies = result if applies is None else pc.and_kleene(applies, result)
+        elif combined is None:
             combined = result
         elif rule.rule.all is not None:
             combined = pc.and_kleene(combined, result)
         else:
             combined = pc.or_kleene(combined, result)
     assert combined is not None  # a rule has at least one test
+    if applies is not None:
+        combined = pc.if_else(pc.fill_null(applies, False), combined, pa.scalar(None, pa.bool_()))
     if CANONICAL_FIELDS[rule.name] == "fcr":
         return pc.if_else(combined, "yes", "no")
     return combined

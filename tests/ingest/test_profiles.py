@@ -28,7 +28,14 @@ def kaggle_file() -> Path:
 
 
 def test_every_shipped_profile_is_a_valid_mapping() -> None:
-    assert profile_names() == ["freshdesk", "generic", "kaggle-support-tickets", "zendesk"]
+    assert profile_names() == [
+        "amazon-connect",
+        "freshdesk",
+        "generic",
+        "genesys-cloud",
+        "kaggle-support-tickets",
+        "zendesk",
+    ]
     for name in profile_names():
         assert builtin_profile(name).id == name
 

@@ -267,7 +267,7 @@ def test_a_derived_rule_naming_a_missing_column_is_an_error(engine: Engine, tmp_
 
 
 def test_a_derived_field_cannot_also_be_mapped() -> None:
-    with pytest.raises(ValueError, match="derive.abandoned: the field is mapped in `fields` too"):
+    with pytest.raises(ValueError, match=r"derive\.abandoned: the field is mapped in `fields` too"):
         mapping(
             {
                 "fields": {"contact_id": "Id", "created_at": "Start", "abandoned": "Abandoned"},
