@@ -701,8 +701,12 @@ NOTED_LINES = 5
 
 
 def _swapped_order(fmt: str | None) -> str | None:
-    """The format with day and month swapped, when it has both (dd/mm vs mm/dd), else None."""
+    """The format with day and month swapped when both come before the year (dd/mm/yyyy vs
+    mm/dd/yyyy), else None: a year-first date (2026-03-02) is year-month-day by convention."""
     if not fmt or "%d" not in fmt or "%m" not in fmt:
+        return None
+    year = max(fmt.find("%Y"), fmt.find("%y"))
+    if year < max(fmt.find("%d"), fmt.find("%m")):
         return None
     return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
