@@ -421,3 +421,51 @@ def test_a_field_the_file_lacks_is_never_cleared(engine: Engine, tmp_path: Path)
     summary = ingest(engine, later, spec)
     assert (summary.unchanged, summary.blanks_cleared) == (1, 0)
     assert stored(engine)["test/1"]["csat"] == 5
+
+
+# --- command-line overrides over a profile --------------------------------------------------
+
+
+def test_overrides_change_only_what_they_name() -> None:
+    from app.errors import UsageError
+    from app.service.imports import MappingOverrides, choose_mapping
+
+    zendesk = choose_mapping(profile="zendesk").mapping
+    chosen = choose_mapping(
+        profile="zendesk",
+        overrides=MappingOverrides(
+            delimiter="tab", timezone="Europe/Berlin", source="zendesk-eu", encoding="cp1252"
+        ),
+    ).mapping
+    assert (chosen.spec.delimiter, chosen.spec.timezone, chosen.spec.source) == (
+        "\t",
+        "Europe/Berlin",
+        "zendesk-eu",
+    )
+    assert chosen.spec.encoding == "cp1252"
+    assert chosen.spec.fields == zendesk.spec.fields  # value maps with nulls included
+    assert zendesk.spec.source == "zendesk"  # the shipped profile is left as it was
+    fmt = choose_mapping(
+        profile="kaggle-support-tickets",
+        overrides=MappingOverrides(timestamp_format="%d/%m/%Y %H:%M"),
+    ).mapping
+    assert fmt.spec.timestamp_format == "%d/%m/%Y %H:%M"
+    with pytest.raises(UsageError, match="unknown encoding 'klingon'"):
+        choose_mapping(overrides=MappingOverrides(encoding="klingon"))
+    with pytest.raises(UsageError, match="timezone"):
+        choose_mapping(overrides=MappingOverrides(timezone="Mars/Olympus"))
+    with pytest.raises(UsageError, match="delimiter"):
+        choose_mapping(overrides=MappingOverrides(delimiter=";;"))
+
+
+def test_a_timezone_override_replaces_a_columns_own(engine: Engine, tmp_path: Path) -> None:
+    from app.service.imports import MappingOverrides, _apply
+
+    path = write(tmp_path, "Id,Start\n1,2026-03-02 10:00\n")
+    spec = {
+        "fields": {"contact_id": "Id", "created_at": {"column": "Start", "timezone": "Asia/Tokyo"}}
+    }
+    berlin = _apply(mapping(spec), MappingOverrides(timezone="Europe/Berlin"))
+    summary = ingest_file(engine, path, mapping=berlin, program_timezone=TZ, author="ana")
+    assert summary.warnings == []
+    assert stored(engine)["test/1"]["created_at"] == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
