@@ -254,3 +254,18 @@ def test_the_text_summary_shows_warnings_and_blanks(
     assert "warning: created_at: 1 timestamp without a UTC offset was read" in first.stdout
     later = runner.invoke(app, ["ingest", str(blank), *base])
     assert "blanks               1 kept, 0 cleared" in later.stdout
+
+
+def test_an_excel_unicode_file_says_which_encoding_to_give(root: Path, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "contact_id\tcreated_at\nA\t2026-07-01T09:00:00Z\n".encode("utf-16")  # with its BOM
+    )
+    refused = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
+    assert refused.exit_code == 1
+    assert "the file is UTF-16 (Excel's 'Unicode text')" in refused.output
+    assert "use --encoding utf-16" in refused.output and "nothing was imported" in refused.output
+    base = ["ingest", str(path), "--root", str(root), "--no-compute", "--format", "json"]
+    result = runner.invoke(app, [*base, "--encoding", "utf-16", "--delimiter", "tab"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"] == 1

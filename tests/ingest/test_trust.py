@@ -469,3 +469,18 @@ def test_a_timezone_override_replaces_a_columns_own(engine: Engine, tmp_path: Pa
     summary = ingest_file(engine, path, mapping=berlin, program_timezone=TZ, author="ana")
     assert summary.warnings == []
     assert stored(engine)["test/1"]["created_at"] == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_a_bad_derive_rule_is_located_in_the_mapping_file(tmp_path: Path) -> None:
+    from app.ingest import load_mapping
+
+    path = tmp_path / "connect.yaml"
+    path.write_text(
+        "apiVersion: cxgov/v1\nkind: ContactMapping\nmetadata: {id: c, title: C}\nspec:\n"
+        "  source: c\n  fields: {contact_id: Id, created_at: Start}\n  derive:\n    abandoned:\n"
+        "      all: [{column: Queue, present: yes, equals: 3}]\n"
+    )
+    loaded, diagnostics = load_mapping(path)
+    assert loaded is None
+    assert [(d.line, d.path) for d in diagnostics] == [(9, "spec.derive.abandoned.all.0")]
+    assert "exactly one of `present`, `equals`" in diagnostics[0].message
