@@ -510,11 +510,22 @@ def _merge(
     data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
 
+    cleared = [name for name in data_fields if blanks.get(name) == "clear"]
+    if cleared:  # this import's bad values of those fields, keyed for a lookup per staged row
+        BAD_VALUES.drop(conn, checkfirst=True)
+        BAD_VALUES.create(conn)
+        conn.execute(
+            insert(BAD_VALUES).from_select(
+                ["field", "line_number"],
+                select(ISSUES.c.field, ISSUES.c.line_number)
+                .where(ISSUES.c.batch_id == batch_id, ISSUES.c.field.in_(cleared))
+                .distinct(),
+            )
+        )
+
     def was_bad(name: str) -> ColumnElement[bool]:
         return exists().where(
-            ISSUES.c.batch_id == batch_id,
-            ISSUES.c.line_number == STAGE.c.line_number,
-            ISSUES.c.field == name,
+            BAD_VALUES.c.field == name, BAD_VALUES.c.line_number == STAGE.c.line_number
         )
 
     def new_value(name: str) -> ColumnElement[Any]:
@@ -537,7 +548,6 @@ def _merge(
     changed = differs(data_fields)
     indexed = sorted({column.name for index in CONTACTS.indexes for column in index.columns})
     mapped = [name for name in data_fields if name in blanks]
-    cleared = [name for name in mapped if blanks[name] == "clear"]
     blank_counts = [
         count_of(
             and_(
@@ -585,6 +595,19 @@ def _merge(
         indexes.before_loading(summary.imported)
         conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), new_rows))
         indexes.restore()
+    if cleared:
+        BAD_VALUES.drop(conn)
+
+
+BAD_VALUES = Table(
+    "cxgov_stage_bad_values",
+    MetaData(),
+    Column("field", ISSUES.c.field.type, primary_key=True),
+    Column("line_number", Integer, primary_key=True, autoincrement=False),
+    prefixes=["TEMPORARY"],
+)
+"""A merge with `blanks: clear` fields: this import's bad values of those fields (a bad value
+keeps the stored one, a blank clears it), so each staged row looks them up by key."""
 
 
 REBUILD_MIN_ROWS = 50_000
