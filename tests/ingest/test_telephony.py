@@ -19,7 +19,8 @@ tAcw as HH:MM:SS, tTalk and tHeld in milliseconds):
 - 4 abandoned after 2 (short), 6, 30 and 120 s; 2 outbound calls, handle 300 + 20 + 40 s each.
 - 3 chats, 2 e-mails, 1 message.
 Service level = 9 / (12 + 3) = 60 %; abandonment = 3 / (16 − 1) = 20 %;
-phone AHT = (7 × 240 + 7 × 360) / 14 = 300 s = 5 min.
+phone AHT = (7 × 240 + 7 × 360) / 14 = 300 s = 5 min. Each interaction ended "Duration" (HH:MM:SS)
+after "Date", so none is open in the backlog at the month's end.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def test_a_telephony_export_imports_to_the_hand_computed_kpis(
             engine,
             program,
             months=[NOVEMBER],
-            metrics=["service_level", "abandonment_rate", "aht", "contact_volume"],
+            metrics=["service_level", "abandonment_rate", "aht", "backlog"],
             scope=Scope(channel="phone"),
         )
     }
@@ -106,3 +107,4 @@ def test_a_telephony_export_imports_to_the_hand_computed_kpis(
     assert abandoned.value == pytest.approx(abandonment[2])
     assert aht.value == pytest.approx(aht_minutes)
     assert aht.sample_size == 14
+    assert values["backlog"].value == 0  # every call ended (without resolved_at: 14 "open")
