@@ -2,9 +2,11 @@
 
 A mapping is a cxgov YAML document of kind `ContactMapping`. Each canonical field names the column
 it comes from (or a constant), and optionally a timestamp format, the timezone of naive
-timestamps, a value map ("Social media" → social) and a unit for durations. Only the columns a
-mapping names are ever read into the store: an export's other columns (customer names, e-mail
-addresses, free text) are never stored, not even in the quarantine.
+timestamps, a value map ("Social media" → social), a unit for durations and whether a blank in a
+later export keeps or clears the stored value. A few fields (abandoned, fcr) can instead be
+derived from other columns by a declared rule (`derive`: tests combined with all/any, no code).
+Only the columns a mapping names are ever read into the store: an export's other columns
+(customer names, e-mail addresses, free text) are never stored, not even in the quarantine.
 """
 
 from __future__ import annotations
@@ -292,7 +294,7 @@ class MappingSpec(Strict):
 
 class Mapping(Document):
     """How a help desk's contact export maps onto cxgov's contact fields: columns, timestamp
-    formats, timezones, value maps and duration units."""
+    formats, timezones, value maps, duration units, derived fields and what a blank does."""
 
     KIND: ClassVar[str] = "ContactMapping"
     kind: Literal["ContactMapping"] = Field(description="`ContactMapping`.")
