@@ -284,7 +284,7 @@ class MappingSpec(Strict):
 
     def blanks_of(self, name: str) -> Blanks:
         """What a blank of field `name` does to a stored value."""
-        field = self.fields.get(name)  # type: ignore[call-overload]
+        field = self.resolved().get(name)
         return field.blanks if field is not None and field.blanks else self.blanks
 
     def resolved(self) -> dict[str, FieldMap]:
