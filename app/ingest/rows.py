@@ -731,8 +731,6 @@ class RowParser:
         zone = ZoneInfo(spec.timezone or program_timezone)
         self.header = [name.strip() for name in header]
         self.warnings: list[str] = []
-        self.program_timezone = program_timezone
-        self.mapping = mapping
         plans: list[_Plan] = []
         missing: list[str] = []
         absent: list[str] = []
