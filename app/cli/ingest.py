@@ -21,6 +21,7 @@ from app.cli.common import Format, FormatOption, RootOption
 from app.cli.report import text_diagnostics
 from app.service.database import open_store
 from app.service.imports import (
+    MappingOverrides,
     batch_report,
     choose_mapping,
     import_file,
@@ -69,6 +70,12 @@ def format_summary(summary: ImportSummary) -> str:
                 lines.append(
                     f"      … and {counted(len(shown) - 10, 'other value')} ({counted(rest, 'row')})"
                 )
+    if summary.blanks_kept or summary.blanks_cleared:
+        lines.append(
+            f"  blanks       {summary.blanks_kept:>9,} kept, {summary.blanks_cleared:,} cleared "
+            "(stored values this export has blank)"
+        )
+    lines += [f"  warning: {warning}" for warning in summary.warnings]
     return "\n".join(lines)
 
 
@@ -104,6 +111,47 @@ def ingest_command(
         str | None, typer.Option("--by", help="Who imports (default: your login).")
     ] = None,
     root: Annotated[Path, typer.Option("--root", help="Program root.")] = Path("."),
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help="Column delimiter over the mapping's: one character, or tab / semicolon / "
+            "comma / pipe.",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="File encoding over the mapping's, e.g. utf-16, cp1252."),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="Time zone of naive timestamps (e.g. Europe/Berlin) over the mapping's.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Source name stored with the contacts over the mapping's (a second help-desk "
+            "instance whose ids overlap the first).",
+        ),
+    ] = None,
+    timestamp_format: Annotated[
+        str | None,
+        typer.Option(
+            "--timestamp-format",
+            help="strptime format of every timestamp column, e.g. '%d/%m/%Y %H:%M'.",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="A mapped optional column missing from the file is an error, not a warning.",
+        ),
+    ] = False,
     compute: Annotated[
         bool,
         typer.Option(
@@ -116,7 +164,8 @@ def ingest_command(
 ) -> None:
     """Import a contact export, then recompute the actuals it changes. Exit 1 when rows had to be
     quarantined (they are listed in the store)."""
-    chosen = choose_mapping(mapping_file, profile)
+    overrides = MappingOverrides(delimiter, encoding, timezone, source, timestamp_format)
+    chosen = choose_mapping(mapping_file, profile, overrides)
     if chosen.warnings:
         typer.echo(text_diagnostics(chosen.warnings), err=True)
     program = valid_program(root)
@@ -136,13 +185,20 @@ def ingest_command(
                 mapping=chosen.mapping,
                 author=author,
                 compute=compute,
+                strict=strict,
                 progress=lambda n: bar.update(
                     task, description=f"importing {file.name}: {n:,} rows"
                 ),
             )
     else:
         outcome = import_file(
-            engine, program, file, mapping=chosen.mapping, author=author, compute=compute
+            engine,
+            program,
+            file,
+            mapping=chosen.mapping,
+            author=author,
+            compute=compute,
+            strict=strict,
         )
     summary, computed = outcome.summary, outcome.computed
     if format is Format.json:

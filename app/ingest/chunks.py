@@ -29,6 +29,7 @@ from app.ingest.rows import (
     ARROW_TYPES,
     FIELD_ORDER,
     Chunk,
+    ChunkNotes,
     Issue,
     Quarantined,
     RowParser,
@@ -74,6 +75,8 @@ class ParsedChunk:
     """For a destination that copies contacts: the kept rows' lines and ids, for COPY."""
     unmapped: dict[str, dict[str, int]] | None = None
     """Vocabulary field → raw value its value map does not name → rows (`Chunk.unmapped`)."""
+    notes: ChunkNotes | None = None
+    """Counts for the summary's warnings (see `RowParser.warnings_from`)."""
 
 
 def stage_rows(batch: pa.RecordBatch, destination: Destination) -> bytes:
@@ -195,6 +198,7 @@ def parsed_chunks(
             chunk.issues,
             ids,
             chunk.unmapped,
+            chunk.notes,
         )
 
 

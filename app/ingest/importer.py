@@ -12,8 +12,9 @@ the contacts it changes (`contact_previous`), quarantine, field issues, and what
 `before_commit` records — happens in one transaction: an error or a kill half-way leaves the
 database as it was.
 
-A later export of the same contact updates it; a blank in it never erases a value already known
-(blank means unknown), so re-importing an older, emptier export changes nothing.
+A later export of the same contact updates it; a blank in it keeps a value already known (blank
+means unknown, so re-importing an older, emptier export changes nothing) unless the mapping says
+`blanks: clear` for that field (a withdrawn survey answer); a bad value always keeps it.
 """
 
 from __future__ import annotations
@@ -67,10 +68,17 @@ from app.ingest.chunks import (
     ParsingWorker,
     parsed_chunks,
 )
-from app.ingest.mapping import Mapping
-from app.ingest.records import open_csv, read_records
+from app.ingest.mapping import Blanks, Mapping
+from app.ingest.records import (
+    EncodingProblem,
+    encoding_message,
+    open_csv,
+    read_records,
+    refuse_other_encodings,
+)
 from app.ingest.rows import (
     FIELD_ORDER,
+    ChunkNotes,
     Issue,
     MappingDoesNotFit,
     Quarantined,
@@ -115,6 +123,11 @@ class ImportSummary:
     """Vocabulary field (channel, queue, team, priority, segment) → each raw value its value map
     does not name → rows holding it: stored as they are (in scope form), so no goal or SLA scope
     written in the program's vocabulary counts them until the mapping names them."""
+    blanks_kept: int = 0
+    """Values stored before that this export has blank (or bad) and the import kept."""
+    blanks_cleared: int = 0
+    """Values stored before that a blank in this export cleared (fields with `blanks: clear`)."""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
@@ -138,6 +151,9 @@ class ImportSummary:
                 name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
                 for name, values in sorted(self.unmapped_values.items())
             },
+            "blanks_kept": self.blanks_kept,
+            "blanks_cleared": self.blanks_cleared,
+            "warnings": list(self.warnings),
         }
 
 
@@ -273,6 +289,7 @@ def _issue_rows(batch_id: int, issues: list[Issue]) -> list[dict[str, Any]]:
 
 FILE_ERRORS: tuple[type[Exception], ...] = (
     MappingDoesNotFit,
+    EncodingProblem,
     ValueError,
     UnicodeDecodeError,
     csv.Error,
@@ -296,18 +313,48 @@ def ingest_file(
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     before_commit: Callable[[Connection, ImportSummary], None] | None = None,
+    strict: bool = False,
 ) -> ImportSummary:
     """Import one export file in one transaction and say what happened (see ImportSummary).
 
     `before_commit` runs last inside the import's transaction, on its connection, once the
     contacts are merged (the batch's new and changed contacts carry its `batch_id`, the changed
     ones' previous values are in `contact_previous`): where the caller records what the import
-    owes, so that it commits with the contacts or not at all."""
+    owes, so that it commits with the contacts or not at all. `strict`: a mapped optional column
+    missing from the file is an error, not a warning."""
     path = Path(path)
+    try:
+        return _ingest_file(
+            engine,
+            path,
+            mapping,
+            program_timezone,
+            author,
+            progress,
+            chunk_rows,
+            strict,
+            before_commit,
+        )
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(encoding_message(path, mapping.spec.encoding, exc)) from None
+
+
+def _ingest_file(
+    engine: Engine,
+    path: Path,
+    mapping: Mapping,
+    program_timezone: str,
+    author: str,
+    progress: Callable[[int], None] | None,
+    chunk_rows: int,
+    strict: bool,
+    before_commit: Callable[[Connection, ImportSummary], None] | None,
+) -> ImportSummary:
+    refuse_other_encodings(path, mapping.spec.encoding)
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
     parser = RowParser(
-        mapping, header, program_timezone
+        mapping, header, program_timezone, strict=strict
     )  # a file the mapping does not fit stops here
     if engine.dialect.name not in DIALECTS:
         raise NotImplementedError(
@@ -367,6 +414,7 @@ def _import(
 ) -> ImportSummary:
     source = mapping.spec.source
     summary = ImportSummary(batch_id=batch_id, file=path.name, source=source)
+    notes = ChunkNotes({}, {})
     quarantine_codes: Counter[str] = Counter()
     issue_codes: Counter[str] = Counter()
     unmapped: dict[str, Counter[str]] = {}
@@ -376,6 +424,8 @@ def _import(
     stage.create(conn)
     for parsed in chunks:
         summary.rows_read += parsed.rows_read
+        if parsed.notes is not None:
+            notes.merge(parsed.notes)
         if first_load is not None:
             first_load.write(parsed)
         else:
@@ -399,7 +449,9 @@ def _import(
     if first_load is not None:
         first_load.finish(summary)
     else:
-        _merge(conn, source, batch_id, summary)
+        blanks = {name: mapping.spec.blanks_of(name) for name in parser.mapped_fields}
+        _merge(conn, source, batch_id, summary, blanks)
+    summary.warnings = parser.warnings_from(notes)
 
     summary.quarantined = int(
         conn.execute(
@@ -488,37 +540,83 @@ def _quarantine_duplicates(
         )
 
 
-def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary) -> None:
+def _merge(
+    conn: Connection,
+    source: str,
+    batch_id: int,
+    summary: ImportSummary,
+    blanks: dict[str, Blanks],
+) -> None:
     """Count new / changed / unchanged contacts, keep the changed ones' values as they were
-    (`contact_previous`), then update the changed and insert the new."""
+    (`contact_previous`), then update the changed and insert the new.
+
+    `blanks`: each field the file maps → "keep" or "clear". A staged null of a "clear" field
+    clears the stored value unless it was a bad value (a field issue of this import): a bad value
+    is no answer, a blank is. Fields the file does not map keep their values."""
     data_fields = [name for name in FIELD_ORDER if name != "contact_id"]
     match = and_(CONTACTS.c.source == source, CONTACTS.c.contact_id == STAGE.c.contact_id)
 
-    def differs(names: list[str]) -> ColumnElement[bool]:
-        return or_(
-            *[
-                func.coalesce(STAGE.c[name], CONTACTS.c[name]).is_distinct_from(CONTACTS.c[name])
-                for name in names
-            ]
+    cleared = [name for name in data_fields if blanks.get(name) == "clear"]
+    if cleared:  # this import's bad values of those fields, keyed for a lookup per staged row
+        BAD_VALUES.drop(conn, checkfirst=True)
+        BAD_VALUES.create(conn)
+        conn.execute(
+            insert(BAD_VALUES).from_select(
+                ["field", "line_number"],
+                select(ISSUES.c.field, ISSUES.c.line_number)
+                .where(ISSUES.c.batch_id == batch_id, ISSUES.c.field.in_(cleared))
+                .distinct(),
+            )
         )
+
+    def was_bad(name: str) -> ColumnElement[bool]:
+        return exists().where(
+            BAD_VALUES.c.field == name, BAD_VALUES.c.line_number == STAGE.c.line_number
+        )
+
+    def new_value(name: str) -> ColumnElement[Any]:
+        if blanks.get(name) == "clear":
+            return case(
+                (and_(STAGE.c[name].is_(None), was_bad(name)), CONTACTS.c[name]),
+                else_=STAGE.c[name],
+            )
+        return func.coalesce(STAGE.c[name], CONTACTS.c[name])
+
+    def differs(names: list[str]) -> ColumnElement[bool]:
+        return or_(*[new_value(name).is_distinct_from(CONTACTS.c[name]) for name in names])
+
+    def blank_over_value(name: str) -> ColumnElement[bool]:
+        return and_(STAGE.c[name].is_(None), CONTACTS.c[name].is_not(None))
+
+    def count_of(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     changed = differs(data_fields)
     indexed = sorted({column.name for index in CONTACTS.indexes for column in index.columns})
-    total, existing, differing, reindexed = conn.execute(
+    mapped = [name for name in data_fields if name in blanks]
+    blank_counts = [
+        count_of(
+            and_(
+                blank_over_value(name),
+                was_bad(name) if name in cleared else literal(True),
+            )
+        )
+        for name in mapped
+    ] + [count_of(and_(blank_over_value(name), ~was_bad(name))) for name in cleared]
+    total, existing, differing, reindexed, *blank_figures = conn.execute(
         select(
             func.count(),
             func.count(CONTACTS.c.id),
-            func.coalesce(
-                func.sum(case((and_(CONTACTS.c.id.is_not(None), changed), 1), else_=0)), 0
-            ),
-            func.coalesce(
-                func.sum(case((and_(CONTACTS.c.id.is_not(None), differs(indexed)), 1), else_=0)), 0
-            ),
+            count_of(and_(CONTACTS.c.id.is_not(None), changed)),
+            count_of(and_(CONTACTS.c.id.is_not(None), differs(indexed))),
+            *blank_counts,
         ).select_from(STAGE.outerjoin(CONTACTS, match))
     ).one()
     summary.imported = int(total) - int(existing)
     summary.updated = int(differing)
     summary.unchanged = int(existing) - int(differing)
+    summary.blanks_kept = sum(int(value) for value in blank_figures[: len(mapped)])
+    summary.blanks_cleared = sum(int(value) for value in blank_figures[len(mapped) :])
     if summary.updated:
         kept = [name for name in FIELD_ORDER if name in PREVIOUS.c]
         conn.execute(
@@ -539,7 +637,7 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
         # indexed fields out of the SET: an index is maintained for every row whose SET names its
         # columns, changed or not (SQLite, 100k updates in a 1M table: 2.25 s -> 0.47 s). The
         # first statement makes its rows equal to the stage, so the second does not see them.
-        coalesced = {name: func.coalesce(STAGE.c[name], CONTACTS.c[name]) for name in data_fields}
+        coalesced = {name: new_value(name) for name in data_fields}
         if reindexed:
             conn.execute(
                 update(CONTACTS)
@@ -558,6 +656,19 @@ def _merge(conn: Connection, source: str, batch_id: int, summary: ImportSummary)
         indexes.before_loading(summary.imported)
         conn.execute(insert(CONTACTS).from_select(list(CONTACT_COLUMNS), new_rows))
         indexes.restore()
+    if cleared:
+        BAD_VALUES.drop(conn)
+
+
+BAD_VALUES = Table(
+    "cxgov_stage_bad_values",
+    MetaData(),
+    Column("field", ISSUES.c.field.type, primary_key=True),
+    Column("line_number", Integer, primary_key=True, autoincrement=False),
+    prefixes=["TEMPORARY"],
+)
+"""A merge with `blanks: clear` fields: this import's bad values of those fields (a bad value
+keeps the stored one, a blank clears it), so each staged row looks them up by key."""
 
 
 REBUILD_MIN_ROWS = 50_000

@@ -2,9 +2,11 @@
 
 A mapping is a cxgov YAML document of kind `ContactMapping`. Each canonical field names the column
 it comes from (or a constant), and optionally a timestamp format, the timezone of naive
-timestamps, a value map ("Social media" → social) and a unit for durations. Only the columns a
-mapping names are ever read into the store: an export's other columns (customer names, e-mail
-addresses, free text) are never stored, not even in the quarantine.
+timestamps, a value map ("Social media" → social), a unit for durations and whether a blank in a
+later export keeps or clears the stored value. A few fields (abandoned, fcr) can instead be
+derived from other columns by a declared rule (`derive`: tests combined with all/any, no code).
+Only the columns a mapping names are ever read into the store: an export's other columns
+(customer names, e-mail addresses, free text) are never stored, not even in the quarantine.
 """
 
 from __future__ import annotations
@@ -77,8 +79,18 @@ CanonicalField = Literal[
     "ces",
     "status",
 ]
-DurationUnit = Literal["seconds", "minutes", "hours", "days"]
-UNIT_FACTORS: dict[str, float] = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
+DurationUnit = Literal["milliseconds", "ms", "seconds", "minutes", "hours", "days"]
+UNIT_FACTORS: dict[str, float] = {
+    "milliseconds": 0.001,
+    "ms": 0.001,
+    "seconds": 1.0,
+    "minutes": 60.0,
+    "hours": 3600.0,
+    "days": 86400.0,
+}
+Blanks = Literal["keep", "clear"]
+DERIVABLE_KINDS: frozenset[str] = frozenset({"bool", "fcr"})
+"""Field kinds a `derive` rule can produce: a yes/no flag (abandoned) or an FCR answer."""
 
 
 class FieldMap(Strict):
@@ -110,7 +122,14 @@ class FieldMap(Strict):
         description="Raw value → canonical value, matched case-insensitively; null means unknown.",
     )
     unit: DurationUnit | None = Field(
-        default=None, description="Unit of a duration column (default seconds)."
+        default=None,
+        description="Unit of a plain number in a duration column (default seconds; `ms` = "
+        "milliseconds). HH:MM:SS, MM:SS and '5 min' / '30 s' values are read whatever the unit.",
+    )
+    blanks: Blanks | None = Field(
+        default=None,
+        description="A blank in a later export `keep`s the stored value or `clear`s it; "
+        "default: the mapping's `blanks`.",
     )
     after: Literal["created_at"] | None = Field(
         default=None,
@@ -129,6 +148,73 @@ class FieldMap(Strict):
 
     def value_map(self) -> dict[str, str | None]:
         return {key.strip().casefold(): value for key, value in self.values.items()}
+
+
+class Condition(Strict):
+    """One test on one column of a row, for a `derive` rule: give `present` or one comparison."""
+
+    column: str = Field(min_length=1, description="Header of the export column tested.")
+    present: bool | None = Field(
+        default=None, description="true: the column is not blank; false: it is blank."
+    )
+    equals: str | float | None = Field(
+        default=None,
+        description="The value equals this: numerically when it is a number, else as text "
+        "(case-insensitively). A blank value makes the test unknown.",
+    )
+    one_of: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="The value is one of these texts (case-insensitively); blank: unknown.",
+    )
+    at_least: float | None = Field(
+        default=None, description="The value is a number at least this; blank: unknown."
+    )
+    at_most: float | None = Field(
+        default=None, description="The value is a number at most this; blank: unknown."
+    )
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        given = [
+            name
+            for name in ("present", "equals", "one_of", "at_least", "at_most")
+            if getattr(self, name) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of `present`, `equals`, `one_of`, `at_least` or `at_most` "
+                f"(found {', '.join(given) or 'none'})"
+            )
+        return self
+
+
+class Rule(Strict):
+    """A field derived from other columns: true ("yes" for FCR) when the tests hold, false ("no")
+    when they do not, unknown when a test cannot tell (a compared value is blank)."""
+
+    all: list[Condition] | None = Field(
+        default=None, min_length=1, description="Every test must hold."
+    )
+    any: list[Condition] | None = Field(
+        default=None, min_length=1, description="At least one test must hold."
+    )
+    when: list[Condition] = Field(
+        default_factory=list,
+        description="The rule applies only to rows where all these tests hold; elsewhere the "
+        "field is unknown (e.g. abandoned only for contacts that were queued).",
+    )
+
+    @model_validator(mode="after")
+    def _one_list(self) -> Rule:
+        if (self.all is None) == (self.any is None):
+            raise ValueError("give exactly one of `all` or `any`")
+        return self
+
+    @property
+    def tests(self) -> list[Condition]:
+        """The rule's tests, then its `when` tests."""
+        return [*(self.all if self.all is not None else (self.any or [])), *self.when]
 
 
 class MappingSpec(Strict):
@@ -155,8 +241,19 @@ class MappingSpec(Strict):
     timestamp_format: str | None = Field(
         default=None, description="Default strptime format for timestamp columns."
     )
+    blanks: Blanks = Field(
+        default="keep",
+        description="A blank in a later export of a contact already stored: `keep` the stored "
+        "value (blank means unknown) or `clear` it (the answer was withdrawn). A bad value "
+        "always keeps it.",
+    )
     fields: dict[CanonicalField, FieldMap] = Field(
         description="Canonical field → column header (shorthand) or a full field mapping."
+    )
+    derive: dict[CanonicalField, Rule] = Field(
+        default_factory=dict,
+        description="Fields derived from other columns by a declared rule, e.g. abandoned = "
+        "queued and no agent (for `abandoned` and `fcr`).",
     )
 
     @field_validator("fields", mode="before")
@@ -191,7 +288,19 @@ class MappingSpec(Strict):
                 raise ValueError(f"fields.{name}: `unit` only applies to durations")
             if name in REQUIRED_FIELDS and spec.optional:
                 raise ValueError(f"fields.{name} cannot be optional")
+        for name in self.derive:
+            if name in self.fields:
+                raise ValueError(f"derive.{name}: the field is mapped in `fields` too; keep one")
+            if CANONICAL_FIELDS[name] not in DERIVABLE_KINDS:
+                raise ValueError(
+                    f"derive.{name}: only yes/no fields (abandoned) and fcr can be derived"
+                )
         return self
+
+    def blanks_of(self, name: str) -> Blanks:
+        """What a blank of field `name` does to a stored value."""
+        field = self.resolved().get(name)
+        return field.blanks if field is not None and field.blanks else self.blanks
 
     def resolved(self) -> dict[str, FieldMap]:
         """Every mapped field as a full FieldMap (shorthand strings expanded), in canonical order."""
@@ -200,7 +309,7 @@ class MappingSpec(Strict):
 
 class Mapping(Document):
     """How a help desk's contact export maps onto cxgov's contact fields: columns, timestamp
-    formats, timezones, value maps and duration units."""
+    formats, timezones, value maps, duration units, derived fields and what a blank does."""
 
     KIND: ClassVar[str] = "ContactMapping"
     kind: Literal["ContactMapping"] = Field(description="`ContactMapping`.")

@@ -23,7 +23,7 @@ def profile_names() -> list[str]:
 
 
 def builtin_profile(name: str) -> Mapping:
-    """A shipped mapping by name (generic, zendesk, freshdesk, kaggle-support-tickets)."""
+    """A shipped mapping by name (`profile_names`: generic, zendesk, amazon-connect…)."""
     path = PROFILES_DIR / f"{name}.yaml"
     if name not in profile_names():
         raise UnknownProfile(

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from app.errors import FileProblem
 from app.ingest.mapping import Mapping
 
 _LINE_BREAK_PATTERN = r"\r\n|\r|\n"
@@ -47,6 +48,78 @@ class Records:
     @property
     def rows_read(self) -> int:
         return len(self.line_numbers) + len(self.malformed)
+
+
+class EncodingProblem(FileProblem):
+    """The file's bytes are not in the mapping's encoding: nothing was imported."""
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16 (Excel's 'Unicode text')", "utf-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16 (Excel's 'Unicode text')", "utf-16"),
+)
+
+
+def refuse_other_encodings(path: Path, encoding: str) -> None:
+    """A file whose byte-order mark says UTF-16 or UTF-32 read in another encoding is an
+    `EncodingProblem` that says which encoding to give."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    family = codecs.lookup(encoding).name
+    for bom, name, suggested in _BOMS:
+        if start.startswith(bom):
+            if family.startswith((suggested.replace("-", ""), suggested)):
+                return
+            raise EncodingProblem(
+                f"the file is {name}, not {encoding}; use --encoding {suggested} "
+                "(or `encoding:` in the mapping)"
+            )
+
+
+def encoding_message(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
+    """Where a file stops being `encoding`, by line (not byte position), and the encoding it more
+    likely is."""
+    line = _undecodable_line(path, encoding)
+    where = f"line {line}" if line is not None else "the file"
+    bad = error.object[error.start : error.start + 1] if error.object else b""
+    byte = f" (byte 0x{bad.hex()})" if bad else ""
+    family = codecs.lookup(encoding).name
+    shown = "UTF-8" if family in ("utf-8", "utf-8-sig") else encoding
+    message = f"{where} is not valid {shown}{byte}"
+    if family in ("utf-8", "utf-8-sig") and _reads_as(path, "cp1252"):
+        message += (
+            "; the file looks like Latin-1 / Windows-1252 (Excel's 'CSV' on Windows): use "
+            "--encoding cp1252 (or latin-1)"
+        )
+    else:
+        message += "; give the file's encoding with --encoding (e.g. cp1252, latin-1, utf-16)"
+    return message
+
+
+def _undecodable_line(path: Path, encoding: str) -> int | None:
+    """The first physical line holding bytes that are not `encoding`, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def _reads_as(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def open_csv(path: Path, mapping: Mapping) -> tuple[Any, list[str], Any]:

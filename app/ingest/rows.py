@@ -15,6 +15,7 @@ a column at a time was still half of a big import's time; in Arrow it is a tenth
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from collections.abc import Mapping as Lookup
 from dataclasses import dataclass
@@ -33,12 +34,15 @@ from app.ingest.mapping import (
     STATUSES,
     UNIT_FACTORS,
     VOCABULARY_FIELDS,
+    Condition,
     FieldMap,
     Mapping,
+    Rule,
 )
 from app.ingest.records import Records
 from app.spec.common import scope_form
 from app.store.tables import Contact
+from app.words import counted
 
 FIELD_ORDER: tuple[str, ...] = tuple(CANONICAL_FIELDS)
 """Order of the values in a parsed record (the staging table's column order, after line_number)."""
@@ -117,6 +121,7 @@ class Chunk:
     issues: list[Issue]
     unmapped: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
     """Vocabulary field → raw value its value map does not name → rows of this chunk holding it."""
+    notes: ChunkNotes | None = None
 
 
 class MappingDoesNotFit(FileProblem):
@@ -159,21 +164,56 @@ def _text_converter(name: str) -> Callable[[str], object]:
     return convert
 
 
+_CLOCK = r"^(?:([0-9]+):)?([0-9]+):([0-5]?[0-9](?:[.][0-9]+)?)$"
+"""H:MM:SS or MM:SS (seconds may have a fraction): a duration whatever the column's unit."""
+_CLOCK_RE = re.compile(_CLOCK)
+_WITH_UNIT_RE = re.compile(
+    r"^([0-9]+(?:[.][0-9]*)?|[.][0-9]+)\s*(ms|msecs?|milliseconds?|s|secs?|seconds?|m|mins?|"
+    r"minutes?|h|hrs?|hours?|d|days?)$",
+    re.IGNORECASE,
+)
+_SUFFIX_FACTORS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def _suffix_factor(word: str) -> float:
+    word = word.casefold()
+    if word.startswith(("ms", "milli")):
+        return _SUFFIX_FACTORS["ms"]
+    return _SUFFIX_FACTORS[word[0]]
+
+
+def _clock_seconds(text: str) -> float | None:
+    """Seconds of an H:MM:SS or MM:SS text, or None when it is not one."""
+    found = _CLOCK_RE.match(text)
+    if found is None:
+        return None
+    hours, minutes, seconds = found.groups()
+    if hours is not None and int(minutes) >= 60:
+        return None
+    return int(hours or 0) * 3600.0 + int(minutes) * 60.0 + float(seconds)
+
+
 def _seconds_converter(spec: FieldMap) -> Callable[[str], object]:
-    factor = UNIT_FACTORS[spec.unit or "seconds"]
+    unit = spec.unit or "seconds"
+    factor = UNIT_FACTORS[unit]
+    expected = f"expected a duration: a number of {unit}, HH:MM:SS, MM:SS or e.g. '5 min'"
 
     def convert(text: str) -> object:
         try:
-            number = float(text)
+            number, scale = float(text), factor
         except ValueError:
-            raise FieldProblem(
-                "not_a_number", "expected a number of " + (spec.unit or "seconds")
-            ) from None
+            clock = _clock_seconds(text)
+            if clock is not None:
+                return clock
+            found = _WITH_UNIT_RE.match(text)
+            if found is None:
+                raise FieldProblem("not_a_number", expected) from None
+            number, scale = float(found.group(1)), _suffix_factor(found.group(2))
         if not isfinite(number):
             raise FieldProblem("not_a_number", "expected a finite number")
         if number < 0:
             raise FieldProblem("negative_duration", "a duration cannot be negative")
-        return number * factor
+        return number * scale
 
     return convert
 
@@ -280,6 +320,8 @@ _ISO_TIMESTAMP = (
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
 )
 _OFFSET = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+_ANY_OFFSET = r"(Z|[+-][0-9]{2}:?[0-9]{2}|UTC|GMT)$"
+"""A timestamp that states its offset, in ISO 8601 or strptime's %z / %Z shapes."""
 _LAST_MICROSECOND = int(
     (datetime(9999, 12, 31, 23, 59, 59, 999999) - datetime(1970, 1, 1)) / timedelta(microseconds=1)
 )
@@ -319,7 +361,9 @@ def _seconds_column(spec: FieldMap) -> ColumnConverter:
 
     def convert(texts: pa.StringArray) -> pa.Array | None:
         present = _present(texts)
-        if not _all_match(present, _NUMBER) or (numbers := _cast(present, pa.float64())) is None:
+        if not _all_match(present, _NUMBER):
+            return _clock_column(present)
+        if (numbers := _cast(present, pa.float64())) is None:
             return None
         if numbers.null_count < len(numbers) and (
             not pc.all(pc.is_finite(numbers)).as_py() or pc.min(numbers).as_py() < 0
@@ -330,6 +374,24 @@ def _seconds_column(spec: FieldMap) -> ColumnConverter:
         return numbers if factor == 1.0 else pc.multiply(numbers, factor)
 
     return convert
+
+
+def _clock_column(present: pa.StringArray) -> pa.Array | None:
+    """A column of H:MM:SS / MM:SS durations → seconds, or None when any value is another shape
+    (or has 60 minutes or more after its hours)."""
+    if not _all_match(present, _CLOCK):
+        return None
+    parts = pc.extract_regex(present, r"^(?:(?P<h>[0-9]+):)?(?P<m>[0-9]+):(?P<s>[0-9.]+)$")
+    hours_text = pc.struct_field(parts, [0])
+    hours_given = pc.greater(pc.binary_length(hours_text), 0)
+    hours = _cast(pc.if_else(hours_given, hours_text, "0"), pa.float64())
+    minutes = _cast(pc.struct_field(parts, [1]), pa.float64())
+    seconds = _cast(pc.struct_field(parts, [2]), pa.float64())
+    if hours is None or minutes is None or seconds is None:
+        return None
+    if pc.any(pc.and_(hours_given, pc.greater_equal(minutes, 60))).as_py():
+        return None
+    return pc.add(pc.add(pc.multiply(hours, 3600.0), pc.multiply(minutes, 60.0)), seconds)
 
 
 def _casefolded_index(texts: pa.StringArray, keys: pa.StringArray) -> pa.Int32Array | None:
@@ -467,6 +529,12 @@ class _Plan:
     arrow_type: pa.DataType
     vocabulary: bool = False
     """A field scopes are written on: stored in scope form (`scope_form`)."""
+    fmt: str | None = None
+    """The strptime format of a timestamp column (None: ISO 8601)."""
+    stated_zone: str | None = None
+    """The time zone the mapping states for naive timestamps (None: the program's)."""
+    zone: str = "UTC"
+    """The time zone naive timestamps are read in."""
 
     def texts(self, columns: Lookup[int, pa.StringArray], count: int) -> pa.StringArray:
         """The stripped, value-mapped texts of this field for `count` rows ("" = unknown)."""
@@ -551,32 +619,198 @@ def _map_values(
     return pc.if_else(hit, pc.take(pa.array(list(mapped.values()), pa.string()), found), texts), hit
 
 
+def _parses(text: str, fmt: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, fmt)
+    except ValueError:
+        return None
+
+
+def _number_column(texts: pa.StringArray) -> pa.Array:
+    """Numbers of a column of stripped texts; null where blank or not a number."""
+    numeric = pc.fill_null(pc.match_substring_regex(texts, _NUMBER), False)
+    cleaned = pc.if_else(numeric, texts, pa.scalar(None, pa.string()))
+    return pc.cast(cleaned, pa.float64())
+
+
+def _test_column(
+    test: Condition, texts: pa.StringArray
+) -> tuple[pa.BooleanArray, pa.BooleanArray | None]:
+    """One test over a column: true, false or null (unknown) per row, and the rows whose value
+    a numeric test cannot read (or None)."""
+    present = pc.greater(pc.binary_length(texts), 0)
+    if test.present is not None:
+        return pc.equal(present, test.present), None
+    blank = pa.scalar(None, pa.bool_())
+    if test.one_of is not None or isinstance(test.equals, str):
+        wanted = test.one_of if test.one_of is not None else [str(test.equals)]
+        numeric_text = isinstance(test.equals, str) and re.match(_NUMBER, test.equals.strip())
+        if not numeric_text:
+            keys = pa.array([value.strip().lower() for value in wanted], pa.string())
+            hit = pc.is_in(pc.utf8_lower(texts), value_set=keys)
+            return pc.if_else(present, hit, blank), None
+    numbers = _number_column(texts)
+    unreadable = pc.and_(present, pc.is_null(numbers))
+    if test.at_least is not None:
+        result = pc.greater_equal(numbers, test.at_least)
+    elif test.at_most is not None:
+        result = pc.less_equal(numbers, test.at_most)
+    else:
+        result = pc.equal(numbers, float(str(test.equals)))
+    return result, unreadable
+
+
+def _derive(
+    rule: _Derived,
+    columns: Lookup[int, pa.StringArray],
+    line_numbers: list[int],
+    ids: pa.Array,
+    ranked: list[tuple[int, int, Issue]],
+) -> pa.Array:
+    """A derived field's values: the rule's tests combined (unknown where they cannot tell); a
+    value a numeric test cannot read is a field issue of the derived field."""
+    combined: pa.BooleanArray | None = None
+    applies: pa.BooleanArray | None = None
+    main = len(rule.rule.tests) - len(rule.rule.when)
+    for number, (test, index) in enumerate(zip(rule.rule.tests, rule.columns)):
+        texts = pc.utf8_trim(columns[index], characters=PYTHON_WHITESPACE)
+        result, unreadable = _test_column(test, texts)
+        if unreadable is not None and pc.any(unreadable).as_py():
+            for row in pc.indices_nonzero(unreadable).to_pylist():
+                ranked.append(
+                    (
+                        row,
+                        rule.position,
+                        Issue(
+                            line_numbers[row],
+                            ids[row].as_py(),
+                            rule.name,
+                            texts[row].as_py(),
+                            "not_a_number",
+                            f"derive.{rule.name} compares column {test.column!r} as a number",
+                        ),
+                    )
+                )
+        if number >= main:
+            applies = result if applies is None else pc.and_kleene(applies, result)
+        elif combined is None:
+            combined = result
+        elif rule.rule.all is not None:
+            combined = pc.and_kleene(combined, result)
+        else:
+            combined = pc.or_kleene(combined, result)
+    assert combined is not None  # a rule has at least one test
+    if applies is not None:
+        combined = pc.if_else(pc.fill_null(applies, False), combined, pa.scalar(None, pa.bool_()))
+    if CANONICAL_FIELDS[rule.name] == "fcr":
+        return pc.if_else(combined, "yes", "no")
+    return combined
+
+
 _ORDER_CHECKS_RANK = len(FIELD_ORDER)
 """Issues of one row are listed field by field, then the order checks (first response, resolution)."""
 
 
-class RowParser:
-    """Parses the rows of one file with one mapping; built once from the file's header."""
+def _header_key(name: str) -> str:
+    """A header as matched when no header equals the mapping's exactly: case and runs of
+    whitespace do not count ("Satisfaction  score" = "Satisfaction Score")."""
+    return " ".join(name.split()).casefold()
 
-    def __init__(self, mapping: Mapping, header: Sequence[str], program_timezone: str) -> None:
+
+def _delimiter_hint(header: Sequence[str], delimiter: str) -> str:
+    """A sentence when the header looks split by another delimiter than the mapping's, else ""."""
+    names = {";": "semicolon", "\t": "tab", ",": "comma", "|": "pipe"}
+    line = delimiter.join(header)
+    for candidate, word in names.items():
+        if candidate != delimiter and line.count(candidate) >= max(1, len(header) - 1):
+            shown = "'\\t'" if candidate == "\t" else repr(candidate)
+            return (
+                f" The header looks {word}-separated ({line.count(candidate) + 1} columns split by "
+                f"{shown}); use --delimiter {shown}."
+            )
+    return ""
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """A `derive` rule bound to the file's columns."""
+
+    name: str
+    position: int
+    rule: Rule
+    columns: tuple[int, ...]
+
+
+@dataclass
+class ChunkNotes:
+    """What the summary warns about, counted a chunk at a time: `counts` by key, and a few line
+    numbers by key (see `RowParser.warnings_from`)."""
+
+    counts: dict[str, int]
+    lines: dict[str, list[int]]
+
+    def add(self, key: str, count: int, lines: Sequence[int] = ()) -> None:
+        if count:
+            self.counts[key] = self.counts.get(key, 0) + count
+        if lines:
+            kept = self.lines.setdefault(key, [])
+            kept.extend(lines[: max(0, NOTED_LINES - len(kept))])
+
+    def merge(self, other: ChunkNotes) -> None:
+        for key, count in other.counts.items():
+            self.add(key, count, other.lines.get(key, []))
+
+
+NOTED_LINES = 5
+"""How many line numbers a warning names."""
+
+
+def _swapped_order(fmt: str | None) -> str | None:
+    """The format with day and month swapped when both come before the year (dd/mm/yyyy vs
+    mm/dd/yyyy), else None: a year-first date (2026-03-02) is year-month-day by convention."""
+    if not fmt or "%d" not in fmt or "%m" not in fmt:
+        return None
+    year = max(fmt.find("%Y"), fmt.find("%y"))
+    if year < max(fmt.find("%d"), fmt.find("%m")):
+        return None
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+class RowParser:
+    """Parses the rows of one file with one mapping; built once from the file's header.
+
+    A mapping's column matches the header that equals it; failing that, the one that equals it
+    but for case and whitespace. Two headers that match one mapped column are an error (which
+    one holds the field?), as is a missing column the mapping needs; a missing optional column
+    is a warning (`warnings`), an error when `strict`."""
+
+    def __init__(
+        self,
+        mapping: Mapping,
+        header: Sequence[str],
+        program_timezone: str,
+        *,
+        strict: bool = False,
+    ) -> None:
         spec = mapping.spec
         zone = ZoneInfo(spec.timezone or program_timezone)
-        columns = {name.strip(): index for index, name in enumerate(header)}
         self.header = [name.strip() for name in header]
+        self.warnings: list[str] = []
         plans: list[_Plan] = []
         missing: list[str] = []
+        absent: list[str] = []
         for name, field in spec.resolved().items():
             index = None
             if field.column is not None:
-                index = columns.get(field.column.strip())
+                index = self._find(field.column, name)
                 for other in field.alternatives:
                     if index is None:
-                        index = columns.get(other.strip())
+                        index = self._find(other, name)
                 if index is None:
-                    if not field.optional:
-                        missing.append(f"{field.column!r} (for {name})")
+                    (absent if field.optional else missing).append(f"{field.column!r} (for {name})")
                     continue
             value_map = {key: (value or "").strip() for key, value in field.value_map().items()}
+            fmt = None if field.after else field.format or spec.timestamp_format
             plans.append(
                 _Plan(
                     name,
@@ -589,19 +823,60 @@ class RowParser:
                     bool(field.after),
                     ARROW_TYPES[CANONICAL_FIELDS[name]],
                     name in VOCABULARY_FIELDS,
+                    fmt,
+                    field.timezone or spec.timezone,
+                    (ZoneInfo(field.timezone) if field.timezone else zone).key,
                 )
             )
+        derived: list[_Derived] = []
+        for name, rule in spec.derive.items():
+            indexes: list[int] = []
+            for test in rule.tests:
+                index = self._find(test.column, f"derive.{name}")
+                if index is None:
+                    missing.append(f"{test.column!r} (for derive.{name})")
+                else:
+                    indexes.append(index)
+            derived.append(_Derived(name, FIELD_ORDER.index(name), rule, tuple(indexes)))
+        if strict and absent:
+            missing += [f"{item}, optional but --strict" for item in absent]
         if missing:
             raise MappingDoesNotFit(
-                f"the file has no column {', '.join(missing)}; its columns are: {', '.join(self.header)}"
+                f"the file has no column {', '.join(missing)}; its columns are: "
+                f"{', '.join(self.header)}." + _delimiter_hint(header, spec.delimiter)
+            )
+        if absent:
+            self.warnings.append(
+                f"the file has no column {', '.join(absent)}: "
+                + ("that field is" if len(absent) == 1 else "those fields are")
+                + " unknown in every row (--strict makes this an error)"
             )
         self.plans = plans
+        self.derived = derived
         self.width = len(header)
         self.used_columns = sorted(
             {plan.column_index for plan in plans if plan.column_index is not None}
+            | {index for rule in derived for index in rule.columns}
         )
+        self.mapped_fields = [plan.name for plan in plans] + [rule.name for rule in derived]
         self.id_plan = next(plan for plan in plans if plan.name == "contact_id")
         self.created_plan = next(plan for plan in plans if plan.name == "created_at")
+
+    def _find(self, column: str, used_for: str) -> int | None:
+        """The header index of a mapped column (exact match first, then case- and
+        whitespace-insensitive); two matches are an error."""
+        wanted = column.strip()
+        found = [index for index, name in enumerate(self.header) if name == wanted]
+        if not found:
+            key = _header_key(wanted)
+            found = [index for index, name in enumerate(self.header) if _header_key(name) == key]
+        if len(found) > 1:
+            positions = " and ".join(str(index + 1) for index in found)
+            raise MappingDoesNotFit(
+                f"the file has {len(found)} columns named {wanted!r} (columns {positions}): "
+                f"cannot tell which one holds {used_for}; rename or remove one"
+            )
+        return found[0] if found else None
 
     def raw_of(self, columns: Lookup[int, pa.StringArray], index: int) -> dict[str, str]:
         """A well-formed record's raw values, for the record: only the columns the mapping reads."""
@@ -619,10 +894,12 @@ class RowParser:
             for line_number, row in records.malformed
         ]
         line_numbers, columns = records.line_numbers, records.columns
+        notes = ChunkNotes({}, {})
         id_texts = self.id_plan.texts(columns, len(line_numbers))
         ids, id_problems = self.id_plan.values(id_texts)
         created_texts = self.created_plan.texts(columns, len(line_numbers))
         created, created_problems = self.created_plan.values(created_texts)
+        self._time_notes(self.created_plan, created_texts, created, line_numbers, notes)
         if ids.null_count or created.null_count:
             placed = pc.and_(pc.is_valid(ids), pc.is_valid(created))
             for index in pc.indices_nonzero(pc.invert(placed)).to_pylist():
@@ -663,6 +940,7 @@ class RowParser:
                 unmapped[plan.name] = missed
             column, problems = plan.values(texts)
             texts_by_name[plan.name] = texts
+            self._time_notes(plan, texts, column, line_numbers, notes)
             for index, problem in problems.items():
                 ranked.append(
                     (
@@ -683,9 +961,94 @@ class RowParser:
                     plan, created, column, texts, line_numbers, ids, ranked
                 )
             values[plan.position] = column
+        for rule in self.derived:
+            values[rule.position] = _derive(rule, columns, line_numbers, ids, ranked)
         ranked.extend(self._order_checks(line_numbers, ids, values, texts_by_name))
         ranked.sort(key=lambda item: item[:2])
-        return Chunk(line_numbers, values, quarantined, [issue for _, _, issue in ranked], unmapped)
+        return Chunk(
+            line_numbers, values, quarantined, [issue for _, _, issue in ranked], unmapped, notes
+        )
+
+    @staticmethod
+    def _time_notes(
+        plan: _Plan,
+        texts: pa.StringArray,
+        moments: pa.Array,
+        line_numbers: Sequence[int],
+        notes: ChunkNotes,
+    ) -> None:
+        """Counts for the time warnings: naive and zoned values among a timestamp column's
+        readable ones, and dates that read under the swapped day/month order too (or only
+        under it)."""
+        if (
+            plan.column_index is None
+            or plan.after_created
+            or CANONICAL_FIELDS[plan.name] != "timestamp"
+        ):
+            return
+        read = pc.is_valid(moments)
+        total = pc.sum(read).as_py() or 0
+        zoned = pc.sum(pc.and_(read, pc.match_substring_regex(texts, _ANY_OFFSET))).as_py() or 0
+        notes.add(f"zoned:{plan.name}", zoned)
+        notes.add(f"naive:{plan.name}", total - zoned)
+        swapped = _swapped_order(plan.fmt)
+        if swapped is None or plan.fmt is None:
+            return
+        fmt = plan.fmt
+        only_other: list[int] = []
+        both = only_this = 0
+        for index, text in enumerate(texts.to_pylist()):
+            if not text:
+                continue
+            this = _parses(text, fmt)
+            other = _parses(text, swapped)
+            if this is not None and other is not None:
+                both += this != other
+            elif this is not None:
+                only_this += 1
+            elif other is not None:
+                only_other.append(line_numbers[index])
+        notes.add(f"ambiguous:{plan.name}", both)
+        notes.add(f"only_this:{plan.name}", only_this)
+        notes.add(f"only_other:{plan.name}", len(only_other), only_other)
+
+    def warnings_from(self, notes: ChunkNotes) -> list[str]:
+        """The summary's warnings: the header's, then the time warnings of the whole file."""
+        warnings = list(self.warnings)
+        for plan in self.plans:
+            name = plan.name
+            zoned = notes.counts.get(f"zoned:{name}", 0)
+            naive = notes.counts.get(f"naive:{name}", 0)
+            if zoned and naive:
+                warnings.append(
+                    f"{name} mixes timestamps with and without a UTC offset: "
+                    f"{counted(zoned, 'value')} with one, {counted(naive, 'value')} without "
+                    f"(read in {plan.zone})"
+                )
+            elif naive and plan.stated_zone is None:
+                warnings.append(
+                    f"{name}: {counted(naive, 'timestamp')} without a UTC offset "
+                    f"{'was' if naive == 1 else 'were'} read in the "
+                    f"program's time zone ({plan.zone}); if the export is in another, set "
+                    "`timezone:` in the mapping or --timezone"
+                )
+            swapped = _swapped_order(plan.fmt)
+            other = notes.counts.get(f"only_other:{name}", 0)
+            both = notes.counts.get(f"ambiguous:{name}", 0)
+            if swapped is not None and other:
+                lines = ", ".join(map(str, notes.lines.get(f"only_other:{name}", [])))
+                warnings.append(
+                    f"{name}: {counted(other, 'value')} cannot be read as {plan.fmt!r} but can "
+                    f"as {swapped!r} (line {lines}{', …' if other > NOTED_LINES else ''}): is the "
+                    "file's day and month the other way round? see --timestamp-format"
+                )
+            elif swapped is not None and both and not notes.counts.get(f"only_this:{name}", 0):
+                warnings.append(
+                    f"{name}: every date reads as {plan.fmt!r} and as {swapped!r} too, "
+                    f"{counted(both, 'value')} differently: check the export's day and month "
+                    "order (--timestamp-format)"
+                )
+        return warnings
 
     @staticmethod
     def _after_created(

@@ -9,12 +9,14 @@ or the next import. `revert_batch` withdraws an import the same way.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
@@ -22,7 +24,7 @@ from sqlmodel import col
 from app.errors import FileProblem, Invalid, NotFound, Refused, UsageError
 from app.ingest import builtin_profile, load_mapping
 from app.ingest import profile_names as profile_names
-from app.ingest.mapping import Mapping
+from app.ingest.mapping import Mapping, MappingSpec
 from app.load import Diagnostic
 from app.metrics import months_touched_by, recompute_owed
 from app.metrics.record import ComputeSummary
@@ -44,16 +46,80 @@ class ChosenMapping:
     warnings: list[Diagnostic]
 
 
-def choose_mapping(mapping_file: Path | None = None, profile: str | None = None) -> ChosenMapping:
-    """A user's mapping file, or a shipped profile by name (default: generic); not both."""
+@dataclass(frozen=True)
+class MappingOverrides:
+    """Settings given for one import over whatever the profile or mapping file says, so changing
+    one of them does not mean copying a whole profile. None: the mapping's own."""
+
+    delimiter: str | None = None
+    encoding: str | None = None
+    timezone: str | None = None
+    """Time zone of naive timestamps: replaces the mapping's and every field's own."""
+    source: str | None = None
+    timestamp_format: str | None = None
+    """strptime format of every timestamp column (not the durations `after` created_at)."""
+
+
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
+
+
+def _apply(mapping: Mapping, overrides: MappingOverrides) -> Mapping:
+    """The mapping with the overrides applied, validated like the mapping itself."""
+    changes: dict[str, Any] = {}
+    if overrides.delimiter is not None:
+        changes["delimiter"] = _DELIMITER_NAMES.get(overrides.delimiter, overrides.delimiter)
+    if overrides.encoding is not None:
+        try:
+            codecs.lookup(overrides.encoding)
+        except LookupError:
+            raise UsageError(
+                f"unknown encoding {overrides.encoding!r} (e.g. utf-8, utf-16, cp1252, latin-1)"
+            ) from None
+        changes["encoding"] = overrides.encoding
+    if overrides.source is not None:
+        changes["source"] = overrides.source
+    if overrides.timezone is not None:
+        changes["timezone"] = overrides.timezone
+    if overrides.timestamp_format is not None:
+        changes["timestamp_format"] = overrides.timestamp_format
+    if not changes:
+        return mapping
+    data = mapping.spec.model_dump(exclude_none=True)
+    data.update(changes)
+    for field in data["fields"].values():
+        if overrides.timezone is not None:
+            field.pop("timezone", None)
+        if overrides.timestamp_format is not None and not field.get("after"):
+            field.pop("format", None)
+    try:
+        spec = MappingSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        raise UsageError(f"the command-line settings do not fit the mapping: {problems}") from None
+    return mapping.model_copy(update={"spec": spec})
+
+
+def choose_mapping(
+    mapping_file: Path | None = None,
+    profile: str | None = None,
+    overrides: MappingOverrides | None = None,
+) -> ChosenMapping:
+    """A user's mapping file, or a shipped profile by name (default: generic); not both; with
+    `overrides` applied over it."""
     if mapping_file is not None and profile is not None:
         raise UsageError("give a mapping file or a profile, not both")
     if mapping_file is None:
-        return ChosenMapping(builtin_profile(profile or DEFAULT_PROFILE), [])
-    mapping, diagnostics = load_mapping(mapping_file)
-    if mapping is None:
-        raise Invalid(f"the mapping {mapping_file} has errors", diagnostics)
-    return ChosenMapping(mapping, sorted(diagnostics))
+        chosen = ChosenMapping(builtin_profile(profile or DEFAULT_PROFILE), [])
+    else:
+        mapping, diagnostics = load_mapping(mapping_file)
+        if mapping is None:
+            raise Invalid(f"the mapping {mapping_file} has errors", diagnostics)
+        chosen = ChosenMapping(mapping, sorted(diagnostics))
+    if overrides is None:
+        return chosen
+    return ChosenMapping(_apply(chosen.mapping, overrides), chosen.warnings)
 
 
 @dataclass(frozen=True)
@@ -78,6 +144,7 @@ def import_file(
     author: str,
     compute: bool = True,
     progress: Callable[[int], None] | None = None,
+    strict: bool = False,
 ) -> ImportOutcome:
     """Import one export in one transaction, then recompute the actuals of every month it changed.
 
@@ -104,6 +171,7 @@ def import_file(
                 author=author,
                 progress=progress,
                 before_commit=owe_recompute,
+                strict=strict,
             )
     except FILE_ERRORS as exc:
         raise FileProblem(f"{Path(path).name}: {exc}; nothing was imported") from None

@@ -48,6 +48,12 @@ SAMPLES = {
     "seconds": st.sampled_from(
         [
             "",
+            "1:02:03",
+            "00:05:30.5",
+            "12:30",
+            "75:00",
+            "1:60:00",
+            "5 min",
             "0",
             "-0",
             "12",
@@ -173,6 +179,7 @@ def test_arrow_columns_agree_with_per_value_converters(data: st.DataObject) -> N
         for spec in (
             FieldMap(column="c"),
             FieldMap(column="c", unit="minutes") if kind == "seconds" else None,
+            FieldMap(column="c", unit="ms") if kind == "seconds" else None,
             FieldMap(column="c", format="%d/%m/%Y %H:%M") if kind == "timestamp" else None,
             FieldMap(column="c", format="%Y-%m-%d %H:%M:%S") if kind == "timestamp" else None,
             FieldMap(column="c", format="%Y-%m-%dT%H:%M") if kind == "timestamp" else None,

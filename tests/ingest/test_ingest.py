@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest import builtin_profile, ingest_file
 from app.ingest.importer import ImportSummary
+from app.ingest.records import EncodingProblem
 from app.periods import Month
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow
 
@@ -114,6 +115,9 @@ def test_quarantine_keeps_line_raw_values_and_every_reason(
         "field_issue_reasons": {},
         "months_touched": [],
         "unmapped_values": {},
+        "blanks_kept": 0,
+        "blanks_cleared": 0,
+        "warnings": [],
     }
     assert contacts(engine)["A"]["csat"] == 5  # the first occurrence is kept
     with engine.connect() as conn:
@@ -637,7 +641,7 @@ def test_a_sqlite_import_gives_its_connection_back_without_the_chunk_database(
         )  # not UTF-8, after the first chunks were written
     attached: list[list[str]] = []
     for path in (good, bad, good):
-        with contextlib.suppress(UnicodeDecodeError):
+        with contextlib.suppress(EncodingProblem):
             ingest(engine, path, chunk_rows=100)
         with engine.connect() as conn:
             attached.append([row[1] for row in conn.exec_driver_sql("PRAGMA database_list")])

@@ -200,3 +200,76 @@ def test_other_commands_do_not_load_pyarrow() -> None:
         ).stdout.strip()
         == "True"
     )
+
+
+def test_command_line_settings_override_the_profile(root: Path, tmp_path: Path) -> None:
+    """A semicolon-separated, Latin-1, day-first file in Berlin time through the shipped generic
+    profile, without copying it: --delimiter, --encoding, --timestamp-format, --timezone."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "contact_id;created_at;queue\nA;03/02/2026 10:00;Café\nB;24/02/2026 23:30;billing\n".encode(
+            "cp1252"
+        )
+    )
+    refused = runner.invoke(app, ["ingest", str(path), "--root", str(root), "--format", "json"])
+    assert refused.exit_code == 1 and "nothing was imported" in refused.output
+    args = ["ingest", str(path), "--root", str(root), "--format", "json", "--no-compute"]
+    args += ["--delimiter", "semicolon", "--encoding", "cp1252", "--timezone", "Europe/Berlin"]
+    result = runner.invoke(app, [*args, "--timestamp-format", "%d/%m/%Y %H:%M"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["imported"], summary["field_issues"]) == (2, 0)
+    assert not any("program's time zone" in warning for warning in summary["warnings"])
+    bad = runner.invoke(app, ["ingest", str(path), "--root", str(root), "--source", "Bad Name!"])
+    assert bad.exit_code == 2 and "source" in bad.output
+
+
+def test_source_on_the_command_line_keeps_a_second_instance_apart(
+    root: Path, write_csv: Callable[..., Path]
+) -> None:
+    """A second help-desk instance with overlapping ids overwrote the first one's CSAT."""
+    first = write_csv([{"contact_id": "1", "created_at": "2026-07-01T09:00:00Z", "csat": 5}])
+    second = write_csv(
+        [{"contact_id": "1", "created_at": "2026-07-02T09:00:00Z", "csat": 1}], name="eu.csv"
+    )
+    base = ["--root", str(root), "--format", "json", "--no-compute"]
+    assert runner.invoke(app, ["ingest", str(first), *base]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(second), *base, "--source", "zendesk-eu"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["source"], summary["imported"], summary["updated"]) == ("zendesk-eu", 1, 0)
+
+
+def test_the_text_summary_shows_warnings_and_blanks(
+    root: Path, write_csv: Callable[..., Path]
+) -> None:
+    path = write_csv(
+        [{"contact_id": "A", "created_at": "2026-07-01 09:00", "csat": 5}],
+        header=["contact_id", "created_at", "csat"],
+    )
+    blank = write_csv(
+        [{"contact_id": "A", "created_at": "2026-07-01 09:00"}],
+        header=["contact_id", "created_at", "csat"],
+        name="later.csv",
+    )
+    base = ["--root", str(root), "--no-compute"]
+    first = runner.invoke(app, ["ingest", str(path), *base])
+    assert "warning: the file has no column 'channel' (for channel)" in first.stdout
+    assert "warning: created_at: 1 timestamp without a UTC offset was read" in first.stdout
+    later = runner.invoke(app, ["ingest", str(blank), *base])
+    assert "blanks               1 kept, 0 cleared" in later.stdout
+
+
+def test_an_excel_unicode_file_says_which_encoding_to_give(root: Path, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "contact_id\tcreated_at\nA\t2026-07-01T09:00:00Z\n".encode("utf-16")  # with its BOM
+    )
+    refused = runner.invoke(app, ["ingest", str(path), "--root", str(root)])
+    assert refused.exit_code == 1
+    assert "the file is UTF-16 (Excel's 'Unicode text')" in refused.output
+    assert "use --encoding utf-16" in refused.output and "nothing was imported" in refused.output
+    base = ["ingest", str(path), "--root", str(root), "--no-compute", "--format", "json"]
+    result = runner.invoke(app, [*base, "--encoding", "utf-16", "--delimiter", "tab"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"] == 1

@@ -29,8 +29,10 @@ def kaggle_file() -> Path:
 
 def test_every_shipped_profile_is_a_valid_mapping() -> None:
     assert profile_names() == [
+        "amazon-connect",
         "freshdesk",
         "generic",
+        "genesys-cloud",
         "kaggle-support-tickets",
         "zendesk",
         "zendesk-explore",
@@ -91,6 +93,16 @@ def test_kaggle_sample_through_its_mapping(engine: Engine) -> None:
         "field_issue_reasons": {"resolution_before_creation": 1365},
         "months_touched": [],
         "unmapped_values": {},
+        "blanks_kept": 0,
+        "blanks_cleared": 0,
+        "warnings": [
+            "created_at: 2,769 timestamps without a UTC offset were read in the program's time "
+            "zone (America/Los_Angeles); if the export is in another, set `timezone:` in the "
+            "mapping or --timezone",
+            "resolved_at: 2,769 timestamps without a UTC offset were read in the program's time "
+            "zone (America/Los_Angeles); if the export is in another, set `timezone:` in the "
+            "mapping or --timezone",
+        ],
     }
     with engine.connect() as conn:
         channels = dict(

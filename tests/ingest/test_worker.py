@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from app.ingest import builtin_profile, chunks, importer, ingest_file
+from app.ingest.records import EncodingProblem
 from app.store.db import make_engine, upgrade
 from app.store.tables import Contact, FieldIssue, ImportBatch, QuarantinedRow
 
@@ -44,6 +45,8 @@ def _rows() -> list[dict[str, object]]:
         )  # an out-of-range NPS now and then: a field issue
     rows[40]["contact_id"] = ""  # missing id: quarantined
     rows[77]["created_at"] = "last tuesday"  # unusable date: quarantined
+    for row in rows[250:]:  # naive: counted for the summary's warning, in the worker too
+        row["first_response_at"] = str(row["first_response_at"]).removesuffix("-05:00")
     rows[250]["contact_id"] = "W3"  # a repeat of line 5, across chunk boundaries: quarantined
     return rows
 
@@ -124,6 +127,10 @@ def test_the_worker_gives_exactly_what_parsing_here_gives(
     assert (parallel.rows_read, parallel.imported, parallel.quarantined) == (300, 297, 3)
     assert parallel.quarantine_reasons == {"missing_id": 1, "bad_created_at": 1, "duplicate_id": 1}
     assert parallel.field_issue_reasons["out_of_range"] == 9
+    assert parallel.warnings == [
+        "first_response_at mixes timestamps with and without a UTC offset: 199 values with one, "
+        "40 values without (read in America/New_York)"
+    ]
     assert _state(engine) == _state(inline_engine)
 
 
@@ -136,7 +143,7 @@ def test_an_error_in_the_worker_is_raised_as_itself_and_nothing_is_kept(
             b"W900,2026-02-01T10:00:00Z,caf\xe9\n"
         )  # not UTF-8, after a few chunks were written
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(EncodingProblem, match=r"line \d+ is not valid UTF-8 \(byte 0xe9\)"):
         _ingest(engine, path)
     assert _row_counts(engine) == [0, 0, 0, 0]
 

@@ -165,6 +165,8 @@ def test_an_import_shows_preview_mapping_and_quarantine(
     quarantine = next(d.value for d in at.dataframe if "raw" in d.value.columns)
     assert sorted(quarantine["line"]) == [4, 5]
     assert all(reason for reason in quarantine["reasons"])
+    warnings = [w.value for w in at.warning]
+    assert any("the file has no column 'queue' (for queue)" in w for w in warnings), warnings
 
     from sqlalchemy import func, select
 

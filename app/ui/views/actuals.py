@@ -179,6 +179,8 @@ def import_tab(ctx: PageContext) -> None:
         f"Read {result['rows_read']} rows: {result['imported']} new, {result['updated']} updated, "
         f"{result['unchanged']} unchanged, {result['quarantined']} quarantined."
     )
+    for warning in summary.warnings:  # they quote the file's own column names
+        st.warning(authored_markdown(warning))
     if result["quarantine_reasons"]:
         st.write("Quarantined rows by reason:")
         data_table(
