@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,17 +13,31 @@ import typer
 
 from app.cli.common import Format, FormatOption
 from app.cli.report import text_diagnostics
+from app.display.changes import change_lines
+from app.errors import UsageError
 from app.service.database import open_store
-from app.service.imports import choose_mapping, import_file, profile_names
+from app.service.imports import (
+    ImportOutcome,
+    choose_mapping,
+    import_file,
+    preview_import,
+    profile_names,
+)
 from app.service.program import valid_program
+from app.spec.program import Program
 
 if TYPE_CHECKING:
     from app.service.imports import ImportSummary
 
 
-def format_summary(summary: ImportSummary) -> str:
+def format_summary(summary: ImportSummary, *, dry_run: bool = False) -> str:
+    heading = (
+        f"{summary.file} ({summary.source}), a preview: nothing was imported"
+        if dry_run
+        else f"{summary.file} ({summary.source}), import batch {summary.batch_id}"
+    )
     lines = [
-        f"{summary.file} ({summary.source}), import batch {summary.batch_id}",
+        heading,
         f"  rows read    {summary.rows_read:>9,}  = imported + updated + unchanged + quarantined",
         f"  imported     {summary.imported:>9,}",
         f"  updated      {summary.updated:>9,}",
@@ -38,6 +53,38 @@ def format_summary(summary: ImportSummary) -> str:
     lines += [
         f"    {code:<34} {count:>7,}" for code, count in sorted(summary.field_issue_reasons.items())
     ]
+    return "\n".join(lines)
+
+
+def format_outcome(outcome: ImportOutcome, program: Program) -> str:
+    """The summary, then (a preview's) examples, months and warnings, then what changes."""
+    lines = [format_summary(outcome.summary, dry_run=outcome.dry_run)]
+    if outcome.examples:
+        lines.append("  examples")
+        for examples in outcome.examples.values():
+            for example in examples:
+                lines.append(f"    line {example['line']:>7,}  {example['reason']}")
+    if outcome.facts is not None and outcome.facts.months:
+        months = ", ".join(f"{month} ({n:,})" for month, n in outcome.facts.months.items())
+        lines.append(f"  months       {months}")
+    computed = outcome.computed
+    if computed and computed.months:
+        verb = "would be" if outcome.dry_run else "were"
+        lines.append(
+            f"  actuals      {computed.recorded:>9,} recorded, {computed.revised:,} revised "
+            f"({computed.months[0]} … {computed.months[-1]} {verb} recomputed)"
+        )
+    if outcome.warnings:
+        lines.append("warnings")
+        lines += [f"  - {warning}" for warning in outcome.warnings]
+    changes = outcome.changes
+    as_of = f" (as of {outcome.as_of})" if outcome.as_of else ""
+    if changes.empty:
+        lines.append(f"no goal status, SLA outcome, credit or stored actual changes{as_of}")
+    else:
+        verb = "would change" if outcome.dry_run else "changed"
+        lines.append(f"this import {verb}{as_of}: {', '.join(changes.headline())}")
+        lines += change_lines(changes, program)
     return "\n".join(lines)
 
 
@@ -65,48 +112,51 @@ def ingest_command(
             help="Bring the computed actuals up to date afterwards (default).",
         ),
     ] = True,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Preview: run the whole import and the recompute, report what they would change "
+            "(rows, field issues, months, stored actuals, goal statuses, SLA outcomes, credits, "
+            "warnings) and roll everything back.",
+        ),
+    ] = False,
 ) -> None:
-    """Import a contact export, then recompute the actuals it changes. Exit 1 when rows had to be
-    quarantined (they are listed in the store)."""
+    """Import a contact export, then recompute the actuals it changes, and list what that changed.
+    Exit 1 when rows had to be quarantined (they are listed in the store; with --dry-run, in the
+    report)."""
+    if dry_run and not compute:
+        raise UsageError("--dry-run previews the import with its recompute; leave out --no-compute")
     chosen = choose_mapping(mapping_file, profile)
     if chosen.warnings:
         typer.echo(text_diagnostics(chosen.warnings), err=True)
     program = valid_program(root)
     engine = open_store(root)
     author = by or getpass.getuser()
+    run = preview_import if dry_run else partial(import_file, compute=compute)
     if format is Format.text and sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        doing = "previewing" if dry_run else "importing"
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
         ) as bar:
-            task = bar.add_task(f"importing {file.name}")
-            outcome = import_file(
+            task = bar.add_task(f"{doing} {file.name}")
+            outcome = run(
                 engine,
                 program,
                 file,
                 mapping=chosen.mapping,
                 author=author,
-                compute=compute,
-                progress=lambda n: bar.update(
-                    task, description=f"importing {file.name}: {n:,} rows"
-                ),
+                progress=lambda n: bar.update(task, description=f"{doing} {file.name}: {n:,} rows"),
             )
     else:
-        outcome = import_file(
-            engine, program, file, mapping=chosen.mapping, author=author, compute=compute
-        )
-    summary, computed = outcome.summary, outcome.computed
+        outcome = run(engine, program, file, mapping=chosen.mapping, author=author)
     if format is Format.json:
         typer.echo(json.dumps(outcome.as_dict(), indent=2))
     else:
-        typer.echo(format_summary(summary))
-        if computed:
-            typer.echo(
-                f"  actuals      {computed.recorded:>9,} recorded, {computed.revised:,} revised "
-                f"({computed.months[0]} … {computed.months[-1]})"
-            )
-    if summary.quarantined:
+        typer.echo(format_outcome(outcome, program))
+    if outcome.summary.quarantined:
         raise typer.Exit(code=1)
 
 

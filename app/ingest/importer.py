@@ -186,19 +186,22 @@ def _attach_chunk(conn: Connection, chunk: bytes) -> None:
 
 
 @contextmanager
-def _import_transaction(engine: Engine) -> Iterator[Connection]:
+def _import_transaction(engine: Engine, *, commit: bool = True) -> Iterator[Connection]:
     """The import's one transaction; on SQLite with CHUNK_SCHEMA attached for its length.
+    Without `commit` it is rolled back at the end however it went (a dry run).
 
     SQLite detaches a database only outside a transaction that has read it, so the detach comes
     after the commit or rollback; a connection that cannot detach is dropped from the pool."""
     with engine.connect() as conn:
         attached = False
         try:
-            with conn.begin():
+            with conn.begin() as transaction:
                 if conn.dialect.name == "sqlite":
                     conn.exec_driver_sql(f"ATTACH DATABASE ':memory:' AS {CHUNK_SCHEMA}")
                     attached = True
                 yield conn
+                if not commit:
+                    transaction.rollback()
         finally:
             if attached and not conn.invalidated:
                 try:
@@ -273,8 +276,16 @@ def ingest_file(
     author: str,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    before_commit: Callable[[Connection, ImportSummary], None] | None = None,
+    commit: bool = True,
 ) -> ImportSummary:
-    """Import one export file in one transaction and say what happened (see ImportSummary)."""
+    """Import one export file in one transaction and say what happened (see ImportSummary).
+
+    `before_commit` runs last inside that transaction, on its connection, with the summary: it
+    sees the contacts as the import leaves them (the preview recomputes and evaluates there).
+    Without `commit` the transaction is rolled back at the end: nothing of the import stays — no
+    batch row, contact, quarantined row or field issue (a dry run); the summary says what it
+    would have done."""
     path = Path(path)
     _reader, header, handle = open_csv(path, mapping)
     handle.close()
@@ -295,7 +306,7 @@ def ingest_file(
         digest = file_sha256(path)
         read = worker.chunks if worker is not None else parsed_chunks
         source = mapping.spec.source
-        with _import_transaction(engine) as conn:
+        with _import_transaction(engine, commit=commit) as conn:
             batch_id = int(
                 conn.execute(
                     insert(BATCHES)
@@ -316,7 +327,12 @@ def ingest_file(
                 first_load.destination if first_load is not None else Destination(conn.dialect.name)
             )
             with closing(read(path, mapping, program_timezone, chunk_rows, destination)) as chunks:
-                return _import(conn, path, batch_id, chunks, parser, mapping, first_load, progress)
+                summary = _import(
+                    conn, path, batch_id, chunks, parser, mapping, first_load, progress
+                )
+            if before_commit is not None:
+                before_commit(conn, summary)
+            return summary
     finally:
         if worker is not None:
             worker.stop()

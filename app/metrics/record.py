@@ -175,9 +175,16 @@ def _excluded_values(
 
 
 def refresh_after_import(
-    engine: Engine, program: Program, *, batch_id: int, author: str
+    bind: Engine | Connection, program: Program, *, batch_id: int, author: str
 ) -> ComputeSummary:
-    """Bring the computed actuals up to date with what import batch `batch_id` changed (one transaction)."""
-    months = contact_months(engine, program.timezone, since_batch=batch_id)
-    with session_scope(engine) as session:
+    """Bring the computed actuals up to date with what import batch `batch_id` changed (one
+    transaction). Given a connection, inside its transaction (which the caller ends: the
+    import's preview rolls it back), the queries reading the contacts as it sees them."""
+    months = contact_months(bind, program.timezone, since_batch=batch_id)
+    if isinstance(bind, Connection):
+        with Session(bind=bind, expire_on_commit=False) as session:
+            summary = write_computed_actuals(session, program, months=months, author=author)
+            session.flush()
+            return summary
+    with session_scope(bind) as session:
         return write_computed_actuals(session, program, months=months, author=author)
