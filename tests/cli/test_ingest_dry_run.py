@@ -4,17 +4,14 @@ summary then lists the same changes."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
+from ui.pagekit import copy_program
 
 from app.cli import app
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ui.pagekit import copy_program  # noqa: E402
 
 runner = CliRunner()
 CSV = (

@@ -3,7 +3,6 @@ and a real import that then reports the same changes. On SQLite and PostgreSQL."
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,15 +12,13 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
+from ui.pagekit import copy_program
 
 from app.periods import Month
 from app.service.actuals import kpis
 from app.service.imports import choose_mapping, import_file, preview_import
 from app.service.program import valid_program
 from app.spec.program import Program
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ui.pagekit import copy_program  # noqa: E402
 
 AS_OF = date(2026, 11, 23)
 HEADER = "contact_id,created_at,channel,priority,segment,resolved_at,csat\n"
@@ -138,7 +135,9 @@ def test_a_preview_reports_rows_changes_and_warnings_and_the_import_then_does_th
         None,
         100.0,
     )
-    outcomes = {(o.contract_id, o.objective_id, str(o.period)): (o.old, o.new) for o in changes.outcomes}
+    outcomes = {
+        (o.contract_id, o.objective_id, str(o.period)): (o.old, o.new) for o in changes.outcomes
+    }
     assert outcomes[("harborline_premier", "critical_resolved", "2026-10")] == ("unmeasured", "met")
     credits = {(c.contract_id, str(c.period)): c for c in changes.credits}
     october = credits[("harborline_premier", "2026-10")]
