@@ -22,7 +22,7 @@ from app.evaluate import ActualsIndex, ProgramEvaluation, evaluate_program
 from app.evaluate.changes import ProgramChanges, program_changes
 from app.ingest import builtin_profile, load_mapping
 from app.ingest import profile_names as profile_names
-from app.ingest.mapping import Mapping
+from app.ingest.mapping import Mapping as Mapping
 from app.load import Diagnostic
 from app.metrics import refresh_after_import
 from app.metrics.batch import BatchFacts, batch_facts
