@@ -44,8 +44,9 @@ from app.ui.tables import data_table
 from app.words import counted
 
 SEEN_KEY = "actuals.record.seen"
+# (file, digest, profile) and the preview of an import that waits for its confirmation. (A
+# comment, not a docstring: Streamlit writes a page script's bare strings onto the page.)
 PENDING_KEY = "actuals.import.pending"
-"""(file, digest, profile) and the preview of an import that waits for its confirmation."""
 PREVIEW_ROWS = 20
 
 
