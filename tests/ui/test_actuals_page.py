@@ -7,7 +7,7 @@ from typing import Any
 
 from app.periods import Month
 from app.ui.roles import Viewer
-from ui.pagekit import PageFactory
+from ui.pagekit import PageFactory, main_text
 
 MANAGER = Viewer(role="manager", email="priya.nair@example.com")
 CSAT_ALL = "channel=chat,email,phone"
@@ -239,6 +239,7 @@ def test_an_import_that_changes_a_goal_status_waits_for_confirmation(
     assert not at.exception, [e.value for e in at.exception]
     warning = next(w.value for w in at.warning if w.value.startswith("This import changes: "))
     assert "goal statuses" in warning and "Nothing has been imported yet" in warning
+    assert "(file, digest, profile)" not in main_text(at)  # no stray page-script string
     goals = next(d.value for d in at.dataframe if "goal" in d.value.columns)
     row = goals[goals["goal"] == "csat_to_85"].iloc[0]
     assert (row["before"], row["after"]) == ("no data", "achieved")  # 2 of 2 satisfied: 100 %
