@@ -7,7 +7,7 @@ touches a database. When several revisions of one key are given, the highest rev
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,13 @@ class ActualsIndex:
             if by_month[index].value is not None:
                 return Month.from_index(index), by_month[index]
         return None
+
+    def points(self) -> Iterator[tuple[str, str, Month, ActualPoint]]:
+        """Every (metric, scope key, month, point), series by series, months in order."""
+        for (metric, scope_key), months in sorted(self._months.items()):
+            by_month = self._series[(metric, scope_key)]
+            for index in months:
+                yield metric, scope_key, Month.from_index(index), by_month[index]
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._series.values())

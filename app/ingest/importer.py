@@ -224,19 +224,22 @@ def _attach_chunk(conn: Connection, chunk: bytes) -> None:
 
 
 @contextmanager
-def _import_transaction(engine: Engine) -> Iterator[Connection]:
+def _import_transaction(engine: Engine, *, commit: bool = True) -> Iterator[Connection]:
     """The import's one transaction; on SQLite with CHUNK_SCHEMA attached for its length.
+    Without `commit` it is rolled back at the end however it went (a dry run).
 
     SQLite detaches a database only outside a transaction that has read it, so the detach comes
     after the commit or rollback; a connection that cannot detach is dropped from the pool."""
     with engine.connect() as conn:
         attached = False
         try:
-            with conn.begin():
+            with conn.begin() as transaction:
                 if conn.dialect.name == "sqlite":
                     conn.exec_driver_sql(f"ATTACH DATABASE ':memory:' AS {CHUNK_SCHEMA}")
                     attached = True
                 yield conn
+                if not commit:
+                    transaction.rollback()
         finally:
             if attached and not conn.invalidated:
                 try:
@@ -314,14 +317,18 @@ def ingest_file(
     chunk_rows: int = CHUNK_ROWS,
     before_commit: Callable[[Connection, ImportSummary], None] | None = None,
     strict: bool = False,
+    commit: bool = True,
 ) -> ImportSummary:
     """Import one export file in one transaction and say what happened (see ImportSummary).
 
-    `before_commit` runs last inside the import's transaction, on its connection, once the
-    contacts are merged (the batch's new and changed contacts carry its `batch_id`, the changed
-    ones' previous values are in `contact_previous`): where the caller records what the import
-    owes, so that it commits with the contacts or not at all. `strict`: a mapped optional column
-    missing from the file is an error, not a warning."""
+    `before_commit` runs last inside that transaction, on its connection, with the summary, once
+    the contacts are merged (the batch's new and changed contacts carry its `batch_id`, the
+    changed ones' previous values are in `contact_previous`): where the caller records what the
+    import owes, so that it commits with the contacts or not at all, and where the preview
+    recomputes and evaluates. `strict`: a mapped optional column missing from the file is an
+    error, not a warning. Without `commit` the transaction is rolled back at the end: nothing of
+    the import stays — no batch row, contact, quarantined row or field issue (a dry run); the
+    summary says what it would have done."""
     path = Path(path)
     try:
         return _ingest_file(
@@ -334,6 +341,7 @@ def ingest_file(
             chunk_rows,
             strict,
             before_commit,
+            commit,
         )
     except UnicodeDecodeError as exc:
         raise EncodingProblem(encoding_message(path, mapping.spec.encoding, exc)) from None
@@ -349,6 +357,7 @@ def _ingest_file(
     chunk_rows: int,
     strict: bool,
     before_commit: Callable[[Connection, ImportSummary], None] | None,
+    commit: bool,
 ) -> ImportSummary:
     refuse_other_encodings(path, mapping.spec.encoding)
     _reader, header, handle = open_csv(path, mapping)
@@ -370,7 +379,7 @@ def _ingest_file(
         digest = file_sha256(path)
         read = worker.chunks if worker is not None else parsed_chunks
         source = mapping.spec.source
-        with _import_transaction(engine) as conn:
+        with _import_transaction(engine, commit=commit) as conn:
             batch_id = int(
                 conn.execute(
                     insert(BATCHES)

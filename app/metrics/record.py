@@ -12,6 +12,8 @@ person's correction: it is kept, and counted as such, rather than silently overw
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -238,10 +240,46 @@ def _excluded_values(
     ]
 
 
-def recompute_owed(engine: Engine, program: Program, *, author: str) -> ComputeSummary | None:
+IN_TRANSACTION_CACHE_KIB = 131_072
+"""SQLite: the page cache while the KPI queries run inside an import's own transaction (its
+preview). The contacts that transaction wrote are pages in the write-ahead log, not in the
+database file's memory map, and the default 2 MB cache reads them from the log again for every
+query: 1M contacts, a year of the example program's series, 37 s with it, 21 s with 128 MB."""
+
+
+@contextmanager
+def _sqlite_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """On SQLite, `conn`'s page cache at `kib` KiB for the block, then as it was."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {before}")
+
+
+def recompute_owed(
+    bind: Engine | Connection, program: Program, *, author: str
+) -> ComputeSummary | None:
     """Recompute every month owed a recompute (`app.store.owed`) and clear the debt, in one
-    transaction; None when nothing was owed."""
-    with session_scope(engine) as session:
+    transaction; None when nothing was owed. Given a connection, inside its transaction (which
+    the caller ends: the import's preview rolls it back), the queries reading the contacts as
+    that transaction sees them."""
+    if isinstance(bind, Connection):
+        with (
+            _sqlite_cache(bind, IN_TRANSACTION_CACHE_KIB),
+            Session(bind=bind, expire_on_commit=False) as session,
+        ):
+            months = take_owed(session)
+            if not months:
+                return None
+            summary = write_computed_actuals(session, program, months=months, author=author)
+            session.flush()
+            return summary
+    with session_scope(bind) as session:
         months = take_owed(session)
         if not months:
             return None

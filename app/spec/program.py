@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from app.periods import Month
 from app.spec.access import Access as Access
 from app.spec.common import Currency, Document, Scope, Strict, TimeZoneName
 from app.spec.goal import Goal
@@ -250,3 +251,25 @@ def measured_series(program: Program) -> list[tuple[str, Scope]]:
         for objective in contract.spec.objectives:
             add(objective.metric, objective.scope)
     return [seen[key] for key in sorted(seen)]
+
+
+def scope_vocabulary(program: Program) -> dict[str, tuple[str, ...]]:
+    """Dimension → every value the program's scopes name (metrics' own scopes, goals, guardrails,
+    SLA objectives), for the dimensions any of them restricts: a contact with another value falls
+    in no scoped series."""
+    scopes = [metric.spec.scope for metric in program.metrics.values()]
+    scopes += [scope for _, scope in measured_series(program)]
+    found: dict[str, set[str]] = {}
+    for scope in scopes:
+        for dimension, values in scope.filters().items():
+            found.setdefault(dimension, set()).update(values)
+    return {dimension: tuple(sorted(values)) for dimension, values in sorted(found.items())}
+
+
+def first_measured_month(program: Program) -> Month:
+    """The first month the program reads actuals for: the earliest goal baseline, contract start
+    or the program's own start."""
+    months = [Month.of(program.start_date)]
+    months += [goal.spec.baseline.period for goal in program.goals.values() if goal.spec.baseline]
+    months += [Month.of(contract.spec.effective.from_) for contract in program.contracts.values()]
+    return min(months)

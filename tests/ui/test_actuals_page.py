@@ -7,7 +7,7 @@ from typing import Any
 
 from app.periods import Month
 from app.ui.roles import Viewer
-from ui.pagekit import PageFactory
+from ui.pagekit import PageFactory, main_text
 
 MANAGER = Viewer(role="manager", email="priya.nair@example.com")
 CSAT_ALL = "channel=chat,email,phone"
@@ -160,6 +160,10 @@ def test_an_import_shows_preview_mapping_and_quarantine(
     assert len(preview) == 4
     at.button(key="import.run").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    # C1's CSAT 5 would put the CSAT goal at 100 % in October: the page asks first.
+    assert any(w.value.startswith("This import changes: ") for w in at.warning)
+    at.button(key="import.confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
     success = [s.value for s in at.success]
     assert success and "Read 4 rows: 2 new" in success[0] and "2 quarantined" in success[0]
     quarantine = next(d.value for d in at.dataframe if "raw" in d.value.columns)
@@ -201,6 +205,8 @@ def test_an_import_lists_the_values_its_mapping_does_not_name(
     at.selectbox(key="import.profile").set_value("zendesk").run()
     at.button(key="import.run").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    assert any("no scope of the program names: carrier_pigeon (2)" in w.value for w in at.warning)
+    at.button(key="import.confirm").click().run()  # the preview: two goals change status
     assert any("does not name" in w.value for w in at.warning)
     unmapped = next(d.value for d in at.dataframe if "field" in d.value.columns)
     assert unmapped.to_dict("records") == [
@@ -230,3 +236,66 @@ def ctx_first_metric_is_manual(at: Any) -> bool:
         "net_revenue_retention",
         "platform_uptime",
     }
+
+
+def contact_count(database_url: str) -> int:
+    from sqlalchemy import func, select
+
+    from app.store.db import get_engine, session_scope
+    from app.store.tables import Contact
+
+    with session_scope(get_engine(database_url)) as session:
+        return int(session.execute(select(func.count()).select_from(Contact)).scalar_one())
+
+
+OCTOBER_CSAT = (
+    "contact_id,created_at,channel,csat\n"
+    "C1,2026-10-05T10:00:00-07:00,chat,5\n"
+    "C2,2026-10-06T11:00:00-07:00,email,4\n"
+)
+
+
+def test_an_import_that_changes_a_goal_status_waits_for_confirmation(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    at = open_page("actuals", program_root, viewer=MANAGER)
+    at.file_uploader(key="import.file").upload("october.csv", OCTOBER_CSAT.encode(), "text/csv")
+    at.run()
+    at.button(key="import.run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    warning = next(w.value for w in at.warning if w.value.startswith("This import changes: "))
+    assert "goal statuses" in warning and "Nothing has been imported yet" in warning
+    assert "(file, digest, profile)" not in main_text(at)  # no stray page-script string
+    goals = next(d.value for d in at.dataframe if "goal" in d.value.columns)
+    row = goals[goals["goal"] == "csat_to_85"].iloc[0]
+    assert (row["before"], row["after"]) == ("no data", "achieved")  # 2 of 2 satisfied: 100 %
+    assert contact_count(database_url) == 0  # the preview was rolled back
+
+    at.button(key="import.cancel").click().run()
+    assert any(i.value == "Nothing was imported." for i in at.info)
+    assert contact_count(database_url) == 0
+
+    at.button(key="import.run").click().run()
+    at.button(key="import.confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert contact_count(database_url) == 2
+    assert any(i.value.startswith("This import changed: ") for i in at.info)
+    done = next(d.value for d in at.dataframe if "goal" in d.value.columns)
+    assert "csat_to_85" in list(done["goal"])
+    assert not any(b.key == "import.confirm" for b in at.button)
+
+
+def test_an_import_that_changes_no_status_or_credit_goes_straight_in(
+    program_root: Path, database_url: str, open_page: PageFactory
+) -> None:
+    # November is the open month on 2026-11-23: no goal is judged on it, no contract scope has it.
+    csv_text = "contact_id,created_at,channel,csat\nN1,2026-11-05T10:00:00-08:00,chat,5\n"
+    at = open_page("actuals", program_root, viewer=MANAGER)
+    at.file_uploader(key="import.file").upload("november.csv", csv_text.encode(), "text/csv")
+    at.run()
+    at.button(key="import.run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [w.value for w in at.warning if w.value.startswith("This import changes")]
+    assert contact_count(database_url) == 1
+    changed = next(i.value for i in at.info if i.value.startswith("This import changed: "))
+    assert "stored actual" in changed and "goal" not in changed

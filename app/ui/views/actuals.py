@@ -1,27 +1,34 @@
 """Actuals: record a figure by hand, import a contact export, read the revision history.
 
 Writes go through the store's and the importer's functions, the same ones `cxgov actuals record`
-and `cxgov ingest` call. A correction needs a reason; when someone else recorded a value since
+and `cxgov ingest` call. An import is previewed first (the whole import and its recompute, rolled
+back): when it would change a goal's status or a credit, the page says what and asks for a
+confirmation; otherwise it imports straight away. Either way it then shows what changed. A correction needs a reason; when someone else recorded a value since
 this page was drawn, the write is refused with the conflict shown, never silently overwritten.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
+from app.display.changes import actual_rows, credit_rows, goal_rows, outcome_rows
 from app.display.labels import format_value
 from app.errors import CxgovError
 from app.periods import Month
 from app.service.actuals import record_actual, revisions
 from app.service.imports import (
+    ImportOutcome,
+    Mapping,
     choose_mapping,
     field_issues,
     import_file,
+    preview_import,
     profile_names,
     quarantine_report,
     recent_imports,
@@ -37,6 +44,9 @@ from app.ui.tables import data_table
 from app.words import counted
 
 SEEN_KEY = "actuals.record.seen"
+# (file, digest, profile) and the preview of an import that waits for its confirmation. (A
+# comment, not a docstring: Streamlit writes a page script's bare strings onto the page.)
+PENDING_KEY = "actuals.import.pending"
 PREVIEW_ROWS = 20
 
 
@@ -161,18 +171,122 @@ def import_tab(ctx: PageContext) -> None:
         return
     st.caption(f"First {len(preview)} rows of {upload.name}; columns: {', '.join(header)}")
     data_table(preview, hide_index=True, width="stretch", key="import.preview")
-    if not st.button("Import", type="primary", key="import.run"):
+    token = (upload.name, hashlib.sha256(data).hexdigest(), profile)
+    pending = st.session_state.get(PENDING_KEY)
+    if pending is not None and pending[0] != token:
+        del st.session_state[PENDING_KEY]  # another file or mapping: its preview no longer applies
+    if st.button("Import", type="primary", key="import.run"):
+        st.session_state.pop(PENDING_KEY, None)
+        seen = _uploaded(ctx, upload.name, data, mapping, preview=True)
+        if seen is None:
+            return
+        if not seen.changes.decisive:
+            _show_import(ctx, _uploaded(ctx, upload.name, data, mapping, preview=False))
+            return
+        st.session_state[PENDING_KEY] = (token, seen)
+    pending = st.session_state.get(PENDING_KEY)
+    if pending is None:
         return
+    box = st.empty()
+    with box.container():
+        confirm = _confirmation(ctx, pending[1])
+    if confirm is None:
+        return
+    del st.session_state[PENDING_KEY]
+    box.empty()
+    if confirm:
+        _show_import(ctx, _uploaded(ctx, upload.name, data, mapping, preview=False))
+    else:
+        st.info("Nothing was imported.")
+
+
+def _uploaded(
+    ctx: PageContext, name: str, data: bytes, mapping: Mapping, *, preview: bool
+) -> ImportOutcome | None:
+    """The upload previewed (rolled back) or imported; None, with the error shown, when refused."""
     with tempfile.TemporaryDirectory(prefix="cxgov-upload-") as folder:
-        path = Path(folder) / Path(upload.name).name
+        path = Path(folder) / Path(name).name
         path.write_bytes(data)
+        run = preview_import if preview else import_file
         try:
-            outcome = import_file(
-                ctx.engine, ctx.program, path, mapping=mapping, author=ctx.viewer.author
+            return run(
+                ctx.engine,
+                ctx.program,
+                path,
+                mapping=mapping,
+                author=ctx.viewer.author,
+                as_of=ctx.as_of,
             )
         except CxgovError as exc:
             st.error(f"Not imported: {exc}")
-            return
+            return None
+
+
+def _confirmation(ctx: PageContext, seen: ImportOutcome) -> bool | None:
+    """The preview of an import that changes a goal's status or a credit, and the question:
+    True (confirmed), False (cancelled) or None (not answered yet)."""
+    summary = seen.summary
+    st.warning(
+        f"This import changes: {', '.join(seen.changes.headline())} (as of {seen.as_of}). "
+        "Nothing has been imported yet.",
+        icon=":material/warning:",
+    )
+    st.caption(
+        f"{summary.file}: {counted(summary.rows_read, 'row')} — {summary.imported:,} new, "
+        f"{summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+        f"{summary.quarantined:,} quarantined, {counted(summary.field_issues, 'field issue')}."
+    )
+    _changes(ctx, seen, key="import.preview")
+    _preview_details(seen)
+    yes, no = st.columns([1, 4])
+    if yes.button("Confirm import", type="primary", key="import.confirm"):
+        return True
+    if no.button("Cancel", key="import.cancel"):
+        return False
+    return None
+
+
+def _changes(ctx: PageContext, outcome: ImportOutcome, *, key: str) -> None:
+    changes = outcome.changes
+    if changes.goals:
+        st.write("Goal statuses:")
+        data_table(goal_rows(changes), hide_index=True, width="stretch", key=f"{key}.goals")
+    if changes.credits:
+        st.write("Credits:")
+        data_table(credit_rows(changes), hide_index=True, width="stretch", key=f"{key}.credits")
+    if changes.outcomes:
+        st.write("SLA outcomes:")
+        data_table(outcome_rows(changes), hide_index=True, width="stretch", key=f"{key}.outcomes")
+    if changes.actuals:
+        with st.expander(f"Stored actuals: {counted(len(changes.actuals), 'change')}"):
+            data_table(
+                actual_rows(changes, ctx.program),
+                hide_index=True,
+                width="stretch",
+                key=f"{key}.actuals",
+            )
+
+
+def _preview_details(seen: ImportOutcome) -> None:
+    for warning in seen.warnings:
+        st.warning(warning, icon=":material/info:")
+    if seen.examples:
+        with st.expander("Field issues and quarantined rows: examples"):
+            data_table(
+                [
+                    {"reason": code, "line": example["line"], "detail": example["reason"]}
+                    for code, examples in seen.examples.items()
+                    for example in examples
+                ],
+                hide_index=True,
+                width="stretch",
+                key="import.preview.examples",
+            )
+
+
+def _show_import(ctx: PageContext, outcome: ImportOutcome | None) -> None:
+    if outcome is None:
+        return
     summary, computed = outcome.summary, outcome.computed
     result = summary.as_dict()
     st.success(
@@ -223,6 +337,13 @@ def import_tab(ctx: PageContext) -> None:
             f"{computed.recorded} recorded, {computed.revised} revised.",
             icon=":material/functions:",
         )
+    if outcome.changes.empty:
+        st.info("No goal status, SLA outcome, credit or stored actual changed.")
+    else:
+        st.info(
+            f"This import changed: {', '.join(outcome.changes.headline())} (as of {outcome.as_of})."
+        )
+        _changes(ctx, outcome, key="import.done")
 
 
 def history_tab(ctx: PageContext) -> None:
