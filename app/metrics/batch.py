@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.engine import Connection
 
 from app.metrics.measures import measure_for
-from app.metrics.queries import CONTACTS, Window, period_label
+from app.metrics.queries import CONTACTS, Window, not_done, period_label
 from app.periods import Month
 from app.spec.metric import Backlog
 
@@ -36,7 +36,8 @@ class BatchFacts:
     outside_vocabulary: dict[str, dict[str, int]] = field(default_factory=dict)
     """Field → value → contacts, for values no scope of the program names (blank not counted)."""
     open_long: int = 0
-    """Contacts with no resolution created before `open_before`: open in every backlog since."""
+    """Contacts with no resolution created before `open_before` whose status does not say they
+    are done: open in every backlog since."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -80,7 +81,15 @@ def batch_facts(
             func.sum(case((c.created_at >= period_end, 1), else_=0)),
             func.sum(
                 case(
-                    (and_(c.resolved_at.is_(None), c.created_at < open_before, backlog), 1),
+                    (
+                        and_(
+                            c.resolved_at.is_(None),
+                            not_done(c),
+                            c.created_at < open_before,
+                            backlog,
+                        ),
+                        1,
+                    ),
                     else_=0,
                 )
             ),

@@ -277,7 +277,7 @@ def percentile_query(series: Series, window: Window, by: str | None) -> Select[A
     )
 
 
-def _not_done(c: Any) -> ColumnElement[bool]:
+def not_done(c: Any) -> ColumnElement[bool]:
     """The contact's status does not say the work is done (an unknown status does not)."""
     return or_(c.status.is_(None), c.status.not_in(DONE_STATUSES))
 
@@ -317,7 +317,7 @@ def backlog_query(
             measure_for(series.metric.spec.calculation, c).sample,
             c.created_at < ends[-1] - older_than,
             or_(
-                and_(c.resolved_at.is_(None), _not_done(c)),
+                and_(c.resolved_at.is_(None), not_done(c)),
                 and_(c.resolved_at >= ends[0], c.resolution_seconds >= older_than.total_seconds()),
             ),
         )

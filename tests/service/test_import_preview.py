@@ -202,3 +202,20 @@ def test_a_dry_run_leaves_every_table_and_every_figure_as_it_was(
 def test_tables_are_every_table_the_models_define(engine: Engine) -> None:
     defined = set(SQLModel.metadata.tables)
     assert defined <= set(table_counts(engine))
+
+
+def test_a_closed_ticket_without_a_resolution_is_not_warned_of_as_open_for_ever(
+    engine: Engine, program: Program, tmp_path: Path
+) -> None:
+    """The status says the work is done, so the backlog does not count it: neither does the
+    preview's warning (the Kaggle sample: 1,365 closed tickets whose resolution was bad)."""
+    path = write(
+        tmp_path,
+        "old.csv",
+        "contact_id,created_at,channel,status,resolved_at\n"
+        "O1,2026-05-10T10:00:00-07:00,email,closed,\n"
+        "O2,2026-05-11T10:00:00-07:00,email,open,\n"
+        "O3,2026-05-12T10:00:00-07:00,email,,\n",
+    )
+    seen = preview(engine, program, path)
+    assert seen.facts.open_long == 2  # O2 (open) and O3 (status unknown), not O1
