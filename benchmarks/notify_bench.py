@@ -80,13 +80,13 @@ def program_with_people() -> tuple[Any, list[Any]]:
             "spec": {
                 **program.settings.spec.model_dump(by_alias=True, exclude_none=True),
                 "checkin_cadence": "fortnightly",
+                "app_url": "https://cx.bench.example",
                 "access": {
                     "manager": MANAGERS,
                     "committee": COMMITTEE,
                     "agent": ["@bench.example"],
                 },
                 "notifications": {
-                    "app_url": "https://cx.bench.example",
                     "channels": [
                         {"id": "email", "type": "email", "url_env": "BENCH_EMAIL"},
                         {"id": "ops", "type": "chat", "url_env": "BENCH_OPS", "role": "manager"},
