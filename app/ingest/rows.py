@@ -807,7 +807,10 @@ class RowParser:
                     if index is None:
                         index = self._find(other, name)
                 if index is None:
-                    (absent if field.optional else missing).append(f"{field.column!r} (for {name})")
+                    named = repr(field.column)
+                    if field.column.strip() != name:
+                        named += f" (for {name})"
+                    (absent if field.optional else missing).append(named)
                     continue
             value_map = {key: (value or "").strip() for key, value in field.value_map().items()}
             fmt = None if field.after else field.format or spec.timestamp_format

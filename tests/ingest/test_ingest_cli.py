@@ -254,7 +254,7 @@ def test_the_text_summary_shows_warnings_and_blanks(
     )
     base = ["--root", str(root), "--no-compute"]
     first = runner.invoke(app, ["ingest", str(path), *base])
-    assert "warning: the file has no column 'channel' (for channel)" in first.stdout
+    assert "warning: the file has no column 'channel'" in first.stdout
     assert "warning: created_at: 1 timestamp without a UTC offset was read" in first.stdout
     later = runner.invoke(app, ["ingest", str(blank), *base])
     assert "blanks               1 kept, 0 cleared" in later.stdout

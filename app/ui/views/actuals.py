@@ -268,6 +268,8 @@ def _changes(ctx: PageContext, outcome: ImportOutcome, *, key: str) -> None:
 
 
 def _preview_details(seen: ImportOutcome) -> None:
+    for warning in seen.summary.warnings:  # they quote the file's own column names
+        st.warning(authored_markdown(warning))
     for warning in seen.warnings:
         st.warning(warning, icon=":material/info:")
     if seen.examples:
