@@ -24,6 +24,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, parse_pattern
 
+from app.display.labels import STATUS_LABEL
 from app.notify.events import Event
 from app.notify.recipients import Recipient
 from app.periods import Month
@@ -116,31 +117,22 @@ PHRASES: dict[str, dict[str, str]] = {
     },
 }
 
+_GERMAN_STATUS: dict[str, str] = {
+    "achieved": "erreicht",
+    "on_track": "im Plan",
+    "at_risk": "gefährdet",
+    "off_track": "nicht im Plan",
+    "no_data": "keine Daten",
+    "missed": "verfehlt",
+    "done": "erledigt",
+    "done_late": "verspätet erledigt",
+    "overdue": "überfällig",
+    "due": "fällig",
+}
+
 STATUS: dict[str, dict[str, str]] = {
-    "en": {
-        "achieved": "achieved",
-        "on_track": "on track",
-        "at_risk": "at risk",
-        "off_track": "off track",
-        "no_data": "no data",
-        "missed": "missed",
-        "done": "done",
-        "done_late": "done late",
-        "overdue": "overdue",
-        "due": "due",
-    },
-    "de": {
-        "achieved": "erreicht",
-        "on_track": "im Plan",
-        "at_risk": "gefährdet",
-        "off_track": "nicht im Plan",
-        "no_data": "keine Daten",
-        "missed": "verfehlt",
-        "done": "erledigt",
-        "done_late": "verspätet erledigt",
-        "overdue": "überfällig",
-        "due": "fällig",
-    },
+    "en": {key: STATUS_LABEL[key] for key in _GERMAN_STATUS},  # the labels the other edges use
+    "de": _GERMAN_STATUS,
 }
 
 UNIT_SUFFIX: dict[str, dict[str, str]] = {
